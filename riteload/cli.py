@@ -1,0 +1,158 @@
+"""The ``riteload`` command line: the one place that wires the packages together.
+
+Each subcommand imports what it needs when it runs, so ``riteload run``
+does not pay for capstone and ``riteload info`` does not start a VM.
+Bad input ends with one line on stderr and exit status 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .errors import RiteError
+
+EXIT_ERROR = 1
+
+
+def _cmd_info(args) -> int:
+    from . import load
+    from .info import format_info
+    rite = load(args.file, check=False)
+    sys.stdout.write(format_info(rite))
+    return 0
+
+
+def _cmd_verify(args) -> int:
+    from . import load
+    rite = load(args.file)
+    count = sum(1 for _ in rite.ireps())
+    print(f"{args.file}: OK (RITE{rite.format_version}, {count} ireps)")
+    return 0
+
+
+def _cmd_disasm(args) -> int:
+    from . import load
+    from .disasm import listing, listing_json
+    rite = load(args.file, check=False)
+    if args.json:
+        import json
+        json.dump(listing_json(rite), sys.stdout, indent=1)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(listing(rite, release=args.listing))
+    return 0
+
+
+def _cmd_run(args) -> int:
+    from runtime.main import run_file
+    return run_file(args.file, engine=args.engine, stats=args.stats,
+                    code_cache_size=args.code_cache_size, verbose=args.verbose)
+
+
+def _cmd_translate(args) -> int:
+    from translate.listing import translate_command
+    return translate_command(args.file, irep=args.irep, raw=args.raw)
+
+
+def _cmd_compare(args) -> int:
+    from runtime.compare import compare_command
+    return compare_command(args.file, engine=args.engine, mruby=args.mruby, mrbc=args.mrbc)
+
+
+def _size(text: str) -> int:
+    """Parse a byte size such as 65536, 64k or 16M."""
+    units = {"k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
+    t = text.strip().lower()
+    mult = units.get(t[-1:], 1)
+    num = t[:-1] if t[-1:] in units else t
+    try:
+        value = int(num) * mult
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a size: {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"size must be positive: {text!r}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="riteload",
+        description="Load, disassemble, verify, translate and run mruby bytecode (.mrb files).")
+    p.add_argument("--version", action="version", version="riteload 0.1.0")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    s = sub.add_parser("run", help="run a .mrb file as `mruby -b FILE` does",
+                       description="Run a compiled .mrb file and print what mruby 3.1 prints.")
+    s.add_argument("file", metavar="FILE.mrb")
+    s.add_argument("--engine", choices=("native", "interp"), default="native",
+                   help="native: x86-64 code from the translator (default); "
+                        "interp: the reference interpreter")
+    s.add_argument("--stats", action="store_true",
+                   help="print code-cache and native/Python instruction counts to stderr at exit")
+    s.add_argument("--code-cache-size", type=_size, default=16 << 20, metavar="BYTES",
+                   help="bound of the native code cache, e.g. 65536, 64k, 16M (default 16M)")
+    s.add_argument("-v", "--verbose", action="store_true",
+                   help="print the listing of the loaded file before running, as `mruby -v -b`")
+    s.set_defaults(func=_cmd_run)
+
+    s = sub.add_parser("disasm", help="print the listing mruby prints of a .mrb file",
+                       description="Print the listing `mruby -v -b FILE.mrb` prints of the loaded "
+                                   "file, in the format of the mruby release that wrote it.")
+    s.add_argument("file", metavar="FILE.mrb")
+    s.add_argument("--listing", choices=("3.1", "3.4"), default="3.1",
+                   help="for RITE0300 files (written by mruby 3.1 to 3.4): whose listing "
+                        "format to print (default 3.1)")
+    s.add_argument("--json", action="store_true", help="print the irep tree as JSON instead")
+    s.set_defaults(func=_cmd_disasm)
+
+    s = sub.add_parser("info", help="print header, sections and sizes of a .mrb file",
+                       description="Print the header, sections and sizes, irep count and "
+                                   "format version of a .mrb file.")
+    s.add_argument("file", metavar="FILE.mrb")
+    s.set_defaults(func=_cmd_info)
+
+    s = sub.add_parser("verify", help="check a .mrb file before anything runs it",
+                       description="Check register, pool, symbol and child indexes, jump and "
+                                   "catch-handler targets, and operand bounds of every irep.")
+    s.add_argument("file", metavar="FILE.mrb")
+    s.set_defaults(func=_cmd_verify)
+
+    s = sub.add_parser("translate", help="print the x86-64 code generated for each instruction",
+                       description="Print every RiteVM instruction followed by the x86-64 code "
+                                   "the translator generates for it, disassembled by capstone.")
+    s.add_argument("file", metavar="FILE.mrb")
+    s.add_argument("--irep", metavar="PATH",
+                   help="only this irep, by index path: 'root', '0', '0.2'")
+    s.add_argument("--raw", metavar="OUT", help="also write the generated code bytes to OUT")
+    s.set_defaults(func=_cmd_translate)
+
+    s = sub.add_parser("compare", help="diff riteload against real mruby on one program",
+                       description="Compile FILE.rb with mrbc (or take FILE.mrb), run it under "
+                                   "`mruby -b` and under riteload, and print a unified diff of "
+                                   "stdout, stderr and exit status. Exit 0 only when identical.")
+    s.add_argument("file", metavar="FILE.rb|FILE.mrb")
+    s.add_argument("--engine", choices=("native", "interp"), default="native")
+    s.add_argument("--mruby", default="mruby", help="mruby executable (default: mruby on PATH)")
+    s.add_argument("--mrbc", default="mrbc", help="mrbc executable (default: mrbc on PATH)")
+    s.set_defaults(func=_cmd_compare)
+    return p
+
+
+def main(argv=None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except RiteError as e:
+        sys.stderr.write(f"riteload: {e}\n")
+        return EXIT_ERROR
+    except BrokenPipeError:
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
