@@ -33,6 +33,8 @@ class PoolValue:
 
     tag: str
     value: Union[bytes, int, float]
+    # bigint only: mruby 3.1 wrote a NUL after the text, 3.2 and later do not
+    terminated: bool = False
 
 
 @dataclass
@@ -91,6 +93,7 @@ class DebugFile:
     line_type: str                 # "ary", "flat" or "packed"
     lines: list                    # decoded entries, see above
     raw: bytes = b""               # packed map bytes, for "packed"
+    filename_index: Optional[int] = None   # index in the DBG filename table, as stored
 
     def line_at(self, pc: int) -> Optional[int]:
         """The source line of the instruction at ``pc``, or None."""
