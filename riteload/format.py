@@ -76,8 +76,12 @@ IDENT_END = b"END\0"
 
 
 def _ident_text(ident: bytes) -> str:
-    """A section identifier as printed: 'DBG\\0' -> 'DBG'."""
-    return ident.rstrip(b"\0").decode("latin-1")
+    """A section identifier as printed: 'DBG\\0' -> 'DBG'; anything but
+    printable ASCII as a bytes literal."""
+    text = ident.rstrip(b"\0")
+    if text and all(0x20 < ch < 0x7F for ch in text):
+        return text.decode("ascii")
+    return repr(bytes(ident))
 
 
 # ---------------------------------------------------------------------------
@@ -108,8 +112,11 @@ class CountGuard(Construct):
         left = stream.seek(0, io.SEEK_END) - pos
         stream.seek(pos)
         if count * size > left:
-            raise _GuardError(f"{self.what}: {count} need at least {count * size} bytes, "
-                              f"only {left} left", path=path)
+            if size == 1:
+                msg = f"{self.what}: {count} bytes needed, only {left} left"
+            else:
+                msg = f"{self.what}: {count} need at least {count * size} bytes, only {left} left"
+            raise _GuardError(msg, path=path)
         return None
 
     def _build(self, obj, stream, context, path):
@@ -440,7 +447,10 @@ def _one_line(e: Exception) -> str:
     out = []
     for p in parts:
         if p.startswith("Error in path"):
-            p = p.replace("Error in path (parsing)", "at").replace("Error in path (building)", "at")
+            p = p.split(")", 1)[1].strip()       # "(parsing) -> a -> b" -> "-> a -> b"
+            if not p:
+                continue
+            p = "at " + p.lstrip("-> ").replace(" -> ", ".")
         out.append(p)
     return "; ".join(out) or type(e).__name__
 
@@ -480,7 +490,7 @@ def parse_rite(data: bytes, filename: str = "-") -> RiteFile:
             r.fail(f"{len(data) - pos} stray bytes where a section header should be", offset=pos)
         sh = r.parse(rite_section_header, r.stream(pos, len(data)), "rite_section_header")
         ident = bytes(sh.section_ident)
-        r.section = _ident_text(ident) if ident.isascii() else repr(ident)
+        r.section = _ident_text(ident)
         size = sh.section_size
         if size < rite_section_header.sizeof() or size > len(data) - pos:
             r.fail(f"section size {size} out of range (at most {len(data) - pos} bytes left)",
