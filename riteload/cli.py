@@ -37,10 +37,12 @@ def _cmd_disasm(args) -> int:
     rite = load(args.file, check=False)
     if args.json:
         import json
-        json.dump(listing_json(rite), sys.stdout, indent=1)
-        sys.stdout.write("\n")
+        text = json.dumps(listing_json(rite, release=args.listing), indent=1) + "\n"
     else:
-        sys.stdout.write(listing(rite, release=args.listing))
+        text = listing(rite, release=args.listing)
+    # pool strings are raw bytes and may be invalid UTF-8, as mruby prints them
+    sys.stdout.flush()
+    sys.stdout.buffer.write(text.encode("utf-8", "surrogateescape"))
     return 0
 
 
