@@ -132,3 +132,51 @@ def symbol_id(word: int) -> int:
 # returns None to fall through to the next instruction, a pc >= 0 to jump
 # there, or OP_RETURN when the frame is finished (its value in frame.retval).
 OP_RETURN = -1
+
+
+# ===========================================================================
+# native ABI  (owned by translate/ and runtime/native.py; appended section)
+#
+# Generated code for an irep is a function
+#
+#     int64_t entry(rl_ctx *ctx, uintptr_t regs, uintptr_t counters, int64_t start_pc)
+#
+# with ``regs`` = &R[0] of the frame (the VM's cffi register stack),
+# ``counters`` the address of one uint64 per instruction (incremented when
+# translated with counting) and ``start_pc`` the pc to start at.  (Addresses
+# travel as integers: Python passes them without building cdata.)  It
+# returns ST_RETURN when the frame is done (the value is where the Python
+# semantics of RETURN put it), ST_ERROR when a Ruby exception or an unwind
+# leaves the frame (the engine re-raises the stored Python exception), or
+# ST_BADPC when control reached a pc that is not an instruction.
+#
+# Everything generated code does not do inline it asks of ``ctx->op(ctx, pc)``:
+# run ``runtime.ops.OPS[name](vm, frame, ins)`` for the instruction at ``pc``
+# of the running irep.  The callback writes ``ctx->regs`` (the register
+# window may have moved) and returns ST_NEXT (fall through), ST_JUMP (continue
+# at ``ctx->pc``: a jump, or the catch handler of an exception raised here),
+# ST_RETURN or ST_ERROR.  No Python exception ever crosses the callback.
+
+NATIVE_CDEF = """
+typedef struct rl_ctx {
+    uintptr_t regs;          /* &R[0] of the running frame, rewritten by every callback */
+    int64_t   pc;            /* ST_JUMP: the pc to continue at */
+    int64_t (*op)(struct rl_ctx *ctx, int64_t pc);
+    uint64_t  reserved[5];
+} rl_ctx;
+typedef int64_t (*rl_entry)(rl_ctx *ctx, uintptr_t regs, uintptr_t counters, int64_t start_pc);
+typedef int64_t (*rl_op)(rl_ctx *ctx, int64_t pc);
+"""
+
+# byte offsets of rl_ctx fields (a test checks them against cffi's layout)
+CTX_REGS = 0
+CTX_PC = 8
+CTX_OP = 16
+
+# statuses of ctx->op and of an irep's entry
+ST_NEXT = 0
+ST_JUMP = 1
+ST_RETURN = 2
+ST_ERROR = 3
+ST_BADPC = 4
+ST_COMPILE = 5      # returned by the "compile me" stub an evicted method's entry cell points at

@@ -1,0 +1,240 @@
+"""The code cache: bounded executable memory for translated ireps.
+
+Space comes from large chunks (``ExecMemory``), handed out append-only: a
+translation is copied in at the chunk's fill mark and the pages it touched
+are switched back to read-execute before anything runs it.  Appending to a
+chunk whose earlier methods are live flips only the pages being written to
+read-write, and only while the (single) VM thread is here in Python, not in
+generated code, so no page is ever writable and executable at once and no
+instruction runs from a page while it is writable.
+
+Every irep that was ever installed has an *entry cell*: a uint64 in a
+native array whose address never changes, holding the address of the irep's
+code, or of the shared "compile me" stub (which returns ``ST_COMPILE``)
+when the irep has no code.  Callers go through the cell, so evicting a
+method only resets its cell.
+
+The total size of the chunks is bounded by ``limit`` bytes.  When a
+translation does not fit, the cache evicts every chunk none of whose
+methods is running (``Entry.active``, counted by the engine around each
+native call) and starts again in a fresh chunk; an evicted method is
+reinstalled on its next call from its cached translation.  When nothing
+can be evicted the install fails and the caller runs that activation in
+the interpreter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+from cffi import FFI
+
+from . import abi
+from .execmem import PAGE_SIZE, ExecMemory
+
+ffi = FFI()
+ffi.cdef(abi.NATIVE_CDEF)
+
+DEFAULT_CHUNK = 256 << 10
+_CELLS_PER_BLOCK = 1024
+_ALIGN = 16
+
+
+def _align(n: int, to: int = _ALIGN) -> int:
+    return (n + to - 1) // to * to
+
+
+class Chunk:
+    """One mapping code is appended to; ``entries`` are the methods in it."""
+
+    def __init__(self, size: int):
+        self.mem = ExecMemory(size)
+        self.size = self.mem.size
+        self.fill = 0
+        self.entries: list["Entry"] = []
+
+    def fits(self, n: int) -> bool:
+        return _align(self.fill) + n <= self.size
+
+    def append(self, blob: bytes) -> int:
+        off = _align(self.fill)
+        end = off + len(blob)
+        self.mem.protect_write(off, end)
+        self.mem.write(off, blob)
+        self.mem.protect_exec(off, end)
+        self.fill = end
+        return off
+
+    @property
+    def busy(self) -> bool:
+        return any(e.active for e in self.entries)
+
+
+@dataclass(eq=False)
+class Entry:
+    """The per-irep record: entry cell, installed code, activity."""
+
+    key: object
+    cell: object                      # cffi uint64_t * (stable address)
+    translation: object = None        # translate.compiler.Translation, kept for reinstalling
+    chunk: Optional[Chunk] = None
+    address: int = 0                  # of the entry point, 0 when not installed
+    fn: object = None                 # cffi rl_entry of ``address``
+    active: int = 0                   # native activations of this code on the stack
+    installs: int = 0
+    extra: dict = field(default_factory=dict)   # engine-owned data (counters...)
+
+    @property
+    def installed(self) -> bool:
+        return self.address != 0
+
+    @property
+    def cell_address(self) -> int:
+        return int(ffi.cast("uintptr_t", self.cell))
+
+
+class CodeCache:
+    """See the module doc.  ``limit`` bounds the bytes of mapped chunks."""
+
+    def __init__(self, limit: int = 16 << 20, chunk_size: int = DEFAULT_CHUNK):
+        self.limit = max(limit, PAGE_SIZE)
+        self.chunk_size = max(PAGE_SIZE, min(_align(chunk_size, PAGE_SIZE),
+                                             self.limit // PAGE_SIZE * PAGE_SIZE))
+        self.chunks: list[Chunk] = []
+        self.entries: dict[object, Entry] = {}
+        self._cell_blocks: list = []
+        self._cells_used = _CELLS_PER_BLOCK
+        # statistics
+        self.installs = 0          # methods compiled (installed), reinstalls included
+        self.evictions = 0         # methods whose code was evicted
+        self.flushes = 0           # times the cache was flushed to make room
+        self.failed = 0            # installs refused: nothing evictable
+        self.peak_bytes = 0
+        self._stub = self._make_stub()
+        self.stub_address = self._stub.address
+
+    # -- the "compile me" stub (outside the bound: one page, never evicted) --
+    @staticmethod
+    def _make_stub() -> ExecMemory:
+        from translate.asm import RAX, Asm
+        a = Asm()
+        a.comment("entry of a method without code: ask the engine to compile it")
+        a.mov(RAX, abi.ST_COMPILE)
+        a.ret()
+        code = a.assemble(0).code
+        mem = ExecMemory(PAGE_SIZE)
+        mem.write(0, code)
+        mem.protect_exec()
+        return mem
+
+    # -- cells ---------------------------------------------------------------
+    def _new_cell(self):
+        if self._cells_used == _CELLS_PER_BLOCK:
+            self._cell_blocks.append(ffi.new("uint64_t[]", _CELLS_PER_BLOCK))
+            self._cells_used = 0
+        cell = self._cell_blocks[-1] + self._cells_used
+        self._cells_used += 1
+        cell[0] = self.stub_address
+        return cell
+
+    def entry(self, key) -> Entry:
+        """The entry (and cell) of ``key``, created on first use."""
+        e = self.entries.get(key)
+        if e is None:
+            e = self.entries[key] = Entry(key, self._new_cell())
+        return e
+
+    # -- figures -------------------------------------------------------------
+    @property
+    def bytes_used(self) -> int:
+        return sum(c.fill for c in self.chunks)
+
+    @property
+    def bytes_mapped(self) -> int:
+        return sum(c.size for c in self.chunks)
+
+    @property
+    def methods_installed(self) -> int:
+        return sum(len(c.entries) for c in self.chunks)
+
+    # -- installing and evicting ---------------------------------------------
+    def install(self, entry: Entry, translation) -> bool:
+        """Copy ``translation`` in and point ``entry``'s cell at it.
+
+        Returns False (and leaves the entry without code) when it cannot be
+        placed even after evicting everything not running.
+        """
+        blob = translation.blob
+        need = len(blob)
+        chunk = self._room(need)
+        if chunk is None:
+            self.failed += 1
+            return False
+        off = chunk.append(blob)
+        entry.translation = translation
+        entry.chunk = chunk
+        entry.address = chunk.mem.address + off + translation.entry
+        entry.fn = ffi.cast("rl_entry", entry.address)
+        entry.cell[0] = entry.address
+        entry.installs += 1
+        chunk.entries.append(entry)
+        self.installs += 1
+        self.peak_bytes = max(self.peak_bytes, self.bytes_used)
+        return True
+
+    def _room(self, need: int) -> Optional[Chunk]:
+        for c in reversed(self.chunks[-2:]):
+            if c.fits(need):
+                return c
+        size = max(self.chunk_size, _align(need, PAGE_SIZE))
+        if self.bytes_mapped + size > self.limit:
+            self.evict()
+            if self.bytes_mapped + size > self.limit:
+                return None
+        chunk = Chunk(size)
+        self.chunks.append(chunk)
+        return chunk
+
+    def evict(self) -> int:
+        """Drop every chunk none of whose methods is running; return how many
+        methods lost their code."""
+        keep, dropped = [], 0
+        for c in self.chunks:
+            if c.busy:
+                keep.append(c)
+                continue
+            for e in c.entries:
+                self._reset(e)
+                dropped += 1
+            c.entries.clear()
+            c.mem.free()
+        if len(keep) != len(self.chunks):
+            self.flushes += 1
+        self.chunks = keep
+        self.evictions += dropped
+        return dropped
+
+    def _reset(self, e: Entry) -> None:
+        e.cell[0] = self.stub_address       # the cell first, then the code goes
+        e.address = 0
+        e.fn = None
+        e.chunk = None
+
+    def evict_all(self) -> None:
+        self.evict()
+
+    def close(self) -> None:
+        """Unmap everything (entries lose their code)."""
+        for c in self.chunks:
+            for e in c.entries:
+                self._reset(e)
+            c.mem.free()
+        self.chunks = []
+        self._stub.free()
+
+    def stats_lines(self) -> list[str]:
+        return [f"code cache: {self.bytes_used} bytes used of {self.limit} "
+                f"(peak {self.peak_bytes}, {self.bytes_mapped} mapped in {len(self.chunks)} chunks)",
+                f"code cache: {self.installs} methods compiled, {self.evictions} evicted "
+                f"in {self.flushes} flushes, {self.failed} installs refused"]

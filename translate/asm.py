@@ -1,0 +1,408 @@
+"""The encoder facade: x86-64 assembly in Python, encoded by iced-x86.
+
+This is the only module of riteload that knows how machine code is encoded
+(STYLE.md 6).  Templates write assembly through an ``Asm``::
+
+    asm.mov(RAX, qword(RBX, 8 * b))        # mov rax, [rbx + 8*b]
+    asm.add(RAX, RCX)
+    asm.jcc("o", slow)                     # jo slow
+    asm.bind(label)
+
+Operands are ``Reg`` constants (``RAX`` ... ``R15``, ``EAX``..., ``AL``...,
+``XMM0``...), ``Mem`` (``qword(base, disp)``, ``dword(...)``, ``rip(label)``),
+Python ints (immediates) and ``Label``s (branch and RIP-relative targets).
+Each method picks the iced ``Code`` whose operand forms fit, preferring the
+shortest immediate; ``Asm.assemble(base)`` lays out the hot stream then the
+cold stream (slow paths, ``with asm.cold():``), resolves labels and hands
+the whole block to iced's ``BlockEncoder``, which also shortens branches.
+Every emitted instruction carries an *owner* (which RiteVM instruction or
+stub it belongs to) and an optional comment, for the translate listing.
+"""
+
+from __future__ import annotations
+
+import itertools
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Optional, Union
+
+from iced_x86 import BlockEncoder, Code, Decoder, Instruction, MemoryOperand, Register
+
+
+class AsmError(Exception):
+    """An instruction form the facade cannot encode, or an unbound label."""
+
+
+# ---------------------------------------------------------------------------
+# Operands
+
+@dataclass(frozen=True)
+class Reg:
+    name: str
+    iced: int
+    kind: str          # "64", "32", "8" or "xmm"
+
+    def __repr__(self):
+        return self.name
+
+
+def _regs(kind: str, names: str) -> list[Reg]:
+    return [Reg(n, getattr(Register, n.upper()), kind) for n in names.split()]
+
+
+(RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI,
+ R8, R9, R10, R11, R12, R13, R14, R15) = _regs(
+    "64", "rax rcx rdx rbx rsp rbp rsi rdi r8 r9 r10 r11 r12 r13 r14 r15")
+EAX, ECX, EDX, EBX, ESI, EDI, R8D, R9D, R10D, R11D = _regs(
+    "32", "eax ecx edx ebx esi edi r8d r9d r10d r11d")
+AL, CL, DL, BL = _regs("8", "al cl dl bl")
+XMM0, XMM1, XMM2, XMM3 = _regs("xmm", "xmm0 xmm1 xmm2 xmm3")
+
+
+class Label:
+    """A code position, bound once with ``Asm.bind``; usable before binding."""
+
+    __slots__ = ("name", "_pos")
+
+    def __init__(self, name: str = ""):
+        self.name = name
+        self._pos: Optional[tuple[int, int]] = None   # (stream, index in stream)
+
+    @property
+    def bound(self) -> bool:
+        return self._pos is not None
+
+    def __repr__(self):
+        return f"Label({self.name!r})"
+
+
+@dataclass(frozen=True)
+class Mem:
+    """A memory operand: [base + index*scale + disp], or [rip + label]."""
+
+    size: int                      # 8, 32 or 64 (bits) ; 0 for lea-only
+    base: Optional[Reg] = None
+    index: Optional[Reg] = None
+    scale: int = 1
+    disp: int = 0
+    target: Optional[Label] = None  # RIP-relative label
+    absolute: Optional[int] = None  # RIP-relative absolute address
+
+    def _iced(self, resolve) -> MemoryOperand:
+        if self.target is not None:
+            return MemoryOperand(Register.RIP, displ=resolve(self.target))
+        if self.absolute is not None:
+            return MemoryOperand(Register.RIP, displ=self.absolute)
+        return MemoryOperand(self.base.iced if self.base else Register.NONE,
+                             self.index.iced if self.index else Register.NONE,
+                             self.scale, self.disp, 1 if self.disp else 0)
+
+
+def qword(base: Reg, disp: int = 0, index: Optional[Reg] = None, scale: int = 1) -> Mem:
+    return Mem(64, base, index, scale, disp)
+
+
+def dword(base: Reg, disp: int = 0, index: Optional[Reg] = None, scale: int = 1) -> Mem:
+    return Mem(32, base, index, scale, disp)
+
+
+def byte(base: Reg, disp: int = 0, index: Optional[Reg] = None, scale: int = 1) -> Mem:
+    return Mem(8, base, index, scale, disp)
+
+
+def rip(target: Union[Label, int]) -> Mem:
+    """[rip + label] (or an absolute address reached RIP-relatively)."""
+    if isinstance(target, Label):
+        return Mem(64, target=target)
+    return Mem(64, absolute=target)
+
+
+Operand = Union[Reg, Mem, int, Label]
+
+# ---------------------------------------------------------------------------
+# Operand forms, as they appear in iced's Code names
+
+_CODES = frozenset(n for n in dir(Code) if not n.startswith("_"))
+
+
+def _forms(op: Operand) -> list[str]:
+    if isinstance(op, Reg):
+        return {"64": ["R64", "RM64"], "32": ["R32", "RM32"], "8": ["R8", "RM8"],
+                "xmm": ["XMM", "XMMM64"]}[op.kind]
+    if isinstance(op, Mem):
+        return {64: ["RM64", "M", "XMMM64"], 32: ["RM32"], 8: ["RM8"], 0: ["M"]}[op.size]
+    if isinstance(op, int):
+        forms = []
+        if op == 1:
+            forms.append("1")
+        if -128 <= op <= 127:
+            forms.append("IMM8")
+        if -(1 << 31) <= op < (1 << 31):
+            forms.append("IMM32")
+        forms.append("IMM64")
+        return forms
+    raise AsmError(f"bad operand {op!r}")
+
+
+_CC = ("o no b ae e ne be a s ns p np l ge le g").split()
+
+
+# ---------------------------------------------------------------------------
+
+@dataclass
+class Emitted:
+    """One instruction as written by a template, before encoding."""
+
+    code: int
+    ops: tuple
+    owner: object
+    comment: str = ""
+
+
+@dataclass
+class Assembled:
+    """The result of ``Asm.assemble``: bytes, and where each instruction landed."""
+
+    code: bytes
+    base: int
+    offsets: list[int]                # byte offset of each instruction, in layout order
+    sizes: list[int]
+    owners: list[object]              # owner of each instruction, in layout order
+    comments: list[str]
+    cold: list[bool]                  # placed out of line (the cold stream)?
+    labels: dict = field(default_factory=dict)   # Label -> byte offset
+
+    def offset_of(self, label: Label) -> int:
+        return self.labels[label]
+
+
+class Asm:
+    """Collects instructions in a hot and a cold stream; see the module doc."""
+
+    _ID_BASE = 0x4000_0000_0000_0000   # instruction ids: non-canonical, never an address
+
+    def __init__(self):
+        self._streams: list[list[Emitted]] = [[], []]
+        self._cur = 0
+        self.owner: object = None
+        self._pending_comment = ""
+        self._labels: list[Label] = []
+
+    # -- streams, owners, labels ---------------------------------------------
+    @contextmanager
+    def cold(self):
+        """Emit into the out-of-line stream (placed after all hot code)."""
+        prev = self._cur
+        self._cur = 1
+        try:
+            yield
+        finally:
+            self._cur = prev
+
+    def label(self, name: str = "") -> Label:
+        lab = Label(name)
+        self._labels.append(lab)
+        return lab
+
+    def bind(self, label: Label) -> None:
+        if label.bound:
+            raise AsmError(f"label {label.name!r} bound twice")
+        label._pos = (self._cur, len(self._streams[self._cur]))
+
+    def comment(self, text: str) -> None:
+        """Attach ``text`` to the next instruction (shown by the listing)."""
+        self._pending_comment = text
+
+    def _emit(self, code: int, *ops) -> None:
+        self._streams[self._cur].append(Emitted(code, ops, self.owner, self._pending_comment))
+        self._pending_comment = ""
+
+    def _pick(self, mnemonic: str, *ops: Operand) -> int:
+        for combo in itertools.product(*(_forms(o) for o in ops)):
+            name = "_".join((mnemonic.upper(),) + combo)
+            if name in _CODES:
+                return getattr(Code, name)
+        raise AsmError(f"cannot encode {mnemonic} {', '.join(map(repr, ops))}")
+
+    def _op(self, mnemonic: str, *ops: Operand) -> None:
+        self._emit(self._pick(mnemonic, *ops), *ops)
+
+    # -- instructions --------------------------------------------------------
+    def mov(self, dst, src):
+        if isinstance(dst, Reg) and dst.kind == "64" and isinstance(src, int):
+            if 0 <= src < (1 << 32):              # mov r32, imm32 zero-extends
+                self._emit(Code.MOV_R32_IMM32, _reg32(dst), src)
+            elif -(1 << 31) <= src < (1 << 31):
+                self._emit(Code.MOV_RM64_IMM32, dst, src)
+            else:
+                self._emit(Code.MOV_R64_IMM64, dst, src & ((1 << 64) - 1))
+            return
+        if isinstance(src, int) and isinstance(dst, Mem):
+            if not -(1 << 31) <= src < (1 << 31):
+                raise AsmError(f"mov to memory: immediate {src:#x} needs a register")
+            self._emit({64: Code.MOV_RM64_IMM32, 32: Code.MOV_RM32_IMM32,
+                        8: Code.MOV_RM8_IMM8}[dst.size], dst, src)
+            return
+        if isinstance(src, int) and isinstance(dst, Reg) and dst.kind == "32":
+            self._emit(Code.MOV_R32_IMM32, dst, src & 0xFFFFFFFF)
+            return
+        self._op("mov", dst, src)
+
+    def add(self, dst, src): self._op("add", dst, src)
+    def sub(self, dst, src): self._op("sub", dst, src)
+    def and_(self, dst, src): self._op("and", dst, src)
+    def or_(self, dst, src): self._op("or", dst, src)
+    def xor(self, dst, src): self._op("xor", dst, src)
+    def cmp(self, dst, src): self._op("cmp", dst, src)
+
+    def test(self, dst, src):
+        if isinstance(src, int):
+            if isinstance(dst, Reg) and dst.kind == "8" or isinstance(dst, Mem) and dst.size == 8:
+                self._emit(Code.TEST_RM8_IMM8, dst, src)
+            elif isinstance(dst, Reg) and dst.kind == "32" or isinstance(dst, Mem) and dst.size == 32:
+                self._emit(Code.TEST_RM32_IMM32, dst, src)
+            else:
+                self._emit(Code.TEST_RM64_IMM32, dst, src)
+            return
+        self._op("test", dst, src)
+
+    def imul(self, dst, src): self._op("imul", dst, src)
+    def sar(self, dst, n: int): self._op("sar", dst, n)
+    def shl(self, dst, n: int): self._op("shl", dst, n)
+    def shr(self, dst, n: int): self._op("shr", dst, n)
+    def rol(self, dst, n: int): self._op("rol", dst, n)
+    def ror(self, dst, n: int): self._op("ror", dst, n)
+    def inc(self, dst): self._op("inc", dst)
+    def dec(self, dst): self._op("dec", dst)
+    def neg(self, dst): self._op("neg", dst)
+    def lea(self, dst: Reg, src: Mem): self._emit(Code.LEA_R64_M, dst, src)
+    def movsxd(self, dst: Reg, src: Mem): self._emit(Code.MOVSXD_R64_RM32, dst, src)
+    def movzx(self, dst: Reg, src: Reg): self._emit(Code.MOVZX_R32_RM8, dst, src)
+    def push(self, reg: Reg): self._emit(Code.PUSH_R64, reg)
+    def pop(self, reg: Reg): self._emit(Code.POP_R64, reg)
+    def call(self, target):
+        if isinstance(target, Label):
+            self._emit(Code.CALL_REL32_64, target)
+        else:
+            self._emit(Code.CALL_RM64, target)
+    def ret(self): self._emit(Code.RETNQ)
+    def stc(self): self._emit(Code.STC)
+    def clc(self): self._emit(Code.CLC)
+    def cqo(self): self._emit(Code.CQO)
+    def idiv(self, src): self._op("idiv", src)
+    def ud2(self): self._emit(Code.UD2)
+    def nop(self): self._emit(Code.NOPD)
+
+    def setcc(self, cc: str, dst: Reg):
+        self._emit(getattr(Code, f"SET{_cc(cc)}_RM8"), dst)
+
+    def cmovcc(self, cc: str, dst: Reg, src):
+        self._emit(getattr(Code, f"CMOV{_cc(cc)}_R64_RM64"), dst, src)
+
+    def jmp(self, target):
+        if isinstance(target, Label):
+            self._emit(Code.JMP_REL32_64, target)
+        else:
+            self._emit(Code.JMP_RM64, target)
+
+    def jcc(self, cc: str, target: Label):
+        self._emit(getattr(Code, f"J{_cc(cc)}_REL32_64"), target)
+
+    # SSE2 scalar doubles
+    def movq(self, dst, src): self._op("movq", dst, src)
+    def addsd(self, dst, src): self._op("addsd", dst, src)
+    def subsd(self, dst, src): self._op("subsd", dst, src)
+    def mulsd(self, dst, src): self._op("mulsd", dst, src)
+    def divsd(self, dst, src): self._op("divsd", dst, src)
+    def ucomisd(self, dst, src): self._op("ucomisd", dst, src)
+    def cvtsi2sd(self, dst, src): self._op("cvtsi2sd", dst, src)
+
+    # -- encoding ------------------------------------------------------------
+    def instructions(self) -> list[Emitted]:
+        return self._streams[0] + self._streams[1]
+
+    def assemble(self, base: int) -> Assembled:
+        """Encode hot then cold code as if placed at address ``base``."""
+        hot, cold = self._streams
+        layout = hot + cold
+        starts = (0, len(hot))
+        ids = [self._ID_BASE + i for i in range(len(layout))]
+
+        def index_of(label: Label) -> int:
+            if not label.bound:
+                raise AsmError(f"label {label.name!r} used but never bound")
+            stream, idx = label._pos
+            i = starts[stream] + idx
+            if idx >= len(self._streams[stream]) or i >= len(layout):
+                raise AsmError(f"label {label.name!r} bound after the last instruction")
+            return i
+
+        def resolve(label: Label) -> int:
+            return ids[index_of(label)]
+
+        iced = []
+        for i, e in enumerate(layout):
+            ins = _build(e, resolve)
+            ins.ip = ids[i]
+            iced.append(ins)
+        enc = BlockEncoder(64)
+        enc.add_many(iced)
+        try:
+            code = enc.encode(base)
+        except ValueError as exc:
+            raise AsmError(f"iced could not encode the block: {exc}") from None
+        decoded = list(Decoder(64, code, ip=base))
+        if len(decoded) != len(layout):
+            raise AsmError(f"encoder produced {len(decoded)} instructions for {len(layout)}")
+        offsets = [d.ip - base for d in decoded]
+        sizes = [d.len for d in decoded]
+        labels = {lab: offsets[index_of(lab)] for lab in self._labels if lab.bound}
+        return Assembled(code, base, offsets, sizes, [e.owner for e in layout],
+                         [e.comment for e in layout], [False] * len(hot) + [True] * len(cold),
+                         labels)
+
+
+def _cc(cc: str) -> str:
+    cc = cc.lower()
+    if cc not in _CC:
+        raise AsmError(f"unknown condition code {cc!r}")
+    return cc.upper()
+
+
+def _reg32(r: Reg) -> Reg:
+    name = {"rax": "eax", "rcx": "ecx", "rdx": "edx", "rbx": "ebx", "rsi": "esi", "rdi": "edi",
+            "r8": "r8d", "r9": "r9d", "r10": "r10d", "r11": "r11d"}.get(r.name)
+    if name is None:
+        return Reg(r.name + "d", getattr(Register, (r.name + "d").upper()), "32")
+    return Reg(name, getattr(Register, name.upper()), "32")
+
+
+def _build(e: Emitted, resolve) -> Instruction:
+    """The iced Instruction of one emitted instruction (labels resolved to ids)."""
+    ops = e.ops
+    kinds = "".join("r" if isinstance(o, Reg) else "m" if isinstance(o, Mem)
+                    else "l" if isinstance(o, Label) else "i" for o in ops)
+    I = Instruction
+    if kinds == "":
+        return I.create(e.code)
+    if kinds == "l":
+        return I.create_branch(e.code, resolve(ops[0]))
+    if kinds == "r":
+        return I.create_reg(e.code, ops[0].iced)
+    if kinds == "m":
+        return I.create_mem(e.code, ops[0]._iced(resolve))
+    if kinds == "rr":
+        return I.create_reg_reg(e.code, ops[0].iced, ops[1].iced)
+    if kinds == "rm":
+        return I.create_reg_mem(e.code, ops[0].iced, ops[1]._iced(resolve))
+    if kinds == "mr":
+        return I.create_mem_reg(e.code, ops[0]._iced(resolve), ops[1].iced)
+    if kinds == "ri":
+        if e.code == Code.MOV_R64_IMM64:
+            return I.create_reg_u64(e.code, ops[0].iced, ops[1])
+        if e.code == Code.MOV_R32_IMM32:
+            return I.create_reg_u32(e.code, ops[0].iced, ops[1])
+        return I.create_reg_i32(e.code, ops[0].iced, ops[1])
+    if kinds == "mi":
+        return I.create_mem_i32(e.code, ops[0]._iced(resolve), ops[1])
+    raise AsmError(f"operand kinds {kinds!r} not supported")

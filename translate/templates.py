@@ -1,0 +1,955 @@
+"""One template per RiteVM opcode of RITE0300 (mruby 3.1), in ops.h order.
+
+Every template has the signature ``gen_NAME(a: Asm, ins: Instruction, cx: Ctx)``
+and starts with the ops.h line of its opcode; ``TEMPLATES`` maps every
+opcode name of ``riteload.opcodes.table_for("0300")`` to its template (a
+test checks both).  A template either
+
+- writes the operation inline with guards, jumping to ``cx.slow(ins)`` (run
+  the Python semantics of the instruction, then continue after it) when a
+  guard fails or an integer overflows, or
+- calls the Python semantics inline with ``cx.call_op(ins)`` and lets the
+  returned status decide where to go (next instruction, a jump or catch
+  handler through the pc table, or out of the irep).
+
+Inline fast paths: MOVE, LOADI*, LOADINEG, LOADI16, LOADI32, LOADL of
+fixnum and flonum literals, LOADSYM, LOADNIL, LOADSELF, LOADT, LOADF, JMP,
+JMPIF, JMPNOT, JMPNIL; ADD, SUB, MUL, DIV, ADDI, SUBI on fixnums (overflow
+of the 63-bit fixnum range goes to the slow path, which boxes the result or
+raises RangeError as mruby 3.1 does) and, out of line, on any mix of fixnums
+and flonums (a result that is no flonum goes to the slow path, which boxes
+it); EQ, LT, LE, GT, GE on fixnums and flonums.  GETIV/SETIV call Python:
+the runtime keeps instance variables in Python objects, with no native
+layout generated code could read.
+
+Value words are those of runtime/abi.py: fixnum ``(n << 1) | 1``, flonum
+low bits ``10``, false 0, nil 8, true 0x10, falsy iff ``(w & ~8) == 0``.
+In mruby 3.1 the arithmetic and comparison opcodes do not look up
+redefined Integer or Float methods, so neither do the fast paths.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from riteload.model import POOL_FLOAT, POOL_INT32, POOL_INT64, Instruction
+from riteload.opcodes import table_for
+from runtime import abi
+
+from .asm import (AL, CL, DL, EAX, ECX, EDX, R8, RAX, RCX, RDX, XMM0, XMM1, Asm, Label, Reg)
+from .compiler import Ctx, TranslateError
+
+_FLONUM_ZERO = 0x8000000000000002
+_BAD_DOUBLE = 0x3000000000000000     # the bits flonum decoding of 0.0 yields
+
+
+# ---------------------------------------------------------------------------
+# shared pieces
+
+def _store_const(a: Asm, cx: Ctx, reg: int, word: int) -> None:
+    """R[reg] = word (a value word known at translation time)."""
+    if word >= 1 << 63:
+        word -= 1 << 64
+    if -(1 << 31) <= word < (1 << 31):
+        a.mov(cx.R(reg), word)
+    else:
+        a.mov(RAX, word)
+        a.mov(cx.R(reg), RAX)
+
+
+def _load_fixnum(a: Asm, cx: Ctx, reg: int, n: int) -> None:
+    _store_const(a, cx, reg, abi.fixnum(n))
+
+
+def _fixnum_pair(a: Asm, cx: Ctx, ins: Instruction, other: Label) -> None:
+    """rax = R[a], rcx = R[a+1]; go to ``other`` unless both are fixnums."""
+    a.mov(RAX, cx.R(ins.a))
+    a.mov(RCX, cx.R(ins.a + 1))
+    a.mov(EDX, _low32(RAX))
+    a.and_(EDX, ECX)
+    a.test(DL, 1)
+    a.jcc("e", other)
+
+
+def _low32(r: Reg) -> Reg:
+    return {"rax": EAX, "rcx": ECX, "rdx": EDX}[r.name]
+
+
+def _low8(r: Reg) -> Reg:
+    return {"rax": AL, "rcx": CL, "rdx": DL}[r.name]
+
+
+def _to_double(a: Asm, src: Reg, xmm: Reg, fail: Label) -> None:
+    """xmm = the Float value of the fixnum or flonum word in ``src``, else go
+    to ``fail``.  Clobbers ``src`` and rdx (rb_float_flonum_value in CRuby)."""
+    notfix, done, nonzero = a.label(), a.label(), a.label()
+    a.test(_low8(src), 1)
+    a.jcc("e", notfix)
+    a.sar(src, 1)
+    a.cvtsi2sd(xmm, src)
+    a.jmp(done)
+    a.bind(notfix)
+    a.mov(EDX, _low32(src))
+    a.and_(EDX, 3)
+    a.cmp(EDX, abi.FLONUM_TAG)
+    a.jcc("ne", fail)
+    a.comment("flonum -> double: rotr((2 - b63) | (w & ~3), 3)")
+    a.mov(RDX, src)
+    a.shr(RDX, 63)
+    a.neg(RDX)
+    a.add(RDX, 2)
+    a.and_(src, -4)
+    a.or_(src, RDX)
+    a.ror(src, 3)
+    a.mov(RDX, _BAD_DOUBLE)
+    a.cmp(src, RDX)
+    a.jcc("ne", nonzero)
+    a.mov(src, 0)                      # the flonum of 0.0
+    a.bind(nonzero)
+    a.movq(xmm, src)
+    a.bind(done)
+
+
+def _emit_doubles(a: Asm) -> None:
+    """Subroutine: xmm0, xmm1 = Float values of the words in rax, rcx;
+    carry set when either is neither a fixnum nor a flonum."""
+    fail = a.label()
+    a.comment("xmm0, xmm1 = Float(rax), Float(rcx), CF=1 if not numbers")
+    _to_double(a, RAX, XMM0, fail)
+    _to_double(a, RCX, XMM1, fail)
+    a.clc()
+    a.ret()
+    a.bind(fail)
+    a.stc()
+    a.ret()
+
+
+def _emit_double(a: Asm) -> None:
+    """Subroutine: xmm0 = Float value of the word in rax; carry set if none."""
+    fail = a.label()
+    a.comment("xmm0 = Float(rax), CF=1 if not a number")
+    _to_double(a, RAX, XMM0, fail)
+    a.clc()
+    a.ret()
+    a.bind(fail)
+    a.stc()
+    a.ret()
+
+
+def _emit_box(a: Asm) -> None:
+    """Subroutine: rax = the flonum word of the double in xmm0; carry set when
+    the double has no flonum (the slow path boxes it).  Clobbers rcx
+    (rb_float_new_inline in CRuby)."""
+    other, fail = a.label(), a.label()
+    a.comment("rax = flonum(xmm0): exponent bits 60..62 must be 3 or 4, or the value +0.0")
+    a.movq(RAX, XMM0)
+    a.mov(RCX, RAX)
+    a.shr(RCX, 60)
+    a.and_(ECX, 7)
+    a.sub(ECX, 3)
+    a.test(ECX, -2)
+    a.jcc("ne", other)
+    a.mov(RCX, _BAD_DOUBLE)
+    a.cmp(RAX, RCX)
+    a.jcc("e", fail)
+    a.rol(RAX, 3)
+    a.and_(RAX, -2)
+    a.or_(RAX, abi.FLONUM_TAG)
+    a.clc()
+    a.ret()
+    a.bind(other)
+    a.test(RAX, RAX)
+    a.jcc("ne", fail)
+    a.mov(RAX, _FLONUM_ZERO)
+    a.clc()
+    a.ret()
+    a.bind(fail)
+    a.stc()
+    a.ret()
+
+
+def _float_binop(a: Asm, cx: Ctx, ins: Instruction, entry: Label, slow: Label, op: str) -> None:
+    """Out of line: R[a] = R[a] op R[a+1] on any mix of fixnums and flonums."""
+    doubles, box = cx.shared("doubles", _emit_doubles), cx.shared("box", _emit_box)
+    with a.cold():
+        a.bind(entry)
+        a.comment(f"Float {op[:3]}: operands in rax, rcx")
+        a.call(doubles)
+        a.jcc("b", slow)
+        getattr(a, op)(XMM0, XMM1)
+        a.call(box)
+        a.jcc("b", slow)
+        a.mov(cx.R(ins.a), RAX)
+        a.jmp(cx.next(ins))
+
+
+def _float_immop(a: Asm, cx: Ctx, ins: Instruction, entry: Label, slow: Label, op: str) -> None:
+    """Out of line: R[a] = R[a] op (double)b with R[a] a flonum."""
+    double, box = cx.shared("double", _emit_double), cx.shared("box", _emit_box)
+    with a.cold():
+        a.bind(entry)
+        a.comment(f"Float {op[:3]} immediate: operand in rax")
+        a.call(double)
+        a.jcc("b", slow)
+        a.mov(RCX, ins.b)
+        a.cvtsi2sd(XMM1, RCX)
+        getattr(a, op)(XMM0, XMM1)
+        a.call(box)
+        a.jcc("b", slow)
+        a.mov(cx.R(ins.a), RAX)
+        a.jmp(cx.next(ins))
+
+
+def _store_flag(a: Asm, cx: Ctx, ins: Instruction, cc: str) -> None:
+    """R[a] = condition ``cc`` ? true : false  (true 0x10, false 0)."""
+    a.setcc(cc, DL)
+    a.movzx(EDX, DL)
+    a.shl(RDX, 4)
+    a.mov(cx.R(ins.a), RDX)
+
+
+def _compare(a: Asm, cx: Ctx, ins: Instruction, int_cc: str, float_cc: str) -> None:
+    """R[a] = R[a] <op> R[a+1] for fixnums inline, fixnum/flonum mixes out of line."""
+    floats, slow = a.label(), cx.slow(ins)
+    _fixnum_pair(a, cx, ins, floats)
+    a.cmp(RAX, RCX)                 # (2x+1) vs (2y+1) orders as x vs y
+    _store_flag(a, cx, ins, int_cc)
+    doubles = cx.shared("doubles", _emit_doubles)
+    with a.cold():
+        a.bind(floats)
+        a.comment("Float comparison: operands in rax, rcx")
+        a.call(doubles)
+        a.jcc("b", slow)
+        a.ucomisd(XMM0, XMM1)          # flonums are never NaN
+        _store_flag(a, cx, ins, float_cc)
+        a.jmp(cx.next(ins))
+
+
+# ---------------------------------------------------------------------------
+# the templates, in opcode order
+
+def gen_NOP(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # no operation
+    pass
+
+
+def gen_MOVE(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = R[b]
+    a.mov(RAX, cx.R(ins.b))
+    a.mov(cx.R(ins.a), RAX)
+
+
+def gen_LOADL(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = Pool[b]
+    entry = cx.irep.pool[ins.b] if ins.b < len(cx.irep.pool) else None
+    word = None
+    if entry is not None and entry.tag in (POOL_INT32, POOL_INT64) and abi.fixable(entry.value):
+        word = abi.fixnum(entry.value)
+    elif entry is not None and entry.tag == POOL_FLOAT:
+        word = abi.flonum(entry.value)
+    if word is None:
+        cx.call_op(ins)             # boxed integers and floats, bigints (RangeError)
+    else:
+        _store_const(a, cx, ins.a, word)
+
+
+def gen_LOADI(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = mrb_int(b)
+    _load_fixnum(a, cx, ins.a, ins.b)
+
+
+def gen_LOADINEG(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = mrb_int(-b)
+    _load_fixnum(a, cx, ins.a, -ins.b)
+
+
+def gen_LOADI__1(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = mrb_int(-1)
+    _load_fixnum(a, cx, ins.a, -1)
+
+
+def gen_LOADI_0(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = mrb_int(0)
+    _load_fixnum(a, cx, ins.a, 0)
+
+
+def gen_LOADI_1(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = mrb_int(1)
+    _load_fixnum(a, cx, ins.a, 1)
+
+
+def gen_LOADI_2(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = mrb_int(2)
+    _load_fixnum(a, cx, ins.a, 2)
+
+
+def gen_LOADI_3(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = mrb_int(3)
+    _load_fixnum(a, cx, ins.a, 3)
+
+
+def gen_LOADI_4(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = mrb_int(4)
+    _load_fixnum(a, cx, ins.a, 4)
+
+
+def gen_LOADI_5(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = mrb_int(5)
+    _load_fixnum(a, cx, ins.a, 5)
+
+
+def gen_LOADI_6(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = mrb_int(6)
+    _load_fixnum(a, cx, ins.a, 6)
+
+
+def gen_LOADI_7(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = mrb_int(7)
+    _load_fixnum(a, cx, ins.a, 7)
+
+
+def gen_LOADI16(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = mrb_int(b)
+    n = ins.b - 0x10000 if ins.b >= 0x8000 else ins.b       # (int16_t)b
+    _load_fixnum(a, cx, ins.a, n)
+
+
+def gen_LOADI32(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = mrb_int((b<<16)+c)
+    n = ((ins.b << 16) + ins.c) & 0xFFFFFFFF
+    if n >= 0x80000000:                                     # (int32_t)
+        n -= 1 << 32
+    _load_fixnum(a, cx, ins.a, n)
+
+
+def gen_LOADSYM(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = Syms[b]
+    name = cx.irep.syms[ins.b] if ins.b < len(cx.irep.syms) else None
+    word = cx.env.symbol_word(name) if name is not None else None
+    if word is None:
+        cx.call_op(ins)
+    else:
+        a.comment(f":{name}")
+        _store_const(a, cx, ins.a, word)
+
+
+def gen_LOADNIL(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = nil
+    a.mov(cx.R(ins.a), abi.NIL)
+
+
+def gen_LOADSELF(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = self
+    a.mov(RAX, cx.R(0))
+    a.mov(cx.R(ins.a), RAX)
+
+
+def gen_LOADT(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = true
+    a.mov(cx.R(ins.a), abi.TRUE)
+
+
+def gen_LOADF(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = false
+    a.mov(cx.R(ins.a), abi.FALSE)
+
+
+def gen_GETGV(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = getglobal(Syms[b])
+    cx.call_op(ins)
+
+
+def gen_SETGV(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # setglobal(Syms[b], R[a])
+    cx.call_op(ins)
+
+
+def gen_GETSV(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = Special[Syms[b]]
+    cx.call_op(ins)
+
+
+def gen_SETSV(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # Special[Syms[b]] = R[a]
+    cx.call_op(ins)
+
+
+def gen_GETIV(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = ivget(Syms[b])
+    cx.call_op(ins)
+
+
+def gen_SETIV(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # ivset(Syms[b],R[a])
+    cx.call_op(ins)
+
+
+def gen_GETCV(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = cvget(Syms[b])
+    cx.call_op(ins)
+
+
+def gen_SETCV(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # cvset(Syms[b],R[a])
+    cx.call_op(ins)
+
+
+def gen_GETCONST(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = constget(Syms[b])
+    cx.call_op(ins)
+
+
+def gen_SETCONST(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # constset(Syms[b],R[a])
+    cx.call_op(ins)
+
+
+def gen_GETMCNST(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = R[a]::Syms[b]
+    cx.call_op(ins)
+
+
+def gen_SETMCNST(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a+1]::Syms[b] = R[a]
+    cx.call_op(ins)
+
+
+def gen_GETUPVAR(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = uvget(b,c)
+    cx.call_op(ins)
+
+
+def gen_SETUPVAR(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # uvset(b,c,R[a])
+    cx.call_op(ins)
+
+
+def gen_GETIDX(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = R[a][R[a+1]]
+    cx.call_op(ins)
+
+
+def gen_SETIDX(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a][R[a+1]] = R[a+2]
+    cx.call_op(ins)
+
+
+def gen_JMP(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # pc+=a
+    a.jmp(cx.jump_target(ins, ins.a))
+
+
+def gen_JMPIF(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # if R[a] pc+=b
+    a.test(cx.R(ins.a), ~abi.NIL)      # truthy iff (w & ~8) != 0
+    a.jcc("ne", cx.jump_target(ins, ins.b))
+
+
+def gen_JMPNOT(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # if !R[a] pc+=b
+    a.test(cx.R(ins.a), ~abi.NIL)
+    a.jcc("e", cx.jump_target(ins, ins.b))
+
+
+def gen_JMPNIL(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # if R[a]==nil pc+=b
+    a.cmp(cx.R(ins.a), abi.NIL)
+    a.jcc("e", cx.jump_target(ins, ins.b))
+
+
+def gen_JMPUW(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # unwind_and_jump_to(a)
+    cx.call_op(ins)
+
+
+def gen_EXCEPT(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = exc
+    cx.call_op(ins)
+
+
+def gen_RESCUE(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[b] = R[a].isa?(R[b])
+    cx.call_op(ins)
+
+
+def gen_RAISEIF(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # raise(R[a]) if R[a]
+    cx.call_op(ins)
+
+
+def gen_SSEND(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = self.send(Syms[b],R[a+1]..,R[a+n+1]:R[a+n+2]..) (c=n|k<<4)
+    cx.call_op(ins)
+
+
+def gen_SSENDB(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = self.send(Syms[b],R[a+1]..,R[a+n+1]:R[a+n+2]..,&R[a+n+2k+1])
+    cx.call_op(ins)
+
+
+def gen_SEND(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = R[a].send(Syms[b],R[a+1]..,R[a+n+1]:R[a+n+2]..) (c=n|k<<4)
+    cx.call_op(ins)
+
+
+def gen_SENDB(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = R[a].send(Syms[b],R[a+1]..,R[a+n+1]:R[a+n+2]..,&R[a+n+2k+1])
+    cx.call_op(ins)
+
+
+def gen_CALL(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[0] = self.call(frame.argc, frame.argv)
+    cx.call_op(ins)
+
+
+def gen_SUPER(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = super(R[a+1],... ,R[a+b+1])
+    cx.call_op(ins)
+
+
+def gen_ARGARY(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = argument array (16=m5:r1:m5:d1:lv4)
+    cx.call_op(ins)
+
+
+def gen_ENTER(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # arg setup according to flags (23=m5:o5:r1:m5:k5:d1:b1)
+    cx.call_op(ins)
+
+
+def gen_KEY_P(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = kdict.key?(Syms[b])
+    cx.call_op(ins)
+
+
+def gen_KEYEND(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # raise unless kdict.empty?
+    cx.call_op(ins)
+
+
+def gen_KARG(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = kdict[Syms[b]]; kdict.delete(Syms[b])
+    cx.call_op(ins)
+
+
+def gen_RETURN(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # return R[a] (normal)
+    cx.call_op(ins)
+
+
+def gen_RETURN_BLK(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # return R[a] (in-block return)
+    cx.call_op(ins)
+
+
+def gen_BREAK(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # break R[a]
+    cx.call_op(ins)
+
+
+def gen_BLKPUSH(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = block (16=m5:r1:m5:d1:lv4)
+    cx.call_op(ins)
+
+
+def gen_ADD(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = R[a]+R[a+1]
+    floats, slow = a.label(), cx.slow(ins)
+    _fixnum_pair(a, cx, ins, floats)
+    a.sub(RAX, 1)                      # 2x + (2y+1): OF iff x+y leaves the fixnum range
+    a.add(RAX, RCX)
+    a.jcc("o", slow)
+    a.mov(cx.R(ins.a), RAX)
+    _float_binop(a, cx, ins, floats, slow, "addsd")
+
+
+def gen_ADDI(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = R[a]+mrb_int(b)
+    floats, slow = a.label(), cx.slow(ins)
+    a.mov(RAX, cx.R(ins.a))
+    a.test(AL, 1)
+    a.jcc("e", floats)
+    a.add(RAX, 2 * ins.b)
+    a.jcc("o", slow)
+    a.mov(cx.R(ins.a), RAX)
+    _float_immop(a, cx, ins, floats, slow, "addsd")
+
+
+def gen_SUB(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = R[a]-R[a+1]
+    floats, slow = a.label(), cx.slow(ins)
+    _fixnum_pair(a, cx, ins, floats)
+    a.sub(RAX, RCX)                    # (2x+1) - (2y+1) = 2(x-y)
+    a.jcc("o", slow)
+    a.or_(RAX, 1)
+    a.mov(cx.R(ins.a), RAX)
+    _float_binop(a, cx, ins, floats, slow, "subsd")
+
+
+def gen_SUBI(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = R[a]-mrb_int(b)
+    floats, slow = a.label(), cx.slow(ins)
+    a.mov(RAX, cx.R(ins.a))
+    a.test(AL, 1)
+    a.jcc("e", floats)
+    a.sub(RAX, 2 * ins.b)
+    a.jcc("o", slow)
+    a.mov(cx.R(ins.a), RAX)
+    _float_immop(a, cx, ins, floats, slow, "subsd")
+
+
+def gen_MUL(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = R[a]*R[a+1]
+    floats, slow = a.label(), cx.slow(ins)
+    _fixnum_pair(a, cx, ins, floats)
+    a.sar(RAX, 1)                      # x
+    a.sub(RCX, 1)                      # 2y
+    a.imul(RAX, RCX)                   # 2xy: OF iff x*y leaves the fixnum range
+    a.jcc("o", slow)
+    a.or_(RAX, 1)
+    a.mov(cx.R(ins.a), RAX)
+    _float_binop(a, cx, ins, floats, slow, "mulsd")
+
+
+def gen_DIV(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = R[a]/R[a+1]
+    floats, slow, done = a.label(), cx.slow(ins), a.label()
+    _fixnum_pair(a, cx, ins, floats)
+    a.sar(RAX, 1)
+    a.sar(RCX, 1)
+    a.test(RCX, RCX)
+    a.jcc("e", slow)                   # ZeroDivisionError from the Python semantics
+    a.mov(R8, RAX)
+    a.cqo()
+    a.idiv(RCX)                        # 63-bit operands: never the INT64_MIN/-1 trap
+    a.comment("mrb_div_int: round toward negative infinity")
+    a.test(RDX, RDX)
+    a.jcc("e", done)
+    a.xor(R8, RCX)
+    a.jcc("ns", done)
+    a.sub(RAX, 1)
+    a.bind(done)
+    a.add(RAX, RAX)                    # only -2**62 / -1 leaves the fixnum range
+    a.jcc("o", slow)
+    a.or_(RAX, 1)
+    a.mov(cx.R(ins.a), RAX)
+    _float_binop(a, cx, ins, floats, slow, "divsd")
+
+
+def gen_EQ(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = R[a]==R[a+1]
+    _compare(a, cx, ins, "e", "e")
+
+
+def gen_LT(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = R[a]<R[a+1]
+    _compare(a, cx, ins, "l", "b")
+
+
+def gen_LE(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = R[a]<=R[a+1]
+    _compare(a, cx, ins, "le", "be")
+
+
+def gen_GT(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = R[a]>R[a+1]
+    _compare(a, cx, ins, "g", "a")
+
+
+def gen_GE(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = R[a]>=R[a+1]
+    _compare(a, cx, ins, "ge", "ae")
+
+
+def gen_ARRAY(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = ary_new(R[a],R[a+1]..R[a+b])
+    cx.call_op(ins)
+
+
+def gen_ARRAY2(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = ary_new(R[b],R[b+1]..R[b+c])
+    cx.call_op(ins)
+
+
+def gen_ARYCAT(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # ary_cat(R[a],R[a+1])
+    cx.call_op(ins)
+
+
+def gen_ARYPUSH(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # ary_push(R[a],R[a+1]..R[a+b])
+    cx.call_op(ins)
+
+
+def gen_ARYDUP(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = ary_dup(R[a])
+    cx.call_op(ins)
+
+
+def gen_AREF(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = R[b][c]
+    cx.call_op(ins)
+
+
+def gen_ASET(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[b][c] = R[a]
+    cx.call_op(ins)
+
+
+def gen_APOST(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # *R[a],R[a+1]..R[a+c] = R[a][b..]
+    cx.call_op(ins)
+
+
+def gen_INTERN(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = intern(R[a])
+    cx.call_op(ins)
+
+
+def gen_SYMBOL(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = intern(Pool[b])
+    cx.call_op(ins)
+
+
+def gen_STRING(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = str_dup(Pool[b])
+    cx.call_op(ins)
+
+
+def gen_STRCAT(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # str_cat(R[a],R[a+1])
+    cx.call_op(ins)
+
+
+def gen_HASH(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = hash_new(R[a],R[a+1]..R[a+b*2-1])
+    cx.call_op(ins)
+
+
+def gen_HASHADD(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # hash_push(R[a],R[a+1]..R[a+b*2])
+    cx.call_op(ins)
+
+
+def gen_HASHCAT(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = hash_cat(R[a],R[a+1])
+    cx.call_op(ins)
+
+
+def gen_LAMBDA(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = lambda(Irep[b],L_LAMBDA)
+    cx.call_op(ins)
+
+
+def gen_BLOCK(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = lambda(Irep[b],L_BLOCK)
+    cx.call_op(ins)
+
+
+def gen_METHOD(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = lambda(Irep[b],L_METHOD)
+    cx.call_op(ins)
+
+
+def gen_RANGE_INC(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = range_new(R[a],R[a+1],FALSE)
+    cx.call_op(ins)
+
+
+def gen_RANGE_EXC(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = range_new(R[a],R[a+1],TRUE)
+    cx.call_op(ins)
+
+
+def gen_OCLASS(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = ::Object
+    cx.call_op(ins)
+
+
+def gen_CLASS(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = newclass(R[a],Syms[b],R[a+1])
+    cx.call_op(ins)
+
+
+def gen_MODULE(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = newmodule(R[a],Syms[b])
+    cx.call_op(ins)
+
+
+def gen_EXEC(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = blockexec(R[a],Irep[b])
+    cx.call_op(ins)
+
+
+def gen_DEF(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a].newmethod(Syms[b],R[a+1]); R[a] = Syms[b]
+    cx.call_op(ins)
+
+
+def gen_ALIAS(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # alias_method(target_class,Syms[a],Syms[b])
+    cx.call_op(ins)
+
+
+def gen_UNDEF(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # undef_method(target_class,Syms[a])
+    cx.call_op(ins)
+
+
+def gen_SCLASS(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = R[a].singleton_class
+    cx.call_op(ins)
+
+
+def gen_TCLASS(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = target_class
+    cx.call_op(ins)
+
+
+def gen_DEBUG(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # print a,b,c
+    cx.call_op(ins)
+
+
+def gen_ERR(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # raise(LocalJumpError, Pool[a])
+    cx.call_op(ins)
+
+
+def gen_EXT1(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # make 1st operand (a) 16bit
+    _prefix(ins, cx)
+
+
+def gen_EXT2(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # make 2nd operand (b) 16bit
+    _prefix(ins, cx)
+
+
+def gen_EXT3(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # make 1st and 2nd operands 16bit
+    _prefix(ins, cx)
+
+
+def _prefix(ins: Instruction, cx: Ctx) -> None:
+    # The decoder folds EXT prefixes into the instruction they widen (its
+    # operands arrive 16 bits wide), so a prefix never reaches a template.
+    raise TranslateError(f"{ins.name} prefix was not folded by the decoder",
+                         irep=cx.irep, pc=ins.pc)
+
+
+def gen_STOP(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # stop VM
+    cx.call_op(ins)
+
+
+Template = Callable[[Asm, Instruction, Ctx], None]
+
+TEMPLATES: dict[str, Template] = {
+    "NOP": gen_NOP,
+    "MOVE": gen_MOVE,
+    "LOADL": gen_LOADL,
+    "LOADI": gen_LOADI,
+    "LOADINEG": gen_LOADINEG,
+    "LOADI__1": gen_LOADI__1,
+    "LOADI_0": gen_LOADI_0,
+    "LOADI_1": gen_LOADI_1,
+    "LOADI_2": gen_LOADI_2,
+    "LOADI_3": gen_LOADI_3,
+    "LOADI_4": gen_LOADI_4,
+    "LOADI_5": gen_LOADI_5,
+    "LOADI_6": gen_LOADI_6,
+    "LOADI_7": gen_LOADI_7,
+    "LOADI16": gen_LOADI16,
+    "LOADI32": gen_LOADI32,
+    "LOADSYM": gen_LOADSYM,
+    "LOADNIL": gen_LOADNIL,
+    "LOADSELF": gen_LOADSELF,
+    "LOADT": gen_LOADT,
+    "LOADF": gen_LOADF,
+    "GETGV": gen_GETGV,
+    "SETGV": gen_SETGV,
+    "GETSV": gen_GETSV,
+    "SETSV": gen_SETSV,
+    "GETIV": gen_GETIV,
+    "SETIV": gen_SETIV,
+    "GETCV": gen_GETCV,
+    "SETCV": gen_SETCV,
+    "GETCONST": gen_GETCONST,
+    "SETCONST": gen_SETCONST,
+    "GETMCNST": gen_GETMCNST,
+    "SETMCNST": gen_SETMCNST,
+    "GETUPVAR": gen_GETUPVAR,
+    "SETUPVAR": gen_SETUPVAR,
+    "GETIDX": gen_GETIDX,
+    "SETIDX": gen_SETIDX,
+    "JMP": gen_JMP,
+    "JMPIF": gen_JMPIF,
+    "JMPNOT": gen_JMPNOT,
+    "JMPNIL": gen_JMPNIL,
+    "JMPUW": gen_JMPUW,
+    "EXCEPT": gen_EXCEPT,
+    "RESCUE": gen_RESCUE,
+    "RAISEIF": gen_RAISEIF,
+    "SSEND": gen_SSEND,
+    "SSENDB": gen_SSENDB,
+    "SEND": gen_SEND,
+    "SENDB": gen_SENDB,
+    "CALL": gen_CALL,
+    "SUPER": gen_SUPER,
+    "ARGARY": gen_ARGARY,
+    "ENTER": gen_ENTER,
+    "KEY_P": gen_KEY_P,
+    "KEYEND": gen_KEYEND,
+    "KARG": gen_KARG,
+    "RETURN": gen_RETURN,
+    "RETURN_BLK": gen_RETURN_BLK,
+    "BREAK": gen_BREAK,
+    "BLKPUSH": gen_BLKPUSH,
+    "ADD": gen_ADD,
+    "ADDI": gen_ADDI,
+    "SUB": gen_SUB,
+    "SUBI": gen_SUBI,
+    "MUL": gen_MUL,
+    "DIV": gen_DIV,
+    "EQ": gen_EQ,
+    "LT": gen_LT,
+    "LE": gen_LE,
+    "GT": gen_GT,
+    "GE": gen_GE,
+    "ARRAY": gen_ARRAY,
+    "ARRAY2": gen_ARRAY2,
+    "ARYCAT": gen_ARYCAT,
+    "ARYPUSH": gen_ARYPUSH,
+    "ARYDUP": gen_ARYDUP,
+    "AREF": gen_AREF,
+    "ASET": gen_ASET,
+    "APOST": gen_APOST,
+    "INTERN": gen_INTERN,
+    "SYMBOL": gen_SYMBOL,
+    "STRING": gen_STRING,
+    "STRCAT": gen_STRCAT,
+    "HASH": gen_HASH,
+    "HASHADD": gen_HASHADD,
+    "HASHCAT": gen_HASHCAT,
+    "LAMBDA": gen_LAMBDA,
+    "BLOCK": gen_BLOCK,
+    "METHOD": gen_METHOD,
+    "RANGE_INC": gen_RANGE_INC,
+    "RANGE_EXC": gen_RANGE_EXC,
+    "OCLASS": gen_OCLASS,
+    "CLASS": gen_CLASS,
+    "MODULE": gen_MODULE,
+    "EXEC": gen_EXEC,
+    "DEF": gen_DEF,
+    "ALIAS": gen_ALIAS,
+    "UNDEF": gen_UNDEF,
+    "SCLASS": gen_SCLASS,
+    "TCLASS": gen_TCLASS,
+    "DEBUG": gen_DEBUG,
+    "ERR": gen_ERR,
+    "EXT1": gen_EXT1,
+    "EXT2": gen_EXT2,
+    "EXT3": gen_EXT3,
+    "STOP": gen_STOP,
+}
