@@ -1,0 +1,96 @@
+"""`riteload info`, `riteload verify` and the --help of every subcommand."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from riteload.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+VERSIONS = ROOT / "fixtures" / "versions"
+SUBCOMMANDS = ("run", "disasm", "info", "verify", "translate", "compare")
+
+
+def _run(*args):
+    return subprocess.run([sys.executable, "-m", "riteload", *args], capture_output=True,
+                          text=True, timeout=60, cwd=ROOT)
+
+
+@pytest.mark.parametrize("release,version,releases", [
+    ("3.0.0", "0200", "3.0"),
+    ("3.1.0", "0300", "3.1, 3.2, 3.3, 3.4"),
+    ("3.4.0", "0300", "3.1, 3.2, 3.3, 3.4"),
+    ("4.0.0", "0400", "4.0"),
+])
+def test_info(release, version, releases, capsys):
+    path = VERSIONS / release / "v01_calls.g.mrb"
+    assert main(["info", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert f"RITE{version} (written by mruby {releases})" in out
+    assert f"binary size:      {path.stat().st_size}" in out
+    assert "compiler:         MATZ 0000" in out
+    for ident in ("IREP", "DBG", "LVAR", "END"):
+        assert f"  {ident} " in out
+    assert "  IREP  offset 0x000014" in out
+    assert "ireps:            11" in out
+    assert "debug info:       yes (1 file(s): v01_calls.rb)" in out
+    assert "local variables:  yes" in out
+
+
+def test_info_without_debug(capsys):
+    assert main(["info", str(VERSIONS / "3.1.0" / "v01_calls.mrb")]) == 0
+    out = capsys.readouterr().out
+    assert "debug info:       no" in out
+    assert "  DBG " not in out
+
+
+def test_info_subprocess():
+    r = _run("info", str(VERSIONS / "4.0.0" / "v06_pattern.mrb"))
+    assert r.returncode == 0 and r.stderr == ""
+    assert "RITE0400" in r.stdout
+
+
+@pytest.mark.parametrize("release", ["3.0.0", "3.1.0", "3.4.0", "4.0.0"])
+def test_verify_ok(release, capsys):
+    path = VERSIONS / release / "v02_blocks.mrb"
+    assert main(["verify", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"{path}: OK (RITE")
+    assert "ireps)" in out
+
+
+def test_verify_subprocess_bad_file(tmp_path):
+    data = bytearray((VERSIONS / "3.1.0" / "v01_calls.mrb").read_bytes())
+    bad = tmp_path / "bad.mrb"
+    bad.write_bytes(bytes(data[:100]))
+    for command in ("info", "verify"):
+        r = _run(command, str(bad))
+        assert r.returncode == 1
+        assert r.stdout == ""
+        assert r.stderr.count("\n") == 1 and "Traceback" not in r.stderr
+        assert r.stderr.startswith("riteload: ") and "bad.mrb" in r.stderr
+
+
+def test_missing_file():
+    r = _run("verify", "/nonexistent/x.mrb")
+    assert r.returncode == 1 and r.stderr.count("\n") == 1
+    assert "cannot read file" in r.stderr
+
+
+def test_help():
+    r = _run("--help")
+    assert r.returncode == 0
+    for sub in SUBCOMMANDS:
+        assert sub in r.stdout
+
+
+@pytest.mark.parametrize("sub", SUBCOMMANDS)
+def test_subcommand_help(sub):
+    r = _run(sub, "--help")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith(f"usage: riteload {sub}")
+    assert "Traceback" not in r.stderr
