@@ -48,6 +48,7 @@ class NativeEngineError(RuntimeError):
 
 class _Activation:
     __slots__ = ("vm", "frame", "entry", "by_pc", "regs", "exc")
+    # by_pc: pc -> Instruction (the VM's IrepRT.by_pc list, or a dict)
 
     def __init__(self, vm, frame, entry, by_pc, regs):
         self.vm = vm
@@ -74,10 +75,13 @@ class _VMEnv:
 class NativeEngine:
     name = "native"
 
-    def __init__(self, code_cache_size: int = 16 << 20, *, counting: bool = False,
-                 ops: Optional[dict] = None, fallback=None):
+    def __init__(self, code_cache_size: int = 16 << 20, stats: bool = False, *,
+                 counting: Optional[bool] = None, ops: Optional[dict] = None, fallback=None,
+                 verify: bool = True):
         self.cache = CodeCache(code_cache_size)
-        self.counting = counting
+        # with --stats, code counts every instruction it executes (one inc per instruction)
+        self.counting = stats if counting is None else counting
+        self.verify = verify
         self._ops = ops
         self._fallback = fallback
         self._acts: list[_Activation] = []
@@ -115,15 +119,18 @@ class NativeEngine:
         if entry.translation is None:
             if entry.extra.get("untranslatable"):
                 return None
-            from translate.compiler import TranslateError, translate_irep
+            from riteload.errors import RiteError
+            from translate.compiler import translate_irep
             try:
+                if self.verify:         # native code only ever comes from verified ireps
+                    from riteload.verify import verify_irep
+                    verify_irep(irep)
                 tr = translate_irep(irep, env=_VMEnv(vm), counting=self.counting)
-            except TranslateError as e:
+            except RiteError as e:
                 entry.extra["untranslatable"] = str(e)
                 self.translate_errors += 1
                 return None
             entry.translation = tr
-            entry.extra["by_pc"] = {ins.pc: ins for ins in irep.instructions}
             if self.counting:
                 n = max(1, len(irep.instructions))
                 counters = ffi.new("uint64_t[]", n)
@@ -143,7 +150,10 @@ class NativeEngine:
             self.fallback_runs += 1
             return self.fallback.run(vm, frame)
         regs = self._stack_address(vm) + 8 * frame.base
-        act = _Activation(vm, frame, entry, entry.extra["by_pc"], regs)
+        rt = getattr(frame, "rt", None)
+        by_pc = rt.by_pc if rt is not None else entry.extra.setdefault(
+            "by_pc", {ins.pc: ins for ins in frame.irep.instructions})
+        act = _Activation(vm, frame, entry, by_pc, regs)
         self._acts.append(act)
         entry.active += 1
         self.native_runs += 1
@@ -179,35 +189,43 @@ class NativeEngine:
             self.op_calls += 1
             frame = act.frame
             ins = act.by_pc[pc]
-            frame.pc = ins.pc
+            frame.pc = ins.pc + ins.size          # as the interpreter: ci->pc past the instruction
             try:
                 r = self.ops[ins.name](act.vm, frame, ins)
             except BaseException as exc:           # noqa: BLE001 - nothing crosses the callback
-                target = self._handler(act, exc)
-                if target is None:
+                r = self._caught(act, exc)
+                if r is None:
                     act.exc = exc
                     return _ERROR
-                ctx.pc = target
-                return _JUMP
             if r is None:
                 return _NEXT
             if r == abi.OP_RETURN:
                 return _RETURN
             ctx.pc = r
             return _JUMP
-        except BaseException as exc:               # noqa: BLE001 - an engine bug: report it
+        except BaseException as exc:               # noqa: BLE001 - an unwind passing through
             act.exc = exc
             return _ERROR
         finally:
             ctx.regs = act.regs
 
-    def _handler(self, act: _Activation, exc: BaseException) -> Optional[int]:
-        """The pc of the catch handler of ``exc`` in this frame, or None."""
-        find = getattr(act.vm, "find_handler", None)
-        if find is None or isinstance(exc, (KeyboardInterrupt, SystemExit, MemoryError,
-                                            RecursionError, NativeEngineError)):
-            return None
-        return find(act.frame, exc)
+    def _caught(self, act: _Activation, exc: BaseException) -> Optional[int]:
+        """Where this frame goes on after ``exc`` (interp.py's rules): a catch
+        handler's pc, OP_RETURN, or None when the exception leaves the frame.
+        Raises when an unwind passes through."""
+        from .errors import RubyError, Unwind
+        vm, frame = act.vm, act.frame
+        if isinstance(exc, RubyError):
+            from .vm import CATCH_FILTER_ALL
+            h = vm.find_handler(frame, CATCH_FILTER_ALL)
+            if h is None:
+                return None
+            vm.exc = exc.exc
+            return h.target
+        if isinstance(exc, Unwind):
+            from .interp import handle_unwind
+            return handle_unwind(vm, frame, exc)
+        return None
 
     # -- figures -------------------------------------------------------------------
     def executed_counts(self) -> tuple[int, int]:
@@ -234,7 +252,9 @@ class NativeEngine:
             lines.append(f"native: {self.op_calls} instructions called into Python")
         return lines
 
+    def stats_report(self) -> str:
+        """What ``riteload run --stats`` prints on stderr."""
+        return "".join(line + "\n" for line in self.stats_lines())
+
     def print_stats(self, file=None) -> None:
-        file = file or sys.stderr
-        for line in self.stats_lines():
-            print(line, file=file)
+        (file or sys.stderr).write(self.stats_report())

@@ -114,8 +114,10 @@ def format_translation(tr: Translation, texts: dict[int, str]) -> str:
 def translate_command(path: str, irep: Optional[str] = None, raw: Optional[str] = None) -> int:
     """Print the translation of FILE's ireps; return the exit status."""
     from riteload import load
+    from riteload.verify import verify_rite
 
-    rite = load(path)               # parsed and verified: only verified ireps are translated
+    rite = load(path, check=False)
+    verify_rite(rite)               # only verified ireps are translated
     ireps = [_irep_by_path(rite.irep, irep)] if irep is not None else list(rite.ireps())
     env = TranslateEnv()
     chunks = []

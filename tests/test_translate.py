@@ -1,0 +1,303 @@
+"""translate/: templates, exact bytes, position independence, the translate listing.
+
+None of these tests needs executable memory: translations are plain bytes.
+"""
+
+from __future__ import annotations
+
+import inspect
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from capstone import CS_ARCH_X86, CS_MODE_64, Cs
+
+import riteload
+from riteload.model import CatchHandler, Irep, PoolValue
+from riteload.opcodes import table_for
+from runtime import abi
+from translate import asm as A
+from translate.compiler import TranslateError, translate_irep
+from translate.templates import TEMPLATES
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = sorted((ROOT / "fixtures" / "mrb").glob("*.mrb"))
+T = table_for("0300")
+
+
+def iseq(*ops) -> bytes:
+    """Assemble RiteVM instructions: iseq(("MOVE", 1, 2), ("RETURN", 1))."""
+    out = bytearray()
+    for name, *args in ops:
+        op = T[name]
+        out.append(op.number)
+        for width, value in zip(op.widths, args):
+            out += (value & ((1 << 8 * width) - 1)).to_bytes(width, "big")
+    return bytes(out)
+
+
+def irep_of(*ops, nregs=8, pool=(), syms=(), handlers=()) -> Irep:
+    return Irep(nlocals=1, nregs=nregs, iseq=iseq(*ops), pool=list(pool), syms=list(syms),
+                handlers=list(handlers))
+
+
+def code_of(tr, pc: int) -> list[str]:
+    """Capstone text of the hot code generated for the instruction at ``pc``."""
+    idx = next(i for i, ins in enumerate(tr.irep.instructions) if ins.pc == pc)
+    a = tr.assembled
+    ks = [k for k, o in enumerate(a.owners) if o == idx and not a.cold[k]]
+    md = Cs(CS_ARCH_X86, CS_MODE_64)
+    out = []
+    for k in ks:
+        raw = a.code[a.offsets[k]:a.offsets[k] + a.sizes[k]]
+        (ci,) = md.disasm(raw, a.offsets[k])
+        out.append(f"{ci.mnemonic} {ci.op_str}")
+    return out
+
+
+def bytes_of(tr, pc: int) -> bytes:
+    idx = next(i for i, ins in enumerate(tr.irep.instructions) if ins.pc == pc)
+    a = tr.assembled
+    return b"".join(a.code[a.offsets[k]:a.offsets[k] + a.sizes[k]]
+                    for k, o in enumerate(a.owners) if o == idx and not a.cold[k])
+
+
+# ---------------------------------------------------------------------------
+# the registry
+
+def test_every_opcode_has_a_template():
+    names = [op.name for op in T]
+    assert list(TEMPLATES) == names
+    for name in names:
+        assert TEMPLATES[name].__name__ == f"gen_{name}"
+
+
+def test_every_template_starts_with_its_ops_h_line():
+    for op in T:
+        src = inspect.getsource(TEMPLATES[op.name]).splitlines()
+        assert src[1].strip() == f"# {op.summary}", (op.name, src[1])
+
+
+def test_every_template_has_one_signature():
+    sigs = {str(inspect.signature(fn)) for fn in TEMPLATES.values()}
+    assert sigs == {"(a: 'Asm', ins: 'Instruction', cx: 'Ctx') -> 'None'"}
+
+
+# ---------------------------------------------------------------------------
+# exact bytes (iced encodes, capstone reads back)
+
+def test_move_bytes():
+    tr = translate_irep(irep_of(("MOVE", 1, 2), ("RETURN", 1)))
+    assert bytes_of(tr, 0) == bytes.fromhex("488b4310" "48894308")
+    assert code_of(tr, 0) == ["mov rax, qword ptr [rbx + 0x10]", "mov qword ptr [rbx + 8], rax"]
+
+
+def test_loads_bytes():
+    tr = translate_irep(irep_of(("LOADNIL", 3), ("LOADT", 1), ("LOADI", 2, 100),
+                                ("LOADINEG", 4, 5), ("LOADSELF", 5), ("RETURN", 1)))
+    assert bytes_of(tr, 0) == bytes.fromhex("48c7431808000000")
+    assert code_of(tr, 0) == ["mov qword ptr [rbx + 0x18], 8"]
+    assert code_of(tr, 2) == ["mov qword ptr [rbx + 8], 0x10"]
+    assert code_of(tr, 4) == ["mov qword ptr [rbx + 0x10], 0xc9"]          # 100 -> 201
+    assert code_of(tr, 7) == ["mov qword ptr [rbx + 0x20], 0xfffffffffffffff7"]  # -5 -> -9
+    assert code_of(tr, 10) == ["mov rax, qword ptr [rbx]", "mov qword ptr [rbx + 0x28], rax"]
+
+
+def test_loadi32_and_wide_literals():
+    big = abi.FIXNUM_MAX
+    tr = translate_irep(irep_of(("LOADI32", 1, 0x7fff, 0xffff), ("LOADL", 2, 0), ("LOADL", 3, 1),
+                                ("LOADL", 4, 2), ("RETURN", 1),
+                                pool=[PoolValue("int64", big), PoolValue("float", 1.5),
+                                      PoolValue("int64", big + 1)]))
+    assert code_of(tr, 0) == ["mov eax, 0xffffffff", "mov qword ptr [rbx + 8], rax"]
+    assert code_of(tr, 6) == [f"movabs rax, {abi.fixnum(big):#x}", "mov qword ptr [rbx + 0x10], rax"]
+    assert code_of(tr, 9) == [f"movabs rax, {abi.flonum(1.5):#x}", "mov qword ptr [rbx + 0x18], rax"]
+    # not a fixnum: the Python semantics box it
+    assert "call qword ptr [r12 + 0x10]" in code_of(tr, 12)
+
+
+def test_jumps_bytes():
+    # 0: JMPIF R1 +3 -> 7 ; 4: LOADNIL R2 ; 6: ... ; JMPNOT/JMPNIL similar
+    tr = translate_irep(irep_of(("JMPIF", 1, 2), ("LOADNIL", 2), ("JMPNOT", 1, 2), ("LOADT", 2),
+                                ("JMPNIL", 1, 0), ("JMP", 0xfff1), ("RETURN", 2)))
+    assert code_of(tr, 0)[0] == "test qword ptr [rbx + 8], -9"
+    assert code_of(tr, 0)[1].startswith("jne ")
+    assert code_of(tr, 6)[1].startswith("je ")
+    assert code_of(tr, 12)[0] == "cmp qword ptr [rbx + 8], 8"
+    # JMP -15 from next_pc 19 lands on pc 4
+    a = tr.assembled
+    target = int(code_of(tr, 16)[0].split()[1], 16)
+    idx4 = next(i for i, ins in enumerate(tr.irep.instructions) if ins.pc == 4)
+    assert target == a.offsets[a.owners.index(idx4)]
+
+
+def test_add_fast_path():
+    tr = translate_irep(irep_of(("ADD", 1), ("RETURN", 1)))
+    text = code_of(tr, 0)
+    assert text[:5] == ["mov rax, qword ptr [rbx + 8]", "mov rcx, qword ptr [rbx + 0x10]",
+                        "mov edx, eax", "and edx, ecx", "test dl, 1"]
+    assert text[5].startswith("je ")
+    assert text[6:8] == ["sub rax, 1", "add rax, rcx"]
+    assert text[8].startswith("jo ")
+    assert text[9] == "mov qword ptr [rbx + 8], rax"
+
+
+def test_python_call_sequence():
+    tr = translate_irep(irep_of(("SEND", 1, 0, 0), ("RETURN", 1), syms=["foo"]))
+    text = code_of(tr, 0)
+    assert text[:4] == ["mov rdi, r12", "mov esi, 0", "call qword ptr [r12 + 0x10]",
+                        "mov rbx, qword ptr [r12]"]
+
+
+def test_loadsym_uses_the_environment():
+    class Env:
+        def symbol_word(self, name):
+            return abi.symbol_word({"foo": 77}[name])
+    tr = translate_irep(irep_of(("LOADSYM", 1, 0), ("RETURN", 1), syms=["foo"]), env=Env())
+    assert code_of(tr, 0) == [f"mov qword ptr [rbx + 8], {abi.symbol_word(77):#x}"]
+
+
+# ---------------------------------------------------------------------------
+# layout
+
+def test_pc_table_points_at_instructions():
+    ir = irep_of(("LOADI_1", 1), ("JMPNOT", 1, 0), ("MOVE", 2, 1), ("RETURN", 2),
+                 handlers=[CatchHandler(0, 0, 5, 5)])
+    tr = translate_irep(ir)
+    a = tr.assembled
+    table = [int.from_bytes(tr.blob[4 * i:4 * i + 4], "little", signed=True)
+             for i in range(ir.ilen + 1)]
+    for idx, ins in enumerate(ir.instructions):
+        assert table[ins.pc] == a.offsets[a.owners.index(idx)]
+    bad = table[1]                         # pc 1 is inside LOADI_1's operand
+    assert table[ir.ilen] == bad
+    assert bad not in [table[ins.pc] for ins in ir.instructions]
+
+
+def test_code_is_position_independent():
+    a = A.Asm()
+    lab = a.label("x")
+    a.lea(A.RCX, A.rip(lab))
+    a.jcc("e", lab)
+    a.call(A.qword(A.R12, 16))
+    a.bind(lab)
+    a.ret()
+    assert a.assemble(0x1000).code == a.assemble(0x7f00_0000_0000).code
+
+
+def test_ext_operands_are_wide():
+    # EXT1 MOVE R300, R2 : the decoder folds the prefix, the template sees a = 300
+    data = bytes([T["EXT1"].number, T["MOVE"].number, 0x01, 0x2c, 2]) + iseq(("RETURN", 1))
+    ir = Irep(nlocals=1, nregs=400, iseq=data)
+    tr = translate_irep(ir)
+    assert code_of(tr, 1) == ["mov rax, qword ptr [rbx + 0x10]",
+                              "mov qword ptr [rbx + 0x960], rax"]
+
+
+def test_only_rite0300_is_translated():
+    ir = irep_of(("RETURN", 0))
+    ir.format_version = "0200"
+    with pytest.raises(TranslateError, match="RITE0200"):
+        translate_irep(ir)
+
+
+def test_facade_refuses_what_it_cannot_encode():
+    a = A.Asm()
+    with pytest.raises(A.AsmError):
+        a.mov(A.qword(A.RBX, 0), 1 << 40)
+    a = A.Asm()
+    a.jmp(a.label("nowhere"))
+    with pytest.raises(A.AsmError, match="never bound"):
+        a.assemble(0)
+
+
+# ---------------------------------------------------------------------------
+# every fixture translates
+
+def _verified(path):
+    """The file's RiteFile if the verifier accepts it, else None."""
+    from riteload.errors import VerifyError
+    from riteload.verify import verify_rite
+    rite = riteload.load(str(path), check=False)
+    try:
+        verify_rite(rite)
+    except VerifyError:
+        return None
+    return rite
+
+
+@pytest.mark.skipif(not FIXTURES, reason="no fixtures yet")
+def test_every_fixture_irep_translates():
+    count = 0
+    for path in FIXTURES:
+        rite = _verified(path)
+        if rite is None:
+            continue
+        for ir in rite.ireps():
+            tr = translate_irep(ir)
+            assert tr.size > 0
+            count += 1
+    assert count > 100
+
+
+# ---------------------------------------------------------------------------
+# the command
+
+def _run(*args):
+    return subprocess.run([sys.executable, "-m", "riteload", *args], capture_output=True,
+                          text=True, cwd=ROOT)
+
+
+@pytest.mark.skipif(not FIXTURES, reason="no fixtures yet")
+def test_translate_command_lists_every_instruction(tmp_path):
+    path = ROOT / "fixtures" / "mrb" / "002_integer_arith.mrb"
+    raw = tmp_path / "code.bin"
+    p = _run("translate", str(path), "--raw", str(raw))
+    assert p.returncode == 0, p.stderr
+    rite = riteload.load(str(path), check=False)
+    out = p.stdout
+    for ir in rite.ireps():
+        for ins in ir.instructions:
+            assert f"  {ins.start:03d} " in out
+    assert "# R[a] = R[a]+R[a+1]" in out
+    assert "mov rax, qword ptr [rbx + " in out
+    # --raw: the code of every irep, in listing order
+    from riteload.verify import verify_rite
+    verify_rite(rite)
+    expected = b"".join(translate_irep(ir).code for ir in rite.ireps())
+    assert raw.read_bytes() == expected
+
+
+@pytest.mark.skipif(not FIXTURES, reason="no fixtures yet")
+def test_translate_command_one_irep():
+    path = ROOT / "fixtures" / "mrb" / "010_methods_args.mrb"
+    p = _run("translate", str(path), "--irep", "0")
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.startswith("irep 0 ")
+    assert p.stdout.count("\nirep ") == 0
+    p = _run("translate", str(path), "--irep", "7.7.7")
+    assert p.returncode == 1
+    assert p.stderr.count("\n") == 1 and p.stderr.startswith("riteload: ")
+
+
+def test_translate_command_refuses_other_formats(tmp_path):
+    v30 = sorted((ROOT / "fixtures" / "versions" / "3.0.0").glob("*.mrb"))
+    if not v30:
+        pytest.skip("no RITE0200 file")
+    p = _run("translate", str(v30[0]))
+    assert p.returncode == 1
+    assert p.stderr.count("\n") == 1 and "RITE0200" in p.stderr
+
+
+def test_translate_command_needs_no_executable_memory(monkeypatch, capsys):
+    if not FIXTURES:
+        pytest.skip("no fixtures yet")
+    from runtime import execmem
+
+    def refuse(*a, **k):
+        raise AssertionError("translate must not map executable memory")
+    monkeypatch.setattr(execmem.ExecMemory, "__init__", refuse)
+    from translate.listing import translate_command
+    assert translate_command(str(FIXTURES[0])) == 0
+    assert "prologue" in capsys.readouterr().out
