@@ -1,0 +1,1387 @@
+"""Kernel, BasicObject, Object, Module and Class: the methods every object has.
+
+Messages and behaviour follow mruby 3.1's src/kernel.c, src/object.c,
+src/class.c, mrblib/kernel.rb and the mruby-print gem.
+"""
+
+from __future__ import annotations
+
+from .. import abi
+from ..defs import method, module_function, smethod
+from ..errors import RubyError
+from ..frames import bidx
+from ..objects import (TT_CLASS, TT_ICLASS, TT_MODULE, TT_SCLASS, MethodEntry, RArray, RClass,
+                       RData, RException, RHash, RObject, RProc, RRange, RString)
+
+NIL = abi.NIL
+TRUE = abi.TRUE
+FALSE = abi.FALSE
+
+
+def _sym_arg(vm, w) -> int:
+    """A Symbol or String argument as a symbol id (mrb_obj_to_sym)."""
+    if vm.is_sym(w):
+        return w >> 8
+    if vm.is_str(w):
+        return vm.intern(bytes(vm.obj(w).value))
+    vm.raise_error(vm.c_TypeError, vm.inspect(w).decode("utf-8", "surrogateescape")
+                   + " is not a symbol nor a string")
+
+
+def _noop_hook(vm, self, args, blk):
+    return NIL
+
+
+_noop_hook.is_noop_hook = True
+
+
+# ------------------------------------------------------------------ printing
+def _printstr(vm, w):
+    if vm.is_str(w):
+        vm.write_out(bytes(vm.obj(w).value))
+
+
+@module_function("Kernel", "__printstr__", arity=1)
+def k_printstr(vm, self, args, blk):
+    _printstr(vm, args[0])
+    return args[0]
+
+
+def _puts(vm, args, out, depth=0):
+    for a in args:
+        if vm.is_ary(a):
+            _puts(vm, list(vm.obj(a).items), out, depth + 1)
+            continue
+        s = vm.funcall(a, vm.SYM_to_s) if not vm.is_str(a) else a
+        b = bytes(vm.obj(s).value) if vm.is_str(s) else b""
+        out += b
+        if not b.endswith(b"\n"):
+            out += b"\n"
+
+
+@module_function("Kernel", "puts", arity=-1)
+def k_puts(vm, self, args, blk):
+    out = bytearray()
+    if not args:
+        out += b"\n"
+    else:
+        _puts(vm, args, out)
+    vm.write_out(bytes(out))
+    return NIL
+
+
+@module_function("Kernel", "print", arity=-1)
+def k_print(vm, self, args, blk):
+    for a in args:
+        s = a if vm.is_str(a) else vm.funcall(a, vm.SYM_to_s)
+        _printstr(vm, s)
+    return NIL
+
+
+@module_function("Kernel", "p", arity=-1)
+def k_p(vm, self, args, blk):
+    for a in args:
+        s = vm.funcall(a, vm.SYM_inspect)
+        _printstr(vm, s)
+        vm.write_out(b"\n")
+    if not args:
+        return NIL
+    if len(args) == 1:
+        return args[0]
+    return vm.ary_new(args)
+
+
+# ------------------------------------------------------------------- raising
+def make_exception(vm, args):
+    """mrb_make_exception for raise's arguments."""
+    argc = len(args)
+    if argc == 0:
+        return vm.exc_new(vm.c_RuntimeError, "")
+    a0 = args[0]
+    if argc == 1 and vm.is_str(a0):
+        return vm.alloc_exception(vm.c_RuntimeError, a0)
+    if argc > 3:
+        vm.argc_error(argc, 0, 3)
+    if not vm.respond_to(a0, "exception"):
+        vm.raise_error(vm.c_TypeError, "exception class/object expected")
+    e = vm.funcall(a0, "exception", args[1:2])
+    if not vm.is_a(e, vm.c_Exception):
+        vm.raise_error(vm.c_TypeError, "exception object expected")
+    if argc > 2:
+        vm.set_backtrace(e, args[2])
+    return e
+
+
+@module_function("Kernel", "raise", arity=(0, 3), aliases=("fail",))
+def k_raise(vm, self, args, blk):
+    vm.frames[-1].mid = 0           # mrb_f_raise hides its own frame
+    if not args:
+        vm.raise_error(vm.c_RuntimeError, "")
+    e = make_exception(vm, args)
+    vm.raise_exc(e)
+
+
+# ---------------------------------------------------------------- iteration
+@method("Kernel", "loop", arity=0)
+def k_loop(vm, self, args, blk):
+    if blk == NIL:
+        return vm.funcall(self, "to_enum", [vm.sym("loop")])
+    try:
+        while True:
+            vm.yield_block(blk, [])
+    except RubyError as e:
+        if vm.is_a(e.exc, vm.c_StopIteration):
+            return vm.ivar_get(e.exc, vm.intern("@result"))
+        raise
+
+
+@method("Kernel", "block_given?", arity=0, noframe=True, aliases=("iterator?",))
+def k_block_given(vm, self, args, blk):
+    frames = vm.frames
+    if len(frames) <= 1:
+        return FALSE
+    f = frames[-1]
+    p = f.proc
+    e = None
+    while p is not None:
+        if p.scope:
+            break
+        e = p.env
+        p = p.upper
+    if p is None:
+        return FALSE
+    if e is not None:
+        b = e.bidx
+        if b >= e.length or b <= 0:
+            return FALSE
+        return FALSE if e.get(b) == NIL else TRUE
+    i = len(frames) - 1
+    while i > 0 and frames[i].proc is not p:
+        i -= 1
+    if i == 0:
+        return FALSE
+    g = frames[i]
+    bp = g.base + bidx(g.n, g.nk)
+    return FALSE if vm.stack[bp] == NIL else TRUE
+
+
+# ------------------------------------------------------- object identity etc.
+@method("BasicObject", "==", arity=1)
+def bo_eq(vm, self, args, blk):
+    return TRUE if vm.obj_eq(self, args[0]) else FALSE
+
+
+@method("BasicObject", "equal?", arity=1)
+def bo_equal(vm, self, args, blk):
+    return TRUE if vm.obj_eq(self, args[0]) else FALSE
+
+
+@method("Kernel", "eql?", arity=1)
+def k_eql(vm, self, args, blk):
+    return TRUE if vm.obj_eq(self, args[0]) else FALSE
+
+
+@method("BasicObject", "!=", arity=1)
+def bo_neq(vm, self, args, blk):
+    return FALSE if vm.equal(self, args[0]) else TRUE
+
+
+@method("BasicObject", "!", arity=0)
+def bo_not(vm, self, args, blk):
+    return FALSE if abi.truthy(self) else TRUE
+
+
+@method("Kernel", "===", arity=1)
+def k_eqq(vm, self, args, blk):
+    return TRUE if vm.equal(self, args[0]) else FALSE
+
+
+@method("Kernel", "__case_eqq", arity=1)
+def k_case_eqq(vm, self, args, blk):
+    return vm.funcall(self, "===", args)
+
+
+@method("BasicObject", "__id__", arity=0)
+def bo_id(vm, self, args, blk):
+    return vm.int_new(vm.object_id(self))
+
+
+@method("Kernel", "object_id", arity=0)
+def k_object_id(vm, self, args, blk):
+    return vm.int_new(vm.object_id(self))
+
+
+def identity_hash(vm, self, args, blk):
+    return vm.int_new(vm.object_id(self))
+
+
+identity_hash.identity_hash = True
+
+
+@method("Kernel", "hash", arity=0)
+def k_hash(vm, self, args, blk):
+    return identity_hash(vm, self, args, blk)
+
+
+k_hash.identity_hash = True
+
+
+@method("Kernel", "class", arity=0)
+def k_class(vm, self, args, blk):
+    return vm.real_class(self).word
+
+
+@method("Kernel", "singleton_class", arity=0)
+def k_singleton_class(vm, self, args, blk):
+    return vm.singleton_class(self).word
+
+
+@method("Kernel", "nil?", arity=0)
+def k_nilp(vm, self, args, blk):
+    return FALSE
+
+
+@method("Kernel", "frozen?", arity=0)
+def k_frozen(vm, self, args, blk):
+    return TRUE if vm.is_frozen(self) else FALSE
+
+
+@method("Kernel", "freeze", arity=0)
+def k_freeze(vm, self, args, blk):
+    if self & 7 == 4:
+        vm.obj(self).frozen = True
+    return self
+
+
+@method("Kernel", "itself", arity=0)
+def k_itself(vm, self, args, blk):
+    return self
+
+
+@method("Kernel", "then", arity=0, aliases=("yield_self",))
+def k_then(vm, self, args, blk):
+    if blk == NIL:
+        return vm.funcall(self, "to_enum", [vm.sym("then")])
+    return vm.yield_block(blk, [self])
+
+
+@method("Kernel", "tap", arity=0)
+def k_tap(vm, self, args, blk):
+    vm.yield_block(blk, [self])
+    return self
+
+
+@method("Kernel", "is_a?", arity=1, aliases=("kind_of?",))
+def k_is_a(vm, self, args, blk):
+    c = args[0]
+    if not vm.is_class(c):
+        vm.raise_error(vm.c_TypeError, "class or module required")
+    return TRUE if vm.is_a(self, vm.obj(c)) else FALSE
+
+
+@method("Kernel", "instance_of?", arity=1)
+def k_instance_of(vm, self, args, blk):
+    c = args[0]
+    if not vm.is_class(c):
+        vm.raise_error(vm.c_TypeError, "class or module required")
+    return TRUE if vm.real_class(self) is vm.obj(c) else FALSE
+
+
+@method("Kernel", "respond_to?", arity=(1, 2))
+def k_respond_to(vm, self, args, blk):
+    sid = _sym_arg(vm, args[0])
+    if vm.respond_to(self, sid):
+        return TRUE
+    m, _ = vm.find_method(vm.class_of(self), vm.intern("respond_to_missing?"))
+    if m is not None and m.fn is None:
+        priv = args[1] if len(args) > 1 else FALSE
+        return TRUE if abi.truthy(vm.funcall(self, "respond_to_missing?",
+                                             [abi.symbol_word(sid), priv])) else FALSE
+    return FALSE
+
+
+@method("Kernel", "respond_to_missing?", arity=(1, 2), visibility="private")
+def k_respond_to_missing(vm, self, args, blk):
+    return FALSE
+
+
+def _default_method_missing(vm, self, args, blk):
+    from ..vm import _default_method_missing as dmm
+    return dmm(vm, self, args, blk)
+
+
+@method("BasicObject", "method_missing", arity=-1, visibility="private")
+def bo_method_missing(vm, self, args, blk):
+    from ..vm import _default_method_missing as dmm
+    return dmm(vm, self, args, blk)
+
+
+@method("BasicObject", "initialize", arity=-1, visibility="private")
+def bo_initialize(vm, self, args, blk):
+    return NIL
+
+
+@method("BasicObject", "method_added", arity=1, visibility="private")
+def bo_method_added(vm, self, args, blk):
+    return NIL
+
+
+bo_method_added.is_noop_hook = True
+
+
+@method("BasicObject", "singleton_method_added", arity=1, visibility="private")
+def bo_singleton_method_added(vm, self, args, blk):
+    return NIL
+
+
+bo_singleton_method_added.is_noop_hook = True
+
+
+# ----------------------------------------------------------- send and eval
+def _send(vm, self, args, blk):
+    if not args:
+        vm.argc_error(0, 1, -1)
+    sid = _sym_arg(vm, args[0])
+    # mrb_f_send turns its own call-info record into the called method's;
+    # hiding the send frame from backtraces gives the same listing
+    vm.frames[-1].mid = 0
+    return vm.funcall(self, sid, args[1:], blk)
+
+
+@method("Kernel", "send", arity=-1)
+def k_send(vm, self, args, blk):
+    return _send(vm, self, args, blk)
+
+
+@method("BasicObject", "__send__", arity=-1)
+def bo_send(vm, self, args, blk):
+    return _send(vm, self, args, blk)
+
+
+@method("Kernel", "public_send", arity=-1)
+def k_public_send(vm, self, args, blk):
+    return _send(vm, self, args, blk)
+
+
+@method("BasicObject", "instance_eval", arity=(0, 1))
+def bo_instance_eval(vm, self, args, blk):
+    if args and blk == NIL:
+        vm.raise_error(vm.c_NotImplementedError, "instance_eval with string not implemented")
+    if blk == NIL:
+        vm.raise_error(vm.c_ArgumentError, "no block given")
+    sc = _eval_class(vm, self)
+    return vm.eval_under(self, blk, sc, [self])
+
+
+def _eval_class(vm, self):
+    if self & 7 == 4 and type(vm.obj(self)) not in (vm_types_no_sclass()):
+        return vm.singleton_class(self)
+    return vm.real_class(self)
+
+
+def vm_types_no_sclass():
+    from ..objects import RFloat, RInteger
+    return (RFloat, RInteger)
+
+
+@method("BasicObject", "instance_exec", arity=-1)
+def bo_instance_exec(vm, self, args, blk):
+    if blk == NIL:
+        vm.raise_error(vm.c_LocalJumpError, "no block given (yield)")
+    sc = _eval_class(vm, self)
+    return vm.eval_under(self, blk, sc, list(args))
+
+
+@method("Module", "class_eval", arity=(0, 1), aliases=("module_eval",))
+def mod_class_eval(vm, self, args, blk):
+    if args and blk == NIL:
+        vm.raise_error(vm.c_NotImplementedError,
+                       "module_eval/class_eval with string not implemented")
+    if blk == NIL:
+        vm.raise_error(vm.c_ArgumentError, "no block given")
+    return vm.eval_under(self, blk, vm.obj(self), [self])
+
+
+@method("Module", "class_exec", arity=-1, aliases=("module_exec",))
+def mod_class_exec(vm, self, args, blk):
+    if blk == NIL:
+        vm.raise_error(vm.c_LocalJumpError, "no block given (yield)")
+    return vm.eval_under(self, blk, vm.obj(self), list(args))
+
+
+# ------------------------------------------------------------ instance vars
+def _check_ivar_name(vm, sid):
+    name = vm.syms[sid]
+    if len(name) < 2 or name[0] != "@" or name[1] == "@" or name[1].isdigit():
+        vm.raise_name_error(f"'{name}' is not allowed as an instance variable name", sid)
+
+
+@method("Kernel", "instance_variable_get", arity=1)
+def k_ivar_get(vm, self, args, blk):
+    sid = _sym_arg(vm, args[0])
+    _check_ivar_name(vm, sid)
+    return vm.ivar_get(self, sid)
+
+
+@method("Kernel", "instance_variable_set", arity=2)
+def k_ivar_set(vm, self, args, blk):
+    sid = _sym_arg(vm, args[0])
+    _check_ivar_name(vm, sid)
+    vm.ivar_set(self, sid, args[1])
+    return args[1]
+
+
+@method("Kernel", "instance_variable_defined?", arity=1)
+def k_ivar_defined(vm, self, args, blk):
+    sid = _sym_arg(vm, args[0])
+    _check_ivar_name(vm, sid)
+    if self & 7 != 4:
+        return FALSE
+    iv = vm.obj(self).ivars
+    return TRUE if iv and sid in iv else FALSE
+
+
+@method("Kernel", "instance_variables", arity=0)
+def k_ivars(vm, self, args, blk):
+    if self & 7 != 4:
+        return vm.ary_new()
+    iv = vm.obj(self).ivars or {}
+    out = [abi.symbol_word(s) for s in iv if vm.syms[s].startswith("@")
+           and not vm.syms[s].startswith("@@")]
+    return vm.ary_new(out)
+
+
+@method("Kernel", "remove_instance_variable", arity=1)
+def k_remove_ivar(vm, self, args, blk):
+    sid = _sym_arg(vm, args[0])
+    _check_ivar_name(vm, sid)
+    if self & 7 == 4:
+        o = vm.obj(self)
+        if o.frozen:
+            vm.frozen_error(self)
+        if o.ivars and sid in o.ivars:
+            return o.ivars.pop(sid)
+    vm.raise_name_error(f"instance variable {vm.syms[sid]} not defined", sid)
+
+
+# ------------------------------------------------------------------- copying
+def _init_copy(vm, dst, src):
+    d = vm.obj(dst)
+    s = vm.obj(src)
+    if s.ivars is not None and type(s) is not RClass:
+        d.ivars = dict(s.ivars)
+    t = type(s)
+    if t is RString:
+        d.value = bytearray(s.value)
+    elif t is RArray:
+        d.items = list(s.items)
+    elif t is RHash:
+        d.table = {k: [e[0], e[1]] for k, e in s.table.items()}
+        d.default = s.default
+        d.default_proc = s.default_proc
+    elif t is RRange:
+        d.first, d.last, d.excl = s.first, s.last, s.excl
+    elif t is RProc:
+        for f in ("irep", "fn", "upper", "env", "_target_class", "strict", "scope", "orphan",
+                  "self_word", "rt"):
+            setattr(d, f, getattr(s, f))
+    elif t is RData:
+        d.data = s.data
+    elif t is RClass:
+        d.mt = dict(s.mt)
+        d.ivars = dict(s.ivars)
+        d.superclass = s.superclass
+        d.instance_type = s.instance_type
+    vm.funcall(dst, "initialize_copy", [src])
+
+
+def _alloc_like(vm, src, cls):
+    s = vm.obj(src)
+    t = type(s)
+    if t is RClass:
+        o = RClass(s.tt, s.superclass, None, None)
+        o.instance_type = s.instance_type
+        w = vm.alloc(o)
+        if s.tt == TT_CLASS:
+            meta = vm.singleton_class(w)
+            del meta
+        else:
+            vm.set_class(o, vm.c_Module)
+        return w
+    o = t.__new__(t)
+    from ..objects import RBasic
+    RBasic.__init__(o, cls)
+    if t is RString:
+        o.value = bytearray()
+    elif t is RArray:
+        o.items = []
+    elif t is RHash:
+        o.table = {}
+        o.default = NIL
+        o.default_proc = NIL
+    elif t is RRange:
+        o.first = o.last = NIL
+        o.excl = False
+    elif t is RProc:
+        RProc.__init__(o, cls)
+    elif t is RData:
+        o.data = None
+    return vm.alloc(o)
+
+
+@method("Kernel", "dup", arity=0)
+def k_dup(vm, self, args, blk):
+    if self & 7 != 4:
+        return self
+    s = vm.obj(self)
+    from ..objects import RFloat, RInteger
+    if type(s) in (RFloat, RInteger):
+        return self
+    if type(s) is RClass and s.tt == TT_SCLASS:
+        vm.raise_error(vm.c_TypeError, "can't copy singleton class")
+    w = _alloc_like(vm, self, vm.real_class(self))
+    _init_copy(vm, w, self)
+    return w
+
+
+@method("Kernel", "clone", arity=(0, 1))
+def k_clone(vm, self, args, blk):
+    if self & 7 != 4:
+        return self
+    s = vm.obj(self)
+    from ..objects import RFloat, RInteger
+    if type(s) in (RFloat, RInteger):
+        return self
+    if type(s) is RClass and s.tt == TT_SCLASS:
+        vm.raise_error(vm.c_TypeError, "can't clone singleton class")
+    w = _alloc_like(vm, self, vm.real_class(self))
+    sc = s.cls
+    if sc.tt == TT_SCLASS and type(s) is not RClass:
+        nsc = vm.singleton_class(w)
+        nsc.mt = dict(sc.mt)
+        nsc.ivars = dict(sc.ivars)
+        q = sc.superclass
+        ins = nsc
+        chain = []
+        while q is not None and q.tt == TT_ICLASS:
+            chain.append(q.module)
+            q = q.superclass
+        for m in chain:
+            vm.include_module(nsc, m)
+        del ins
+        vm.invalidate()
+    _init_copy(vm, w, self)
+    vm.obj(w).frozen = s.frozen
+    return w
+
+
+@method("Kernel", "initialize_copy", arity=1, visibility="private")
+def k_init_copy(vm, self, args, blk):
+    if self == args[0]:
+        return self
+    if vm.real_class(self) is not vm.real_class(args[0]):
+        vm.raise_error(vm.c_TypeError, "initialize_copy should take same class object")
+    return self
+
+
+# ------------------------------------------------------------ inspect, to_s
+@method("Kernel", "to_s", arity=0)
+def k_to_s(vm, self, args, blk):
+    return vm.str_new(vm.any_to_s_str(self))
+
+
+@method("Kernel", "inspect", arity=0)
+def k_inspect(vm, self, args, blk):
+    if self & 7 == 4 and type(vm.obj(self)) is RObject:
+        m, _ = vm.find_method(vm.class_of(self), vm.SYM_to_s)
+        if m is not None and m.fn is k_to_s:
+            return vm.str_new(obj_iv_inspect(vm, self))
+        if m is not None:
+            return vm.funcall(self, vm.SYM_to_s)
+    return vm.str_new(vm.any_to_s_str(self))
+
+
+def obj_iv_inspect(vm, self) -> bytes:
+    o = vm.obj(self)
+    iv = o.ivars or {}
+    items = [(s, v) for s, v in iv.items() if vm.syms[s].startswith("@")]
+    if not items:
+        return vm.any_to_s_str(self).encode()
+    out = bytearray(vm.any_to_s_str(self)[:-1].encode())
+    first = True
+    for s, v in items:
+        out += b" " if first else b", "
+        first = False
+        out += vm.syms[s].encode() + b"="
+        if v & 7 == 4 and type(vm.obj(v)) is RObject:
+            out += vm.any_to_s_str(v).encode()
+        else:
+            out += vm.inspect(v)
+    out += b">"
+    return bytes(out)
+
+
+@method("Kernel", "_inspect", arity=(0, 1))
+def k__inspect(vm, self, args, blk):
+    return vm.funcall(self, vm.SYM_inspect)
+
+
+# ------------------------------------------------------------------ methods
+def _method_names(vm, cls, visibility, inherit=True, singleton_only=False):
+    seen = set()
+    out = []
+    c = cls
+    while c is not None:
+        for sid, m in c.mt.items():
+            if sid in seen:
+                continue
+            seen.add(sid)
+            if m is None:
+                continue
+            if visibility is None or m.visibility in visibility:
+                out.append(abi.symbol_word(sid))
+        if singleton_only and c.tt != TT_SCLASS and c.tt != TT_ICLASS:
+            break
+        if not inherit:
+            if c.tt == TT_SCLASS or c.prepended:
+                c = c.superclass
+                if c is not None and c.tt == TT_ICLASS and c.module is cls:
+                    continue
+                break
+            break
+        c = c.superclass
+    return out
+
+
+@method("Kernel", "methods", arity=(0, 1))
+def k_methods(vm, self, args, blk):
+    return vm.ary_new(_method_names(vm, vm.class_of(self), ("public", "protected")))
+
+
+@method("Kernel", "public_methods", arity=(0, 1))
+def k_public_methods(vm, self, args, blk):
+    return vm.ary_new(_method_names(vm, vm.class_of(self), ("public",)))
+
+
+@method("Kernel", "private_methods", arity=(0, 1))
+def k_private_methods(vm, self, args, blk):
+    return vm.ary_new(_method_names(vm, vm.class_of(self), ("private",)))
+
+
+@method("Kernel", "protected_methods", arity=(0, 1))
+def k_protected_methods(vm, self, args, blk):
+    return vm.ary_new(_method_names(vm, vm.class_of(self), ("protected",)))
+
+
+@method("Kernel", "singleton_methods", arity=(0, 1))
+def k_singleton_methods(vm, self, args, blk):
+    c = vm.class_of(self)
+    out = []
+    seen = set()
+    while c is not None and (c.tt == TT_SCLASS or c.tt == TT_ICLASS):
+        if c.tt == TT_SCLASS and c.attached != self:
+            break
+        for sid, m in c.mt.items():
+            if m is not None and sid not in seen and m.visibility != "private":
+                seen.add(sid)
+                out.append(abi.symbol_word(sid))
+        c = c.superclass
+    return vm.ary_new(out)
+
+
+@method("Kernel", "define_singleton_method", arity=(1, 2))
+def k_define_singleton_method(vm, self, args, blk):
+    sc = vm.singleton_class(self)
+    return _define_method(vm, sc, args, blk)
+
+
+def _define_method(vm, cls, args, blk):
+    sid = _sym_arg(vm, args[0])
+    body = args[1] if len(args) > 1 else blk
+    if body == NIL:
+        vm.raise_error(vm.c_ArgumentError, "no block given")
+    if vm.is_proc(body):
+        p = vm.obj(body)
+        np = RProc(vm.c_Proc, p.irep, p.fn)
+        for f in ("upper", "env", "_target_class", "self_word", "rt"):
+            setattr(np, f, getattr(p, f))
+        np.strict = True
+        vm.alloc(np)
+        if p.irep is not None:
+            vm.define_proc_method(cls, sid, np)
+            cls.origin.mt[sid].owner = cls
+        else:
+            vm.add_method(cls, sid, MethodEntry(sid, proc=np))
+    else:
+        d = vm.obj(body) if body & 7 == 4 else None
+        data = getattr(d, "data", None)
+        m = getattr(data, "method_entry", None)
+        if m is None:
+            vm.raise_error(vm.c_TypeError, f"wrong argument type {vm.type_name_for_error(body)} "
+                           "(expected Proc)")
+        vm.add_method(cls, sid, m.copy(name=sid))
+    vm.method_added(cls, sid)
+    return abi.symbol_word(sid)
+
+
+@method("Module", "define_method", arity=(1, 2))
+def mod_define_method(vm, self, args, blk):
+    return _define_method(vm, vm.obj(self), args, blk)
+
+
+@method("Kernel", "__method__", arity=0, noframe=True)
+def k_method_name(vm, self, args, blk):
+    f = vm.frames[-1]
+    mid = f.mid
+    p = f.proc
+    while p is not None and not p.scope and p.env is not None:
+        mid = p.env.mid
+        p = p.upper
+    return abi.symbol_word(mid) if mid else NIL
+
+
+@method("Kernel", "extend", arity=-1)
+def k_extend(vm, self, args, blk):
+    if not args:
+        vm.argc_error(0, 1, -1)
+    for m in args:
+        if not vm.is_class(m) or vm.obj(m).tt != TT_MODULE:
+            vm.raise_error(vm.c_TypeError, f"wrong argument type {vm.type_name_for_error(m)} "
+                           "(expected Module)")
+    for m in reversed(args):
+        vm.funcall(m, "extend_object", [self])
+        vm.funcall(m, "extended", [self])
+    return self
+
+
+@method("Module", "extend_object", arity=1, visibility="private")
+def mod_extend_object(vm, self, args, blk):
+    vm.include_module(vm.singleton_class(args[0]), vm.obj(self))
+    return args[0]
+
+
+@method("Module", "extended", arity=1, visibility="private")
+def mod_extended(vm, self, args, blk):
+    return NIL
+
+
+@method("Module", "included", arity=1, visibility="private")
+def mod_included(vm, self, args, blk):
+    return NIL
+
+
+@method("Module", "prepended", arity=1, visibility="private")
+def mod_prepended(vm, self, args, blk):
+    return NIL
+
+
+@method("Class", "inherited", arity=1, visibility="private")
+def cls_inherited(vm, self, args, blk):
+    return NIL
+
+
+cls_inherited.is_noop_hook = True
+
+
+@method("Kernel", "global_variables", arity=0)
+def k_global_variables(vm, self, args, blk):
+    return vm.ary_new([abi.symbol_word(s) for s in vm.globals])
+
+
+@method("Kernel", "local_variables", arity=0, noframe=True)
+def k_local_variables(vm, self, args, blk):
+    f = vm.frames[-1]
+    names = []
+    if f.irep is not None and f.irep.lvars:
+        names = [n for n in f.irep.lvars if n]
+    return vm.ary_new([vm.sym(n) for n in names])
+
+
+@method("Kernel", "caller", arity=(0, 2))
+def k_caller(vm, self, args, blk):
+    locs = vm.backtrace_locations(skip=1)
+    strs = vm.backtrace_strings(locs)
+    start = vm.to_int(args[0]) if args else 1
+    strs = strs[start:] if start < len(strs) else []
+    if len(args) > 1:
+        strs = strs[:vm.to_int(args[1])]
+    return vm.ary_new([vm.str_new(s) for s in strs])
+
+
+@module_function("Kernel", "lambda", arity=0)
+def k_lambda(vm, self, args, blk):
+    if blk == NIL:
+        vm.raise_error(vm.c_ArgumentError, "tried to create Proc object without a block")
+    p = vm.obj(blk)
+    if not p.strict:
+        np = RProc(vm.c_Proc, p.irep, p.fn)
+        for f in ("upper", "env", "_target_class", "self_word", "rt", "scope"):
+            setattr(np, f, getattr(p, f))
+        np.strict = True
+        return vm.alloc(np)
+    return blk
+
+
+@module_function("Kernel", "proc", arity=0)
+def k_proc(vm, self, args, blk):
+    if blk == NIL:
+        vm.raise_error(vm.c_ArgumentError, "tried to create Proc object without a block")
+    return blk
+
+
+@method("Kernel", "method", arity=1)
+def k_method(vm, self, args, blk):
+    sid = _sym_arg(vm, args[0])
+    return vm.method_object(self, sid)
+
+
+@method("Kernel", "singleton_method", arity=1)
+def k_singleton_method(vm, self, args, blk):
+    sid = _sym_arg(vm, args[0])
+    return vm.method_object(self, sid)
+
+
+@method("Kernel", "to_enum", arity=-1, aliases=("enum_for",))
+def k_to_enum(vm, self, args, blk):
+    vm.raise_error(vm.c_NotImplementedError, "fiber required for enumerator")
+
+
+# ------------------------------------------------------------------- Module
+@method("Module", "name", arity=0)
+def mod_name(vm, self, args, blk):
+    c = vm.obj(self)
+    if c.name is None or c.tt == TT_SCLASS:
+        return NIL
+    return vm.str_new(vm.class_name(c))
+
+
+@method("Module", "to_s", arity=0, aliases=("inspect",))
+def mod_to_s(vm, self, args, blk):
+    return vm.str_new(vm.class_name(vm.obj(self)))
+
+
+@method("Module", "===", arity=1)
+def mod_eqq(vm, self, args, blk):
+    return TRUE if vm.is_a(args[0], vm.obj(self)) else FALSE
+
+
+@method("Module", "ancestors", arity=0)
+def mod_ancestors(vm, self, args, blk):
+    return vm.ary_new([c.word for c in vm.ancestors(vm.obj(self))])
+
+
+@method("Module", "include", arity=-1)
+def mod_include(vm, self, args, blk):
+    if not args:
+        vm.argc_error(0, 1, -1)
+    for m in args:
+        if not vm.is_class(m) or vm.obj(m).tt != TT_MODULE:
+            vm.raise_error(vm.c_TypeError, f"wrong argument type {vm.type_name_for_error(m)} "
+                           "(expected Module)")
+    for m in reversed(args):
+        vm.funcall(m, "append_features", [self])
+        vm.funcall(m, "included", [self])
+    return self
+
+
+@method("Module", "append_features", arity=1, visibility="private")
+def mod_append_features(vm, self, args, blk):
+    vm.include_module(vm.obj(args[0]), vm.obj(self))
+    return self
+
+
+@method("Module", "prepend", arity=-1)
+def mod_prepend(vm, self, args, blk):
+    if not args:
+        vm.argc_error(0, 1, -1)
+    for m in reversed(args):
+        vm.funcall(m, "prepend_features", [self])
+        vm.funcall(m, "prepended", [self])
+    return self
+
+
+@method("Module", "prepend_features", arity=1, visibility="private")
+def mod_prepend_features(vm, self, args, blk):
+    vm.prepend_module(vm.obj(args[0]), vm.obj(self))
+    return self
+
+
+@method("Module", "include?", arity=1)
+def mod_include_p(vm, self, args, blk):
+    c = vm.obj(self).superclass
+    m = vm.obj(args[0])
+    while c is not None:
+        if c.tt == TT_ICLASS and c.module is m:
+            return TRUE
+        c = c.superclass
+    return FALSE
+
+
+@method("Module", "included_modules", arity=0)
+def mod_included_modules(vm, self, args, blk):
+    out = []
+    c = vm.obj(self)
+    while c is not None:
+        if c.tt == TT_ICLASS and c.module is not vm.obj(self) and c.module.tt == TT_MODULE:
+            out.append(c.module.word)
+        c = c.superclass
+    return vm.ary_new(out)
+
+
+def _visibility(vm, self, args, vis):
+    cls = vm.obj(self)
+    if not args:
+        vm.default_visibility[id(cls)] = vis
+        return NIL
+    names = args
+    if len(args) == 1 and vm.is_ary(args[0]):
+        names = list(vm.obj(args[0]).items)
+    for a in names:
+        sid = _sym_arg(vm, a)
+        m, owner = vm.find_method(cls, sid)
+        if m is None:
+            vm.name_error_undefined_method(sid, cls)
+        cls.origin.mt[sid] = m.copy(visibility=vis, owner=cls)
+        vm.invalidate()
+    return args[0] if len(args) == 1 else vm.ary_new(args)
+
+
+@method("Module", "public", arity=-1)
+def mod_public(vm, self, args, blk):
+    return _visibility(vm, self, args, "public")
+
+
+@method("Module", "private", arity=-1)
+def mod_private(vm, self, args, blk):
+    return _visibility(vm, self, args, "private")
+
+
+@method("Module", "protected", arity=-1)
+def mod_protected(vm, self, args, blk):
+    return _visibility(vm, self, args, "protected")
+
+
+@method("Module", "module_function", arity=-1)
+def mod_module_function(vm, self, args, blk):
+    cls = vm.obj(self)
+    if not args:
+        return NIL
+    sc = vm.singleton_class(self)
+    for a in args:
+        sid = _sym_arg(vm, a)
+        m, _ = vm.find_method(cls, sid)
+        if m is None:
+            vm.name_error_undefined_method(sid, cls)
+        sc.mt[sid] = m.copy(owner=sc)
+        cls.origin.mt[sid] = m.copy(visibility="private", owner=cls)
+    vm.invalidate()
+    return args[0] if len(args) == 1 else vm.ary_new(args)
+
+
+def _attr_names(vm, args):
+    out = []
+    for a in args:
+        sid = _sym_arg(vm, a)
+        name = vm.syms[sid]
+        if not (name[:1].isalpha() or name[:1] == "_") or not all(
+                ch.isalnum() or ch == "_" or ord(ch) > 127 for ch in name):
+            vm.raise_name_error(f"invalid attribute name '{name}'", sid)
+        out.append(name)
+    return out
+
+
+def _make_reader(ivar_sid):
+    def reader(vm, self, args, blk):
+        return vm.ivar_get(self, ivar_sid)
+    return reader
+
+
+def _make_writer(ivar_sid):
+    def writer(vm, self, args, blk):
+        vm.ivar_set(self, ivar_sid, args[0])
+        return args[0]
+    return writer
+
+
+@method("Module", "attr_reader", arity=-1, aliases=("attr",))
+def mod_attr_reader(vm, self, args, blk):
+    cls = vm.obj(self)
+    out = []
+    for name in _attr_names(vm, args):
+        vm.define_method(cls, name, _make_reader(vm.intern("@" + name)), 0)
+        out.append(vm.sym(name))
+    return vm.ary_new(out)
+
+
+@method("Module", "attr_writer", arity=-1)
+def mod_attr_writer(vm, self, args, blk):
+    cls = vm.obj(self)
+    out = []
+    for name in _attr_names(vm, args):
+        vm.define_method(cls, name + "=", _make_writer(vm.intern("@" + name)), 1)
+        out.append(vm.sym(name + "="))
+    return vm.ary_new(out)
+
+
+@method("Module", "attr_accessor", arity=-1)
+def mod_attr_accessor(vm, self, args, blk):
+    cls = vm.obj(self)
+    out = []
+    for name in _attr_names(vm, args):
+        vm.define_method(cls, name, _make_reader(vm.intern("@" + name)), 0)
+        vm.define_method(cls, name + "=", _make_writer(vm.intern("@" + name)), 1)
+        out.append(vm.sym(name))
+        out.append(vm.sym(name + "="))
+    return vm.ary_new(out)
+
+
+@method("Module", "alias_method", arity=2)
+def mod_alias_method(vm, self, args, blk):
+    cls = vm.obj(self)
+    new = _sym_arg(vm, args[0])
+    old = _sym_arg(vm, args[1])
+    vm.alias_method(cls, new, old)
+    vm.method_added(cls, new)
+    return abi.symbol_word(new)
+
+
+@method("Module", "undef_method", arity=-1)
+def mod_undef_method(vm, self, args, blk):
+    cls = vm.obj(self)
+    for a in args:
+        vm.undef_method(cls, _sym_arg(vm, a))
+    return NIL
+
+
+@method("Module", "remove_method", arity=-1)
+def mod_remove_method(vm, self, args, blk):
+    cls = vm.obj(self)
+    for a in args:
+        sid = _sym_arg(vm, a)
+        mt = cls.origin.mt
+        if mt.get(sid) is None:
+            vm.raise_name_error(f"method '{vm.syms[sid]}' not defined in "
+                                f"{vm.class_name(cls)}", sid)
+        del mt[sid]
+        vm.invalidate()
+    return self
+
+
+@method("Module", "instance_methods", arity=(0, 1))
+def mod_instance_methods(vm, self, args, blk):
+    inherit = not args or abi.truthy(args[0])
+    return vm.ary_new(_method_names(vm, vm.obj(self), ("public", "protected"), inherit))
+
+
+@method("Module", "public_instance_methods", arity=(0, 1))
+def mod_public_instance_methods(vm, self, args, blk):
+    inherit = not args or abi.truthy(args[0])
+    return vm.ary_new(_method_names(vm, vm.obj(self), ("public",), inherit))
+
+
+@method("Module", "private_instance_methods", arity=(0, 1))
+def mod_private_instance_methods(vm, self, args, blk):
+    inherit = not args or abi.truthy(args[0])
+    return vm.ary_new(_method_names(vm, vm.obj(self), ("private",), inherit))
+
+
+def _method_defined(vm, self, args, vis):
+    sid = _sym_arg(vm, args[0])
+    m, _ = vm.find_method(vm.obj(self), sid)
+    return TRUE if m is not None and (vis is None or m.visibility in vis) else FALSE
+
+
+@method("Module", "method_defined?", arity=(1, 2))
+def mod_method_defined(vm, self, args, blk):
+    return _method_defined(vm, self, args, ("public", "protected"))
+
+
+@method("Module", "public_method_defined?", arity=(1, 2))
+def mod_public_method_defined(vm, self, args, blk):
+    return _method_defined(vm, self, args, ("public",))
+
+
+@method("Module", "private_method_defined?", arity=(1, 2))
+def mod_private_method_defined(vm, self, args, blk):
+    return _method_defined(vm, self, args, ("private",))
+
+
+@method("Module", "protected_method_defined?", arity=(1, 2))
+def mod_protected_method_defined(vm, self, args, blk):
+    return _method_defined(vm, self, args, ("protected",))
+
+
+@method("Module", "instance_method", arity=1)
+def mod_instance_method(vm, self, args, blk):
+    sid = _sym_arg(vm, args[0])
+    return vm.unbound_method_object(vm.obj(self), sid)
+
+
+def _check_const_name(vm, sid):
+    name = vm.syms[sid]
+    if not name[:1].isupper():
+        vm.raise_name_error(f"wrong constant name {name}", sid)
+
+
+@method("Module", "const_get", arity=(1, 2))
+def mod_const_get(vm, self, args, blk):
+    cls = vm.obj(self)
+    a = args[0]
+    if vm.is_sym(a):
+        sid = a >> 8
+        _check_const_name(vm, sid)
+        return vm.const_get_from(cls, sid)
+    path = vm.str_bytes(a).decode("utf-8", "surrogateescape")
+    c = self
+    for part in path.split("::"):
+        if part == "":
+            c = vm.c_Object.word
+            continue
+        sid = vm.intern(part)
+        _check_const_name(vm, sid)
+        if not vm.is_class(c):
+            vm.raise_error(vm.c_TypeError, f"{vm.inspect(c).decode()} does not refer to class/module")
+        c = vm.const_get_from(vm.obj(c), sid)
+    return c
+
+
+@method("Module", "const_set", arity=2)
+def mod_const_set(vm, self, args, blk):
+    sid = _sym_arg(vm, args[0])
+    _check_const_name(vm, sid)
+    vm.const_set(vm.obj(self), sid, args[1])
+    return args[1]
+
+
+@method("Module", "const_defined?", arity=(1, 2))
+def mod_const_defined(vm, self, args, blk):
+    sid = _sym_arg(vm, args[0])
+    _check_const_name(vm, sid)
+    inherit = len(args) < 2 or abi.truthy(args[1])
+    c = vm.obj(self)
+    while c is not None:
+        if sid in c.ivars:
+            return TRUE
+        if not inherit:
+            break
+        c = c.superclass
+    if inherit and vm.obj(self).tt == TT_MODULE and sid in vm.c_Object.ivars:
+        return TRUE
+    return FALSE
+
+
+@method("Module", "constants", arity=(0, 1))
+def mod_constants(vm, self, args, blk):
+    inherit = not args or abi.truthy(args[0])
+    out = []
+    seen = set()
+    c = vm.obj(self)
+    while c is not None:
+        for sid in c.ivars:
+            if vm.syms[sid][:1].isupper() and sid not in seen:
+                seen.add(sid)
+                out.append(abi.symbol_word(sid))
+        if not inherit:
+            break
+        c = c.superclass
+        if c is vm.c_Object:
+            break
+    return vm.ary_new(out)
+
+
+@method("Module", "remove_const", arity=1)
+def mod_remove_const(vm, self, args, blk):
+    sid = _sym_arg(vm, args[0])
+    _check_const_name(vm, sid)
+    c = vm.obj(self)
+    if sid in c.ivars:
+        return c.ivars.pop(sid)
+    vm.raise_name_error(f"constant {vm.class_name(c)}::{vm.syms[sid]} not defined", sid)
+
+
+@method("Module", "const_missing", arity=1)
+def mod_const_missing(vm, self, args, blk):
+    sid = args[0] >> 8
+    c = vm.obj(self)
+    if c is vm.c_Object:
+        vm.raise_name_error(f"uninitialized constant {vm.syms[sid]}", sid)
+    vm.raise_name_error(f"uninitialized constant {vm.class_name(c)}::{vm.syms[sid]}", sid)
+
+
+def _check_cvar_name(vm, sid):
+    name = vm.syms[sid]
+    if not name.startswith("@@") or len(name) < 3 or name[2].isdigit():
+        vm.raise_name_error(f"'{name}' is not allowed as a class variable name", sid)
+
+
+@method("Module", "class_variable_get", arity=1)
+def mod_cvar_get(vm, self, args, blk):
+    sid = _sym_arg(vm, args[0])
+    _check_cvar_name(vm, sid)
+    return vm.cv_get(vm.obj(self), sid)
+
+
+@method("Module", "class_variable_set", arity=2)
+def mod_cvar_set(vm, self, args, blk):
+    sid = _sym_arg(vm, args[0])
+    _check_cvar_name(vm, sid)
+    vm.cv_set(vm.obj(self), sid, args[1])
+    return args[1]
+
+
+@method("Module", "class_variable_defined?", arity=1)
+def mod_cvar_defined(vm, self, args, blk):
+    sid = _sym_arg(vm, args[0])
+    _check_cvar_name(vm, sid)
+    return TRUE if vm.cv_defined(vm.obj(self), sid) else FALSE
+
+
+@method("Module", "class_variables", arity=(0, 1))
+def mod_cvars(vm, self, args, blk):
+    out = []
+    c = vm.obj(self)
+    while c is not None:
+        for sid in c.ivars:
+            if vm.syms[sid].startswith("@@"):
+                out.append(abi.symbol_word(sid))
+        c = c.superclass
+    return vm.ary_new(out)
+
+
+@method("Module", "remove_class_variable", arity=1)
+def mod_remove_cvar(vm, self, args, blk):
+    sid = _sym_arg(vm, args[0])
+    _check_cvar_name(vm, sid)
+    c = vm.obj(self)
+    if sid in c.ivars:
+        return c.ivars.pop(sid)
+    vm.raise_name_error(f"class variable {vm.syms[sid]} not defined for {vm.class_name(c)}",
+                        sid)
+
+
+@method("Module", "instance_variable_get", arity=1)
+def mod_ivar_get(vm, self, args, blk):
+    return k_ivar_get(vm, self, args, blk)
+
+
+def _cmp_mod(vm, self, other):
+    a = vm.obj(self)
+    if not vm.is_class(other):
+        vm.raise_error(vm.c_TypeError, "compared with non class/module")
+    b = vm.obj(other)
+    if a is b:
+        return 0
+    if vm.class_le(a, b):
+        return -1
+    if vm.class_le(b, a):
+        return 1
+    return None
+
+
+@method("Module", "<", arity=1)
+def mod_lt(vm, self, args, blk):
+    r = _cmp_mod(vm, self, args[0])
+    return NIL if r is None else (TRUE if r < 0 else FALSE)
+
+
+@method("Module", "<=", arity=1)
+def mod_le(vm, self, args, blk):
+    r = _cmp_mod(vm, self, args[0])
+    return NIL if r is None else (TRUE if r <= 0 else FALSE)
+
+
+@method("Module", ">", arity=1)
+def mod_gt(vm, self, args, blk):
+    r = _cmp_mod(vm, self, args[0])
+    return NIL if r is None else (TRUE if r > 0 else FALSE)
+
+
+@method("Module", ">=", arity=1)
+def mod_ge(vm, self, args, blk):
+    r = _cmp_mod(vm, self, args[0])
+    return NIL if r is None else (TRUE if r >= 0 else FALSE)
+
+
+@method("Module", "<=>", arity=1)
+def mod_cmp(vm, self, args, blk):
+    if not vm.is_class(args[0]):
+        return NIL
+    r = _cmp_mod(vm, self, args[0])
+    return NIL if r is None else abi.fixnum(r)
+
+
+@method("Module", "singleton_class?", arity=0)
+def mod_singleton_class_p(vm, self, args, blk):
+    return TRUE if vm.obj(self).tt == TT_SCLASS else FALSE
+
+
+@method("Module", "initialize", arity=0, visibility="private")
+def mod_initialize(vm, self, args, blk):
+    if blk != NIL:
+        vm.eval_under(self, blk, vm.obj(self), [self])
+    return self
+
+
+@smethod("Module", "new", arity=0)
+def mod_new(vm, self, args, blk):
+    m = vm.new_module(None)
+    vm.set_class(m, vm.obj(self))
+    w = m.word
+    vm.funcall(w, vm.SYM_initialize, [], blk)
+    return w
+
+
+# -------------------------------------------------------------------- Class
+@method("Class", "new", arity=-1)
+def cls_new(vm, self, args, blk):
+    o = vm.allocate(vm.obj(self))
+    vm.funcall(o, vm.SYM_initialize, args, blk)
+    return o
+
+
+@method("Class", "allocate", arity=0)
+def cls_allocate(vm, self, args, blk):
+    return vm.allocate(vm.obj(self))
+
+
+@method("Class", "superclass", arity=0)
+def cls_superclass(vm, self, args, blk):
+    c = vm.obj(self).superclass
+    while c is not None and c.tt == TT_ICLASS:
+        c = c.superclass
+    return c.word if c is not None else NIL
+
+
+@smethod("Class", "new", arity=(0, 1))
+def cls_s_new(vm, self, args, blk):
+    sup = args[0] if args else vm.c_Object.word
+    if not vm.is_class(sup) or vm.obj(sup).tt != TT_CLASS:
+        vm.raise_error(vm.c_TypeError, f"superclass must be a Class ({vm.inspect(sup).decode()} "
+                       "given)")
+    c = vm.new_class(None, vm.obj(sup), vm.c_Object)
+    c.outer = None
+    vm.class_inherited(vm.obj(sup), c)
+    if blk != NIL:
+        vm.eval_under(c.word, blk, c, [c.word])
+    return c.word
+
+
+@method("Class", "initialize", arity=(0, 1), visibility="private")
+def cls_initialize(vm, self, args, blk):
+    return self
+
+
+def init(vm):
+    vm.define_method(vm.c_BasicObject, "method_missing", bo_method_missing, -1, "private")
+    from ..vm import _default_method_missing
+    vm.c_BasicObject.mt[vm.SYM_method_missing].fn = _default_method_missing
+    vm.define_const(vm.c_Object, "RUBY_VERSION", vm.str_new("3.1"))
+    vm.define_const(vm.c_Object, "RUBY_ENGINE", vm.str_new("mruby"))
+    vm.define_const(vm.c_Object, "RUBY_ENGINE_VERSION", vm.str_new("3.1.0"))
+    vm.define_const(vm.c_Object, "MRUBY_VERSION", vm.str_new("3.1.0"))
+    vm.define_const(vm.c_Object, "MRUBY_RELEASE_NO", vm.int_new(30100))
+    vm.define_const(vm.c_Object, "MRUBY_RELEASE_DATE", vm.str_new("2022-05-12"))
+    vm.define_const(vm.c_Object, "MRUBY_DESCRIPTION",
+                    vm.str_new("mruby 3.1.0 (2022-05-12)"))
+    vm.define_const(vm.c_Object, "MRUBY_COPYRIGHT",
+                    vm.str_new("mruby - Copyright (c) 2010-2022 mruby developers"))

@@ -1,0 +1,102 @@
+"""The ``interp`` engine: a loop over pre-decoded instructions calling ``OPS``.
+
+It is the reference for the native engine: every opcode goes through the
+one Python function of ``runtime/ops.py``.  Catch handlers are found here
+(``VM.find_handler``) when an opcode raises.
+"""
+
+from __future__ import annotations
+
+from . import abi
+from .errors import JumpUnwind, ReturnUnwind, RubyError, StopUnwind, Unwind
+from .ops import ops_by_number
+from .vm import CATCH_FILTER_ALL, CATCH_FILTER_ENSURE
+
+OP_RETURN = abi.OP_RETURN
+
+
+class InterpEngine:
+    """Runs one frame to completion: ``run(vm, frame) -> value word``."""
+
+    name = "interp"
+
+    def __init__(self):
+        self._ops = {}
+
+    def _code(self, rt):
+        """pc -> (function, instruction, next pc), cached on the IrepRT."""
+        code = rt.native
+        if code is None or code[0] != "interp":
+            fmt = rt.irep.format_version
+            ops = self._ops.get(fmt)
+            if ops is None:
+                ops = self._ops[fmt] = ops_by_number(fmt)
+            table = [None] * (len(rt.by_pc))
+            for ins in rt.instructions:
+                table[ins.pc] = (ops[ins.opcode], ins, ins.pc + ins.size)
+            code = ("interp", table)
+            rt.native = code
+        return code[1]
+
+    def run(self, vm, frame) -> int:
+        table = self._code(frame.rt)
+        pc = frame.pc
+        while True:
+            fn, ins, npc = table[pc]
+            frame.pc = npc
+            try:
+                r = fn(vm, frame, ins)
+            except RubyError as e:
+                h = vm.find_handler(frame, CATCH_FILTER_ALL)
+                if h is None:
+                    raise
+                vm.exc = e.exc
+                pc = h.target
+                continue
+            except Unwind as u:
+                r = handle_unwind(vm, frame, u)
+                if r == OP_RETURN:
+                    return frame.retval
+                pc = r
+                continue
+            if r is None:
+                pc = npc
+            elif r >= 0:
+                pc = r
+            else:
+                return frame.retval
+
+
+def handle_unwind(vm, frame, u) -> int:
+    """What frame does with an Unwind raised while it ran: a pc to go on at,
+    or OP_RETURN (value in frame.retval); re-raises when it passes through."""
+    t = type(u)
+    if t is ReturnUnwind and u.target is frame:
+        if u.own:
+            h = vm.find_handler(frame, CATCH_FILTER_ENSURE)
+            if h is not None:
+                vm.exc = vm.break_word(u)
+                return h.target
+        vm.exc = None
+        frame.retval = u.value
+        return OP_RETURN
+    if t is JumpUnwind and u.frame is frame:
+        h = vm.find_handler(frame, CATCH_FILTER_ENSURE)
+        if h is not None and (u.pc < h.begin or u.pc >= h.end):
+            vm.exc = vm.break_word(u)
+            return h.target
+        vm.exc = None
+        return u.pc
+    if t is StopUnwind and u.frame is frame:
+        h = vm.find_handler(frame, CATCH_FILTER_ENSURE)
+        if h is not None:
+            vm.exc = vm.break_word(u)
+            return h.target
+        vm.exc = None
+        frame.retval = u.value
+        return OP_RETURN
+    h = vm.find_handler(frame, CATCH_FILTER_ENSURE)
+    if h is None:
+        raise u
+    vm.exc = vm.break_word(u)
+    return h.target

@@ -1,0 +1,166 @@
+"""``riteload run``: load a .mrb file and run it as ``mruby -b FILE`` does.
+
+Exit status: 0, or 1 after an uncaught Ruby exception (printed on stderr in
+mruby's format) or a load error (one line on stderr), 130 on Ctrl-C.
+The VM runs in a thread with a large C stack and a high Python recursion
+limit, so deep Ruby recursion ends in SystemStackError at mruby's depth,
+never in a Python RecursionError.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+
+EXIT_FAILURE = 1
+EXIT_INTERRUPT = 130
+THREAD_STACK = 512 << 20
+RECURSION_LIMIT = 200_000
+
+
+def make_engine(engine: str, code_cache_size: int = 16 << 20, stats: bool = False):
+    """The engine object for ``--engine``.
+
+    Hook for the native engine: ``runtime.native.NativeEngine(code_cache_size=...,
+    stats=...)``; when runtime/native.py is missing or fails to import, the
+    interp engine runs instead.
+    """
+    if engine == "native":
+        try:
+            from .native import NativeEngine    # noqa: F401  (written by the native engineer)
+        except Exception:
+            NativeEngine = None
+        if NativeEngine is not None:
+            return NativeEngine(code_cache_size=code_cache_size, stats=stats)
+    from .interp import InterpEngine
+    return InterpEngine()
+
+
+def print_uncaught(vm, exc: int, out) -> None:
+    """mrb_print_error: the backtrace lines, then ``LOC: message (Class)``."""
+    o = vm.obj(exc)
+    bt = (o.ivars or {}).get(vm.SYM_backtrace)
+    if bt is None:
+        return
+    lines = []
+    if vm.is_ary(bt):
+        for w in vm.obj(bt).items:
+            lines.append(bytes(vm.obj(w).value) if vm.is_str(w) else None)
+    else:
+        d = vm.obj(bt)
+        data = getattr(d, "data", None)
+        if not isinstance(data, list):
+            return
+        lines = [s.encode("utf-8", "surrogateescape") for s in vm.backtrace_strings(data)]
+    buf = bytearray()
+    n = len(lines)
+    if n:
+        if n > 1:
+            buf += b"trace (most recent call last):\n"
+        for i in range(n - 1, 0, -1):
+            if lines[i] is not None:
+                buf += b"\t[%d] " % i + lines[i] + b"\n"
+        if lines[0] is not None:
+            buf += lines[0] + b": "
+    buf += exc_inspect(vm, exc) + b"\n"
+    out.write(bytes(buf))
+    out.flush()
+
+
+def exc_inspect(vm, exc: int) -> bytes:
+    """mrb_exc_inspect: ``message (Class)`` from the raw message ivar."""
+    o = vm.obj(exc)
+    mesg = (o.ivars or {}).get(vm.SYM_mesg, 8)
+    cname = vm.class_name(vm.real_class(exc)).encode()
+    if mesg == 8:
+        m = b""
+    else:
+        m = vm.str_bytes_of(vm.obj_as_string(mesg))
+    if not m:
+        return cname
+    return m + b" (" + cname + b")"
+
+
+def _listing(rite) -> str:
+    try:
+        from riteload.disasm import listing
+    except Exception:      # pragma: no cover
+        return ""
+    try:
+        return listing(rite, release="3.1")
+    except TypeError:      # pragma: no cover
+        return listing(rite)
+
+
+def run_file(path: str, engine: str = "native", stats: bool = False,
+             code_cache_size: int = 16 << 20, verbose: bool = False) -> int:
+    import riteload
+    from riteload.errors import RiteError
+    try:
+        rite = riteload.load(path)
+    except RiteError as e:
+        sys.stderr.write(f"riteload: {e}\n")
+        return EXIT_FAILURE
+    out = sys.stdout.buffer
+    if verbose:
+        out.write(b"mruby 3.1.0 (2022-05-12)\n")
+        out.write(_listing(rite).encode("utf-8", "surrogateescape"))
+    result = [EXIT_FAILURE]
+
+    def body():
+        result[0] = _run(rite, engine, stats, code_cache_size, out)
+
+    old_limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(RECURSION_LIMIT)
+    old_size = threading.stack_size()
+    threading.stack_size(THREAD_STACK)
+    try:
+        t = threading.Thread(target=body, name="riteload-vm", daemon=True)
+        t.start()
+    finally:
+        threading.stack_size(old_size)
+    try:
+        while t.is_alive():
+            t.join(0.25)
+    except KeyboardInterrupt:
+        try:
+            out.flush()
+        except Exception:
+            pass
+        return EXIT_INTERRUPT
+    finally:
+        sys.setrecursionlimit(old_limit)
+    return result[0]
+
+
+def _run(rite, engine, stats, code_cache_size, out) -> int:
+    from .errors import RubyError, Unwind
+    from .vm import VM
+    eng = make_engine(engine, code_cache_size, stats)
+    vm = VM(engine=eng, stdout=out, stderr=sys.stderr.buffer)
+    status = 0
+    try:
+        vm.setup_program(rite.filename)
+        vm.run_main(rite)
+    except RubyError as e:
+        vm.flush()
+        print_uncaught(vm, e.exc, sys.stderr.buffer)
+        status = EXIT_FAILURE
+    except Unwind:
+        # a break/return that found no target: mruby reports LocalJumpError
+        vm.flush()
+        status = EXIT_FAILURE
+    except RecursionError:     # pragma: no cover - should be prevented by the call depth cap
+        vm.flush()
+        sys.stderr.buffer.write(b"stack level too deep (SystemStackError)\n")
+        status = EXIT_FAILURE
+    finally:
+        try:
+            vm.flush()
+        except BrokenPipeError:
+            status = EXIT_FAILURE
+    if stats:
+        report = getattr(eng, "stats_report", None)
+        if report is not None:
+            sys.stderr.write(report())
+    return status

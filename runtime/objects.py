@@ -1,0 +1,351 @@
+"""The Ruby object model: one Python class per kind of heap object.
+
+These are plain data holders, named after mruby's structs (``RObject``,
+``RClass``, ``RString``...).  Every heap object has a ``handle`` (its index in
+the VM's object table; its word is ``abi.object_word(handle)``), a ``cls``
+(its class, singleton class included) and a ``frozen`` flag.  Instance
+variables live in ``ivars`` (symbol id -> word), created on first use.
+
+Classes keep constants, class variables and class-level instance variables
+in their ``ivars`` table as mruby does (the name tells them apart: ``Foo``,
+``@@foo``, ``@foo``).  Behaviour (method lookup, calls) lives in
+``runtime/vm.py``; nothing here runs Ruby code, except ``RHash`` which asks
+the VM for ``eql?``/``hash`` of keys that are not simple values.
+"""
+
+from __future__ import annotations
+
+from . import abi
+
+# Class kinds (mruby's MRB_TT_CLASS / MODULE / SCLASS / ICLASS).
+TT_CLASS = "class"
+TT_MODULE = "module"
+TT_SCLASS = "sclass"
+TT_ICLASS = "iclass"
+
+
+class RBasic:
+    __slots__ = ("handle", "cls", "frozen", "ivars", "__weakref__")
+
+    def __init__(self, cls=None):
+        self.handle = 0
+        self.cls = cls
+        self.frozen = False
+        self.ivars = None
+
+    @property
+    def word(self) -> int:
+        return (self.handle << 3) | abi.OBJECT_TAG
+
+
+class RObject(RBasic):
+    __slots__ = ()
+
+
+class RException(RObject):
+    """An exception: message in ivar ``mesg``, backtrace in ivar ``backtrace``."""
+    __slots__ = ()
+
+
+class MethodEntry:
+    """One method table entry (mrb_method_t).
+
+    ``proc`` is the RProc of a Ruby-level method; ``fn`` a builtin
+    ``fn(vm, self, args, blk)``; ``special`` names methods the VM runs itself
+    (``"call"`` for Proc#call, which replaces the call frame as OP_CALL does).
+    ``owner`` is the class or module whose table holds the entry.
+    """
+
+    __slots__ = ("name", "proc", "fn", "arity", "visibility", "owner", "special",
+                 "noframe", "amin", "amax")
+
+    def __init__(self, name, proc=None, fn=None, arity=-1, visibility="public",
+                 owner=None, special=None, noframe=False):
+        self.name = name
+        self.proc = proc
+        self.fn = fn
+        self.arity = arity
+        self.visibility = visibility
+        self.owner = owner
+        self.special = special
+        self.noframe = noframe
+        if isinstance(arity, tuple):
+            self.amin, self.amax = arity
+        elif arity < 0:
+            self.amin, self.amax = 0, -1
+        else:
+            self.amin = self.amax = arity
+
+    def copy(self, **kw):
+        m = MethodEntry(self.name, self.proc, self.fn, self.arity, self.visibility,
+                        self.owner, self.special, self.noframe)
+        for k, v in kw.items():
+            setattr(m, k, v)
+        return m
+
+
+class RClass(RBasic):
+    """A class, module, singleton class or include-class (iclass).
+
+    ``superclass`` is mruby's ``super`` pointer: the next entry of the
+    ancestor chain, iclasses included.  An iclass stands for a module in a
+    chain and shares that module's method table (``mt``) and ``ivars``.
+    A class with prepended modules has an ``origin`` iclass holding its own
+    methods, placed after the prepended modules.
+    """
+
+    __slots__ = ("name", "superclass", "mt", "tt", "attached", "outer", "module",
+                 "origin", "instance_type", "prepended", "serial")
+
+    def __init__(self, tt=TT_CLASS, superclass=None, cls=None, name=None):
+        super().__init__(cls)
+        self.tt = tt
+        self.name = name            # the constant name (str), None when anonymous
+        self.superclass = superclass
+        self.mt = {}                # symbol id -> MethodEntry, or None for an undef
+        self.ivars = {}
+        self.attached = None        # for a singleton class: the word it is attached to
+        self.outer = None           # the class or module the name was defined under
+        self.module = None          # for an iclass: the module it includes
+        self.origin = self      # where the class's own methods live (prepend)
+        self.instance_type = None   # Python class of instances (inherited)
+        self.prepended = False
+        self.serial = 0
+
+    @property
+    def is_module(self) -> bool:
+        return self.tt == TT_MODULE
+
+    @property
+    def is_singleton(self) -> bool:
+        return self.tt == TT_SCLASS
+
+    def real(self):
+        """The class itself, or for an iclass the module it stands for."""
+        return self.module if self.tt == TT_ICLASS else self
+
+    def __repr__(self):
+        return f"<RClass {self.tt} {self.name}>"
+
+
+class RString(RBasic):
+    __slots__ = ("value",)
+
+    def __init__(self, cls, value=b""):
+        super().__init__(cls)
+        self.value = bytearray(value)
+
+
+class RArray(RBasic):
+    __slots__ = ("items",)
+
+    def __init__(self, cls, items=None):
+        super().__init__(cls)
+        self.items = [] if items is None else items
+
+
+class HKey:
+    """A Hash key compared with Ruby ``eql?`` and ``hash``."""
+
+    __slots__ = ("vm", "word", "h")
+
+    def __init__(self, vm, word: int):
+        self.vm = vm
+        self.word = word
+        self.h = vm.hash_of(word)
+
+    def __hash__(self):
+        return self.h
+
+    def __eq__(self, other):
+        if not isinstance(other, HKey):
+            return False
+        return self.word == other.word or self.vm.eql(self.word, other.word)
+
+
+class RHash(RBasic):
+    """An insertion-ordered hash; keys compare with ``eql?``/``hash``.
+
+    ``table`` maps an internal key (see ``VM.hash_key``) to a ``[key_word,
+    value_word]`` pair.
+    """
+
+    __slots__ = ("table", "default", "default_proc")
+
+    def __init__(self, cls):
+        super().__init__(cls)
+        self.table = {}
+        self.default = abi.NIL
+        self.default_proc = abi.NIL
+
+    def __len__(self):
+        return len(self.table)
+
+    def get(self, vm, key: int):
+        e = self.table.get(vm.hash_key(key))
+        return None if e is None else e[1]
+
+    def has(self, vm, key: int) -> bool:
+        return vm.hash_key(key) in self.table
+
+    def set(self, vm, key: int, value: int) -> None:
+        hk = vm.hash_key(key)
+        e = self.table.get(hk)
+        if e is not None:
+            e[1] = value
+            return
+        if vm.is_str(key) and not vm.obj(key).frozen:
+            key = vm.str_dup(key)
+            vm.obj(key).frozen = True
+        self.table[hk] = [key, value]
+
+    def delete(self, vm, key: int):
+        e = self.table.pop(vm.hash_key(key), None)
+        return None if e is None else e[1]
+
+    def keys(self):
+        return [e[0] for e in self.table.values()]
+
+    def values(self):
+        return [e[1] for e in self.table.values()]
+
+    def items(self):
+        return [(e[0], e[1]) for e in self.table.values()]
+
+    def clear(self):
+        self.table.clear()
+
+
+class RRange(RBasic):
+    __slots__ = ("first", "last", "excl")
+
+    def __init__(self, cls, first, last, excl):
+        super().__init__(cls)
+        self.first = first
+        self.last = last
+        self.excl = excl
+
+
+class REnv(RBasic):
+    """The local variables of a frame captured by a closure (struct REnv).
+
+    While the frame runs, the variables live in the register stack at
+    ``base`` (``values`` is None); when the frame ends they are copied out
+    (``mrb_env_unshare``).
+    """
+
+    __slots__ = ("vm", "base", "length", "values", "mid", "target_class", "frame", "bidx")
+
+    def __init__(self, vm, frame, length):
+        super().__init__(None)
+        self.vm = vm
+        self.frame = frame
+        self.base = frame.base
+        self.length = length
+        self.values = None
+        self.mid = frame.mid
+        self.target_class = frame.target_class
+        self.bidx = 0
+
+    @property
+    def on_stack(self) -> bool:
+        return self.values is None
+
+    def get(self, i: int) -> int:
+        if self.values is None:
+            return self.vm.stack[self.base + i]
+        return self.values[i]
+
+    def set(self, i: int, w: int) -> None:
+        if self.values is None:
+            self.vm.stack[self.base + i] = w
+        else:
+            self.values[i] = w
+
+    def unshare(self) -> None:
+        if self.values is None:
+            st = self.vm.stack
+            b = self.base
+            self.values = [st[b + i] for i in range(self.length)]
+            self.frame = None
+
+
+class RProc(RBasic):
+    """A method body, block or lambda (struct RProc).
+
+    ``irep`` for Ruby code, or ``fn`` for a builtin body (``fn(vm, self,
+    args, blk)``).  ``upper`` is the proc of the scope the code was written
+    in; ``env`` the captured variables of that scope (blocks and lambdas);
+    ``target_class`` the class constants and ``def`` refer to when there is
+    no env.  Flags follow mruby: ``strict`` (lambda / method), ``scope``
+    (a method or class body), ``orphan`` (its home call has returned).
+    """
+
+    __slots__ = ("irep", "fn", "upper", "env", "_target_class", "strict", "scope",
+                 "orphan", "self_word", "rt", "arity_override")
+
+    def __init__(self, cls, irep=None, fn=None):
+        super().__init__(cls)
+        self.irep = irep
+        self.fn = fn
+        self.upper = None
+        self.env = None
+        self._target_class = None
+        self.strict = False
+        self.scope = False
+        self.orphan = False
+        self.self_word = abi.NIL
+        self.rt = None
+        self.arity_override = None
+
+    @property
+    def target_class(self):
+        if self.env is not None:
+            return self.env.target_class
+        return self._target_class
+
+    @target_class.setter
+    def target_class(self, c):
+        if self.env is not None:
+            self.env.target_class = c
+        else:
+            self._target_class = c
+
+
+class RFloat(RBasic):
+    """A Float the flonum encoding cannot hold."""
+    __slots__ = ("value",)
+
+    def __init__(self, cls, value: float):
+        super().__init__(cls)
+        self.value = value
+        self.frozen = True
+
+
+class RInteger(RBasic):
+    """An Integer outside the 63-bit fixnum range (within mruby's 64-bit mrb_int)."""
+    __slots__ = ("value",)
+
+    def __init__(self, cls, value: int):
+        super().__init__(cls)
+        self.value = value
+        self.frozen = True
+
+
+class RData(RBasic):
+    """Any other object: ``data`` holds a Python payload for the core library."""
+    __slots__ = ("data",)
+
+    def __init__(self, cls, data=None):
+        super().__init__(cls)
+        self.data = data
+
+
+class RBreak(RBasic):
+    """A pending break/return/jump parked in a register while an ensure
+    clause runs (mruby's MRB_TT_BREAK); ``unwind`` is the Python Unwind."""
+    __slots__ = ("unwind",)
+
+    def __init__(self, unwind):
+        super().__init__(None)
+        self.unwind = unwind
