@@ -28,11 +28,13 @@ is read from the semantics column of the opcode table (``R[a+1]``,
 text cannot express (the SEND family's packed argument counts, ENTER's
 aspec, ARGARY/BLKPUSH's argument spec, SUPER) are spelled out below.
 
-One register past ``nregs`` is tolerated where mruby 3.1's own compiler
-writes it (``REGISTER_SLACK``): ``def self.x`` at the top level puts the
-METHOD/DEF operands in ``R[nregs]``, and APOST's last post value lands
-there.  The runtime must therefore give every frame ``nregs +
-REGISTER_SLACK`` registers of room.
+One register past ``nregs`` is tolerated (``REGISTER_SLACK``), because
+mruby 3.1's own compiler writes there: it bumps nregs when it pushes a value,
+and a value it leaves at the stack top without pushing lands in
+``R[nregs]`` (``def self.x`` at the top level puts METHOD/DEF's operands
+there, an unused ``{}`` puts HASH's, APOST's last post value lands there).
+The runtime must therefore give every frame ``nregs + REGISTER_SLACK``
+registers of room; everything beyond that is rejected.
 
 The register footprint includes what the VM writes behind the operands: the
 block slot a call clears or fills (``a + bidx``), and the slot ``R[a+2]``
@@ -53,6 +55,7 @@ from .opcodes import table_for
 # Operand kinds, read from the semantics text of the opcode tables
 
 _REG_RE = re.compile(r"\bR[\[(]([^\])]+)[\])]")
+_RANGE_RE = re.compile(r"\bR[\[(]([^\])]+)[\])]\.\.R[\[(]([^\])]+)[\])]")
 _POOL_RE = re.compile(r"\b(?:Pool|Lit)[\[(]([abc])[\])]")
 _SYM_RE = re.compile(r"\bSyms[\[(]([abc])[\])]")
 _IREP_RE = re.compile(r"\b(?:Irep|SEQ)[\[(]([abc])[\])]")
@@ -61,8 +64,6 @@ _EXPR_RE = re.compile(r"^[abc0-9+\-*]+$")
 
 #: registers a frame needs beyond nregs, for what mruby's compiler writes there
 REGISTER_SLACK = 1
-# the ops that mruby 3.1's compiler lets touch R[nregs]
-_SLACK_OPS = {"METHOD", "DEF", "APOST"}
 
 # ops whose pool operand must be a string (mruby reads it as one)
 _STRING_POOL_OPS = {"STRING", "STRING16", "SYMBOL", "ERR"}
@@ -83,11 +84,19 @@ class _Spec:
     __slots__ = ("regs", "pool", "syms", "ireps", "jump", "explicit")
 
     def __init__(self, summary: str):
-        self.regs = []          # compiled register expressions over a, b, c
-        for expr in _REG_RE.findall(summary):
+        # compiled register expressions over a, b, c: (first, last) of each
+        # range "R[x]..R[y]" (empty when y < x), (e, e) for a single R[e]
+        self.regs = []
+        for first, last in _RANGE_RE.findall(summary):
+            first, last = first.replace(" ", ""), last.replace(" ", "")
+            if _EXPR_RE.match(first) and _EXPR_RE.match(last):
+                self.regs.append((compile(first, "<operand>", "eval"),
+                                  compile(last, "<operand>", "eval")))
+        for expr in _REG_RE.findall(_RANGE_RE.sub("", summary)):
             expr = expr.replace(" ", "")
             if _EXPR_RE.match(expr):
-                self.regs.append(compile(expr, "<operand>", "eval"))
+                code = compile(expr, "<operand>", "eval")
+                self.regs.append((code, code))
         self.pool = _POOL_RE.findall(summary)
         self.syms = _SYM_RE.findall(summary)
         self.ireps = _IREP_RE.findall(summary)
@@ -144,8 +153,12 @@ def _max_register(ins, version: str, spec: _Spec) -> int:
     if name == "ARRAY2":    # likewise c values from R[b]
         return max(a, b + c - 1)
     top = -1
-    for expr in spec.regs:
-        top = max(top, eval(expr, {"__builtins__": {}}, {"a": a, "b": b, "c": c}))
+    env = {"a": a, "b": b, "c": c}
+    for first, last in spec.regs:
+        lo = eval(first, {"__builtins__": {}}, env)
+        hi = eval(last, {"__builtins__": {}}, env)
+        if hi >= lo:
+            top = max(top, hi)
     if version == "0200":
         if name in ("SEND", "SENDB"):
             top = max(top, a + 2 if c == 127 else a + c + 1)
@@ -233,7 +246,7 @@ def verify_irep(irep: Irep, *, filename: str | None = None) -> None:
         ops = {"a": ins.a, "b": ins.b, "c": ins.c}
 
         top = _max_register(ins, version, spec)
-        if top >= nregs + (REGISTER_SLACK if name in _SLACK_OPS else 0):
+        if top >= nregs + REGISTER_SLACK:
             fail(f"{name} uses register R{top}, nregs is {nregs}", ins.pc)
 
         for operand in spec.pool:
