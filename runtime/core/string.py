@@ -1,0 +1,2209 @@
+"""String: mruby 3.1's src/string.c, mrblib/string.rb, mruby-string-ext and
+the String part of mruby-sprintf, as Debian's default build has them.
+
+That build does not define MRB_UTF8_STRING, so a String is a plain byte
+string: ``size``, ``[]``, ``reverse``, ``each_char``... all count bytes, and
+``inspect`` escapes every byte outside 0x20..0x7e as ``\\xNN``.  There is no
+Regexp, so ``sub``/``gsub``/``split``/``index`` take String patterns only.
+
+Methods mruby writes in Ruby (mrblib) keep their Ruby-level behaviour here:
+the argument-count message of a Ruby method names only its required
+arguments (``expected 1``, not ``expected 1..2``), and their odd corners
+(``"a".center(5, nil)`` raising NoMethodError for ``*``) go through
+``vm.funcall`` where mruby would dispatch dynamically.
+
+Helpers other modules may use: ``as_int`` (mrb_as_int), ``ensure_str``
+(mrb_ensure_string_type), ``str_inspect_bytes`` (String#inspect of bytes),
+``str_to_inum`` (mrb_str_len_to_integer), ``str_to_dbl``
+(mrb_str_len_to_dbl), ``float_read`` (mrb_float_read), ``str_hash``.
+"""
+
+from __future__ import annotations
+
+import math
+
+from runtime import abi
+from runtime.defs import method
+from runtime.objects import RFloat, RInteger, RRange, RString
+
+NIL = abi.NIL
+TRUE = abi.TRUE
+FALSE = abi.FALSE
+UNDEF = abi.UNDEF
+
+MRB_INT_MAX = abi.MRB_INT_MAX
+MRB_INT_MIN = abi.MRB_INT_MIN
+
+_SPACE = frozenset(b" \t\n\v\f\r")
+_DIGITMAP = b"0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+# ---------------------------------------------------------------- helpers
+
+def _isupper(c):
+    return 65 <= c <= 90
+
+
+def _islower(c):
+    return 97 <= c <= 122
+
+
+def _isalpha(c):
+    return 65 <= c <= 90 or 97 <= c <= 122
+
+
+def _isdigit(c):
+    return 48 <= c <= 57
+
+
+def _isalnum(c):
+    return 65 <= c <= 90 or 97 <= c <= 122 or 48 <= c <= 57
+
+
+def _obj(vm, w):
+    return vm.objects[w >> 3]
+
+
+def _is_str(vm, w):
+    return w & 7 == 4 and type(vm.objects[w >> 3]) is RString
+
+
+def _bytes(vm, w) -> bytearray:
+    return vm.objects[w >> 3].value
+
+
+def new_str(vm, b) -> int:
+    """A new plain String (class String) holding bytes ``b``."""
+    return vm.alloc(RString(vm.c_String, b))
+
+
+def ensure_str(vm, w) -> bytearray:
+    """mrb_ensure_string_type: the bytes of a String, else TypeError."""
+    if w & 7 == 4:
+        o = vm.objects[w >> 3]
+        if type(o) is RString:
+            return o.value
+    vm.raise_error(vm.c_TypeError, f"{vm.type_name_for_error(w)} cannot be converted to String")
+
+
+def _check_num_exact(vm, f: float):
+    if math.isinf(f):
+        vm.raise_error(vm.cls("FloatDomainError"), "-Infinity" if f < 0 else "Infinity")
+    if math.isnan(f):
+        vm.raise_error(vm.cls("FloatDomainError"), "NaN")
+
+
+def as_int(vm, w) -> int:
+    """mrb_as_int (mrb_ensure_int_type): Integer, or a Float truncated."""
+    if w & 1:
+        return abi.fixnum_value(w)
+    if w & 3 == 2:
+        f = abi.flonum_value(w)
+    elif w & 7 == 4:
+        o = vm.objects[w >> 3]
+        t = type(o)
+        if t is RInteger:
+            return o.value
+        if t is not RFloat:
+            vm.raise_error(vm.c_TypeError,
+                           f"{vm.type_name_for_error(w)} cannot be converted to Integer")
+        f = o.value
+    else:
+        vm.raise_error(vm.c_TypeError,
+                       f"{vm.type_name_for_error(w)} cannot be converted to Integer")
+    _check_num_exact(vm, f)
+    if not (float(MRB_INT_MIN) <= f < float(MRB_INT_MAX)):
+        vm.raise_error(vm.c_RangeError,
+                       f"number ({_to_s_str(vm, w)}) too big for integer")
+    return int(f)
+
+
+def _to_s_str(vm, w) -> str:
+    return vm.to_s(w).decode("utf-8", "surrogateescape")
+
+
+def _inspect_str(vm, w) -> str:
+    return vm.inspect(w).decode("utf-8", "surrogateescape")
+
+
+def _is_num(vm, w) -> bool:
+    return vm.is_int(w) or vm.is_float(w)
+
+
+def _num(vm, w):
+    return vm.int_value(w) if vm.is_int(w) else vm.float_value(w)
+
+
+def _rb_argc(vm, args, req, opt=0, rest=False):
+    """The argument check of a method mruby writes in Ruby: its message
+    names only the required count (vm.c OP_ENTER in 3.1)."""
+    n = len(args)
+    if n < req or (not rest and n > req + opt):
+        vm.argc_error(n, req, req)
+
+
+def _modify(vm, w):
+    """mrb_str_modify: FrozenError on a frozen String."""
+    if vm.objects[w >> 3].frozen:
+        vm.frozen_error(w)
+
+
+def _raise_frozen(vm):
+    # `raise FrozenError, "can't modify frozen String"` of the mrblib methods
+    vm.raise_error(vm.c_FrozenError, "can't modify frozen String")
+
+
+def _to_enum(vm, self, name, args=()):
+    return vm.funcall(self, "to_enum", [vm.sym(name)] + list(args))
+
+
+def str_hash(b) -> int:
+    """mrb_str_hash: 32-bit FNV-1."""
+    h = 0x811c9dc5
+    for c in b:
+        h = ((h * 0x01000193) & 0xFFFFFFFF) ^ c
+    return h
+
+
+def str_escape(b, inspect=True) -> bytes:
+    """str_escape of string.c (no MRB_UTF8_STRING): inspect and dump."""
+    out = bytearray(b'"')
+    n = len(b)
+    i = 0
+    app = out.extend
+    while i < n:
+        c = b[i]
+        if c == 0x22 or c == 0x5c:
+            app(b"\\" + bytes((c,)))
+        elif c == 0x23:
+            if i + 1 < n and b[i + 1] in (0x24, 0x40, 0x7b):
+                app(b"\\#")
+            else:
+                out.append(c)
+        elif 0x20 <= c < 0x7f:
+            out.append(c)
+        else:
+            e = _ESC.get(c)
+            if e is not None:
+                app(e)
+            else:
+                app(b"\\x" + bytes((_DIGITMAP[c >> 4], _DIGITMAP[c & 15])))
+        i += 1
+    out.append(0x22)
+    return bytes(out)
+
+
+_ESC = {10: b"\\n", 13: b"\\r", 9: b"\\t", 12: b"\\f", 11: b"\\v", 8: b"\\b", 7: b"\\a",
+        27: b"\\e"}
+
+
+def str_inspect_bytes(b) -> bytes:
+    return str_escape(b, True)
+
+
+def _beg_len(slen, beg, ln):
+    """mrb_str_beg_len: (beg, len) or None."""
+    if slen < beg or ln < 0:
+        return None
+    if beg < 0:
+        beg += slen
+        if beg < 0:
+            return None
+    if ln > slen - beg:
+        ln = slen - beg
+    if ln <= 0:
+        ln = 0
+    return beg, ln
+
+
+def range_beg_len(vm, rng: RRange, length, trunc):
+    """mrb_range_beg_len: (beg, len), or None for MRB_RANGE_OUT."""
+    beg = 0 if rng.first == NIL else as_int(vm, rng.first)
+    end = -1 if rng.last == NIL else as_int(vm, rng.last)
+    excl = False if rng.last == NIL else rng.excl
+    if beg < 0:
+        beg += length
+        if beg < 0:
+            return None
+    if trunc:
+        if beg > length:
+            return None
+        if end > length:
+            end = length
+    if end < 0:
+        end += length
+    if not excl and (not trunc or end < length):
+        end += 1
+    ln = end - beg
+    if ln < 0:
+        ln = 0
+    return beg, ln
+
+
+def _search(hay, needle, offset=0) -> int:
+    """mrb_str_index: byte offset of needle at or after offset, or -1."""
+    n = len(hay)
+    if offset < 0:
+        offset += n
+        if offset < 0:
+            return -1
+    if n - offset < len(needle):
+        return -1
+    if not needle:
+        return offset
+    return hay.find(needle, offset)
+
+
+# --------------------------------------------------- number parsing helpers
+
+def _conv_digit(c):
+    if 48 <= c <= 57:
+        return c - 48
+    if 97 <= c <= 122:
+        return c - 97 + 10
+    if 65 <= c <= 90:
+        return c - 65 + 10
+    return -1
+
+
+def str_to_inum(vm, s: bytes, base: int, badcheck: bool) -> int:
+    """mrb_str_len_to_integer: the Integer word ``s`` denotes in ``base``
+    (0: by prefix, default 10)."""
+    s = bytes(s)
+    pend = len(s)
+
+    def at(i):
+        return s[i] if i < pend else 0
+
+    def bad():
+        vm.raise_error(vm.c_ArgumentError,
+                       "invalid string for number(" + _inspect_bytes_str(s) + ")")
+
+    p = 0
+    sign = True
+    while p < pend and s[p] in _SPACE:
+        p += 1
+    if at(p) == 0x2B:
+        p += 1
+    elif at(p) == 0x2D:
+        p += 1
+        sign = False
+    if base <= 0:
+        if at(p) == 0x30:
+            c1 = at(p + 1)
+            if c1 in (0x78, 0x58):
+                base = 16
+            elif c1 in (0x62, 0x42):
+                base = 2
+            elif c1 in (0x6F, 0x4F):
+                base = 8
+            elif c1 in (0x64, 0x44):
+                base = 10
+            else:
+                base = 8
+        elif base < -1:
+            base = -base
+        else:
+            base = 10
+    if base == 2:
+        if at(p) == 0x30 and at(p + 1) in (0x62, 0x42):
+            p += 2
+    elif base == 8:
+        if at(p) == 0x30 and at(p + 1) in (0x6F, 0x4F):
+            p += 2
+    elif base == 10:
+        if at(p) == 0x30 and at(p + 1) in (0x64, 0x44):
+            p += 2
+    elif base == 16:
+        if at(p) == 0x30 and at(p + 1) in (0x78, 0x58):
+            p += 2
+    elif base < 2 or base > 36:
+        vm.raise_error(vm.c_ArgumentError, f"illegal radix {base}")
+    if p >= pend:
+        if badcheck:
+            bad()
+        return abi.fixnum(0)
+    if s[p] == 0x30:    # squeeze preceding 0s
+        p += 1
+        while p < pend:
+            c = s[p]
+            p += 1
+            if c == 0x5F:
+                if p < pend and s[p] == 0x5F:
+                    if badcheck:
+                        bad()
+                    break
+                continue
+            if c != 0x30:
+                p -= 1
+                break
+        if s[p - 1] == 0x30:
+            p -= 1
+    if p == pend or s[p] == 0x5F:
+        if badcheck:
+            bad()
+        return abi.fixnum(0)
+    n = 0
+    while p < pend:
+        if s[p] == 0x5F:
+            p += 1
+            if p == pend:
+                if badcheck:
+                    bad()
+                continue
+            if s[p] == 0x5F:
+                if badcheck:
+                    bad()
+                break
+        if badcheck and s[p] == 0:
+            vm.raise_error(vm.c_ArgumentError, "string contains null byte")
+        c = _conv_digit(s[p])
+        if c < 0 or c >= base:
+            break
+        n = n * base
+        if n > MRB_INT_MAX or MRB_INT_MAX - c < n:
+            if n <= MRB_INT_MAX and not sign and MRB_INT_MAX - n == c - 1:
+                n = MRB_INT_MIN
+                sign = True
+                p += 1
+                break
+            vm.raise_error(vm.c_RangeError,
+                           "string (" + s.decode("utf-8", "surrogateescape")
+                           + ") too big for integer")
+        n += c
+        p += 1
+    if badcheck:
+        if p == 0:
+            bad()
+        if s[p - 1] == 0x5F:
+            bad()
+        while p < pend and s[p] in _SPACE:
+            p += 1
+        if p < pend:
+            bad()
+    return vm.int_new(n if sign else -n)
+
+
+def _inspect_bytes_str(b) -> str:
+    return str_escape(b).decode("utf-8", "surrogateescape")
+
+
+def float_read(s: bytes, start: int = 0):
+    """mrb_float_read (readflt.c) on the NUL-terminated ``s`` from
+    ``start``: (value, end index)."""
+    n = len(s)
+
+    def at(i):
+        return s[i] if i < n else 0
+
+    d = 0.0
+    a = p = start
+    while at(p) in _SPACE and at(p) != 0:
+        p += 1
+    sign = 1
+    c = at(p)
+    if c == 0x2D:
+        sign = -1
+        p += 1
+    elif c == 0x2B:
+        p += 1
+    if _isdigit(at(p)):
+        d = float(at(p) - 48)
+        p += 1
+        while _isdigit(at(p)):
+            d = d * 10.0 + float(at(p) - 48)
+            p += 1
+        a = p
+    elif at(p) != 0x2E:
+        return d, a
+    d *= sign
+    if at(p) == 0x2E:
+        f = 0.0
+        base = 0.1
+        p += 1
+        while _isdigit(at(p)):
+            f += base * (at(p) - 48)
+            base /= 10.0
+            p += 1
+        d += f * sign
+        a = p
+    if at(p) in (0x45, 0x65):
+        e = 0
+        p += 1
+        sign = 1
+        if at(p) == 0x2D:
+            sign = -1
+            p += 1
+        elif at(p) == 0x2B:
+            p += 1
+        if _isdigit(at(p)):
+            while at(p) == 0x30:
+                p += 1
+            if at(p) == 0:
+                p -= 1
+            e = at(p) - 48
+            p += 1
+            while _isdigit(at(p)):
+                if e < 10000:
+                    e = e * 10 + (at(p) - 48)
+                p += 1
+            e *= sign
+        elif not _isdigit(at(a - 1)):
+            return d, start
+        elif at(p) == 0:
+            return d, a
+        try:
+            d *= math.pow(10.0, float(e))
+        except OverflowError:
+            d *= math.inf
+        a = p
+    elif p > start and not _isdigit(at(p - 1)):
+        return d, start
+    return d, a
+
+
+_BUFMAX = 15 * 4 + 20 - 1     # DBL_DIG * 4 + 20, minus the NUL
+
+
+def str_to_dbl(vm, s: bytes, badcheck: bool) -> float:
+    """mrb_str_len_to_dbl."""
+    s = bytes(s)
+    pend = len(s)
+
+    def bad():
+        vm.raise_error(vm.c_ArgumentError,
+                       "invalid string for float(" + _inspect_bytes_str(s.split(b"\0")[0]) + ")")
+
+    p = 0
+    while p < pend and s[p] in _SPACE:
+        p += 1
+    p2 = p
+    if pend - p > 2 and s[p] == 0x30 and s[p + 1] in (0x78, 0x58):
+        if not badcheck:
+            return 0.0
+        x = str_to_inum(vm, s[p:], 0, badcheck)
+        return float(vm.int_value(x))
+    buf = None
+    q = p
+    nocopy = False
+    while q < pend:
+        c = s[q]
+        if c == 0:
+            if badcheck:
+                vm.raise_error(vm.c_ArgumentError, "string for Float contains null byte")
+            pend = q
+            nocopy = True
+            break
+        if not badcheck and c == 0x20:
+            pend = q
+            nocopy = True
+            break
+        if c == 0x5F:
+            break
+        q += 1
+    if nocopy:
+        text = s[:pend]
+        start = p2
+    else:
+        p = p2
+        buf = bytearray()
+        prev = 0
+        dot = False
+        while p < pend:
+            c = s[p]
+            p += 1
+            if c == 0x2E:
+                dot = True
+            if c == 0x5F:
+                if not buf or not _isdigit(prev) or p == pend:
+                    if badcheck:
+                        bad()
+                    break
+            elif badcheck and prev == 0x5F and not _isdigit(c):
+                bad()
+            else:
+                if len(buf) == _BUFMAX:
+                    if dot:
+                        break
+                    return math.inf
+                buf.append(c)
+            prev = c
+        text = bytes(buf)
+        start = 0
+    d, end = float_read(text, start)
+    if end == start:
+        if badcheck:
+            bad()
+        return d
+    if badcheck:
+        while end < len(text) and text[end] in _SPACE:
+            end += 1
+        if end < len(text):
+            bad()
+    return d
+
+
+# ------------------------------------------------------------------- basics
+
+@method("String", "initialize", arity=(0, 1))
+def str_initialize(vm, self, args, blk):
+    src = ensure_str(vm, args[0]) if args else b""
+    _modify(vm, self)
+    if not args or args[0] != self:
+        _obj(vm, self).value = bytearray(src)
+    return self
+
+
+@method("String", "initialize_copy", arity=1)
+@method("String", "replace", arity=1)
+def str_replace(vm, self, args, blk):
+    src = ensure_str(vm, args[0])
+    _modify(vm, self)
+    if args[0] != self:
+        _obj(vm, self).value = bytearray(src)
+    return self
+
+
+@method("String", "bytesize", arity=0)
+@method("String", "size", arity=0)
+@method("String", "length", arity=0)
+def str_size(vm, self, args, blk):
+    return abi.fixnum(len(vm.objects[self >> 3].value))
+
+
+@method("String", "empty?", arity=0)
+def str_empty_p(vm, self, args, blk):
+    return TRUE if not vm.objects[self >> 3].value else FALSE
+
+
+@method("String", "+", arity=1)
+def str_plus(vm, self, args, blk):
+    o = args[0]
+    if o & 7 == 4:
+        r = vm.objects[o >> 3]
+        if type(r) is RString:
+            return vm.alloc(RString(vm.c_String, vm.objects[self >> 3].value + r.value))
+    ensure_str(vm, o)
+
+
+@method("String", "*", arity=1)
+def str_times(vm, self, args, blk):
+    times = as_int(vm, args[0])
+    if times < 0:
+        vm.raise_error(vm.c_ArgumentError, "negative argument")
+    b = vm.objects[self >> 3].value
+    if times and MRB_INT_MAX // times < len(b):
+        vm.raise_error(vm.c_ArgumentError, "argument too big")
+    if len(b) * times >= (1 << 31):
+        vm.raise_error(vm.cls("NoMemoryError"), "Out of memory")
+    return new_str(vm, b * times)
+
+
+@method("String", "<=>", arity=1)
+def str_cmp(vm, self, args, blk):
+    o = args[0]
+    if not _is_str(vm, o):
+        return NIL
+    a = vm.objects[self >> 3].value
+    b = vm.objects[o >> 3].value
+    if a == b:
+        return abi.fixnum(0)
+    return abi.fixnum(-1) if a < b else abi.fixnum(1)
+
+
+@method("String", "==", arity=1)
+@method("String", "eql?", arity=1)
+def str_equal(vm, self, args, blk):
+    o = args[0]
+    if o == self:
+        return TRUE
+    if o & 7 == 4:
+        r = vm.objects[o >> 3]
+        if type(r) is RString:
+            return TRUE if r.value == vm.objects[self >> 3].value else FALSE
+    return FALSE
+
+
+@method("String", "hash", arity=0)
+def str_hash_m(vm, self, args, blk):
+    return vm.int_new(str_hash(vm.objects[self >> 3].value))
+
+
+@method("String", "to_str", arity=0)
+@method("String", "to_s", arity=0)
+def str_to_s(vm, self, args, blk):
+    s = vm.objects[self >> 3]
+    if vm.real_class_of_obj(s) is not vm.c_String:
+        return new_str(vm, s.value)
+    return self
+
+
+@method("String", "to_sym", arity=0)
+@method("String", "intern", arity=0)
+def str_intern(vm, self, args, blk):
+    return vm.sym(bytes(vm.objects[self >> 3].value))
+
+
+@method("String", "inspect", arity=0)
+@method("String", "dump", arity=0)
+def str_inspect(vm, self, args, blk):
+    return new_str(vm, str_escape(vm.objects[self >> 3].value))
+
+
+@method("String", "to_i", arity=(0, 1))
+def str_to_i(vm, self, args, blk):
+    base = as_int(vm, args[0]) if args else 10
+    if base < 0 or base > 36:
+        vm.raise_error(vm.c_ArgumentError, f"illegal radix {base}")
+    return str_to_inum(vm, _bytes(vm, self), base, False)
+
+
+@method("String", "to_f", arity=0)
+def str_to_f(vm, self, args, blk):
+    return vm.float_new(str_to_dbl(vm, _bytes(vm, self), False))
+
+
+@method("String", "hex", arity=0)
+def str_hex(vm, self, args, blk):
+    return str_to_inum(vm, _bytes(vm, self), 16, False)
+
+
+@method("String", "oct", arity=0)
+def str_oct(vm, self, args, blk):
+    return str_to_inum(vm, _bytes(vm, self), 8, False)
+
+
+# ---------------------------------------------------------------- indexing
+
+def _substr(vm, b, beg, ln):
+    r = _beg_len(len(b), beg, ln)
+    if r is None:
+        return NIL
+    beg, ln = r
+    return new_str(vm, b[beg:beg + ln])
+
+
+def str_aref(vm, self, indx, alen=UNDEF):
+    b = vm.objects[self >> 3].value
+    if alen != UNDEF:
+        beg = as_int(vm, indx)
+        ln = as_int(vm, alen)
+        return _substr(vm, b, beg, ln)
+    if indx & 1:
+        beg = abi.fixnum_value(indx)
+    else:
+        o = vm.objects[indx >> 3] if indx & 7 == 4 else None
+        t = type(o)
+        if t is RString:
+            if _search(b, o.value, 0) < 0:
+                return NIL
+            return new_str(vm, o.value)
+        if t is RRange:
+            r = range_beg_len(vm, o, len(b), True)
+            if r is None:
+                return NIL
+            beg, ln = r
+            return new_str(vm, b[beg:beg + ln])
+        beg = as_int(vm, indx)
+    n = len(b)
+    if beg < 0:
+        beg += n
+        if beg < 0:
+            return NIL
+    if beg >= n:
+        return NIL
+    return vm.alloc(RString(vm.c_String, b[beg:beg + 1]))
+
+
+@method("String", "slice", arity=(1, 2))
+@method("String", "[]", arity=(1, 2))
+def str_aref_m(vm, self, args, blk):
+    if len(args) == 1:
+        return str_aref(vm, self, args[0])
+    return str_aref(vm, self, args[0], args[1])
+
+
+def _replace_partial(vm, self, pos, end, rep):
+    s = vm.objects[self >> 3]
+    n = len(s.value)
+    if end > n:
+        end = n
+    if pos < 0 or pos > n:
+        vm.raise_error(vm.c_IndexError, f"index {pos} out of string")
+    _modify(vm, self)
+    s.value[pos:end] = rep
+
+
+def str_aset(vm, self, indx, alen, rep_w):
+    rep = bytes(ensure_str(vm, rep_w))
+    b = vm.objects[self >> 3].value
+    if alen != UNDEF:
+        beg = as_int(vm, indx)
+        ln = as_int(vm, alen)
+        if ln < 0:
+            vm.raise_error(vm.c_IndexError, f"negative length {_inspect_str(vm, alen)}")
+    else:
+        o = vm.objects[indx >> 3] if indx & 7 == 4 else None
+        t = type(o)
+        if t is RString:
+            beg = _search(b, o.value, 0)
+            if beg < 0:
+                vm.raise_error(vm.c_IndexError, "string not matched")
+            _replace_partial(vm, self, beg, beg + len(o.value), rep)
+            return
+        if t is RRange:
+            r = range_beg_len(vm, o, len(b), True)
+            if r is None:
+                vm.raise_error(vm.c_IndexError, "string not matched")
+            beg, ln = r
+            _replace_partial(vm, self, beg, beg + ln, rep)
+            return
+        beg = as_int(vm, indx)
+        ln = 1
+    n = len(b)
+    if beg < 0:
+        beg += n
+    if beg < 0 or beg > n:
+        vm.raise_error(vm.c_IndexError, f"index {_inspect_str(vm, indx)} out of string")
+    _replace_partial(vm, self, beg, beg + ln, rep)
+
+
+@method("String", "[]=", arity=(2, 3))
+def str_aset_m(vm, self, args, blk):
+    if len(args) == 2:
+        str_aset(vm, self, args[0], UNDEF, args[1])
+    else:
+        str_aset(vm, self, args[0], args[1], args[2])
+    return self
+
+
+@method("String", "byteslice", arity=(1, 2))
+def str_byteslice(vm, self, args, blk):
+    b = _bytes(vm, self)
+    empty = True
+    if len(args) == 2:
+        beg = as_int(vm, args[0])
+        ln = as_int(vm, args[1])
+    else:
+        a1 = args[0]
+        if vm.is_range(a1):
+            r = range_beg_len(vm, _obj(vm, a1), len(b), True)
+            if r is None:
+                return NIL
+            beg, ln = r
+        else:
+            beg = as_int(vm, a1)
+            ln = 1
+            empty = False
+    r = _beg_len(len(b), beg, ln)
+    if r is not None and (empty or r[1] != 0):
+        return new_str(vm, b[r[0]:r[0] + r[1]])
+    return NIL
+
+
+@method("String", "getbyte", arity=1)
+def str_getbyte(vm, self, args, blk):
+    pos = as_int(vm, args[0])
+    b = _bytes(vm, self)
+    if pos < 0:
+        pos += len(b)
+    if pos < 0 or len(b) <= pos:
+        return NIL
+    return abi.fixnum(b[pos])
+
+
+@method("String", "setbyte", arity=2)
+def str_setbyte(vm, self, args, blk):
+    pos = as_int(vm, args[0])
+    byte = as_int(vm, args[1])
+    b = _bytes(vm, self)
+    n = len(b)
+    if pos < -n or n <= pos:
+        vm.raise_error(vm.c_IndexError, f"index {pos} out of string")
+    if pos < 0:
+        pos += n
+    _modify(vm, self)
+    byte &= 0xFF
+    b[pos] = byte
+    return abi.fixnum(byte)
+
+
+@method("String", "bytes", arity=0)
+def str_bytes(vm, self, args, blk):
+    return vm.ary_new([abi.fixnum(c) for c in _bytes(vm, self)])
+
+
+@method("String", "chr", arity=0)
+def str_chr(vm, self, args, blk):
+    return _substr(vm, _bytes(vm, self), 0, 1)
+
+
+@method("String", "ord", arity=0)
+def str_ord(vm, self, args, blk):
+    b = _bytes(vm, self)
+    if not b:
+        vm.raise_error(vm.c_ArgumentError, "empty string")
+    return abi.fixnum(b[0])
+
+
+# ----------------------------------------------------------------- search
+
+@method("String", "include?", arity=1)
+def str_include(vm, self, args, blk):
+    sub = ensure_str(vm, args[0])
+    return TRUE if _search(_bytes(vm, self), sub, 0) >= 0 else FALSE
+
+
+@method("String", "index", arity=(1, 2))
+def str_index_m(vm, self, args, blk):
+    sub = ensure_str(vm, args[0])
+    b = _bytes(vm, self)
+    if len(args) == 1:
+        pos = 0
+    else:
+        pos = as_int(vm, args[1])
+        if pos < 0:
+            pos += len(b)
+            if pos < 0:
+                return NIL
+    pos = _search(b, sub, pos)
+    if pos == -1:
+        return NIL
+    return vm.int_new(pos)
+
+
+def _rindex(b, sub, pos):
+    n = len(sub)
+    if len(b) < n:
+        return -1
+    if len(b) - pos < n:
+        pos = len(b) - n
+    if n == 0:
+        return pos
+    return b.rfind(sub, 0, pos + n)
+
+
+@method("String", "rindex", arity=(1, 2))
+def str_rindex(vm, self, args, blk):
+    sub = ensure_str(vm, args[0])
+    b = _bytes(vm, self)
+    n = len(b)
+    if len(args) == 1:
+        pos = n
+    else:
+        pos = as_int(vm, args[1])
+        if pos < 0:
+            pos += n
+            if pos < 0:
+                return NIL
+        if pos > n:
+            pos = n
+    pos = _rindex(b, sub, pos)
+    if pos >= 0:
+        return vm.int_new(pos)
+    return NIL
+
+
+@method("String", "start_with?", arity=-1)
+def str_start_with(vm, self, args, blk):
+    b = _bytes(vm, self)
+    for a in args:
+        sub = ensure_str(vm, a)
+        if len(b) >= len(sub) and b.startswith(sub):
+            return TRUE
+    return FALSE
+
+
+@method("String", "end_with?", arity=-1)
+def str_end_with(vm, self, args, blk):
+    b = _bytes(vm, self)
+    for a in args:
+        sub = ensure_str(vm, a)
+        if len(b) >= len(sub) and b.endswith(sub):
+            return TRUE
+    return FALSE
+
+
+# ------------------------------------------------------------------ case
+
+def _upcase(b):
+    return bytes(b).upper()
+
+
+def _bang(vm, self, fn):
+    s = vm.objects[self >> 3]
+    _modify(vm, self)
+    new = fn(s.value)
+    if new == s.value:
+        return NIL
+    s.value[:] = new
+    return self
+
+
+def _copy_with(vm, self, fn):
+    return new_str(vm, fn(vm.objects[self >> 3].value))
+
+
+def _capitalize(b):
+    if not b:
+        return bytes(b)
+    return bytes(b[:1]).upper() + bytes(b[1:]).lower()
+
+
+def _swapcase(b):
+    return bytes(b).swapcase()
+
+
+def _downcase(b):
+    return bytes(b).lower()
+
+
+@method("String", "upcase", arity=0)
+def str_upcase(vm, self, args, blk):
+    return _copy_with(vm, self, _upcase)
+
+
+@method("String", "upcase!", arity=0)
+def str_upcase_bang(vm, self, args, blk):
+    return _bang(vm, self, _upcase)
+
+
+@method("String", "downcase", arity=0)
+def str_downcase(vm, self, args, blk):
+    return _copy_with(vm, self, _downcase)
+
+
+@method("String", "downcase!", arity=0)
+def str_downcase_bang(vm, self, args, blk):
+    return _bang(vm, self, _downcase)
+
+
+@method("String", "capitalize", arity=0)
+def str_capitalize(vm, self, args, blk):
+    return _copy_with(vm, self, _capitalize)
+
+
+@method("String", "capitalize!", arity=0)
+def str_capitalize_bang(vm, self, args, blk):
+    return _bang(vm, self, _capitalize)
+
+
+@method("String", "swapcase", arity=0)
+def str_swapcase(vm, self, args, blk):
+    return _copy_with(vm, self, _swapcase)
+
+
+@method("String", "swapcase!", arity=0)
+def str_swapcase_bang(vm, self, args, blk):
+    return _bang(vm, self, _swapcase)
+
+
+def _signed(c):
+    return c - 256 if c >= 128 else c
+
+
+@method("String", "casecmp", arity=1)
+def str_casecmp(vm, self, args, blk):
+    o = args[0]
+    if not _is_str(vm, o):
+        return NIL
+    a = _bytes(vm, self)
+    b = _bytes(vm, o)
+    for i in range(min(len(a), len(b))):
+        c1 = a[i]
+        c2 = b[i]
+        if _isupper(c1):
+            c1 |= 0x20
+        if _isupper(c2):
+            c2 |= 0x20
+        c1 = _signed(c1)
+        c2 = _signed(c2)
+        if c1 > c2:
+            return abi.fixnum(1)
+        if c1 < c2:
+            return abi.fixnum(-1)
+    if len(a) == len(b):
+        return abi.fixnum(0)
+    return abi.fixnum(1) if len(a) > len(b) else abi.fixnum(-1)
+
+
+@method("String", "casecmp?", arity=1)
+def str_casecmp_p(vm, self, args, blk):
+    c = str_casecmp(vm, self, args, blk)
+    if c == NIL:
+        return NIL
+    return TRUE if c == abi.fixnum(0) else FALSE
+
+
+# ------------------------------------------------------ chomp, chop, strip
+
+def _chomp(b, rs, argc):
+    """The new bytes, or None when nothing changes (mrb_str_chomp_bang)."""
+    n = len(b)
+    if argc == 0 or (rs is not None and len(rs) == 1 and rs[0] == 10):
+        if n == 0:
+            return None
+        if b[n - 1] == 10:
+            n -= 1
+            if n > 0 and b[n - 1] == 13:
+                n -= 1
+        elif b[n - 1] == 13:
+            n -= 1
+        else:
+            return None
+        return b[:n]
+    if n == 0 or rs is None:
+        return None
+    if len(rs) == 0:
+        while n > 0 and b[n - 1] == 10:
+            n -= 1
+            if n > 0 and b[n - 1] == 13:
+                n -= 1
+        if n < len(b):
+            return b[:n]
+        return None
+    if len(rs) > n:
+        return None
+    if b[n - 1] == rs[-1] and (len(rs) <= 1 or b[n - len(rs):] == rs):
+        return b[:n - len(rs)]
+    return None
+
+
+@method("String", "chomp!", arity=(0, 1))
+def str_chomp_bang(vm, self, args, blk):
+    rs = ensure_str(vm, args[0]) if args else None
+    _modify(vm, self)
+    s = _obj(vm, self)
+    new = _chomp(s.value, rs, len(args))
+    if new is None:
+        return NIL
+    s.value[:] = new
+    return self
+
+
+@method("String", "chomp", arity=(0, 1))
+def str_chomp(vm, self, args, blk):
+    rs = ensure_str(vm, args[0]) if args else None
+    b = _bytes(vm, self)
+    new = _chomp(b, rs, len(args))
+    return new_str(vm, b if new is None else new)
+
+
+def _chop(b):
+    if not b:
+        return None
+    n = len(b) - 1
+    if b[n] == 10 and n > 0 and b[n - 1] == 13:
+        n -= 1
+    return b[:n]
+
+
+@method("String", "chop!", arity=0)
+def str_chop_bang(vm, self, args, blk):
+    _modify(vm, self)
+    s = _obj(vm, self)
+    new = _chop(s.value)
+    if new is None:
+        return NIL
+    s.value[:] = new
+    return self
+
+
+@method("String", "chop", arity=0)
+def str_chop(vm, self, args, blk):
+    b = _bytes(vm, self)
+    new = _chop(b)
+    return new_str(vm, b if new is None else new)
+
+
+_LSTRIP = frozenset(b" \f\n\r\t\v")
+_RSTRIP = frozenset(b" \f\n\r\t\v\0")
+
+
+def _strip(b, left, right):
+    a = 0
+    z = len(b) - 1
+    if left:
+        while a <= z and b[a] in _LSTRIP:
+            a += 1
+    if right:
+        while a <= z and b[z] in _RSTRIP:
+            z -= 1
+    return bytes(b[a:z + 1]) if z >= 0 else b""
+
+
+@method("String", "lstrip", arity=0)
+def str_lstrip(vm, self, args, blk):
+    return new_str(vm, _strip(_bytes(vm, self), True, False))
+
+
+@method("String", "rstrip", arity=0)
+def str_rstrip(vm, self, args, blk):
+    return new_str(vm, _strip(_bytes(vm, self), False, True))
+
+
+@method("String", "strip", arity=0)
+def str_strip(vm, self, args, blk):
+    return new_str(vm, _strip(_bytes(vm, self), True, True))
+
+
+def _strip_bang(vm, self, left, right):
+    s = _obj(vm, self)
+    if s.frozen:
+        _raise_frozen(vm)
+    new = _strip(s.value, left, right)
+    if new == s.value:
+        return NIL
+    s.value[:] = new
+    return self
+
+
+@method("String", "lstrip!", arity=0)
+def str_lstrip_bang(vm, self, args, blk):
+    return _strip_bang(vm, self, True, False)
+
+
+@method("String", "rstrip!", arity=0)
+def str_rstrip_bang(vm, self, args, blk):
+    return _strip_bang(vm, self, False, True)
+
+
+@method("String", "strip!", arity=0)
+def str_strip_bang(vm, self, args, blk):
+    return _strip_bang(vm, self, True, True)
+
+
+@method("String", "clear", arity=0)
+def str_clear(vm, self, args, blk):
+    _modify(vm, self)
+    _obj(vm, self).value = bytearray()
+    return self
+
+
+@method("String", "delete_prefix!", arity=1)
+def str_del_prefix_bang(vm, self, args, blk):
+    pre = ensure_str(vm, args[0])
+    s = _obj(vm, self)
+    if len(pre) > len(s.value) or not s.value.startswith(pre):
+        return NIL
+    _modify(vm, self)
+    del s.value[:len(pre)]
+    return self
+
+
+@method("String", "delete_prefix", arity=1)
+def str_del_prefix(vm, self, args, blk):
+    pre = ensure_str(vm, args[0])
+    b = _bytes(vm, self)
+    if len(pre) > len(b) or not b.startswith(pre):
+        return new_str(vm, b)
+    return new_str(vm, b[len(pre):])
+
+
+@method("String", "delete_suffix!", arity=1)
+def str_del_suffix_bang(vm, self, args, blk):
+    suf = ensure_str(vm, args[0])
+    s = _obj(vm, self)
+    if len(suf) > len(s.value) or not s.value.endswith(suf):
+        return NIL
+    _modify(vm, self)
+    if suf:
+        del s.value[len(s.value) - len(suf):]
+    return self
+
+
+@method("String", "delete_suffix", arity=1)
+def str_del_suffix(vm, self, args, blk):
+    suf = ensure_str(vm, args[0])
+    b = _bytes(vm, self)
+    if len(suf) > len(b) or not b.endswith(suf):
+        return new_str(vm, b)
+    return new_str(vm, b[:len(b) - len(suf)])
+
+
+# ------------------------------------------------------------ concatenation
+
+def int_chr_binary(vm, num) -> bytes:
+    cp = as_int(vm, num)
+    if cp < 0 or cp > 0xFF:
+        vm.raise_error(vm.c_RangeError, f"{_to_s_str(vm, num)} out of char range")
+    return bytes((cp,))
+
+
+@method("String", "<<", arity=1)
+@method("String", "concat", arity=1)
+def str_concat(vm, self, args, blk):
+    o = args[0]
+    if o & 7 == 4:
+        r = vm.objects[o >> 3]
+        if type(r) is RString:
+            add = r.value
+        elif type(r) in (RInteger, RFloat):
+            add = int_chr_binary(vm, o)
+        else:
+            ensure_str(vm, o)
+    elif o & 1 or o & 3 == 2:
+        add = int_chr_binary(vm, o)
+    else:
+        ensure_str(vm, o)
+    if add:
+        s = vm.objects[self >> 3]
+        if s.frozen:
+            vm.frozen_error(self)
+        if add is s.value:
+            add = bytes(add)
+        s.value += add
+    return self
+
+
+@method("String", "prepend", arity=-1)
+def str_prepend(vm, self, args, blk):
+    _rb_argc(vm, args, 1)
+    str_aset(vm, self, abi.fixnum(0), abi.fixnum(0), args[0])
+    return self
+
+
+@method("String", "insert", arity=-1)
+def str_insert(vm, self, args, blk):
+    _rb_argc(vm, args, 2)
+    idx, s = args
+    if idx == abi.fixnum(-1):
+        return str_concat(vm, self, [s], NIL)
+    if _is_num(vm, idx):
+        if _num(vm, idx) < 0:
+            idx = vm.funcall(idx, "+", [abi.fixnum(1)])
+    elif abi.truthy(vm.funcall(idx, "<", [abi.fixnum(0)])):
+        idx = vm.funcall(idx, "+", [abi.fixnum(1)])
+    str_aset(vm, self, idx, abi.fixnum(0), s)
+    return self
+
+
+# ----------------------------------------------------------------- reverse
+
+@method("String", "reverse", arity=0)
+def str_reverse(vm, self, args, blk):
+    return new_str(vm, _bytes(vm, self)[::-1])
+
+
+@method("String", "reverse!", arity=0)
+def str_reverse_bang(vm, self, args, blk):
+    s = _obj(vm, self)
+    if len(s.value) > 1:
+        _modify(vm, self)
+        s.value.reverse()
+    return self
+
+
+# ------------------------------------------------------------------ split
+
+@method("String", "split", arity=(0, 2))
+def str_split(vm, self, args, blk):
+    argc = len(args)
+    spat = args[0] if argc >= 1 else NIL
+    lim = as_int(vm, args[1]) if argc == 2 else 0
+    b = bytes(_bytes(vm, self))
+    lim_p = lim > 0 and argc == 2
+    i = 0
+    if argc == 2:
+        if lim == 1:
+            if not b:
+                return vm.ary_new([])
+            return vm.ary_new([self])
+        i = 1
+    awk = False
+    if argc == 0 or spat == NIL:
+        awk = True
+    elif not _is_str(vm, spat):
+        vm.raise_error(vm.c_TypeError, "expected String")
+    elif _bytes(vm, spat) == b" ":
+        awk = True
+    result = []
+    beg = 0
+    n = len(b)
+    if awk:
+        skip = True
+        idx = end = 0
+        while idx < n:
+            c = b[idx]
+            idx += 1
+            if skip:
+                if c in _SPACE:
+                    beg = idx
+                else:
+                    end = idx
+                    skip = False
+                    if lim_p and lim <= i:
+                        break
+            elif c in _SPACE:
+                result.append(b[beg:end])
+                skip = True
+                beg = idx
+                if lim_p:
+                    i += 1
+            else:
+                end = idx
+    else:
+        pat = bytes(_bytes(vm, spat))
+        plen = len(pat)
+        idx = 0
+        while idx < n:
+            if plen > 0:
+                f = b.find(pat, idx)
+                if f < 0:
+                    break
+                end = f - idx
+            else:
+                end = 1
+            result.append(b[idx:idx + end])
+            idx += end + plen
+            i += 1
+            if lim_p and lim <= i:
+                break
+        beg = idx
+    if n > 0 and (lim_p or n > beg or lim < 0):
+        result.append(b[beg:] if n != beg else b"")
+    if not lim_p and lim == 0:
+        while result and len(result[-1]) == 0:
+            result.pop()
+    return vm.ary_new([new_str(vm, x) for x in result])
+
+
+# ------------------------------------------------------- tr, delete, count
+
+class _TrPat:
+    __slots__ = ("kind", "n", "start", "lo", "hi")
+
+
+def _schar(c):
+    return c - 256 if c >= 128 else c
+
+
+def _tr_parse(pattern: bytes, reverse_enable: bool):
+    """tr_parse_pattern: (list of _TrPat, reverse flag)."""
+    n = len(pattern)
+    i = 0
+    rev = False
+    pats = []
+    if reverse_enable and n >= 2 and pattern[0] == 0x5E:
+        rev = True
+        i += 1
+    while i < n:
+        p = _TrPat()
+        if i + 2 < n and pattern[i] != 0x5C and pattern[i + 1] == 0x2D:
+            p.kind = 2
+            p.lo = _schar(pattern[i])
+            p.hi = _schar(pattern[i + 2])
+            p.n = (p.hi - p.lo + 1) & 0xFFFF
+            i += 3
+        else:
+            start = i
+            i += 1
+            while i < n:
+                if i + 2 < n and pattern[i] != 0x5C and pattern[i + 1] == 0x2D:
+                    break
+                i += 1
+            p.kind = 1
+            p.start = start
+            p.n = i - start
+        pats.append(p)
+    return pats, rev
+
+
+def _tr_find(pats, rev, pstr, ch):
+    ret = -1
+    nsum = 0
+    for p in pats:
+        if p.kind == 1:
+            for k in range(p.n):
+                if _schar(pstr[p.start + k]) == ch:
+                    ret = nsum + k
+        else:
+            if p.lo <= ch <= p.hi:
+                ret = nsum + ch - p.lo
+        nsum += p.n
+    if pats and rev:
+        return MRB_INT_MAX if ret < 0 else -1
+    return ret
+
+
+def _tr_get(pats, pstr, nth):
+    nsum = 0
+    for k, p in enumerate(pats):
+        if nth < nsum + p.n:
+            i = nth - nsum
+            if p.kind == 1:
+                return _schar(pstr[p.start + i])
+            return p.lo + i
+        if k == len(pats) - 1:
+            if p.kind == 1:
+                return _schar(pstr[p.start + p.n - 1])
+            return p.hi
+        nsum += p.n
+    return -1
+
+
+def _tr_bitmap(pats, rev, pstr):
+    bm = [False] * 256
+    for p in pats:
+        if p.kind == 1:
+            for k in range(p.n):
+                bm[pstr[p.start + k]] = True
+        else:
+            for c in range(p.lo, p.hi):
+                bm[c & 0xFF] = True
+    if pats and rev:
+        bm = [not x for x in bm]
+    return bm
+
+
+def _str_tr(vm, self, p1w, p2w, squeeze):
+    """str_tr: modifies self's bytes; True when something matched."""
+    p1 = bytes(ensure_str(vm, p1w))
+    p2 = bytes(ensure_str(vm, p2w))
+    _modify(vm, self)
+    pat, rev = _tr_parse(p1, True)
+    rep, _ = _tr_parse(p2, False)
+    s = _obj(vm, self).value
+    buf = bytearray(s)
+    changed = False
+    lastch = -1
+    ln = len(buf)
+    i = j = 0
+    # a literal port: once a character has been dropped (j < i), the
+    # translated character is stored at buf[i], not buf[j] (mruby 3.1 does so)
+    while i < ln:
+        n = _tr_find(pat, rev, p1, _schar(buf[i]))
+        if i > j:
+            buf[j] = buf[i]
+        if n >= 0:
+            changed = True
+            c = _tr_get(rep, p2, n)
+            if c < 0 or (squeeze and c == lastch):
+                i += 1
+                continue
+            if c > 0x80:
+                vm.raise_error(vm.c_ArgumentError, f"character ({c}) out of range")
+            lastch = c
+            buf[i] = c & 0xFF
+        i += 1
+        j += 1
+    if changed:
+        s[:] = buf[:j]
+    return changed
+
+
+def _tr_common(vm, self, args, squeeze, bang):
+    if bang:
+        return self if _str_tr(vm, self, args[0], args[1], squeeze) else NIL
+    dup = new_str(vm, _bytes(vm, self))
+    _str_tr(vm, dup, args[0], args[1], squeeze)
+    return dup
+
+
+@method("String", "tr", arity=2)
+def str_tr(vm, self, args, blk):
+    return _tr_common(vm, self, args, False, False)
+
+
+@method("String", "tr!", arity=2)
+def str_tr_bang(vm, self, args, blk):
+    return _tr_common(vm, self, args, False, True)
+
+
+@method("String", "tr_s", arity=2)
+def str_tr_s(vm, self, args, blk):
+    return _tr_common(vm, self, args, True, False)
+
+
+@method("String", "tr_s!", arity=2)
+def str_tr_s_bang(vm, self, args, blk):
+    return _tr_common(vm, self, args, True, True)
+
+
+def _str_squeeze(vm, self, patw):
+    pat = None
+    if patw != NIL:
+        pat = bytes(ensure_str(vm, patw))
+    _modify(vm, self)
+    bm = None
+    if pat is not None:
+        pats, rev = _tr_parse(pat, True)
+        bm = _tr_bitmap(pats, rev, pat)
+    s = _obj(vm, self).value
+    out = bytearray()
+    changed = False
+    lastch = -1
+    for c in s:
+        if bm is not None:
+            if bm[c] and c == lastch:
+                changed = True
+                continue
+        elif c < 128 and c == lastch:
+            changed = True
+            continue
+        out.append(c)
+        lastch = c
+    if changed:
+        s[:] = out
+    return changed
+
+
+@method("String", "squeeze", arity=(0, 1))
+def str_squeeze(vm, self, args, blk):
+    if args:
+        ensure_str(vm, args[0])
+    dup = new_str(vm, _bytes(vm, self))
+    _str_squeeze(vm, dup, args[0] if args else NIL)
+    return dup
+
+
+@method("String", "squeeze!", arity=(0, 1))
+def str_squeeze_bang(vm, self, args, blk):
+    if args:
+        ensure_str(vm, args[0])
+    return self if _str_squeeze(vm, self, args[0] if args else NIL) else NIL
+
+
+def _str_delete(vm, self, patw):
+    pat = bytes(ensure_str(vm, patw))
+    _modify(vm, self)
+    pats, rev = _tr_parse(pat, True)
+    bm = _tr_bitmap(pats, rev, pat)
+    s = _obj(vm, self).value
+    out = bytearray(c for c in s if not bm[c])
+    if len(out) != len(s):
+        s[:] = out
+        return True
+    return False
+
+
+@method("String", "delete", arity=1)
+def str_delete(vm, self, args, blk):
+    ensure_str(vm, args[0])
+    dup = new_str(vm, _bytes(vm, self))
+    _str_delete(vm, dup, args[0])
+    return dup
+
+
+@method("String", "delete!", arity=1)
+def str_delete_bang(vm, self, args, blk):
+    ensure_str(vm, args[0])
+    return self if _str_delete(vm, self, args[0]) else NIL
+
+
+@method("String", "count", arity=1)
+def str_count(vm, self, args, blk):
+    pat = bytes(ensure_str(vm, args[0]))
+    pats, rev = _tr_parse(pat, True)
+    bm = _tr_bitmap(pats, rev, pat)
+    return vm.int_new(sum(1 for c in _bytes(vm, self) if bm[c]))
+
+
+# ------------------------------------------------------------------ succ
+
+def _succ(b: bytes) -> bytes:
+    """mrb_str_succ_bang on a copy."""
+    n = len(b)
+    if n == 0:
+        return b""
+    s = bytearray(b)
+    e = n - 1
+    while e >= 0:
+        if _isalnum(s[e]):
+            break
+        e -= 1
+    if e < 0:
+        e = n - 1
+        bi = 0
+        result = bytearray()
+    else:
+        bi = e
+        while bi > 0:
+            c = s[bi]
+            if not _isalnum(c) or (c != 0x39 and c != 0x7A and c != 0x5A):
+                break
+            bi -= 1
+        if not _isalnum(s[bi]):
+            bi += 1
+        result = bytearray(s[:bi])
+    while e >= bi:
+        c = s[e]
+        if not _isalnum(c):
+            if c == 0xFF:
+                result += b"\x01"
+                s[e] = 0
+            else:
+                s[e] = c + 1
+            break
+        prepend = None
+        if c == 0x39:
+            if e == bi:
+                prepend = b"1"
+            s[e] = 0x30
+        elif c == 0x7A:
+            if e == bi:
+                prepend = b"a"
+            s[e] = 0x61
+        elif c == 0x5A:
+            if e == bi:
+                prepend = b"A"
+            s[e] = 0x41
+        else:
+            s[e] = c + 1
+            break
+        if prepend:
+            result += prepend
+        e -= 1
+    result += s[bi:]
+    return bytes(result)
+
+
+@method("String", "succ", arity=0)
+@method("String", "next", arity=0)
+def str_succ(vm, self, args, blk):
+    return new_str(vm, _succ(_bytes(vm, self)))
+
+
+@method("String", "succ!", arity=0)
+@method("String", "next!", arity=0)
+def str_succ_bang(vm, self, args, blk):
+    s = _obj(vm, self)
+    if not s.value:
+        return self
+    _modify(vm, self)
+    s.value[:] = _succ(s.value)
+    return self
+
+
+# -------------------------------------------------------------- iteration
+
+def _lines(b: bytes):
+    out = []
+    n = len(b)
+    p = 0
+    while p < n:
+        t = p
+        q = b.find(b"\n", p)
+        p = n if q < 0 else q + 1
+        out.append(b[t:p])
+    return out
+
+
+@method("String", "__lines", arity=0)
+def str___lines(vm, self, args, blk):
+    return vm.ary_new([new_str(vm, x) for x in _lines(bytes(_bytes(vm, self)))])
+
+
+@method("String", "lines", arity=-1)
+def str_lines(vm, self, args, blk):
+    _rb_argc(vm, args, 0)
+    ary = str___lines(vm, self, [], NIL)
+    if blk != NIL:
+        items = list(_obj(vm, ary).items)
+        for w in items:
+            vm.yield_block(blk, [w])
+    return ary
+
+
+@method("String", "each_line", arity=-1)
+def str_each_line(vm, self, args, blk):
+    _rb_argc(vm, args, 0, 1)
+    if blk == NIL:
+        return _to_enum(vm, self, "each_line", [args[0] if args else new_str(vm, b"\n")])
+    sep = args[0] if args else None
+    if sep == NIL:
+        vm.yield_block(blk, [self])
+        return self
+    if sep is None:
+        sepb = b"\n"
+    else:
+        if not _is_str(vm, sep):
+            vm.raise_error(vm.c_TypeError, "TypeError")
+        sepb = bytes(_bytes(vm, sep))
+    paragraph = False
+    if not sepb:
+        paragraph = True
+        sepb = b"\n\n"
+    string = bytes(_bytes(vm, self))
+    self_len = len(string)
+    start = 0
+    while True:
+        ptr = _search(string, sepb, start)
+        if ptr < 0:
+            break
+        ptr += len(sepb)
+        if paragraph:
+            while ptr < len(string) and string[ptr] == 10:
+                ptr += 1
+        vm.yield_block(blk, [_substr(vm, string, start, ptr - start)])
+        start = ptr
+    if start == self_len:
+        return self
+    vm.yield_block(blk, [_substr(vm, string, start, self_len - start)])
+    return self
+
+
+@method("String", "each_byte", arity=0)
+def str_each_byte(vm, self, args, blk):
+    if blk == NIL:
+        return _to_enum(vm, self, "each_byte")
+    b = bytes(_bytes(vm, self))
+    for c in b:
+        vm.yield_block(blk, [abi.fixnum(c)])
+    return self
+
+
+@method("String", "each_char", arity=0)
+def str_each_char(vm, self, args, blk):
+    if blk == NIL:
+        return _to_enum(vm, self, "each_char")
+    pos = 0
+    while True:
+        b = _bytes(vm, self)
+        if pos >= len(b):
+            break
+        vm.yield_block(blk, [new_str(vm, b[pos:pos + 1])])
+        pos += 1
+    return self
+
+
+def _split_chars(vm, self):
+    return [new_str(vm, bytes((c,))) for c in bytes(_bytes(vm, self))]
+
+
+@method("String", "chars", arity=0)
+def str_chars(vm, self, args, blk):
+    chars = _split_chars(vm, self)
+    if blk != NIL:
+        for w in chars:
+            vm.yield_block(blk, [w])
+        return self
+    return vm.ary_new(chars)
+
+
+@method("String", "codepoints", arity=0)
+@method("String", "each_codepoint", arity=0)
+def str_codepoints(vm, self, args, blk):
+    b = bytes(_bytes(vm, self))
+    if blk != NIL:
+        for c in b:
+            vm.yield_block(blk, [abi.fixnum(c)])
+        return self
+    return vm.ary_new([abi.fixnum(c) for c in b])
+
+
+def _succ_w(vm, w):
+    return new_str(vm, _succ(_bytes(vm, w)))
+
+
+@method("String", "upto", arity=-1)
+def str_upto(vm, self, args, blk):
+    _rb_argc(vm, args, 1, 1)
+    mx = args[0]
+    exclusive = args[1] if len(args) > 1 else FALSE
+    if blk == NIL:
+        return _to_enum(vm, self, "upto", [mx, exclusive])
+    if not _is_str(vm, mx):
+        vm.raise_error(vm.c_TypeError,
+                       f"no implicit conversion of {vm.class_name(vm.real_class(mx))} into String")
+    excl = abi.truthy(exclusive)
+    sb = bytes(_bytes(vm, self))
+    mb = bytes(_bytes(vm, mx))
+    ln = len(sb)
+    maxlen = len(mb)
+    if ln == 1 and maxlen == 1:
+        c = sb[0]
+        e = mb[0]
+        while c <= e:
+            if excl and c == e:
+                break
+            vm.yield_block(blk, [new_str(vm, bytes((c,)))])
+            c += 1
+        return self
+    bi = vm.int_value(str_to_inum(vm, sb, 10, False))
+    ei = vm.int_value(str_to_inum(vm, mb, 10, False))
+    # `bi == "0"*len` compares an Integer with a String: always false
+    if bi > 0 and ei > 0:
+        while bi <= ei:
+            if excl and bi == ei:
+                break
+            s = str(bi).encode()
+            if len(s) < ln:
+                s = s.rjust(ln, b"0")
+            vm.yield_block(blk, [new_str(vm, s)])
+            bi += 1
+        return self
+    bs = new_str(vm, sb)
+    while True:
+        cur = bytes(_bytes(vm, bs))
+        n = (cur > mb) - (cur < mb)
+        if n > 0:
+            break
+        if excl and n == 0:
+            break
+        vm.yield_block(blk, [bs])
+        if n == 0:
+            break
+        bsiz = len(cur)
+        if bsiz > len(mb) or bsiz == 0:
+            break
+        bs = _succ_w(vm, bs)
+    return self
+
+
+@method("String", "__upto_endless", arity=0)
+def str___upto_endless(vm, self, args, blk):
+    sb = bytes(_bytes(vm, self))
+    ln = len(sb)
+    bi = vm.int_value(str_to_inum(vm, sb, 10, False))
+    if bi > 0:
+        while True:
+            s = str(bi).encode()
+            if len(s) < ln:
+                s = s.rjust(ln, b"0")
+            vm.yield_block(blk, [new_str(vm, s)])
+            bi += 1
+    bs = self
+    while True:
+        vm.yield_block(blk, [bs])
+        bs = _succ_w(vm, bs)
+
+
+# --------------------------------------------------------- sub, gsub
+
+@method("String", "__sub_replace", arity=3)
+def str___sub_replace(vm, self, args, blk):
+    p = bytes(ensure_str(vm, args[0]))
+    match = bytes(ensure_str(vm, args[1]))
+    found = as_int(vm, args[2])
+    return new_str(vm, _sub_replace(_bytes(vm, self), p, match, found))
+
+
+def _sub_replace(s, p, match, found):
+    out = bytearray()
+    n = len(p)
+    i = 0
+    while i < n:
+        c = p[i]
+        if c != 0x5C or i + 1 == n:
+            out.append(c)
+            i += 1
+            continue
+        i += 1
+        c = p[i]
+        if c == 0x5C:
+            out += b"\\"
+        elif c == 0x60:
+            out += s[:found]
+        elif c == 0x26 or c == 0x30:
+            out += match
+        elif c == 0x27:
+            off = found + len(match)
+            if len(s) > off:
+                out += s[off:]
+        elif 0x31 <= c <= 0x39:
+            pass
+        else:
+            out += p[i - 1:i + 1]
+        i += 1
+    return bytes(out)
+
+
+def _pattern_len(vm, pattern):
+    if _is_str(vm, pattern):
+        return len(_bytes(vm, pattern))
+    return vm.int_value(vm.funcall(pattern, "length"))
+
+
+def _gsub(vm, self, args, blk):
+    if len(args) == 1 and blk == NIL:
+        return _to_enum(vm, self, "gsub", args)
+    if not 1 <= len(args) <= 2:
+        vm.raise_error(vm.c_ArgumentError,
+                       f"wrong number of arguments (given {len(args)}, expected 1..2)")
+    pattern = args[0]
+    replace = args[1] if len(args) > 1 else NIL
+    plen = _pattern_len(vm, pattern)
+    if len(args) == 2:
+        blk = NIL
+    offset = 0
+    result = bytearray()
+    while True:
+        found = str_index_m(vm, self, [pattern, vm.int_new(offset)], NIL)
+        if found == NIL:
+            break
+        found = vm.int_value(found)
+        b = _bytes(vm, self)
+        result += b[offset:found]
+        offset = found + plen
+        if blk != NIL:
+            result += vm.to_s(vm.yield_block(blk, [pattern]))
+        else:
+            rep = ensure_str(vm, replace)
+            result += _sub_replace(_bytes(vm, self), bytes(rep), bytes(_bytes(vm, pattern)),
+                                   found)
+        if plen == 0:
+            result += _bytes(vm, self)[offset:offset + 1]
+            offset += 1
+    b = _bytes(vm, self)
+    if offset < len(b):
+        result += b[offset:]
+    return new_str(vm, result)
+
+
+@method("String", "gsub", arity=-1)
+def str_gsub(vm, self, args, blk):
+    return _gsub(vm, self, args, blk)
+
+
+@method("String", "gsub!", arity=-1)
+def str_gsub_bang(vm, self, args, blk):
+    if _obj(vm, self).frozen:
+        _raise_frozen(vm)
+    if len(args) == 1 and blk == NIL:
+        return _to_enum(vm, self, "gsub!", args)
+    s = _gsub(vm, self, args, blk)
+    if str_index_m(vm, self, [args[0]], NIL) == NIL:
+        return NIL
+    return str_replace(vm, self, [s], NIL)
+
+
+def _sub(vm, self, args, blk):
+    if not 1 <= len(args) <= 2:
+        vm.raise_error(vm.c_ArgumentError,
+                       f"wrong number of arguments (given {len(args)}, expected 2)")
+    pattern = args[0]
+    replace = args[1] if len(args) > 1 else NIL
+    if len(args) == 2:
+        blk = NIL
+    found = str_index_m(vm, self, [pattern], NIL)
+    if found == NIL:
+        return vm.str_dup(self)
+    found = vm.int_value(found)
+    result = bytearray(_bytes(vm, self)[:found])
+    offset = found + _pattern_len(vm, pattern)
+    if blk != NIL:
+        result += vm.to_s(vm.yield_block(blk, [pattern]))
+    else:
+        rep = ensure_str(vm, replace)
+        result += _sub_replace(_bytes(vm, self), bytes(rep), bytes(_bytes(vm, pattern)), found)
+    b = _bytes(vm, self)
+    if offset < len(b):
+        result += b[offset:]
+    return new_str(vm, result)
+
+
+@method("String", "sub", arity=-1)
+def str_sub(vm, self, args, blk):
+    return _sub(vm, self, args, blk)
+
+
+@method("String", "sub!", arity=-1)
+def str_sub_bang(vm, self, args, blk):
+    if _obj(vm, self).frozen:
+        _raise_frozen(vm)
+    s = _sub(vm, self, args, blk)
+    if str_index_m(vm, self, [args[0]], NIL) == NIL:
+        return NIL
+    return str_replace(vm, self, [s], NIL)
+
+
+# -------------------------------------------------------- partition, slice!
+
+@method("String", "partition", arity=-1)
+def str_partition(vm, self, args, blk):
+    _rb_argc(vm, args, 1)
+    sep = args[0]
+    if not _is_str(vm, sep):
+        vm.raise_error(vm.c_TypeError,
+                       f"type mismatch: {vm.class_name(vm.real_class(sep))} given")
+    b = bytes(_bytes(vm, self))
+    sb = bytes(_bytes(vm, sep))
+    n = _search(b, sb, 0)
+    if n >= 0:
+        m = n + len(sb)
+        return vm.ary_new([new_str(vm, b[:n]), sep, new_str(vm, b[m:])])
+    return vm.ary_new([new_str(vm, b), new_str(vm, b""), new_str(vm, b"")])
+
+
+@method("String", "rpartition", arity=-1)
+def str_rpartition(vm, self, args, blk):
+    _rb_argc(vm, args, 1)
+    sep = args[0]
+    if not _is_str(vm, sep):
+        vm.raise_error(vm.c_TypeError,
+                       f"type mismatch: {vm.class_name(vm.real_class(sep))} given")
+    b = bytes(_bytes(vm, self))
+    sb = bytes(_bytes(vm, sep))
+    n = _rindex(b, sb, len(b))
+    if n >= 0:
+        m = n + len(sb)
+        return vm.ary_new([new_str(vm, b[:n]), sep, new_str(vm, b[m:])])
+    return vm.ary_new([new_str(vm, b""), new_str(vm, b""), self])
+
+
+def _lt0(vm, w):
+    if _is_num(vm, w):
+        return _num(vm, w) < 0
+    return abi.truthy(vm.funcall(w, "<", [abi.fixnum(0)]))
+
+
+@method("String", "slice!", arity=-1)
+def str_slice_bang(vm, self, args, blk):
+    _rb_argc(vm, args, 1, 1)
+    s = _obj(vm, self)
+    if s.frozen:
+        _raise_frozen(vm)
+    arg1 = args[0]
+    arg2 = args[1] if len(args) > 1 else NIL
+    if arg1 == NIL and arg2 == NIL:
+        vm.raise_error(vm.c_ArgumentError, "wrong number of arguments (expected 1..2)")
+    size = len(s.value)
+    if arg1 != NIL and arg2 != NIL:
+        idx = as_int(vm, arg1)
+        if idx < 0:
+            idx += size
+        if 0 <= idx <= size and as_int(vm, arg2) > 0:
+            st = str_aref(vm, self, vm.int_new(idx), arg2)
+        else:
+            return NIL
+    else:
+        validated = False
+        if vm.is_range(arg1):
+            rng = _obj(vm, arg1)
+            beg = as_int(vm, rng.first)
+            ed = as_int(vm, rng.last)
+            if beg < 0:
+                beg += size
+            if ed < 0:
+                ed += size
+            if rng.excl:
+                ed -= 1
+            validated = True
+        elif _is_str(vm, arg1):
+            validated = True
+        else:
+            idx = as_int(vm, arg1)
+            a1 = idx
+            if idx < 0:
+                idx += size
+            if idx >= 0 and a1 < size:
+                validated = True
+        if validated:
+            st = str_aref(vm, self, arg1)
+        else:
+            return NIL
+    if st != NIL and _bytes(vm, st):
+        b = bytes(s.value)
+        new = None
+        if arg1 != NIL and arg2 != NIL:
+            a1 = as_int(vm, arg1)
+            idx = a1 if a1 >= 0 else size + a1
+            new = b[:idx] + b[idx + as_int(vm, arg2):]
+        elif vm.is_range(arg1):
+            idx = beg if beg >= 0 else size + beg
+            idx2 = ed if ed >= 0 else size + ed
+            new = b[:max(idx, 0)] + b[idx2 + 1:] if idx2 + 1 <= size else b[:max(idx, 0)]
+        elif _is_str(vm, arg1):
+            idx = _search(b, bytes(_bytes(vm, arg1)), 0)
+            if idx >= 0:
+                new = b[:idx] + b[idx + len(_bytes(vm, arg1)):]
+        else:
+            a1 = as_int(vm, arg1)
+            idx = a1 if a1 >= 0 else size + a1
+            new = b[:idx] + b[idx + 1:]
+        if new is not None:
+            _modify(vm, self)
+            s.value[:] = new
+    return st
+
+
+# ------------------------------------------------------- justification
+
+def _justify(vm, self, args, name, mode):
+    _rb_argc(vm, args, 1, 1)
+    width = args[0]
+    padw = args[1] if len(args) > 1 else None
+    b = bytes(_bytes(vm, self))
+    size = len(b)
+    if padw is None:
+        pad = b" "
+    else:
+        if _is_str(vm, padw) and not _bytes(vm, padw):
+            vm.raise_error(vm.c_ArgumentError, "zero width padding")
+        if not _is_str(vm, padw):
+            # `padstr == ''` is false, then the arithmetic below dispatches
+            if not abi.truthy(vm.funcall(width, "<=", [abi.fixnum(size)])):
+                if mode == "center":
+                    w = vm.funcall(width, "-", [abi.fixnum(size)])
+                    vm.funcall(padw, "*", [vm.funcall(w, "/", [abi.fixnum(2)])])
+                else:
+                    vm.funcall(padw, "size")
+            return self
+        pad = bytes(_bytes(vm, padw))
+    if not _is_num(vm, width):
+        if abi.truthy(vm.funcall(width, "<=", [abi.fixnum(size)])):
+            return self
+        vm.funcall(width, "-", [abi.fixnum(size)])
+        return self
+    wn = _num(vm, width)
+    if wn <= size:
+        return self
+    if mode == "center":
+        w = wn - size
+        pad1 = w // 2 if isinstance(w, int) else w / 2
+        pad2 = w - pad1
+        n1 = as_int(vm, vm.int_new(pad1) if isinstance(pad1, int) else vm.float_new(pad1))
+        n2 = as_int(vm, vm.int_new(pad2) if isinstance(pad2, int) else vm.float_new(pad2))
+        left = (pad * max(n1, 0))[:max(n1, 0)]
+        right = (pad * max(n2, 0))[:max(n2, 0)]
+        return new_str(vm, left + b + right)
+    reps = wn // len(pad) if isinstance(wn, int) else wn / len(pad)
+    reps = as_int(vm, vm.int_new(reps) if isinstance(reps, int) else vm.float_new(reps))
+    need = wn - size
+    need = need if isinstance(need, int) else as_int(vm, vm.float_new(need))
+    padding = (pad * reps)[:need] if need >= 0 else b""
+    if mode == "ljust":
+        return new_str(vm, b + padding)
+    return new_str(vm, padding + b)
+
+
+@method("String", "ljust", arity=-1)
+def str_ljust(vm, self, args, blk):
+    return _justify(vm, self, args, "ljust", "ljust")
+
+
+@method("String", "rjust", arity=-1)
+def str_rjust(vm, self, args, blk):
+    return _justify(vm, self, args, "rjust", "rjust")
+
+
+@method("String", "center", arity=-1)
+def str_center(vm, self, args, blk):
+    return _justify(vm, self, args, "center", "center")
+
+
+# ----------------------------------------------------------------- format
+
+@method("String", "%", arity=-1)
+def str_format(vm, self, args, blk):
+    _rb_argc(vm, args, 1)
+    a = args[0]
+    if vm.is_ary(a):
+        return vm.funcall(self, "sprintf", [self] + list(_obj(vm, a).items))
+    return vm.funcall(self, "sprintf", [self, a])
+
+
+# ------------------------------------------------------------ Integer#chr
+
+_ENC_BINARY = (b"ASCII-8BIT", b"BINARY")
+
+
+@method("Integer", "chr", arity=(0, 1))
+def int_chr(vm, self, args, blk):
+    if args:
+        enc = bytes(ensure_str(vm, args[0]))
+        if enc.upper() not in _ENC_BINARY:
+            vm.raise_error(vm.c_ArgumentError,
+                           "unknown encoding name - " + enc.decode("utf-8", "surrogateescape"))
+    return new_str(vm, int_chr_binary(vm, self))

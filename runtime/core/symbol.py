@@ -1,0 +1,280 @@
+"""Symbol: mruby 3.1's src/symbol.c, mrblib/symbol.rb and mruby-symbol-ext.
+
+Debian's build has no MRB_UTF8_STRING and no MRB_USE_ALL_SYMBOLS: lengths
+count bytes and there is no ``Symbol.all_symbols``.  ``Symbol.new`` is
+undefined.
+"""
+
+from __future__ import annotations
+
+from runtime import abi
+from runtime.defs import method
+from runtime.objects import RProc
+
+from .string import _rb_argc, str_escape
+
+NIL = abi.NIL
+TRUE = abi.TRUE
+FALSE = abi.FALSE
+
+
+def _name(vm, w) -> bytes:
+    return vm.sym_bytes(w >> 8)
+
+
+def _isupper(c):
+    return 65 <= c <= 90
+
+
+def _isalpha(c):
+    return 65 <= c <= 90 or 97 <= c <= 122
+
+
+def _isdigit(c):
+    return 48 <= c <= 57
+
+
+def _is_identchar(c):
+    return _isalpha(c) or _isdigit(c) or c == 0x5F
+
+
+def _special_global(m: bytes, i: int) -> bool:
+    """is_special_global_name on m[i:] (NUL terminated)."""
+    n = len(m)
+
+    def at(k):
+        return m[k] if k < n else 0
+
+    c = at(i)
+    if c in b"~*$?!@/\\;,.=:<>\"&`'+0" and c != 0:
+        i += 1
+    elif c == 0x2D:
+        i += 1
+        if _is_identchar(at(i)):
+            i += 1
+    else:
+        if not _isdigit(c):
+            return False
+        while _isdigit(at(i)):
+            i += 1
+    return at(i) == 0
+
+
+def symname_p(m: bytes) -> bool:
+    """symname_p of symbol.c: can ``m`` be written as :m without quotes?"""
+    n = len(m)
+
+    def at(k):
+        return m[k] if k < n else 0
+
+    i = 0
+    localid = False
+    c = at(0)
+    if c == 0:
+        return False
+    ident = False
+    if c == 0x24:          # $
+        i += 1
+        if _special_global(m, i):
+            return True
+        ident = True
+    elif c == 0x40:        # @
+        i += 1
+        if at(i) == 0x40:
+            i += 1
+        ident = True
+    elif c == 0x3C:        # <
+        i += 1
+        if at(i) == 0x3C:
+            i += 1
+        elif at(i) == 0x3D:
+            i += 1
+            if at(i) == 0x3E:
+                i += 1
+    elif c == 0x3E:        # >
+        i += 1
+        if at(i) in (0x3E, 0x3D):
+            i += 1
+    elif c == 0x3D:        # =
+        i += 1
+        if at(i) == 0x7E:
+            i += 1
+        elif at(i) == 0x3D:
+            i += 1
+            if at(i) == 0x3D:
+                i += 1
+        else:
+            return False
+    elif c == 0x2A:        # *
+        i += 1
+        if at(i) == 0x2A:
+            i += 1
+    elif c == 0x21:        # !
+        i += 1
+        if at(i) in (0x3D, 0x7E):
+            i += 1
+    elif c in (0x2B, 0x2D):   # + -
+        i += 1
+        if at(i) == 0x40:
+            i += 1
+    elif c == 0x7C:        # |
+        i += 1
+        if at(i) == 0x7C:
+            i += 1
+    elif c == 0x26:        # &
+        i += 1
+        if at(i) == 0x26:
+            i += 1
+    elif c in (0x5E, 0x2F, 0x25, 0x7E, 0x60):
+        i += 1
+    elif c == 0x5B:        # [
+        i += 1
+        if at(i) != 0x5D:
+            return False
+        i += 1
+        if at(i) == 0x3D:
+            i += 1
+    else:
+        localid = not _isupper(c)
+        ident = True
+    if ident:
+        if at(i) != 0x5F and not _isalpha(at(i)):
+            return False
+        while _is_identchar(at(i)):
+            i += 1
+        if localid and at(i) in (0x21, 0x3F, 0x3D):
+            i += 1
+    return at(i) == 0
+
+
+def sym_inspect_bytes(name: bytes) -> bytes:
+    """Symbol#inspect of a symbol named ``name``."""
+    if symname_p(name) and b"\0" not in name:
+        return b":" + name
+    return b':"' + str_escape(name)[1:]
+
+
+@method("Symbol", "to_s", arity=0)
+def sym_to_s(vm, self, args, blk):
+    return vm.str_new(_name(vm, self))
+
+
+@method("Symbol", "name", arity=0)
+def sym_name(vm, self, args, blk):
+    w = vm.str_new(_name(vm, self))
+    vm.obj(w).frozen = True
+    return w
+
+
+@method("Symbol", "intern", arity=0)
+@method("Symbol", "to_sym", arity=0)
+def sym_to_sym(vm, self, args, blk):
+    return self
+
+
+@method("Symbol", "inspect", arity=0)
+def sym_inspect(vm, self, args, blk):
+    return vm.str_new(sym_inspect_bytes(_name(vm, self)))
+
+
+def _cmp_bytes(a, b):
+    if a == b:
+        return 0
+    return -1 if a < b else 1
+
+
+@method("Symbol", "<=>", arity=1)
+def sym_cmp(vm, self, args, blk):
+    o = args[0]
+    if not vm.is_sym(o):
+        return NIL
+    if o == self:
+        return abi.fixnum(0)
+    return abi.fixnum(_cmp_bytes(_name(vm, self), _name(vm, o)))
+
+
+@method("Symbol", "size", arity=0)
+@method("Symbol", "length", arity=0)
+def sym_length(vm, self, args, blk):
+    return abi.fixnum(len(_name(vm, self)))
+
+
+@method("Symbol", "empty?", arity=-1)
+def sym_empty_p(vm, self, args, blk):
+    _rb_argc(vm, args, 0)
+    return TRUE if not _name(vm, self) else FALSE
+
+
+def _capitalize(b):
+    return b[:1].upper() + b[1:].lower()
+
+
+@method("Symbol", "capitalize", arity=-1)
+def sym_capitalize(vm, self, args, blk):
+    _rb_argc(vm, args, 0)
+    return vm.sym(_capitalize(_name(vm, self)))
+
+
+@method("Symbol", "downcase", arity=-1)
+def sym_downcase(vm, self, args, blk):
+    _rb_argc(vm, args, 0)
+    return vm.sym(_name(vm, self).lower())
+
+
+@method("Symbol", "upcase", arity=-1)
+def sym_upcase(vm, self, args, blk):
+    _rb_argc(vm, args, 0)
+    return vm.sym(_name(vm, self).upper())
+
+
+def _casecmp(vm, self, other):
+    if not vm.is_sym(other):
+        return None
+    # lhs.upcase! <=> rhs.upcase (String#<=>: unsigned bytes)
+    return _cmp_bytes(_name(vm, self).upper(), _name(vm, other).upper())
+
+
+@method("Symbol", "casecmp", arity=-1)
+def sym_casecmp(vm, self, args, blk):
+    _rb_argc(vm, args, 1)
+    c = _casecmp(vm, self, args[0])
+    return NIL if c is None else abi.fixnum(c)
+
+
+@method("Symbol", "casecmp?", arity=-1)
+def sym_casecmp_p(vm, self, args, blk):
+    _rb_argc(vm, args, 1)
+    c = _casecmp(vm, self, args[0])
+    if c is None:
+        return NIL
+    return TRUE if c == 0 else FALSE
+
+
+def _make_sym_proc(vm, sym_w):
+    mid = sym_w >> 8
+
+    def body(vm, self, args, blk):
+        # ->(obj, *args, **opts, &block) { obj.__send__(self, *args, **opts, &block) }
+        if not args:
+            vm.argc_error(0, 1, 1)
+        return vm.funcall(args[0], mid, args[1:], blk)
+
+    p = RProc(vm.c_Proc, fn=body)
+    p.strict = True
+    p.self_word = sym_w
+    p.arity_override = -2
+    return vm.alloc(p)
+
+
+@method("Symbol", "to_proc", arity=-1)
+def sym_to_proc(vm, self, args, blk):
+    _rb_argc(vm, args, 0)
+    return _make_sym_proc(vm, self)
+
+
+def init(vm):
+    # mrb_undef_class_method(mrb, sym, "new")
+    sc = vm.singleton_class(vm.c_Symbol.word)
+    vm.add_method(sc, vm.intern("new"), None)
+
+
