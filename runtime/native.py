@@ -86,7 +86,10 @@ class NativeEngine:
         self._fallback = fallback
         self._acts: list[_Activation] = []
         self.ctx = ffi.new("rl_ctx *")
-        self._cb = ffi.callback("rl_op", self._op)       # kept alive with the engine
+        # kept alive with the engine; should anything escape _op after all, cffi
+        # returns ST_ERROR and _stray keeps the exception for run() to raise
+        self._stray: Optional[BaseException] = None
+        self._cb = ffi.callback("rl_op", self._op, error=abi.ST_ERROR, onerror=self._onerror)
         self.ctx.op = self._cb
         self._ctx_addr = self.ctx
         # figures for --stats
@@ -168,6 +171,11 @@ class NativeEngine:
             return frame.retval
         if status == _ERROR:
             exc, act.exc = act.exc, None
+            if exc is None:
+                exc, self._stray = self._stray, None
+            if exc is None:
+                raise NativeEngineError(f"native code of {frame.irep.path_name} failed "
+                                        f"without an exception")
             raise exc
         raise NativeEngineError(f"native code of {frame.irep.path_name} stopped with status "
                                 f"{status} at pc {self.ctx.pc}")
@@ -208,6 +216,9 @@ class NativeEngine:
             return _ERROR
         finally:
             ctx.regs = act.regs
+
+    def _onerror(self, exc_type, exc, tb) -> None:
+        self._stray = exc if exc is not None else exc_type()
 
     def _caught(self, act: _Activation, exc: BaseException) -> Optional[int]:
         """Where this frame goes on after ``exc`` (interp.py's rules): a catch
