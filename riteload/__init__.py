@@ -15,6 +15,9 @@ from __future__ import annotations
 
 from .errors import DecodeError, ParseError, RiteError, VerifyError
 from .model import CatchHandler, Instruction, Irep, PoolValue, RiteFile
+# Import the verifier module now, under another name: importing a submodule
+# binds it as a package attribute, which would shadow the verify() below.
+from . import verify as _verify_module  # noqa: E402
 
 __all__ = ["parse", "build", "verify", "load", "RiteError", "ParseError", "DecodeError",
            "VerifyError", "RiteFile", "Irep", "Instruction", "CatchHandler", "PoolValue"]
@@ -36,8 +39,7 @@ def build(rite: RiteFile) -> bytes:
 
 def verify(rite: RiteFile) -> RiteFile:
     """Check every irep (DESIGN.md section 2); raise VerifyError on the first fault."""
-    from .verify import verify_rite
-    verify_rite(rite)
+    _verify_module.verify_rite(rite)
     return rite
 
 

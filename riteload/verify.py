@@ -44,7 +44,6 @@ that an arithmetic or index instruction's method-call fallback clears.
 from __future__ import annotations
 
 import re
-import sys
 from functools import lru_cache
 
 from .errors import DecodeError, VerifyError
@@ -286,15 +285,3 @@ def verify_irep(irep: Irep, *, filename: str | None = None) -> None:
                 fail(f"catch handler {i}: {what} {pc} is not an instruction boundary")
         if not 0 <= h.target < ilen or h.target not in starts:
             fail(f"catch handler {i}: target {h.target} is not an instruction of the iseq")
-
-
-# ``riteload.verify`` is both this module and the package's ``verify(rite)``
-# function: importing the module rebinds the package attribute to the module,
-# so the module answers calls the way the function does.
-class _CallableModule(sys.modules[__name__].__class__):
-    def __call__(self, rite: RiteFile) -> RiteFile:
-        verify_rite(rite)
-        return rite
-
-
-sys.modules[__name__].__class__ = _CallableModule
