@@ -2183,27 +2183,608 @@ def str_center(vm, self, args, blk):
     return _justify(vm, self, args, "center", "center")
 
 
-# ----------------------------------------------------------------- format
+# ------------------------------------------------------ pack / unpack
+# mruby-pack (part of the default build): Array#pack, String#unpack(1).
 
-@method("String", "%", arity=-1)
-def str_format(vm, self, args, blk):
-    _rb_argc(vm, args, 1)
-    a = args[0]
-    if vm.is_ary(a):
-        return vm.funcall(self, "sprintf", [self] + list(_obj(vm, a).items))
-    return vm.funcall(self, "sprintf", [self, a])
+import struct as _struct
+
+_P_CHAR, _P_SHORT, _P_LONG, _P_QUAD, _P_BER, _P_UTF8, _P_DOUBLE, _P_FLOAT, _P_STR, \
+    _P_HEX, _P_BASE64, _P_QENC, _P_NUL, _P_BACK, _P_ABS, _P_INVALID = range(16)
+_T_INT, _T_FLOAT, _T_STR, _T_NONE = range(4)
+
+_F_s = 0x1
+_F_a = 0x2
+_F_Z = 0x4
+_F_SIGNED = 0x8
+_F_GT = 0x10
+_F_LT = 0x20
+_F_WIDTH = 0x40
+_F_LSB = 0x80
+_F_COUNT2 = 0x100
+_F_LITTLE = 0x200
+
+_TMPL = {
+    0x41: (_P_STR, _T_STR, 0, _F_WIDTH | _F_COUNT2),                  # A
+    0x61: (_P_STR, _T_STR, 0, _F_WIDTH | _F_COUNT2 | _F_a),           # a
+    0x43: (_P_CHAR, _T_INT, 1, 0),                                    # C
+    0x63: (_P_CHAR, _T_INT, 1, _F_SIGNED),                            # c
+    0x44: (_P_DOUBLE, _T_FLOAT, 8, _F_SIGNED),                        # D
+    0x64: (_P_DOUBLE, _T_FLOAT, 8, _F_SIGNED),                        # d
+    0x46: (_P_FLOAT, _T_FLOAT, 4, _F_SIGNED),                         # F
+    0x66: (_P_FLOAT, _T_FLOAT, 4, _F_SIGNED),                         # f
+    0x45: (_P_DOUBLE, _T_FLOAT, 8, _F_SIGNED | _F_LT),                # E
+    0x65: (_P_FLOAT, _T_FLOAT, 4, _F_SIGNED | _F_LT),                 # e
+    0x47: (_P_DOUBLE, _T_FLOAT, 8, _F_SIGNED | _F_GT),                # G
+    0x67: (_P_FLOAT, _T_FLOAT, 4, _F_SIGNED | _F_GT),                 # g
+    0x48: (_P_HEX, _T_STR, 0, _F_COUNT2),                             # H
+    0x68: (_P_HEX, _T_STR, 0, _F_COUNT2 | _F_LSB),                    # h
+    0x4C: (_P_LONG, _T_INT, 4, 0),                                    # L
+    0x6C: (_P_LONG, _T_INT, 4, _F_SIGNED),                            # l
+    0x77: (_P_BER, _T_INT, 0, _F_SIGNED),                             # w
+    0x6D: (_P_BASE64, _T_STR, 0, _F_WIDTH | _F_COUNT2),               # m
+    0x4D: (_P_QENC, _T_STR, 0, _F_WIDTH | _F_COUNT2),                 # M
+    0x4E: (_P_LONG, _T_INT, 4, _F_GT),                                # N
+    0x6E: (_P_SHORT, _T_INT, 2, _F_GT),                               # n
+    0x51: (_P_QUAD, _T_INT, 8, 0),                                    # Q
+    0x71: (_P_QUAD, _T_INT, 8, _F_SIGNED),                            # q
+    0x53: (_P_SHORT, _T_INT, 2, 0),                                   # S
+    0x73: (_P_SHORT, _T_INT, 2, _F_SIGNED),                           # s
+    0x55: (_P_UTF8, _T_INT, 0, 0),                                    # U
+    0x56: (_P_LONG, _T_INT, 4, _F_LT),                                # V
+    0x76: (_P_SHORT, _T_INT, 2, _F_LT),                               # v
+    0x78: (_P_NUL, _T_NONE, 0, 0),                                    # x
+    0x58: (_P_BACK, _T_NONE, 0, 0),                                   # X
+    0x40: (_P_ABS, _T_NONE, 0, 0),                                    # @
+    0x5A: (_P_STR, _T_STR, 0, _F_WIDTH | _F_COUNT2 | _F_Z),           # Z
+}
+_INT_MAX32 = (1 << 31) - 1
 
 
-# ------------------------------------------------------------ Integer#chr
+def _read_tmpl(vm, t: bytes, idx: int):
+    """read_tmpl: (dir, type, size, count, flags, new idx)."""
+    c = t[idx]
+    idx += 1
+    if c == 0x49:       # I: sizeof(int) == 4
+        c = 0x4C
+    elif c == 0x69:
+        c = 0x6C
+    if c in (0x70, 0x50, 0x25):
+        vm.raise_error(vm.c_ArgumentError, f"{chr(c)} is not supported")
+    d, typ, size, flags = _TMPL.get(c, (_P_INVALID, _T_NONE, 0, 0))
+    count = 1
+    n = len(t)
+    while idx < n:
+        ch = t[idx]
+        if _isdigit(ch):
+            v = 0
+            while idx < n and _isdigit(t[idx]):
+                v = v * 10 + (t[idx] - 48)
+                idx += 1
+                if v > MRB_INT_MAX:
+                    vm.raise_error(vm.c_RuntimeError, "too big template length")
+            if v > _INT_MAX32:
+                vm.raise_error(vm.c_RuntimeError, "too big template length")
+            count = v
+            continue
+        elif ch == 0x2A:
+            count = 0 if typ == _T_NONE else -1
+        elif ch in (0x5F, 0x21, 0x3C, 0x3E):
+            if c not in b"sSiIlLqQ":
+                vm.raise_error(vm.c_ArgumentError,
+                               f"'{chr(ch)}' allowed only after types sSiIlLqQ")
+            if ch in (0x5F, 0x21):
+                flags |= _F_s
+            elif ch == 0x3C:
+                flags |= _F_LT
+            else:
+                flags |= _F_GT
+        else:
+            break
+        idx += 1
+    if (flags & _F_LT) or not (flags & _F_GT):
+        flags |= _F_LITTLE
+    return d, typ, size, count, flags, idx
 
-_ENC_BINARY = (b"ASCII-8BIT", b"BINARY")
+
+def _ensure_float(vm, w) -> float:
+    if w == NIL:
+        vm.raise_error(vm.c_TypeError, "can't convert nil into Float")
+    if vm.is_int(w):
+        return float(vm.int_value(w))
+    if vm.is_float(w):
+        return vm.float_value(w)
+    vm.raise_error(vm.c_TypeError, f"{vm.type_name_for_error(w)} cannot be converted to Float")
 
 
-@method("Integer", "chr", arity=(0, 1))
-def int_chr(vm, self, args, blk):
-    if args:
-        enc = bytes(ensure_str(vm, args[0]))
-        if enc.upper() not in _ENC_BINARY:
-            vm.raise_error(vm.c_ArgumentError,
-                           "unknown encoding name - " + enc.decode("utf-8", "surrogateescape"))
-    return new_str(vm, int_chr_binary(vm, self))
+def _hex2int(c):
+    if 48 <= c <= 57:
+        return c - 48
+    if 65 <= c <= 70:
+        return 10 + c - 65
+    if 97 <= c <= 102:
+        return 10 + c - 97
+    return 0xFFFFFFFF      # -1 as the unsigned int pack_hex keeps it in
+
+
+_B64 = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+_B64_IGNORE = 0xFF
+_B64_PAD = 0xFE
+_B64_DEC = [_B64_IGNORE] * 128
+for _i, _c in enumerate(_B64):
+    _B64_DEC[_c] = _i
+_B64_DEC[0x3D] = _B64_PAD
+
+
+def _pack_base64(src: bytes, count: int) -> bytes:
+    if not src:
+        return b""
+    if count != 0 and count < 3:
+        count = 45
+    elif count >= 3:
+        count -= count % 3
+    out = bytearray()
+    n = len(src)
+    i = 0
+    column = 3
+    while n - i >= 3:
+        v = (src[i] << 16) | (src[i + 1] << 8) | src[i + 2]
+        i += 3
+        out += bytes((_B64[(v >> 18) & 63], _B64[(v >> 12) & 63], _B64[(v >> 6) & 63],
+                      _B64[v & 63]))
+        if column == count:
+            out.append(10)
+            column = 0
+        column += 3
+    rest = n - i
+    if rest == 1:
+        v = src[i] << 16
+        out += bytes((_B64[(v >> 18) & 63], _B64[(v >> 12) & 63])) + b"=="
+        column += 3
+    elif rest == 2:
+        v = (src[i] << 16) | (src[i + 1] << 8)
+        out += bytes((_B64[(v >> 18) & 63], _B64[(v >> 12) & 63], _B64[(v >> 6) & 63])) + b"="
+        column += 3
+    if column > 0 and count > 0:
+        out.append(10)
+    return bytes(out)
+
+
+def _unpack_base64(src: bytes):
+    out = bytearray()
+    slen = len(src)
+    p = 0
+    padding = 0
+    while slen >= 4:
+        ch = [0, 0, 0, 0]
+        done = False
+        for i in range(4):
+            while True:
+                if slen == 0:
+                    slen -= 1
+                    done = True
+                    break
+                slen -= 1
+                c = src[p]
+                p += 1
+                if c >= 128:
+                    continue
+                ch[i] = _B64_DEC[c]
+                if ch[i] == _B64_PAD:
+                    ch[i] = 0
+                    padding += 1
+                if ch[i] != _B64_IGNORE:
+                    break
+            if done:
+                break
+        if done:
+            break
+        v = (ch[0] << 18) + (ch[1] << 12) + (ch[2] << 6) + ch[3]
+        if padding == 0:
+            out += bytes(((v >> 16) & 255, (v >> 8) & 255, v & 255))
+        elif padding == 1:
+            out += bytes(((v >> 16) & 255, (v >> 8) & 255))
+            break
+        else:
+            out.append((v >> 16) & 255)
+            break
+    return bytes(out), p
+
+
+def _pack_qenc(src: bytes, count: int) -> bytes:
+    hexd = b"0123456789ABCDEF"
+    out = bytearray()
+    if count <= 1:
+        count = 72
+    n = 0
+    prev = -1
+    for b in src:
+        c = b - 256 if b >= 128 else b     # char is signed
+        if c > 126 or (c < 32 and c != 10 and c != 9) or c == 0x3D:
+            out += bytes((0x3D, hexd[(b & 0xF0) >> 4], hexd[b & 0x0F]))
+            n += 3
+            prev = -1
+        elif c == 10:
+            if prev in (0x20, 9):
+                out += b"=\n"
+            out.append(10)
+            n = 0
+            prev = c
+        else:
+            out.append(b)
+            n += 1
+            prev = c
+        if n > count:
+            out += b"=\n"
+            n = 0
+            prev = 10
+    if n > 0:
+        out += b"=\n"
+    return bytes(out)
+
+
+def _unpack_qenc(src: bytes) -> bytes:
+    out = bytearray()
+    n = len(src)
+    s = ss = 0
+    while s < n:
+        if src[s] == 0x3D:
+            s += 1
+            if s == n:
+                break
+            if s + 1 < n and src[s] == 13 and src[s + 1] == 10:
+                s += 1
+            if src[s] != 10:
+                c1 = _hex2int(src[s])
+                if c1 == 0xFFFFFFFF:
+                    break
+                s += 1
+                if s == n:
+                    break
+                c2 = _hex2int(src[s])
+                if c2 == 0xFFFFFFFF:
+                    break
+                out.append(((c1 << 4) | c2) & 0xFF)
+        else:
+            out.append(src[s])
+        s += 1
+        ss = s
+    out += src[ss:]
+    return bytes(out)
+
+
+def _utf8_encode(vm, c):
+    c &= 0xFFFFFFFF
+    if c < 0x80:
+        return bytes((c,))
+    if c < 0x800:
+        return bytes((0xC0 | (c >> 6), 0x80 | (c & 0x3F)))
+    if c < 0x10000:
+        return bytes((0xE0 | (c >> 12), 0x80 | ((c >> 6) & 0x3F), 0x80 | (c & 0x3F)))
+    if c < 0x200000:
+        return bytes((0xF0 | (c >> 18), 0x80 | ((c >> 12) & 0x3F), 0x80 | ((c >> 6) & 0x3F),
+                      0x80 | (c & 0x3F)))
+    vm.raise_error(vm.c_RangeError, "pack(U): value out of range")
+
+
+_UTF8_LIMITS = (0x0, 0x80, 0x800, 0x10000, 0x200000, 0x4000000, 0x80000000)
+
+
+def _utf8_decode(vm, src: bytes, p: int, avail: int):
+    """utf8_to_uv: (code point, length)."""
+    c = src[p]
+    uv = c
+    if not uv & 0x80:
+        return uv, 1
+    if not uv & 0x40:
+        vm.raise_error(vm.c_ArgumentError, "malformed UTF-8 character")
+    if not uv & 0x20:
+        n, uv = 2, uv & 0x1F
+    elif not uv & 0x10:
+        n, uv = 3, uv & 0x0F
+    elif not uv & 0x08:
+        n, uv = 4, uv & 0x07
+    elif not uv & 0x04:
+        n, uv = 5, uv & 0x03
+    elif not uv & 0x02:
+        n, uv = 6, uv & 0x01
+    else:
+        vm.raise_error(vm.c_ArgumentError, "malformed UTF-8 character")
+    if n > avail:
+        vm.raise_error(vm.c_ArgumentError,
+                       f"malformed UTF-8 character (expected {n} bytes, given {avail} bytes)")
+    for k in range(1, n):
+        c = src[p + k]
+        if c & 0xC0 != 0x80:
+            vm.raise_error(vm.c_ArgumentError, "malformed UTF-8 character")
+        uv = (uv << 6) | (c & 0x3F)
+    if uv < _UTF8_LIMITS[n - 1]:
+        vm.raise_error(vm.c_ArgumentError, "redundant UTF-8 sequence")
+    return uv, n
+
+
+def _put(buf: bytearray, idx: int, data: bytes) -> int:
+    end = idx + len(data)
+    if end > len(buf):
+        buf.extend(b"\0" * (end - len(buf)))
+    buf[idx:end] = data
+    return len(data)
+
+
+def _int_bytes(n: int, size: int, little: bool) -> bytes:
+    n &= (1 << (8 * size)) - 1
+    return n.to_bytes(size, "little" if little else "big")
+
+
+def pack_array(vm, items, tmpl: bytes) -> bytes:
+    """Array#pack of mruby-pack."""
+    buf = bytearray()
+    ridx = 0
+    aidx = 0
+    idx = 0
+    nt = len(tmpl)
+    while idx < nt:
+        d, typ, size, count, flags, idx = _read_tmpl(vm, tmpl, idx)
+        if d == _P_INVALID:
+            continue
+        if d == _P_NUL or d == _P_ABS:
+            if d == _P_ABS:
+                count -= ridx
+                if count <= 0:
+                    count = -count
+                    if ridx < count:
+                        vm.raise_error(vm.c_ArgumentError, "@ outside of string")
+                    ridx -= count
+                    continue
+            ridx += _put(buf, ridx, b"\0" * count)
+            continue
+        if d == _P_BACK:
+            if ridx < count:
+                vm.raise_error(vm.c_ArgumentError, "X outside of string")
+            ridx -= count
+            continue
+        if (flags & _F_WIDTH) and aidx >= len(items):
+            vm.raise_error(vm.c_ArgumentError, "too few arguments")
+        little = bool(flags & _F_LITTLE)
+        while aidx < len(items):
+            if count == 0 and not (flags & _F_WIDTH):
+                break
+            o = items[aidx]
+            if typ == _T_INT:
+                ov = as_int(vm, o)
+            elif typ == _T_FLOAT:
+                ov = vm.float_value(o) if vm.is_float(o) else _ensure_float(vm, o)
+            elif typ == _T_STR:
+                if not _is_str(vm, o):
+                    vm.raise_error(vm.c_TypeError,
+                                   f"can't convert {vm.class_name(vm.real_class(o))} into String")
+                ov = bytes(_bytes(vm, o))
+            if d == _P_CHAR:
+                ridx += _put(buf, ridx, _int_bytes(ov, 1, little))
+            elif d == _P_SHORT:
+                ridx += _put(buf, ridx, _int_bytes(ov, 2, little))
+            elif d == _P_LONG:
+                ridx += _put(buf, ridx, _int_bytes(ov, 4, little))
+            elif d == _P_QUAD:
+                ridx += _put(buf, ridx, _int_bytes(ov, 8, little))
+            elif d == _P_BER:
+                if ov < 0:
+                    vm.raise_error(vm.c_ArgumentError, "can't compress negative numbers")
+                i = 1
+                while i < 9:
+                    if ov & ~((1 << (7 * i)) - 1) == 0:
+                        break
+                    i += 1
+                out = bytearray()
+                for j in range(i, 0, -1):
+                    x = (ov >> (7 * (j - 1))) & 0x7F
+                    if j > 1:
+                        x |= 0x80
+                    out.append(x)
+                ridx += _put(buf, ridx, bytes(out))
+            elif d == _P_BASE64:
+                ridx += _put(buf, ridx, _pack_base64(ov, count))
+            elif d == _P_QENC:
+                ridx += _put(buf, ridx, _pack_qenc(ov, count))
+            elif d == _P_HEX:
+                ashift, bshift = (0, 4) if flags & _F_LSB else (4, 0)
+                slen = len(ov)
+                cnt = count
+                if cnt == -1:
+                    cnt = slen
+                elif slen > cnt:
+                    slen = cnt
+                out = bytearray()
+                sp = 0
+                while cnt > 0:
+                    a = b = 0
+                    if slen > 0:
+                        a = _hex2int(ov[sp])
+                        sp += 1
+                        slen -= 1
+                    if slen > 0:
+                        b = _hex2int(ov[sp])
+                        sp += 1
+                        slen -= 1
+                    out.append(((a << ashift) + (b << bshift)) & 0xFF)
+                    cnt -= 2
+                ridx += _put(buf, ridx, bytes(out))
+            elif d == _P_STR:
+                pad = b"\0" if flags & (_F_a | _F_Z) else b" "
+                if count == 0:
+                    data = b""
+                elif count == -1:
+                    data = ov + (b"\0" if flags & _F_Z else b"")
+                elif count < len(ov):
+                    data = ov[:count]
+                else:
+                    data = ov + pad * (count - len(ov))
+                ridx += _put(buf, ridx, data)
+            elif d == _P_DOUBLE:
+                ridx += _put(buf, ridx, _struct.pack("<d" if little else ">d", ov))
+            elif d == _P_FLOAT:
+                try:
+                    data = _struct.pack("<f" if little else ">f", ov)
+                except OverflowError:
+                    data = _struct.pack("<f" if little else ">f",
+                                        math.copysign(math.inf, ov))
+                ridx += _put(buf, ridx, data)
+            elif d == _P_UTF8:
+                ridx += _put(buf, ridx, _utf8_encode(vm, ov))
+            if flags & _F_COUNT2:
+                aidx += 1
+                break
+            if count > 0:
+                count -= 1
+            aidx += 1
+    return bytes(buf[:ridx])
+
+
+def unpack_str(vm, src: bytes, tmpl: bytes, single: bool):
+    """String#unpack / unpack1: a list of words."""
+    result = []
+    srcidx = 0
+    srclen = len(src)
+    idx = 0
+    nt = len(tmpl)
+    while idx < nt:
+        d, typ, size, count, flags, idx = _read_tmpl(vm, tmpl, idx)
+        if d == _P_INVALID:
+            continue
+        if d == _P_NUL:
+            if srclen - srcidx < count:
+                vm.raise_error(vm.c_ArgumentError, "x outside of string")
+            srcidx += count
+            continue
+        if d == _P_BACK:
+            if srcidx < count:
+                vm.raise_error(vm.c_ArgumentError, "X outside of string")
+            srcidx -= count
+            continue
+        if d == _P_ABS:
+            if srclen < count:
+                vm.raise_error(vm.c_ArgumentError, "@ outside of string")
+            srcidx = count
+            continue
+        rest = src[srcidx:]
+        if d == _P_HEX:
+            ashift, bshift = (0, 4) if flags & _F_LSB else (4, 0)
+            hexd = b"0123456789abcdef"
+            cnt = len(rest) * 2 if count == -1 else count
+            out = bytearray()
+            sp = 0
+            while sp < len(rest) and cnt > 0:
+                c = rest[sp]
+                c = c - 256 if c >= 128 else c
+                a = (c >> ashift) & 0x0F
+                b = (c >> bshift) & 0x0F
+                sp += 1
+                out.append(hexd[a])
+                cnt -= 1
+                if cnt > 0:
+                    out.append(hexd[b])
+                    cnt -= 1
+            result.append(new_str(vm, out))
+            srcidx += sp
+            if single:
+                break
+            continue
+        if d == _P_STR:
+            slen = len(rest)
+            if count != -1 and count < slen:
+                slen = count
+            copylen = slen
+            if flags & _F_Z:
+                z = rest.find(b"\0", 0, slen)
+                if z >= 0:
+                    copylen = z
+                    if count == -1:
+                        slen = copylen + 1
+            elif not flags & _F_a:
+                while copylen > 0 and (rest[copylen - 1] == 0 or rest[copylen - 1] in _SPACE):
+                    copylen -= 1
+            result.append(new_str(vm, rest[:max(copylen, 0)]))
+            srcidx += slen
+            if single:
+                break
+            continue
+        if d == _P_BASE64:
+            data, used = _unpack_base64(rest)
+            result.append(new_str(vm, data))
+            srcidx += used
+            if single:
+                break
+            continue
+        if d == _P_QENC:
+            result.append(new_str(vm, _unpack_qenc(rest)))
+            srcidx += len(rest)
+            if single:
+                break
+            continue
+        little = bool(flags & _F_LITTLE)
+        signed = bool(flags & _F_SIGNED)
+        while count != 0:
+            if srclen - srcidx < size:
+                while count > 0:
+                    result.append(NIL)
+                    count -= 1
+                break
+            if d in (_P_CHAR, _P_SHORT, _P_LONG, _P_QUAD):
+                chunk = src[srcidx:srcidx + size]
+                v = int.from_bytes(chunk, "little" if little else "big", signed=signed)
+                if d == _P_QUAD and not signed and v > MRB_INT_MAX:
+                    vm.raise_error(vm.c_RangeError, f"cannot unpack to Integer: {v}")
+                result.append(vm.int_new(v))
+                srcidx += size
+            elif d == _P_BER:
+                n = 0
+                i = 1
+                p = srcidx
+                while p < srclen:
+                    if n > (MRB_INT_MAX >> 7):
+                        vm.raise_error(vm.c_RangeError, "BER unpacking 'w' overflow")
+                    n = (n << 7) | (src[p] & 0x7F)
+                    if not src[p] & 0x80:
+                        break
+                    p += 1
+                    i += 1
+                result.append(vm.int_new(n))
+                srcidx += i
+            elif d == _P_FLOAT:
+                result.append(vm.float_new(
+                    _struct.unpack("<f" if little else ">f", src[srcidx:srcidx + 4])[0]))
+                srcidx += 4
+            elif d == _P_DOUBLE:
+                result.append(vm.float_new(
+                    _struct.unpack("<d" if little else ">d", src[srcidx:srcidx + 8])[0]))
+                srcidx += 8
+            elif d == _P_UTF8:
+                if srclen - srcidx == 0:
+                    srcidx += 1
+                else:
+                    uv, ln = _utf8_decode(vm, src, srcidx, srclen - srcidx)
+                    result.append(vm.int_new(uv))
+                    srcidx += ln
+            if count > 0:
+                count -= 1
+        if single:
+            break
+    return result
+
+
+@method("String", "unpack", arity=1)
+def str_unpack(vm, self, args, blk):
+    tmpl = bytes(ensure_str(vm, args[0]))
+    return vm.ary_new(unpack_str(vm, bytes(_bytes(vm, self)), tmpl, False))
+
+
+@method("String", "unpack1", arity=1)
+def str_unpack1(vm, self, args, blk):
+    tmpl = bytes(ensure_str(vm, args[0]))
+    r = unpack_str(vm, bytes(_bytes(vm, self)), tmpl, True)
+    return r[0] if r else NIL
+
+
+@method("Array", "pack", arity=1)
+def ary_pack(vm, self, args, blk):
+    tmpl = bytes(ensure_str(vm, args[0]))
+    return new_str(vm, pack_array(vm, vm.obj(self).items, tmpl))

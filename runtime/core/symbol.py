@@ -273,8 +273,14 @@ def sym_to_proc(vm, self, args, blk):
 
 
 def init(vm):
+    # mruby-symbol-ext: class Symbol; include Comparable; end
+    if vm.c_Comparable not in vm.ancestors(vm.c_Symbol):
+        vm.include_module(vm.c_Symbol, vm.c_Comparable)
     # mrb_undef_class_method(mrb, sym, "new")
     sc = vm.singleton_class(vm.c_Symbol.word)
     vm.add_method(sc, vm.intern("new"), None)
+    # mruby 3.1 has no Symbol#id2name; drop any earlier minimal definition
+    vm.c_Symbol.origin.mt.pop(vm.intern("id2name"), None)
+    vm.invalidate()
 
 
