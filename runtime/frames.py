@@ -77,7 +77,7 @@ class IrepRT:
         self.instructions = irep.instructions
         by_pc = [None] * (len(irep.iseq) + 1)
         for ins in self.instructions:
-            by_pc[ins.pc] = ins
+            by_pc[ins.start] = ins
         self.by_pc = by_pc
         self.syms = [vm.intern(s) if s is not None else 0 for s in irep.syms]
         self.pool = irep.pool

@@ -33,7 +33,7 @@ class InterpEngine:
                 ops = self._ops[fmt] = ops_by_number(fmt)
             table = [None] * (len(rt.by_pc))
             for ins in rt.instructions:
-                table[ins.pc] = (ops[ins.opcode], ins, ins.pc + ins.size)
+                table[ins.start] = (ops[ins.opcode], ins, ins.pc + ins.size)
             code = ("interp", table)
             rt.native = code
         return code[1]

@@ -454,7 +454,10 @@ def op_ssendb(vm, frame, ins):
 
 def op_send(vm, frame, ins):
     # R[a] = R[a].send(Syms[b],R[a+1]..,R[a+n+1]:R[a+n+2]..) (c=n|k<<4)
-    _send(vm, frame, ins, False, False)
+    # mruby 3.1.0's OP_EXT3 declares its own `insn`, so the `insn == OP_SEND`
+    # test of L_SENDB fails for an EXT3-prefixed SEND: it takes its block
+    # register like SENDB does.
+    _send(vm, frame, ins, ins.ext == "EXT3", False)
 
 
 def op_sendb(vm, frame, ins):

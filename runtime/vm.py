@@ -59,6 +59,7 @@ class VM:
         self.script_name = "-"
         self.default_visibility = {}
         self._inspecting = set()
+        self.stack_err = None
         self.stats = {}
         self._boot()
 
@@ -701,8 +702,11 @@ class VM:
         self.state.ci = len(frames) - 1
 
     def raise_stack_error(self):
-        exc = self.exc_new(self.c_SystemStackError, "stack level too deep")
-        self.raise_exc(exc)
+        # mruby raises one preallocated object (mrb->stack_err): its backtrace is
+        # the one kept the first time, later overflows print it again
+        if self.stack_err is None:
+            self.stack_err = self.exc_new(self.c_SystemStackError, "stack level too deep")
+        self.raise_exc(self.stack_err)
 
     def stack_top(self) -> int:
         if not self.frames:
@@ -786,7 +790,12 @@ class VM:
             self.raise_no_method_error(mid, self.ary_new(args),
                                        f"undefined method '{self.syms[mid]}'")
         argv = self.ary_new([abi.symbol_word(mid)] + args)
-        kw = st[base + 1 + (1 if n == 15 else n)] if nk else NIL
+        # vm.c prepare_missing stores the packed arguments in argv[0] before it
+        # reads the keyword hash from argv[n]: with n == 0 the hash is lost and
+        # the argument array takes its place
+        kw = NIL
+        if nk:
+            kw = argv if n == 0 else st[base + 1 + (1 if n == 15 else n)]
         st[base + 1] = argv
         if nk:
             st[base + 2] = kw

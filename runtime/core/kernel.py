@@ -198,7 +198,28 @@ def k_eqq(vm, self, args, blk):
 
 @method("Kernel", "__case_eqq", arity=1)
 def k_case_eqq(vm, self, args, blk):
-    return vm.funcall(self, "===", args)
+    # mrb_obj_ceqq: `when *list` tests each element with ===
+    vm.frames[-1].mid = 0
+    v = args[0]
+    if vm.is_ary(self):
+        ary = self
+    elif self == NIL:
+        return FALSE
+    elif not vm.respond_to(self, "to_a"):
+        return TRUE if abi.truthy(vm.funcall(self, "===", [v])) else FALSE
+    else:
+        ary = vm.funcall(self, "to_a")
+        if ary == NIL:
+            return vm.funcall(self, "===", [v])
+        if not vm.is_ary(ary):
+            vm.type_error_conv(ary, "Array")
+    i = 0
+    items = vm.obj(ary).items
+    while i < len(items):
+        if abi.truthy(vm.funcall(items[i], "===", [v])):
+            return TRUE
+        i += 1
+    return FALSE
 
 
 @method("BasicObject", "__id__", arity=0)
