@@ -37,7 +37,7 @@ import sys
 from typing import Optional
 
 from . import abi
-from .codecache import CodeCache, Entry, ffi
+from .codecache import CodeCache, ffi
 
 _NEXT, _JUMP, _RETURN, _ERROR = abi.ST_NEXT, abi.ST_JUMP, abi.ST_RETURN, abi.ST_ERROR
 
@@ -47,16 +47,34 @@ class NativeEngineError(RuntimeError):
 
 
 class _Activation:
-    __slots__ = ("vm", "frame", "entry", "by_pc", "regs", "exc")
-    # by_pc: pc -> Instruction (the VM's IrepRT.by_pc list, or a dict)
+    """One native run of a frame; ``caller`` is the activation below it."""
 
-    def __init__(self, vm, frame, entry, by_pc, regs):
+    __slots__ = ("vm", "frame", "table", "regs", "exc", "caller")
+
+    def __init__(self, vm, frame, table, regs, caller):
         self.vm = vm
         self.frame = frame
-        self.entry = entry
-        self.by_pc = by_pc
+        self.table = table          # pc -> (opcode function, Instruction, next pc)
         self.regs = regs
         self.exc: Optional[BaseException] = None
+        self.caller = caller
+
+
+class _Code:
+    """The engine's record of one irep: its cache entry and call tables."""
+
+    __slots__ = ("entry", "table", "counters", "counters_addr", "error")
+
+    def __init__(self, entry):
+        self.entry = entry
+        self.table = None
+        self.counters = None
+        self.counters_addr = 0
+        self.error: Optional[str] = None
+
+
+def _no_semantics(vm, frame, ins):
+    raise NativeEngineError(f"no Python semantics for {ins.name}")
 
 
 class _VMEnv:
@@ -84,7 +102,10 @@ class NativeEngine:
         self.verify = verify
         self._ops = ops
         self._fallback = fallback
-        self._acts: list[_Activation] = []
+        self._top: Optional[_Activation] = None      # the innermost native activation
+        self._codes: dict[int, _Code] = {}
+        self._vm = None
+        self._stack = 0
         self.ctx = ffi.new("rl_ctx *")
         # kept alive with the engine; should anything escape _op after all, cffi
         # returns ST_ERROR and _stray keeps the exception for run() to raise
@@ -115,58 +136,67 @@ class NativeEngine:
         return self._fallback
 
     # -- compiling ---------------------------------------------------------------
-    def _code_for(self, vm, irep) -> Optional[Entry]:
-        entry = self.cache.entry(id(irep))   # the translation keeps the irep (and its id) alive
-        if entry.installed:
-            return entry
+    def _install(self, vm, irep) -> Optional[_Code]:
+        """The irep's code, translated on first use and (re)installed if evicted;
+        None when it cannot be translated or placed."""
+        key = id(irep)                  # the translation keeps the irep (and its id) alive
+        code = self._codes.get(key)
+        if code is None:
+            code = self._codes[key] = _Code(self.cache.entry(key))
+        if code.error is not None:
+            return None
+        entry = code.entry
         if entry.translation is None:
-            if entry.extra.get("untranslatable"):
-                return None
             from riteload.errors import RiteError
             from translate.compiler import translate_irep
             try:
                 if self.verify:         # native code only ever comes from verified ireps
                     from riteload.verify import verify_irep
                     verify_irep(irep)
-                tr = translate_irep(irep, env=_VMEnv(vm), counting=self.counting)
+                entry.translation = translate_irep(irep, env=_VMEnv(vm), counting=self.counting)
             except RiteError as e:
-                entry.extra["untranslatable"] = str(e)
+                code.error = str(e)
                 self.translate_errors += 1
                 return None
-            entry.translation = tr
+            ops = self.ops
+            table = [None] * (len(irep.iseq) + 1)
+            for ins in irep.instructions:
+                table[ins.pc] = (ops.get(ins.name) or _no_semantics, ins, ins.pc + ins.size)
+            code.table = table
             if self.counting:
-                n = max(1, len(irep.instructions))
-                counters = ffi.new("uint64_t[]", n)
-                entry.extra["counters"] = counters
-                entry.extra["counters_addr"] = int(ffi.cast("uintptr_t", counters))
-            else:
-                entry.extra["counters_addr"] = 0
+                code.counters = ffi.new("uint64_t[]", max(1, len(irep.instructions)))
+                code.counters_addr = int(ffi.cast("uintptr_t", code.counters))
             self.translations += 1
-        if not self.cache.install(entry, entry.translation):
+        if not entry.installed and not self.cache.install(entry, entry.translation):
             return None
-        return entry
+        return code
 
     # -- the engine interface ----------------------------------------------------
     def run(self, vm, frame) -> int:
-        entry = self._code_for(vm, frame.irep)
-        if entry is None:
-            self.fallback_runs += 1
-            return self.fallback.run(vm, frame)
-        regs = self._stack_address(vm) + 8 * frame.base
-        rt = getattr(frame, "rt", None)
-        by_pc = rt.by_pc if rt is not None else entry.extra.setdefault(
-            "by_pc", {ins.pc: ins for ins in frame.irep.instructions})
-        act = _Activation(vm, frame, entry, by_pc, regs)
-        self._acts.append(act)
+        code = self._codes.get(id(frame.irep))
+        if code is None or code.entry.fn is None:
+            code = self._install(vm, frame.irep)
+            if code is None:
+                self.fallback_runs += 1
+                return self.fallback.run(vm, frame)
+        entry = code.entry
+        if vm is not self._vm:
+            self._vm = vm
+            self._stack = int(ffi.cast("uintptr_t", vm.stack))
+        regs = self._stack + 8 * frame.base
+        caller = self._top
+        act = self._top = _Activation(vm, frame, code.table, regs, caller)
+        ctx = self.ctx
+        ctx.regs = regs
         entry.active += 1
         self.native_runs += 1
         try:
-            status = entry.fn(self.ctx, regs, entry.extra["counters_addr"], frame.pc)
+            status = entry.fn(ctx, regs, code.counters_addr, frame.pc)
         finally:
             entry.active -= 1
-            self._acts.pop()
-            if self._acts:                      # the caller's window, for its next op
-                self.ctx.regs = self._acts[-1].regs
+            self._top = caller
+            if caller is not None:              # the caller's window, for its next op
+                ctx.regs = caller.regs
         if status == _RETURN:
             return frame.retval
         if status == _ERROR:
@@ -178,44 +208,32 @@ class NativeEngine:
                                         f"without an exception")
             raise exc
         raise NativeEngineError(f"native code of {frame.irep.path_name} stopped with status "
-                                f"{status} at pc {self.ctx.pc}")
-
-    def _stack_address(self, vm) -> int:
-        addr = getattr(vm, "_native_stack_address", None)
-        if addr is None:
-            addr = int(ffi.cast("uintptr_t", vm.stack))
-            try:
-                vm._native_stack_address = addr
-            except AttributeError:
-                pass
-        return addr
+                                f"{status} at pc {ctx.pc}")
 
     # -- the callback: Python semantics of one instruction -----------------------
     def _op(self, ctx, pc: int) -> int:
-        act = self._acts[-1]
+        act = self._top
         try:
             self.op_calls += 1
+            fn, ins, npc = act.table[pc]
             frame = act.frame
-            ins = act.by_pc[pc]
-            frame.pc = ins.pc + ins.size          # as the interpreter: ci->pc past the instruction
+            frame.pc = npc                  # as the interpreter: ci->pc past the instruction
             try:
-                r = self.ops[ins.name](act.vm, frame, ins)
-            except BaseException as exc:           # noqa: BLE001 - nothing crosses the callback
+                r = fn(act.vm, frame, ins)
+            except BaseException as exc:    # noqa: BLE001 - nothing crosses the callback
                 r = self._caught(act, exc)
                 if r is None:
                     act.exc = exc
                     return _ERROR
             if r is None:
                 return _NEXT
-            if r == abi.OP_RETURN:
+            if r < 0:                       # abi.OP_RETURN
                 return _RETURN
             ctx.pc = r
             return _JUMP
-        except BaseException as exc:               # noqa: BLE001 - an unwind passing through
+        except BaseException as exc:        # noqa: BLE001 - an unwind passing through
             act.exc = exc
             return _ERROR
-        finally:
-            ctx.regs = act.regs
 
     def _onerror(self, exc_type, exc, tb) -> None:
         self._stray = exc if exc is not None else exc_type()
@@ -242,10 +260,9 @@ class NativeEngine:
     def executed_counts(self) -> tuple[int, int]:
         """(instructions executed by native code in all, of them through Python)."""
         total = 0
-        for e in self.cache.entries.values():
-            c = e.extra.get("counters")
-            if c is not None:
-                total += sum(c)
+        for code in self._codes.values():
+            if code.counters is not None:
+                total += sum(code.counters)
         return total, self.op_calls
 
     def stats_lines(self) -> list[str]:

@@ -126,7 +126,7 @@ def test_no_writable_executable_mapping_while_native_code_runs(monkeypatch, capf
     real_op = engine._op
 
     def spy(ctx, pc):
-        if len(snapshots) < 3 and engine._acts:
+        if len(snapshots) < 3 and engine._top is not None:
             with open("/proc/self/maps") as f:
                 snapshots.append((f.read(), [c.mem for c in engine.cache.chunks]))
         return real_op(ctx, pc)
