@@ -90,7 +90,7 @@ class IrepRT:
 class Frame:
     __slots__ = ("mid", "proc", "irep", "rt", "pc", "base", "n", "nk", "cci",
                  "target_class", "env", "retval", "index", "method", "nregs",
-                 "ensure_stop")
+                 "ensure_stop", "kw")
 
     def __init__(self, mid, proc, base, n, nk, target_class, cci=CINFO_NONE):
         self.mid = mid
@@ -109,6 +109,7 @@ class Frame:
         self.method = None
         self.nregs = 4
         self.ensure_stop = None
+        self.kw = False         # builtin frames: the last argument is a keyword Hash
 
     @property
     def top(self) -> int:

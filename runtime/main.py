@@ -93,22 +93,28 @@ def _listing(rite) -> str:
 
 
 def run_file(path: str, engine: str = "native", stats: bool = False,
-             code_cache_size: int = 16 << 20, verbose: bool = False) -> int:
+             code_cache_size: int = 16 << 20, verbose: bool = False,
+             stdout=None, stderr=None, timeout: float = None) -> int:
+    """Run a .mrb file; return the exit status.  ``stdout``/``stderr`` are
+    binary streams (default: the process's); ``timeout`` (seconds) makes a
+    run that does not finish in time return -1 (for tests)."""
     import riteload
     from riteload.errors import RiteError
+    out = stdout if stdout is not None else sys.stdout.buffer
+    err = stderr if stderr is not None else sys.stderr.buffer
     try:
         rite = riteload.load(path)
     except RiteError as e:
-        sys.stderr.write(f"riteload: {e}\n")
+        err.write(f"riteload: {e}\n".encode("utf-8", "surrogateescape"))
+        err.flush()
         return EXIT_FAILURE
-    out = sys.stdout.buffer
     if verbose:
         out.write(b"mruby 3.1.0 (2022-05-12)\n")
         out.write(_listing(rite).encode("utf-8", "surrogateescape"))
     result = [EXIT_FAILURE]
 
     def body():
-        result[0] = _run(rite, engine, stats, code_cache_size, out)
+        result[0] = _run(rite, engine, stats, code_cache_size, out, err)
 
     old_limit = sys.getrecursionlimit()
     sys.setrecursionlimit(RECURSION_LIMIT)
@@ -120,6 +126,10 @@ def run_file(path: str, engine: str = "native", stats: bool = False,
     finally:
         threading.stack_size(old_size)
     try:
+        if timeout is not None:
+            t.join(timeout)
+            if t.is_alive():
+                return -1
         while t.is_alive():
             t.join(0.25)
     except KeyboardInterrupt:
@@ -133,18 +143,18 @@ def run_file(path: str, engine: str = "native", stats: bool = False,
     return result[0]
 
 
-def _run(rite, engine, stats, code_cache_size, out) -> int:
+def _run(rite, engine, stats, code_cache_size, out, err) -> int:
     from .errors import RubyError, Unwind
     from .vm import VM
     eng = make_engine(engine, code_cache_size, stats)
-    vm = VM(engine=eng, stdout=out, stderr=sys.stderr.buffer)
+    vm = VM(engine=eng, stdout=out, stderr=err)
     status = 0
     try:
         vm.setup_program(rite.filename)
         vm.run_main(rite)
     except RubyError as e:
         vm.flush()
-        print_uncaught(vm, e.exc, sys.stderr.buffer)
+        print_uncaught(vm, e.exc, err)
         status = EXIT_FAILURE
     except Unwind:
         # a break/return that found no target: mruby reports LocalJumpError
@@ -152,7 +162,7 @@ def _run(rite, engine, stats, code_cache_size, out) -> int:
         status = EXIT_FAILURE
     except RecursionError:     # pragma: no cover - should be prevented by the call depth cap
         vm.flush()
-        sys.stderr.buffer.write(b"stack level too deep (SystemStackError)\n")
+        err.write(b"stack level too deep (SystemStackError)\n")
         status = EXIT_FAILURE
     finally:
         try:
@@ -162,5 +172,5 @@ def _run(rite, engine, stats, code_cache_size, out) -> int:
     if stats:
         report = getattr(eng, "stats_report", None)
         if report is not None:
-            sys.stderr.write(report())
+            err.write(report().encode())
     return status

@@ -827,16 +827,17 @@ class VM:
             return v
         if m.special is not None:
             return m.special(self, base, recv, m, owner, mid, n, nk, blk)
+        args = self.collect_args(base, n, nk)
+        kw = nk != 0 and len(args) > 0 and args[-1] == self.stack[base + (2 if n == 15 else n + 1)]
         if proc is not None and proc.fn is not None:
             # a method defined with define_method and a builtin body (e.g. Symbol#to_proc)
-            args = self.collect_args(base, n, nk)
             return self.call_proc_fn(proc, recv, args, blk, mid)
-        args = self.collect_args(base, n, nk)
         if m.noframe:
             self._check_arity(m, args)
             return m.fn(self, recv, args, blk)
         frame = Frame(mid, None, base, n, nk, owner)
         frame.method = m
+        frame.kw = kw
         frame.nregs = bidx(n, nk) + 1
         self.push_frame(frame)
         try:
@@ -848,6 +849,11 @@ class VM:
         if blk != NIL:
             self._orphan_check(blk)
         return v
+
+    def passed_kw(self) -> bool:
+        """In a builtin: did the caller pass keyword arguments (the last element
+        of ``args`` is their Hash)?  Forward them with ``funcall(..., kw=True)``."""
+        return self.frames[-1].kw
 
     def _check_arity(self, m, args):
         if m.amin > len(args) or (m.amax >= 0 and len(args) > m.amax):
@@ -871,22 +877,35 @@ class VM:
         self.raise_error(self.c_ArgumentError,
                          f"wrong number of arguments (given {given}, expected {exp})")
 
-    def place_args(self, base: int, recv: int, args, blk: int):
-        """Write recv, args and block at ``base``; return (n, nk)."""
+    def place_args(self, base: int, recv: int, args, blk: int, kw: bool = False):
+        """Write recv, args and block at ``base``; return (n, nk).  With ``kw``
+        the last element of args is passed as the keyword Hash."""
         st = self.stack
         st[base] = recv
+        nk = 0
+        if kw and args and self.is_hash(args[-1]):
+            kwh = args[-1]
+            args = args[:-1]
+            nk = 15
         argc = len(args)
         if argc >= 15:
             st[base + 1] = self.ary_new(args)
-            st[base + 2] = blk
-            return 15, 0
-        for i, w in enumerate(args):
-            st[base + 1 + i] = w
-        st[base + 1 + argc] = blk
-        return argc, 0
+            i = base + 2
+            n = 15
+        else:
+            for j, w in enumerate(args):
+                st[base + 1 + j] = w
+            i = base + 1 + argc
+            n = argc
+        if nk:
+            st[i] = kwh
+            i += 1
+        st[i] = blk
+        return n, nk
 
-    def funcall(self, recv: int, name, args=(), blk: int = NIL) -> int:
-        """mrb_funcall: call method ``name`` (str or symbol id) of ``recv``."""
+    def funcall(self, recv: int, name, args=(), blk: int = NIL, kw: bool = False) -> int:
+        """mrb_funcall: call method ``name`` (str or symbol id) of ``recv``.
+        ``kw``: the last element of args is a keyword-argument Hash."""
         mid = self.intern(name) if isinstance(name, str) else name
         base = self.stack_top()
         cls = self.class_of(recv)
@@ -894,8 +913,9 @@ class VM:
         if m is not None and m.proc is None and m.special is None and m.noframe is False:
             # fast path for builtins: no register traffic needed
             args = list(args)
-            frame = Frame(mid, None, base, min(len(args), 15), 0, owner, CINFO_SKIP)
+            frame = Frame(mid, None, base, min(len(args), 15), 15 if kw else 0, owner, CINFO_SKIP)
             frame.method = m
+            frame.kw = kw and bool(args) and self.is_hash(args[-1])
             frame.nregs = 3
             self.push_frame(frame)
             try:
@@ -907,10 +927,17 @@ class VM:
         args = list(args)
         if base + len(args) + 4 >= MRB_STACK_MAX:
             self.raise_stack_error()
-        n, nk = self.place_args(base, recv, args, blk)
+        n, nk = self.place_args(base, recv, args, blk, kw)
         if m is None:
             m, owner, n, nk = self.prepare_missing(base, recv, mid, cls, n, nk, blk, False)
             mid = self.SYM_method_missing
+        return self.invoke_method(base, recv, m, owner, mid, n, nk, blk)
+
+    def call_method_entry(self, recv: int, m, owner, mid: int, args, blk: int = NIL,
+                          kw: bool = False) -> int:
+        """Call a given MethodEntry on recv (Method#call, UnboundMethod#bind_call)."""
+        base = self.stack_top()
+        n, nk = self.place_args(base, recv, list(args), blk, kw)
         return self.invoke_method(base, recv, m, owner, mid, n, nk, blk)
 
     def call_proc_fn(self, proc: RProc, recv: int, args, blk, mid=0) -> int:
@@ -1481,24 +1508,21 @@ class VM:
         return self.alloc(p)
 
     def proc_arity(self, p: RProc) -> int:
+        """mrb_proc_arity (proc.c)."""
         if p.arity_override is not None:
             return p.arity_override
         if p.irep is None:
-            return -1
+            return -1 if p.fn is not None else 0
         ins = p.irep.instructions
         if not ins or ins[0].name != "ENTER":
-            return 0 if p.strict else -1
+            return 0
         a = ins[0].a
         req = (a >> 18) & 0x1F
         opt = (a >> 13) & 0x1F
         rest = (a >> 12) & 1
         post = (a >> 7) & 0x1F
-        key = (a >> 2) & 0x1F
-        kdict = (a >> 1) & 1
-        reqk = 0
-        if (not p.strict and (opt or rest)) or rest or (opt and p.strict):
-            return -(req + post + (1 if key and reqk else 0)) - 1
-        del kdict
+        if rest or (p.strict and opt):
+            return -(req + post + 1)
         return req + post
 
     def setup_program(self, filename: str) -> None:

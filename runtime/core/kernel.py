@@ -48,8 +48,13 @@ def k_printstr(vm, self, args, blk):
 
 
 def _puts(vm, args, out, depth=0):
+    if not args:
+        out += b"\n"
+        return
     for a in args:
         if vm.is_ary(a):
+            if depth > 960:     # mrblib's puts recurses: mruby overflows its stack
+                vm.raise_stack_error()
             _puts(vm, list(vm.obj(a).items), out, depth + 1)
             continue
         s = vm.funcall(a, vm.SYM_to_s) if not vm.is_str(a) else a
@@ -62,10 +67,7 @@ def _puts(vm, args, out, depth=0):
 @module_function("Kernel", "puts", arity=-1)
 def k_puts(vm, self, args, blk):
     out = bytearray()
-    if not args:
-        out += b"\n"
-    else:
-        _puts(vm, args, out)
+    _puts(vm, args, out)
     vm.write_out(bytes(out))
     return NIL
 
@@ -365,8 +367,9 @@ def _send(vm, self, args, blk):
     sid = _sym_arg(vm, args[0])
     # mrb_f_send turns its own call-info record into the called method's;
     # hiding the send frame from backtraces gives the same listing
+    kw = vm.passed_kw()
     vm.frames[-1].mid = 0
-    return vm.funcall(self, sid, args[1:], blk)
+    return vm.funcall(self, sid, args[1:], blk, kw=kw and len(args) > 1)
 
 
 @method("Kernel", "send", arity=-1)
@@ -850,18 +853,6 @@ def k_proc(vm, self, args, blk):
     return blk
 
 
-@method("Kernel", "method", arity=1)
-def k_method(vm, self, args, blk):
-    sid = _sym_arg(vm, args[0])
-    return vm.method_object(self, sid)
-
-
-@method("Kernel", "singleton_method", arity=1)
-def k_singleton_method(vm, self, args, blk):
-    sid = _sym_arg(vm, args[0])
-    return vm.method_object(self, sid)
-
-
 @method("Kernel", "to_enum", arity=-1, aliases=("enum_for",))
 def k_to_enum(vm, self, args, blk):
     vm.raise_error(vm.c_NotImplementedError, "fiber required for enumerator")
@@ -1132,12 +1123,6 @@ def mod_protected_method_defined(vm, self, args, blk):
     return _method_defined(vm, self, args, ("protected",))
 
 
-@method("Module", "instance_method", arity=1)
-def mod_instance_method(vm, self, args, blk):
-    sid = _sym_arg(vm, args[0])
-    return vm.unbound_method_object(vm.obj(self), sid)
-
-
 def _check_const_name(vm, sid):
     name = vm.syms[sid]
     if not name[:1].isupper():
@@ -1356,7 +1341,7 @@ def mod_new(vm, self, args, blk):
 @method("Class", "new", arity=-1)
 def cls_new(vm, self, args, blk):
     o = vm.allocate(vm.obj(self))
-    vm.funcall(o, vm.SYM_initialize, args, blk)
+    vm.funcall(o, vm.SYM_initialize, args, blk, kw=vm.passed_kw())
     return o
 
 

@@ -1,0 +1,82 @@
+"""Every fixture program through the interp engine, against what mruby 3.1 printed.
+
+For fixtures/programs/NAME.rb, fixtures/mrb/NAME.mrb and NAME.g.mrb (with
+debug info) run in-process with fixtures/mrb as the working directory, as
+scripts/record_fixtures.py ran ``mruby -b``; stdout, stderr and the exit
+status must equal fixtures/expected/NAME[.g].{stdout,stderr,status}.  When
+``mruby`` is on PATH the same file is also run live and compared.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from runtime.main import run_file
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+MRB = FIXTURES / "mrb"
+EXPECTED = FIXTURES / "expected"
+MRUBY = shutil.which("mruby")
+TIMEOUT = 300
+
+
+def _cases():
+    out = []
+    for rb in sorted((FIXTURES / "programs").glob("*.rb")):
+        for suffix in ("", ".g"):
+            name = rb.stem + suffix
+            if (MRB / f"{name}.mrb").exists() and (EXPECTED / f"{name}.status").exists():
+                out.append(name)
+    return out
+
+
+CASES = _cases()
+
+
+def run_interp(name: str):
+    out, err = io.BytesIO(), io.BytesIO()
+    old = os.getcwd()
+    os.chdir(MRB)
+    try:
+        status = run_file(f"{name}.mrb", engine="interp", stdout=out, stderr=err, timeout=TIMEOUT)
+    finally:
+        os.chdir(old)
+    return out.getvalue(), err.getvalue(), status
+
+
+def _show(what, expected: bytes, got: bytes) -> str:
+    e = expected.decode("utf-8", "replace").splitlines()
+    g = got.decode("utf-8", "replace").splitlines()
+    for i, (a, b) in enumerate(zip(e, g), 1):
+        if a != b:
+            return f"{what} differs at line {i}:\n  mruby:    {a!r}\n  riteload: {b!r}"
+    return f"{what}: mruby printed {len(e)} lines, riteload {len(g)}"
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_program_matches_recorded_mruby(name):
+    out, err, status = run_interp(name)
+    assert status != -1, f"{name} did not finish in {TIMEOUT}s"
+    exp_out = (EXPECTED / f"{name}.stdout").read_bytes()
+    exp_err = (EXPECTED / f"{name}.stderr").read_bytes()
+    exp_status = int((EXPECTED / f"{name}.status").read_text())
+    assert out == exp_out, _show("stdout", exp_out, out)
+    assert err == exp_err, _show("stderr", exp_err, err)
+    assert status == exp_status
+
+
+@pytest.mark.skipif(MRUBY is None, reason="mruby not on PATH")
+@pytest.mark.parametrize("name", CASES[:20])
+def test_program_matches_live_mruby(name):
+    p = subprocess.run([MRUBY, "-b", f"{name}.mrb"], cwd=MRB, capture_output=True, timeout=TIMEOUT)
+    out, err, status = run_interp(name)
+    assert out == p.stdout, _show("stdout", p.stdout, out)
+    assert err == p.stderr, _show("stderr", p.stderr, err)
+    assert status == p.returncode
