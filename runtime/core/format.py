@@ -778,3 +778,11 @@ def str_format_op(vm, self, args, blk):
     else:
         items = [a]
     return vm.funcall(self, "sprintf", [self] + items)
+
+
+@module_function("Kernel", "printf", arity=-1)
+def kernel_printf(vm, self, args, blk):
+    # mruby-print: __printstr__(sprintf(*args))
+    s = vm.funcall(self, "sprintf", list(args))
+    vm.funcall(self, "__printstr__", [s])
+    return abi.NIL
