@@ -39,11 +39,11 @@ NOT_EMITTED: dict[str, str] = {
     "GETSV": "codegen.c names OP_GETSV only in gen_move()'s peephole case list; $~ and $1 "
              "(NODE_BACK_REF/NODE_NTH_REF) are compiled to OP_GETGV",
     "SETSV": "codegen.c never mentions OP_SETSV",
-    "CALL": "codegen.c never mentions OP_CALL; the VM builds it for Proc#call "
-            "(mrb_proc_new_cfunc/call_iseq in vm.c), it is not in any compiled irep",
+    "CALL": "codegen.c never mentions OP_CALL; it lives only in src/proc.c's call_iseq, "
+            "the one-instruction irep behind Proc#call, never in a compiled file",
     "ASET": "codegen.c never mentions OP_ASET (multiple assignment uses OP_AREF/OP_APOST "
             "and element assignment sends :[]=)",
-    "DEBUG": "codegen.c never mentions OP_DEBUG (it exists for hand-written irep debugging)",
+    "DEBUG": "codegen.c never mentions OP_DEBUG (vm.c just printf()s its operands)",
 }
 
 EXT_PREFIXES = ("EXT1", "EXT2", "EXT3")
