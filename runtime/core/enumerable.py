@@ -1,0 +1,1030 @@
+"""Enumerable, written once over ``each``, plus the iteration helpers the
+collection modules share (array.py, hash.py, enumerator.py, struct.py).
+
+Behaviour follows mruby 3.1's mrblib/enum.rb, mruby-enum-ext and the
+Enumerable#zip of mruby-enumerator.  Those methods are Ruby code in mruby,
+so an error raised inside a block shows their frames in a backtrace
+(``in map`` / ``in each`` / ``in collect``): each method here calls
+``each`` with a Python-backed block whose call-info record carries the name
+of the mrblib method the block belongs to, which reproduces that nesting.
+"""
+
+from __future__ import annotations
+
+from .. import abi
+from ..defs import method, module_function
+from ..errors import RubyError, Unwind
+from ..frames import CINFO_SKIP, Frame
+from ..objects import RArray, RHash, RObject, RProc
+
+NIL = abi.NIL
+
+
+class _LazyHashModule:
+    """hash.py's key helpers (imported late: hash.py imports this module)."""
+
+    def __getattr__(self, name):
+        from . import hash as m
+        return getattr(m, name)
+
+
+_hx = _LazyHashModule()
+TRUE = abi.TRUE
+FALSE = abi.FALSE
+UNDEF = abi.UNDEF
+
+
+# ------------------------------------------------------------------ helpers
+class _Stop(Unwind):
+    """Leaves an ``each`` early (mrblib's ``return``/``break`` inside the
+    block); ensure clauses of Ruby-level ``each`` methods run on the way."""
+
+    def __init__(self, tag, value):
+        super().__init__()
+        self.tag = tag
+        self.value = value
+
+
+def svalue(vm, args):
+    """Array#__svalue of a block's ``*val``: nil, the value, or an Array."""
+    n = len(args)
+    if n == 1:
+        return args[0]
+    if n == 0:
+        return NIL
+    return vm.ary_new(args)
+
+
+def pyblock(vm, fn, mid=None):
+    """A Proc whose body is ``fn(args) -> word``; its call-info record is
+    named ``mid`` (the mrblib method the block is written in)."""
+    sid = vm.intern(mid) if mid else 0
+
+    def body(vm_, self_, args, blk):
+        if sid:
+            f = vm.frames[-1]
+            if f.irep is None:
+                f.mid = sid
+        r = fn(args)
+        return NIL if r is None else r
+
+    p = RProc(vm.c_Proc, fn=body)
+    return vm.alloc(p)
+
+
+def iterate(vm, obj, fn, mid, meth="each", margs=()):
+    """Call ``obj.meth(*margs)`` with a block running ``fn(args)``.
+
+    ``fn`` returns None to go on, or a word to stop the iteration; then
+    ``iterate`` returns ``(True, word)``, otherwise ``(False, result of
+    meth)``."""
+    tag = object()
+
+    def body(args):
+        r = fn(args)
+        if r is not None:
+            raise _Stop(tag, r)
+        return NIL
+
+    try:
+        return False, vm.funcall(obj, meth, list(margs), pyblock(vm, body, mid))
+    except _Stop as s:
+        if s.tag is not tag:
+            raise
+        return True, s.value
+
+
+def each_values(vm, obj, fn, mid, meth="each", margs=()):
+    """Like ``iterate`` for a block that never stops early; returns the
+    result of ``meth``."""
+    def body(args):
+        fn(args)
+        return NIL
+    return vm.funcall(obj, meth, list(margs), pyblock(vm, body, mid))
+
+
+def to_a(vm, obj, mid="entries"):
+    """The Python list of what ``each`` yields (Enumerable#entries)."""
+    if vm.is_ary(obj) and _has_builtin_each(vm, obj):
+        return list(vm.obj(obj).items)
+    out = []
+    each_values(vm, obj, lambda args: out.append(svalue(vm, args)), mid)
+    return out
+
+
+def _has_builtin_each(vm, obj):
+    from .array import ary_each
+    m, _ = vm.find_method(vm.class_of(obj), vm.intern("each"))
+    return m is not None and m.fn is ary_each
+
+
+def to_enum(vm, obj, meth, args=()):
+    """Kernel#to_enum(meth, *args): a new Enumerator."""
+    from .enumerator import enum_new
+    return enum_new(vm, obj, vm.sym(meth) if isinstance(meth, str) else meth, list(args))
+
+
+def call_block(vm, blk, args):
+    """``block.call(*args)`` for a Proc given as a block."""
+    return vm.yield_block(blk, args)
+
+
+def num_gt0(vm, r):
+    """Ruby ``r > 0``."""
+    if r & 1:
+        return abi.fixnum_value(r) > 0
+    if vm.is_int(r) or vm.is_float(r):
+        return (vm.int_value(r) if vm.is_int(r) else vm.float_value(r)) > 0
+    return abi.truthy(vm.funcall(r, ">", [abi.fixnum(0)]))
+
+
+def num_lt0(vm, r):
+    """Ruby ``r < 0``."""
+    if r & 1:
+        return abi.fixnum_value(r) < 0
+    if vm.is_int(r) or vm.is_float(r):
+        return (vm.int_value(r) if vm.is_int(r) else vm.float_value(r)) < 0
+    return abi.truthy(vm.funcall(r, "<", [abi.fixnum(0)]))
+
+
+def spaceship(vm, a, b):
+    """``a <=> b`` as a word (fast paths for numbers and strings)."""
+    if a & 1 and b & 1:
+        x = abi.fixnum_value(a)
+        y = abi.fixnum_value(b)
+        return abi.fixnum((x > y) - (x < y))
+    if vm.is_str(a) and vm.is_str(b) and _builtin_str_cmp(vm, a):
+        x = bytes(vm.obj(a).value)
+        y = bytes(vm.obj(b).value)
+        return abi.fixnum((x > y) - (x < y))
+    return vm.funcall(a, "<=>", [b])
+
+
+_str_cmp_cache = {}
+
+
+def _builtin_str_cmp(vm, a):
+    # only trust the fast path while String#<=> is the core one
+    m, _ = vm.find_method(vm.class_of(a), vm.intern("<=>"))
+    if m is None or m.proc is not None:
+        return False
+    return getattr(m.fn, "__module__", "").startswith("runtime.core")
+
+
+def gt(vm, a, b):
+    """Ruby ``a > b`` (used by max_by and friends)."""
+    if a & 1 and b & 1:
+        return abi.fixnum_value(a) > abi.fixnum_value(b)
+    return abi.truthy(vm.funcall(a, ">", [b]))
+
+
+def lt(vm, a, b):
+    if a & 1 and b & 1:
+        return abi.fixnum_value(a) < abi.fixnum_value(b)
+    return abi.truthy(vm.funcall(a, "<", [b]))
+
+
+def eq(vm, a, b):
+    """Ruby ``a == b``."""
+    if a == b and not vm.is_float(a):
+        return True
+    if a & 1 and b & 1:
+        return False
+    return vm.equal(a, b)
+
+
+def as_int(vm, w):
+    """mrb_as_int (mrb_get_args "i"): an Integer, a Float truncated, else
+    TypeError "X cannot be converted to Integer"."""
+    if w & 1:
+        return abi.fixnum_value(w)
+    if vm.is_int(w):
+        return vm.int_value(w)
+    if vm.is_float(w):
+        f = vm.float_value(w)
+        if f != f:
+            vm.raise_error(vm.c_FloatDomainError, "NaN")
+        if f in (float("inf"), float("-inf")):
+            vm.raise_error(vm.c_FloatDomainError, "Infinity" if f > 0 else "-Infinity")
+        if not (-9.223372036854776e18 <= f < 9.223372036854776e18):
+            vm.raise_error(vm.c_RangeError,
+                           f"number ({vm.to_s(w).decode()}) too big for integer")
+        return int(f)
+    vm.raise_error(vm.c_TypeError, f"{vm.type_name_for_error(w)} cannot be converted to Integer")
+
+
+def to_int_arg(vm, w):
+    """``w.__to_int`` as mrblib code calls it (a frame named __to_int)."""
+    if w & 1:
+        return abi.fixnum_value(w)
+    return vm.int_value(vm.funcall(w, "__to_int"))
+
+
+@method("Kernel", "__to_int", arity=0)
+def k___to_int(vm, self, args, blk):
+    return vm.int_new(as_int(vm, self))
+
+
+class fake_frames:
+    """Push builtin call-info records named ``names`` (outermost first) for
+    the duration of a ``with`` block, so a backtrace shows the mrblib method
+    structure mruby has (``in []=`` inside ``map!``...)."""
+
+    def __init__(self, vm, *names):
+        self.vm = vm
+        self.names = names
+        self.first = None
+
+    def __enter__(self):
+        vm = self.vm
+        for n in self.names:
+            f = Frame(vm.intern(n), None, vm.stack_top(), 0, 0, None, CINFO_SKIP)
+            f.nregs = 3
+            vm.push_frame(f)
+            if self.first is None:
+                self.first = f
+        return self
+
+    def __exit__(self, *exc):
+        if self.first is not None:
+            self.vm.pop_frame(self.first)
+        return False
+
+
+def raise_in(vm, names, cls, msg):
+    """Raise ``cls: msg`` from inside fake frames ``names``."""
+    if isinstance(names, str):
+        names = (names,)
+    with fake_frames(vm, *names):
+        vm.raise_error(cls, msg)
+
+
+def check_frozen_in(vm, w, *names):
+    """FrozenError raised inside the mrblib-called C method ``names``."""
+    if vm.is_frozen(w):
+        with fake_frames(vm, *names):
+            vm.check_frozen(w)
+
+
+def case_eqq(vm, pat, v):
+    return abi.truthy(vm.funcall(pat, "===", [v]))
+
+
+def enum_class(vm):
+    return vm.cls("Enumerator")
+
+
+# ------------------------------------------------------------ Enumerable
+@method("Enumerable", "all?", arity=(0, 1))
+def enum_all(vm, self, args, blk):
+    if args:
+        pat = args[0]
+        stopped, _ = iterate(vm, self, lambda a: None if case_eqq(vm, pat, svalue(vm, a))
+                             else FALSE, "all?")
+    elif blk != NIL:
+        stopped, _ = iterate(vm, self, lambda a: None if abi.truthy(call_block(vm, blk, a))
+                             else FALSE, "all?")
+    else:
+        stopped, _ = iterate(vm, self, lambda a: None if abi.truthy(svalue(vm, a))
+                             else FALSE, "all?")
+    return FALSE if stopped else TRUE
+
+
+@method("Enumerable", "any?", arity=(0, 1))
+def enum_any(vm, self, args, blk):
+    if args:
+        pat = args[0]
+        stopped, _ = iterate(vm, self, lambda a: TRUE if case_eqq(vm, pat, svalue(vm, a))
+                             else None, "any?")
+    elif blk != NIL:
+        stopped, _ = iterate(vm, self, lambda a: TRUE if abi.truthy(call_block(vm, blk, a))
+                             else None, "any?")
+    else:
+        stopped, _ = iterate(vm, self, lambda a: TRUE if abi.truthy(svalue(vm, a))
+                             else None, "any?")
+    return TRUE if stopped else FALSE
+
+
+@method("Enumerable", "none?", arity=(0, 1))
+def enum_none(vm, self, args, blk):
+    if args:
+        pat = args[0]
+        stopped, _ = iterate(vm, self, lambda a: FALSE if case_eqq(vm, pat, svalue(vm, a))
+                             else None, "none?")
+    elif blk != NIL:
+        stopped, _ = iterate(vm, self, lambda a: FALSE if abi.truthy(call_block(vm, blk, a))
+                             else None, "none?")
+    else:
+        stopped, _ = iterate(vm, self, lambda a: FALSE if abi.truthy(svalue(vm, a))
+                             else None, "none?")
+    return FALSE if stopped else TRUE
+
+
+@method("Enumerable", "one?", arity=(0, 1))
+def enum_one(vm, self, args, blk):
+    count = [0]
+    if args:
+        pat = args[0]
+        test = lambda a: case_eqq(vm, pat, svalue(vm, a))  # noqa: E731
+    elif blk != NIL:
+        test = lambda a: abi.truthy(call_block(vm, blk, a))  # noqa: E731
+    else:
+        test = lambda a: abi.truthy(svalue(vm, a))  # noqa: E731
+
+    def fn(a):
+        if test(a):
+            count[0] += 1
+        if count[0] > 1:
+            return FALSE
+        return None
+    stopped, _ = iterate(vm, self, fn, "one?")
+    if stopped:
+        return FALSE
+    return TRUE if count[0] == 1 else FALSE
+
+
+@method("Enumerable", "collect", arity=0, aliases=("map",))
+def enum_collect(vm, self, args, blk):
+    if blk == NIL:
+        return to_enum(vm, self, "collect")
+    out = []
+    each_values(vm, self, lambda a: out.append(call_block(vm, blk, a)), "collect")
+    return vm.ary_new(out)
+
+
+@method("Enumerable", "detect", arity=(0, 1), aliases=("find",))
+def enum_detect(vm, self, args, blk):
+    ifnone = args[0] if args else NIL
+    if blk == NIL:
+        return to_enum(vm, self, "detect", [ifnone] if args else [NIL])
+    stopped, v = iterate(vm, self, lambda a: svalue(vm, a)
+                         if abi.truthy(call_block(vm, blk, a)) else None, "detect")
+    if stopped:
+        return v
+    if ifnone != NIL:
+        return vm.funcall(ifnone, "call")
+    return NIL
+
+
+@method("Enumerable", "each_with_index", arity=0)
+def enum_each_with_index(vm, self, args, blk):
+    if blk == NIL:
+        return to_enum(vm, self, "each_with_index")
+    i = [0]
+
+    def fn(a):
+        call_block(vm, blk, [svalue(vm, a), vm.int_new(i[0])])
+        i[0] += 1
+    each_values(vm, self, fn, "each_with_index")
+    return self
+
+
+@method("Enumerable", "entries", arity=0, aliases=("to_a",))
+def enum_entries(vm, self, args, blk):
+    out = []
+    each_values(vm, self, lambda a: out.append(svalue(vm, a)), "entries")
+    return vm.ary_new(out)
+
+
+@method("Enumerable", "find_all", arity=0, aliases=("select", "filter"))
+def enum_find_all(vm, self, args, blk):
+    if blk == NIL:
+        return to_enum(vm, self, "find_all")
+    out = []
+
+    def fn(a):
+        if abi.truthy(call_block(vm, blk, a)):
+            out.append(svalue(vm, a))
+    each_values(vm, self, fn, "find_all")
+    return vm.ary_new(out)
+
+
+@method("Enumerable", "filter_map", arity=0)
+def enum_filter_map(vm, self, args, blk):
+    if blk == NIL:
+        return to_enum(vm, self, "filter_map")
+    out = []
+
+    def fn(a):
+        # mruby: self.each do |x| ... (one parameter: the first value)
+        x = a[0] if a else NIL
+        r = call_block(vm, blk, [x])
+        if abi.truthy(r):
+            out.append(r)
+    each_values(vm, self, fn, "filter_map")
+    return vm.ary_new(out)
+
+
+@method("Enumerable", "reject", arity=0)
+def enum_reject(vm, self, args, blk):
+    if blk == NIL:
+        return to_enum(vm, self, "reject")
+    out = []
+
+    def fn(a):
+        if not abi.truthy(call_block(vm, blk, a)):
+            out.append(svalue(vm, a))
+    each_values(vm, self, fn, "reject")
+    return vm.ary_new(out)
+
+
+@method("Enumerable", "grep", arity=1)
+def enum_grep(vm, self, args, blk):
+    pat = args[0]
+    out = []
+
+    def fn(a):
+        sv = svalue(vm, a)
+        if case_eqq(vm, pat, sv):
+            out.append(call_block(vm, blk, a) if blk != NIL else sv)
+    each_values(vm, self, fn, "grep")
+    return vm.ary_new(out)
+
+
+@method("Enumerable", "include?", arity=1, aliases=("member?",))
+def enum_include(vm, self, args, blk):
+    obj = args[0]
+    stopped, _ = iterate(vm, self, lambda a: TRUE if eq(vm, svalue(vm, a), obj) else None,
+                         "include?")
+    return TRUE if stopped else FALSE
+
+
+def inject_impl(vm, self, args, blk, mid="inject"):
+    if len(args) > 2:
+        vm.raise_error(vm.c_ArgumentError, "too many arguments")
+    args = list(args)
+    op = None
+    if args and vm.is_sym(args[-1]):
+        op = args.pop()
+    if not args:
+        flag = [True]
+        result = [NIL]
+    else:
+        flag = [False]
+        result = [args[0]]
+
+    def fn(a):
+        v = svalue(vm, a)
+        if flag[0]:
+            flag[0] = False
+            result[0] = v
+        elif op is not None:
+            result[0] = _binop(vm, result[0], op, v)
+        else:
+            result[0] = call_block(vm, blk, [result[0], v])
+    each_values(vm, self, fn, mid)
+    return result[0]
+
+
+def _binop(vm, x, op, y):
+    name = vm.sym_str(op)
+    if name == "+" and x & 1 and y & 1:
+        return vm.int_new(abi.fixnum_value(x) + abi.fixnum_value(y))
+    return vm.funcall(x, op >> 8, [y])
+
+
+@method("Enumerable", "inject", arity=-1, aliases=("reduce",))
+def enum_inject(vm, self, args, blk):
+    return inject_impl(vm, self, args, blk)
+
+
+def _cmp_val(vm, blk, a, b):
+    """block.call(a, b) or a <=> b, as a word."""
+    if blk != NIL:
+        return call_block(vm, blk, [a, b])
+    return spaceship(vm, a, b)
+
+
+@method("Enumerable", "max", arity=0)
+def enum_max(vm, self, args, blk):
+    flag = [True]
+    res = [NIL]
+
+    def fn(a):
+        v = svalue(vm, a)
+        if flag[0]:
+            res[0] = v
+            flag[0] = False
+        elif num_gt0(vm, _cmp_val(vm, blk, v, res[0])):
+            res[0] = v
+    each_values(vm, self, fn, "max")
+    return res[0]
+
+
+@method("Enumerable", "min", arity=0)
+def enum_min(vm, self, args, blk):
+    flag = [True]
+    res = [NIL]
+
+    def fn(a):
+        v = svalue(vm, a)
+        if flag[0]:
+            res[0] = v
+            flag[0] = False
+        elif num_lt0(vm, _cmp_val(vm, blk, v, res[0])):
+            res[0] = v
+    each_values(vm, self, fn, "min")
+    return res[0]
+
+
+@method("Enumerable", "minmax", arity=0)
+def enum_minmax(vm, self, args, blk):
+    first = [True]
+    mn = [NIL]
+    mx = [NIL]
+
+    def fn(a):
+        v = svalue(vm, a)
+        if first[0]:
+            mn[0] = mx[0] = v
+            first[0] = False
+        else:
+            if num_gt0(vm, _cmp_val(vm, blk, v, mx[0])):
+                mx[0] = v
+            if num_lt0(vm, _cmp_val(vm, blk, v, mn[0])):
+                mn[0] = v
+    each_values(vm, self, fn, "minmax")
+    return vm.ary_new([mn[0], mx[0]])
+
+
+def _by(vm, self, blk, name, better):
+    if blk == NIL:
+        return to_enum(vm, self, name)
+    first = [True]
+    best = [NIL]
+    best_cmp = [NIL]
+
+    def fn(a):
+        if first[0]:
+            best[0] = svalue(vm, a)
+            best_cmp[0] = call_block(vm, blk, a)
+            first[0] = False
+        else:
+            c = call_block(vm, blk, a)
+            if better(vm, c, best_cmp[0]):
+                best[0] = svalue(vm, a)
+                best_cmp[0] = c
+    each_values(vm, self, fn, name)
+    return best[0]
+
+
+@method("Enumerable", "max_by", arity=0)
+def enum_max_by(vm, self, args, blk):
+    return _by(vm, self, blk, "max_by", gt)
+
+
+@method("Enumerable", "min_by", arity=0)
+def enum_min_by(vm, self, args, blk):
+    return _by(vm, self, blk, "min_by", lt)
+
+
+@method("Enumerable", "minmax_by", arity=0)
+def enum_minmax_by(vm, self, args, blk):
+    if blk == NIL:
+        return to_enum(vm, self, "minmax_by")
+    first = [True]
+    st = [NIL, NIL, NIL, NIL]     # min, min_cmp, max, max_cmp
+
+    def fn(a):
+        if first[0]:
+            v = svalue(vm, a)
+            c = call_block(vm, blk, a)
+            st[0] = st[2] = v
+            st[1] = st[3] = c
+            first[0] = False
+        else:
+            c = call_block(vm, blk, a)
+            if gt(vm, c, st[3]):
+                st[2] = svalue(vm, a)
+                st[3] = c
+            c = call_block(vm, blk, a)
+            if lt(vm, c, st[1]):
+                st[0] = svalue(vm, a)
+                st[1] = c
+    each_values(vm, self, fn, "minmax_by")
+    return vm.ary_new([st[0], st[2]])
+
+
+@method("Enumerable", "partition", arity=0)
+def enum_partition(vm, self, args, blk):
+    if blk == NIL:
+        return to_enum(vm, self, "partition")
+    t = []
+    f = []
+
+    def fn(a):
+        if abi.truthy(call_block(vm, blk, a)):
+            t.append(svalue(vm, a))
+        else:
+            f.append(svalue(vm, a))
+    each_values(vm, self, fn, "partition")
+    return vm.ary_new([vm.ary_new(t), vm.ary_new(f)])
+
+
+@method("Enumerable", "sort", arity=0)
+def enum_sort(vm, self, args, blk):
+    # mruby: self.map{|*val| val.__svalue}.sort(&block)
+    arr = vm.funcall(self, "map", [], pyblock(vm, lambda a: svalue(vm, a), "sort"))
+    return vm.funcall(arr, "sort", [], blk)
+
+
+@method("Enumerable", "hash", arity=0)
+def enum_hash(vm, self, args, blk):
+    h = [12347]
+    i = [0]
+
+    def fn(a):
+        e = a[0] if a else NIL
+        hv = vm.funcall(e, "hash")
+        hv = vm.int_value(hv) if vm.is_int(hv) else 0
+        h[0] ^= ((hv & 0xFFFFFFFF) << (i[0] % 16)) & 0xFFFFFFFF
+        i[0] += 1
+    each_values(vm, self, fn, "hash")
+    v = h[0]
+    v &= (1 << 64) - 1
+    if v >= 1 << 63:
+        v -= 1 << 64
+    return vm.int_new(v)
+
+
+@module_function("Enumerable", "__update_hash", arity=3)
+def enum_update_hash(vm, self, args, blk):
+    h = vm.to_int(args[0])
+    idx = vm.to_int(args[1])
+    hv = vm.to_int(args[2])
+    h ^= ((hv & 0xFFFFFFFF) << (idx % 16)) & 0xFFFFFFFF
+    return vm.int_new(h)
+
+
+# --------------------------------------------------------- mruby-enum-ext
+@method("Enumerable", "drop", arity=1)
+def enum_drop(vm, self, args, blk):
+    n = [to_int_arg(vm, args[0])]
+    if n[0] < 0:
+        vm.raise_error(vm.c_ArgumentError, "attempt to drop negative size")
+    out = []
+
+    def fn(a):
+        if n[0] == 0:
+            out.append(svalue(vm, a))
+        else:
+            n[0] -= 1
+    each_values(vm, self, fn, "drop")
+    return vm.ary_new(out)
+
+
+@method("Enumerable", "drop_while", arity=0)
+def enum_drop_while(vm, self, args, blk):
+    if blk == NIL:
+        return to_enum(vm, self, "drop_while")
+    out = []
+    state = [False]
+
+    def fn(a):
+        if not state[0] and not abi.truthy(call_block(vm, blk, a)):
+            state[0] = True
+        if state[0]:
+            out.append(svalue(vm, a))
+    each_values(vm, self, fn, "drop_while")
+    return vm.ary_new(out)
+
+
+@method("Enumerable", "take", arity=1)
+def enum_take(vm, self, args, blk):
+    i = [to_int_arg(vm, args[0])]
+    if i[0] < 0:
+        vm.raise_error(vm.c_ArgumentError, "attempt to take negative size")
+    out = []
+    if i[0] == 0:
+        return vm.ary_new(out)
+
+    def fn(a):
+        out.append(svalue(vm, a))
+        i[0] -= 1
+        if i[0] == 0:
+            return NIL
+        return None
+    iterate(vm, self, fn, "take")
+    return vm.ary_new(out)
+
+
+@method("Enumerable", "take_while", arity=0)
+def enum_take_while(vm, self, args, blk):
+    if blk == NIL:
+        return to_enum(vm, self, "take_while")
+    out = []
+
+    def fn(a):
+        if not abi.truthy(call_block(vm, blk, a)):
+            return NIL
+        out.append(svalue(vm, a))
+        return None
+    iterate(vm, self, fn, "take_while")
+    return vm.ary_new(out)
+
+
+@method("Enumerable", "each_cons", arity=1)
+def enum_each_cons(vm, self, args, blk):
+    n = to_int_arg(vm, args[0])
+    if n <= 0:
+        vm.raise_error(vm.c_ArgumentError, "invalid size")
+    if blk == NIL:
+        return to_enum(vm, self, "each_cons", [args[0]])
+    ary = []
+
+    def fn(a):
+        if len(ary) == n:
+            ary.pop(0)
+        ary.append(svalue(vm, a))
+        if len(ary) == n:
+            call_block(vm, blk, [vm.ary_new(ary)])
+    each_values(vm, self, fn, "each_cons")
+    return NIL
+
+
+@method("Enumerable", "each_slice", arity=1)
+def enum_each_slice(vm, self, args, blk):
+    n = to_int_arg(vm, args[0])
+    if n <= 0:
+        vm.raise_error(vm.c_ArgumentError, "invalid slice size")
+    if blk == NIL:
+        return to_enum(vm, self, "each_slice", [args[0]])
+    ary = []
+
+    def fn(a):
+        ary.append(svalue(vm, a))
+        if len(ary) == n:
+            chunk = vm.ary_new(ary)
+            del ary[:]
+            call_block(vm, blk, [chunk])
+    each_values(vm, self, fn, "each_slice")
+    if ary:
+        call_block(vm, blk, [vm.ary_new(ary)])
+    return NIL
+
+
+@method("Enumerable", "group_by", arity=0)
+def enum_group_by(vm, self, args, blk):
+    if blk == NIL:
+        return to_enum(vm, self, "group_by")
+    hw = vm.hash_new()
+    h = vm.obj(hw)
+
+    def fn(a):
+        key = call_block(vm, blk, a)
+        sv = svalue(vm, a)
+        cur = _hx.h_lookup(vm, h, key)
+        if cur is not None:
+            vm.funcall(cur, "<<", [sv])
+        else:
+            _hx.h_store(vm, h, key, vm.ary_new([sv]))
+    each_values(vm, self, fn, "group_by")
+    return hw
+
+
+@method("Enumerable", "sort_by", arity=0)
+def enum_sort_by(vm, self, args, blk):
+    if blk == NIL:
+        return to_enum(vm, self, "sort_by")
+    orig = []
+    keys = []
+
+    def fn(a):
+        # each_with_index{|e, i| ...}: e is the first value
+        e = a[0] if a else NIL
+        orig.append(e)
+        keys.append(vm.ary_new([call_block(vm, blk, [e]), vm.int_new(len(keys))]))
+    each_values(vm, self, fn, "sort_by", "each_with_index")
+    ary = vm.ary_new(keys)
+    if len(keys) > 1:
+        vm.funcall(ary, "sort!")
+    items = vm.obj(ary).items
+    return vm.ary_new([orig[vm.int_value(vm.obj(k).items[1])] for k in items])
+
+
+@method("Enumerable", "first", arity=-1)
+def enum_first(vm, self, args, blk):
+    if len(args) == 0:
+        stopped, v = iterate(vm, self, lambda a: svalue(vm, a), "first")
+        return v if stopped else NIL
+    if len(args) == 1:
+        i = [to_int_arg(vm, args[0])]
+        if i[0] < 0:
+            vm.raise_error(vm.c_ArgumentError, "attempt to take negative size")
+        out = []
+        if i[0] == 0:
+            return vm.ary_new(out)
+
+        def fn(a):
+            out.append(svalue(vm, a))
+            i[0] -= 1
+            return NIL if i[0] == 0 else None
+        iterate(vm, self, fn, "first")
+        return vm.ary_new(out)
+    vm.raise_error(vm.c_ArgumentError,
+                   f"wrong number of arguments (given {len(args)}, expected 0..1)")
+
+
+@method("Enumerable", "count", arity=(0, 1))
+def enum_count(vm, self, args, blk):
+    c = [0]
+    if blk != NIL:
+        def fn(a):
+            if abi.truthy(call_block(vm, blk, a)):
+                c[0] += 1
+    elif not args:
+        def fn(a):
+            c[0] += 1
+    else:
+        v = args[0]
+
+        def fn(a):
+            if eq(vm, svalue(vm, a), v):
+                c[0] += 1
+    each_values(vm, self, fn, "count")
+    return vm.int_new(c[0])
+
+
+@method("Enumerable", "flat_map", arity=0, aliases=("collect_concat",))
+def enum_flat_map(vm, self, args, blk):
+    if blk == NIL:
+        return to_enum(vm, self, "flat_map")
+    out = []
+
+    def fn(a):
+        e2 = call_block(vm, blk, a)
+        if vm.respond_to(e2, "each"):
+            if vm.is_ary(e2) and _has_builtin_each(vm, e2):
+                out.extend(vm.obj(e2).items)
+            else:
+                each_values(vm, e2, lambda b: out.append(b[0] if b else NIL), "flat_map")
+        else:
+            out.append(e2)
+    each_values(vm, self, fn, "flat_map")
+    return vm.ary_new(out)
+
+
+@method("Enumerable", "each_with_object", arity=1)
+def enum_each_with_object(vm, self, args, blk):
+    obj = args[0]
+    if blk == NIL:
+        return to_enum(vm, self, "each_with_object", [obj])
+    each_values(vm, self, lambda a: call_block(vm, blk, [svalue(vm, a), obj]),
+                "each_with_object")
+    return obj
+
+
+@method("Enumerable", "reverse_each", arity=0)
+def enum_reverse_each(vm, self, args, blk):
+    if blk == NIL:
+        return to_enum(vm, self, "reverse_each")
+    ary = vm.funcall(self, "to_a")
+    items = vm.obj(ary).items
+    i = len(items) - 1
+    while i >= 0:
+        if i < len(items):
+            call_block(vm, blk, [items[i]])
+        i -= 1
+    return self
+
+
+@method("Enumerable", "cycle", arity=(0, 1))
+def enum_cycle(vm, self, args, blk):
+    nv = args[0] if args else NIL
+    if blk == NIL:
+        return to_enum(vm, self, "cycle", [nv])
+    if nv == NIL:
+        n = -1
+    else:
+        n = to_int_arg(vm, nv)
+        if n <= 0:
+            return NIL
+    saved = []
+
+    def fn(a):
+        saved.append(list(a))
+        vm.yield_block(blk, a)
+    each_values(vm, self, fn, "cycle")
+    if not saved:
+        return NIL
+    while True:
+        if n >= 0:
+            n -= 1
+            if n <= 0:
+                break
+        for a in saved:
+            vm.yield_block(blk, a)
+    return NIL
+
+
+@method("Enumerable", "find_index", arity=(0, 1))
+def enum_find_index(vm, self, args, blk):
+    if blk == NIL and not args:
+        return to_enum(vm, self, "find_index", [NIL])
+    idx = [0]
+    if blk != NIL:
+        def fn(a):
+            if abi.truthy(call_block(vm, blk, a)):
+                return vm.int_new(idx[0])
+            idx[0] += 1
+            return None
+    else:
+        val = args[0]
+
+        def fn(a):
+            if eq(vm, svalue(vm, a), val):
+                return vm.int_new(idx[0])
+            idx[0] += 1
+            return None
+    stopped, v = iterate(vm, self, fn, "find_index")
+    return v if stopped else NIL
+
+
+@method("Enumerable", "to_h", arity=0)
+def enum_to_h(vm, self, args, blk):
+    hw = vm.hash_new()
+    h = vm.obj(hw)
+
+    def put(v):
+        if not vm.is_ary(v):
+            vm.raise_error(vm.c_TypeError, f"wrong element type "
+                           f"{vm.class_name(vm.real_class(v))} (expected Array)")
+        items = vm.obj(v).items
+        if len(items) != 2:
+            vm.raise_error(vm.c_ArgumentError,
+                           f"element has wrong array length (expected 2, was {len(items)})")
+        _hx.h_store(vm, h, items[0], items[1])
+
+    if blk != NIL:
+        each_values(vm, self, lambda a: put(call_block(vm, blk, [a[0] if a else NIL])), "to_h")
+    else:
+        each_values(vm, self, lambda a: put(svalue(vm, a)), "to_h")
+    return hw
+
+
+@method("Enumerable", "uniq", arity=0)
+def enum_uniq(vm, self, args, blk):
+    hw = vm.hash_new()
+    h = vm.obj(hw)
+
+    def fn(a):
+        v = svalue(vm, a)
+        k = call_block(vm, blk, [v]) if blk != NIL else v
+        cur = _hx.h_lookup(vm, h, k)
+        if cur is None or not abi.truthy(cur):
+            _hx.h_store(vm, h, k, v)
+    each_values(vm, self, fn, "uniq")
+    return vm.ary_new(h.values())
+
+
+@method("Enumerable", "tally", arity=0)
+def enum_tally(vm, self, args, blk):
+    hw = vm.hash_new()
+    h = vm.obj(hw)
+
+    def fn(a):
+        x = a[0] if a else NIL
+        cur = _hx.h_lookup(vm, h, x)
+        if cur is None or cur == NIL or cur == FALSE:
+            cur = abi.fixnum(0)
+        _hx.h_store(vm, h, x, vm.funcall(cur, "+", [abi.fixnum(1)]) if not cur & 1
+              else vm.int_new(abi.fixnum_value(cur) + 1))
+    each_values(vm, self, fn, "tally")
+    return hw
+
+
+@method("Enumerable", "zip", arity=-1)
+def enum_zip(vm, self, args, blk):
+    from .enumerator import ExtIter
+    iters = []
+    for a in args:
+        if not vm.respond_to(a, "each"):
+            vm.raise_error(vm.c_TypeError, f"wrong argument type "
+                           f"{vm.class_name(vm.real_class(a))} (must respond to :each)")
+        iters.append(ExtIter.for_zip(vm, a))
+    result = None if blk != NIL else []
+
+    def fn(a):
+        tmp = [svalue(vm, a)]
+        for it in iters:
+            tmp.append(it.next_or_nil())
+        if result is None:
+            call_block(vm, blk, [vm.ary_new(tmp)])
+        else:
+            result.append(vm.ary_new(tmp))
+    try:
+        each_values(vm, self, fn, "zip")
+    finally:
+        for it in iters:
+            it.close()
+    return NIL if result is None else vm.ary_new(result)
+
+
+@method("Enumerable", "lazy", arity=0)
+def enum_lazy(vm, self, args, blk):
+    from .enumerator import lazy_new
+    return lazy_new(vm, self)
+
+
+def init(vm):
+    vm.define_const(vm.c_Enumerable, "NONE", vm.alloc(RObject(vm.c_Object)))

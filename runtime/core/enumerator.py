@@ -1,0 +1,767 @@
+"""Enumerator, Enumerator::Generator, Enumerator::Yielder, Enumerator::Lazy
+and Kernel#to_enum, as mruby 3.1's mruby-enumerator and mruby-enum-lazy
+gems have them.
+
+External iteration (``next``/``peek``) runs ``each`` in a coroutine, as
+mruby does with a Fiber: ``Coroutine`` runs its body in a Python thread with
+its own call-info stack and its own window of the register stack; control
+passes strictly back and forth, so only one thread touches the VM at a time.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from .. import abi
+from ..defs import method, smethod
+from ..errors import RubyError
+from ..frames import CINFO_SKIP, MRB_STACK_MAX, Frame
+from ..objects import RObject
+from .enumerable import (NIL, TRUE, FALSE, call_block, fake_frames, pyblock, svalue,
+                         to_int_arg)
+
+THREAD_STACK = 512 << 20
+_REGION = 16384                 # register-stack words reserved per coroutine
+_SLOTS = 8
+
+
+# ---------------------------------------------------------------- coroutines
+class _Kill(BaseException):
+    """Unwinds an abandoned coroutine's Python stack (never seen by Ruby)."""
+
+
+def _mirror_frames(vm):
+    """Rewrite the native call-info mirror for the current frames list."""
+    ci_arr = vm.ci
+    frames = vm.frames
+    for n, f in enumerate(frames):
+        ci = ci_arr[n]
+        ci.mid = f.mid
+        ci.stack = f.base
+        ci.n = f.n
+        ci.nk = f.nk
+        ci.cci = f.cci
+        p = f.proc
+        if p is not None:
+            ci.kind = 0
+            ci.proc = (p.handle << 3) | 4
+        else:
+            ci.kind = 1
+            ci.proc = NIL
+        tc = f.target_class
+        ci.target_class = ((tc.handle << 3) | 4) if tc is not None else NIL
+    vm.state.ci = len(frames) - 1
+
+
+def _slots(vm):
+    s = getattr(vm, "_coroutine_slots", None)
+    if s is None:
+        s = [False] * _SLOTS
+        vm._coroutine_slots = s
+    return s
+
+
+class Coroutine:
+    """A body ``fn(co) -> word`` run as a coroutine; ``co.suspend(v)`` inside
+    it hands ``v`` to the resumer and returns the next resume value."""
+
+    def __init__(self, vm, fn):
+        self.vm = vm
+        self.fn = fn
+        self.started = False
+        self.done = False
+        self.killed = False
+        self.frames = []
+        self.exc = None
+        self.inbox = NIL
+        self.outbox = None
+        self.sem_co = threading.Semaphore(0)
+        self.sem_main = threading.Semaphore(0)
+        self.thread = None
+        self.slot = None
+
+    @staticmethod
+    def available(vm):
+        return not all(_slots(vm))
+
+    def _take_slot(self):
+        slots = _slots(self.vm)
+        for i, used in enumerate(slots):
+            if not used:
+                slots[i] = True
+                self.slot = i
+                return MRB_STACK_MAX - (i + 1) * _REGION
+        return None
+
+    def _free_slot(self):
+        if self.slot is not None:
+            _slots(self.vm)[self.slot] = False
+            self.slot = None
+
+    def _run(self, base):
+        vm = self.vm
+        f = Frame(0, None, base, 0, 0, None, CINFO_SKIP)
+        f.nregs = 0
+        try:
+            vm.push_frame(f)
+            try:
+                r = self.fn(self)
+            finally:
+                vm.pop_frame(f)
+            self.outbox = ("done", r)
+        except _Kill:
+            self.outbox = ("done", NIL)
+        except BaseException as e:      # handed to the resumer's thread
+            self.outbox = ("raise", e)
+        finally:
+            self.done = True
+            self._free_slot()
+            self.sem_main.release()
+
+    def _switch(self, start_base=None):
+        vm = self.vm
+        saved = (vm.frames, vm.exc)
+        vm.frames = self.frames
+        vm.exc = self.exc
+        _mirror_frames(vm)
+        try:
+            if start_base is not None:
+                old = threading.stack_size()
+                threading.stack_size(THREAD_STACK)
+                try:
+                    self.thread = threading.Thread(target=self._run, args=(start_base,),
+                                                   name="riteload-coroutine", daemon=True)
+                    self.thread.start()
+                finally:
+                    threading.stack_size(old)
+            else:
+                self.sem_co.release()
+            self.sem_main.acquire()
+        finally:
+            self.exc = vm.exc
+            vm.frames, vm.exc = saved
+            _mirror_frames(vm)
+
+    def resume(self, value=NIL):
+        """('yield', v) or ('done', v); re-raises what the body raised."""
+        self.inbox = value
+        if not self.started:
+            self.started = True
+            base = self._take_slot()
+            if base is None:
+                self.vm.raise_error(self.vm.c_FiberError, "too many fibers")
+            self._switch(base)
+        else:
+            self._switch()
+        kind, v = self.outbox
+        self.outbox = None
+        if kind == "raise":
+            raise v
+        return kind, v
+
+    def suspend(self, value):
+        """Called inside the body: give ``value`` to the resumer."""
+        self.outbox = ("yield", value)
+        self.sem_main.release()
+        self.sem_co.acquire()
+        if self.killed:
+            raise _Kill()
+        return self.inbox
+
+    def close(self):
+        if self.started and not self.done:
+            self.killed = True
+            self._switch()
+            self.outbox = None
+
+
+# ----------------------------------------------------------- Enumerator
+def _iv(vm, name):
+    return vm.intern(name)
+
+
+def enum_new(vm, obj, meth, args, cls=None, kwd=None):
+    """Enumerator.new(obj, meth, *args) without calling Ruby."""
+    cls = cls or vm.cls("Enumerator")
+    w = vm.alloc(RObject(cls))
+    _enum_init(vm, w, obj, meth, args, kwd)
+    return w
+
+
+def _enum_init(vm, w, obj, meth, args, kwd=None):
+    o = vm.obj(w)
+    if o.ivars is None:
+        o.ivars = {}
+    iv = o.ivars
+    iv[_iv(vm, "@obj")] = obj
+    iv[_iv(vm, "@meth")] = meth
+    iv[_iv(vm, "@args")] = vm.ary_new(args)
+    iv[_iv(vm, "@kwd")] = kwd if kwd is not None else vm.hash_new()
+    iv[_iv(vm, "@fib")] = NIL
+    iv[_iv(vm, "@dst")] = NIL
+    iv[_iv(vm, "@lookahead")] = NIL
+    iv[_iv(vm, "@feedvalue")] = NIL
+    iv[_iv(vm, "@stop_exc")] = FALSE
+    _states(vm).pop(w >> 3, None)
+
+
+def _get(vm, w, name):
+    return vm.ivar_get(w, _iv(vm, name))
+
+
+def _set(vm, w, name, v):
+    o = vm.obj(w)
+    if o.ivars is None:
+        o.ivars = {}
+    o.ivars[_iv(vm, name)] = v
+
+
+def _states(vm):
+    s = getattr(vm, "_enum_coroutines", None)
+    if s is None:
+        s = {}
+        vm._enum_coroutines = s
+    return s
+
+
+def _none(vm):
+    return vm.c_Enumerable.ivars.get(vm.intern("NONE"), NIL)
+
+
+def block_call(vm, self, blk):
+    """Enumerator#enumerator_block_call: @obj.__send__(@meth, *@args, &blk)."""
+    obj = _get(vm, self, "@obj")
+    meth = _get(vm, self, "@meth")
+    args = _get(vm, self, "@args")
+    argv = list(vm.obj(args).items) if vm.is_ary(args) else []
+    kwd = _get(vm, self, "@kwd")
+    if vm.is_hash(kwd) and len(vm.obj(kwd)) > 0:
+        argv.append(kwd)
+    mid = meth >> 8 if vm.is_sym(meth) else vm.intern(vm.str_bytes(meth))
+    with fake_frames(vm, "enumerator_block_call"):
+        return vm.funcall(obj, mid, argv, blk)
+
+
+@method("Enumerator", "initialize", arity=-1, visibility="private")
+def enum_initialize(vm, self, args, blk):
+    obj = args[0] if args else _none(vm)
+    meth = args[1] if len(args) > 1 else vm.sym("each")
+    rest = list(args[2:])
+    if blk != NIL:
+        obj = generator_new(vm, blk)
+    elif not args:
+        vm.raise_error(vm.c_ArgumentError, "wrong number of arguments (given 0, expected 1+)")
+    _enum_init(vm, self, obj, meth, rest)
+    return NIL
+
+
+@method("Enumerator", "initialize_copy", arity=1, visibility="private")
+def enum_init_copy(vm, self, args, blk):
+    obj = args[0]
+    if not vm.is_a(obj, vm.cls("Enumerator")):
+        vm.raise_error(vm.c_TypeError, f"can't copy type {vm.class_name(vm.real_class(obj))}")
+    st = _states(vm).get(obj >> 3)
+    if _get(vm, obj, "@fib") != NIL or (st is not None and st.co is not None):
+        vm.raise_error(vm.c_TypeError, "can't copy execution context")
+    for n in ("@obj", "@meth", "@args", "@kwd"):
+        _set(vm, self, n, _get(vm, obj, n))
+    for n in ("@fib", "@lookahead", "@feedvalue"):
+        _set(vm, self, n, NIL)
+    _states(vm).pop(self >> 3, None)
+    return self
+
+
+def _accessor(name):
+    def get(vm, self, args, blk):
+        return _get(vm, self, "@" + name)
+
+    def put(vm, self, args, blk):
+        _set(vm, self, "@" + name, args[0])
+        return args[0]
+    return get, put
+
+
+for _n in ("obj", "meth", "args", "kwd"):
+    _g, _p = _accessor(_n)
+    method("Enumerator", _n, arity=0)(_g)
+    method("Enumerator", _n + "=", arity=1)(_p)
+
+
+@method("Enumerator", "fib", arity=0)
+def enum_fib(vm, self, args, blk):
+    return _get(vm, self, "@fib")
+
+
+@method("Enumerator", "enumerator_block_call", arity=0, visibility="private")
+def enum_block_call_m(vm, self, args, blk):
+    return block_call(vm, self, blk)
+
+
+@method("Enumerator", "with_index", arity=(0, 1))
+def enum_with_index(vm, self, args, blk):
+    offset = args[0] if args else abi.fixnum(0)
+    if blk == NIL:
+        return vm.funcall(self, "to_enum", [vm.sym("with_index"), offset])
+    off = 0 if offset == NIL else to_int_arg(vm, offset)
+    n = [off - 1]
+
+    def fn(a):
+        n[0] += 1
+        return call_block(vm, blk, [svalue(vm, a), vm.int_new(n[0])])
+    return block_call(vm, self, pyblock(vm, fn, "with_index"))
+
+
+@method("Enumerator", "each_with_index", arity=0)
+def enum_each_with_index(vm, self, args, blk):
+    if blk == NIL:
+        return vm.funcall(self, "to_enum", [vm.sym("with_index"), abi.fixnum(0)])
+    return vm.funcall(self, "with_index", [abi.fixnum(0)], blk)
+
+
+@method("Enumerator", "with_object", arity=1)
+def enum_with_object(vm, self, args, blk):
+    obj = args[0]
+    if blk == NIL:
+        return vm.funcall(self, "to_enum", [vm.sym("with_object"), obj])
+
+    def fn(a):
+        return call_block(vm, blk, [vm.ary_new([a[0] if a else NIL, obj])])
+    block_call(vm, self, pyblock(vm, fn, "with_object"))
+    return obj
+
+
+@method("Enumerator", "inspect", arity=0, aliases=("to_s",))
+def enum_inspect(vm, self, args, blk):
+    cls = vm.class_name(vm.real_class(self))
+    obj = vm.inspect(_get(vm, self, "@obj"))
+    meth = _get(vm, self, "@meth")
+    ms = vm.to_s(meth)
+    a = _get(vm, self, "@args")
+    if vm.is_ary(a) and vm.obj(a).items:
+        joined = vm.str_bytes_of(vm.funcall(a, "join", [vm.str_new(", ")]))
+        return vm.str_new(b"#<" + cls.encode() + b": " + obj + b":" + ms + b"(" + joined + b")>")
+    return vm.str_new(b"#<" + cls.encode() + b": " + obj + b":" + ms + b">")
+
+
+@method("Enumerator", "each", arity=-1)
+def enum_each(vm, self, args, blk):
+    obj = self
+    if args:
+        obj = vm.funcall(self, "dup")
+        a = _get(vm, obj, "@args")
+        old = list(vm.obj(a).items) if vm.is_ary(a) else []
+        _set(vm, obj, "@args", vm.ary_new(old + list(args)))
+    if blk == NIL:
+        return obj
+    return block_call(vm, obj, blk)
+
+
+# ---------------------------------------------------- external iteration
+class _ExtState:
+    __slots__ = ("co", "lookahead", "stop_exc", "feedvalue")
+
+    def __init__(self):
+        self.co = None
+        self.lookahead = None
+        self.stop_exc = None
+        self.feedvalue = None
+
+
+def _state(vm, w):
+    st = _states(vm).get(w >> 3)
+    if st is None:
+        st = _ExtState()
+        _states(vm)[w >> 3] = st
+    return st
+
+
+def _stop_iteration(vm, result):
+    e = vm.exc_new(vm.c_StopIteration, "iteration reached an end")
+    vm.obj(e).ivars[vm.intern("@result")] = result
+    return e
+
+
+def next_values(vm, self):
+    """Enumerator#next_values as a Python list of words."""
+    st = _state(vm, self)
+    if st.lookahead is not None:
+        vs = st.lookahead
+        st.lookahead = None
+        return vs
+    if st.stop_exc is not None:
+        with fake_frames(vm, "next_values"):
+            vm.raise_exc(st.stop_exc)
+    if st.co is None or st.co.done:
+        def body(co):
+            def fn(a):
+                co.suspend(list(a))
+                fv = st.feedvalue
+                st.feedvalue = None
+                return fv if fv is not None else NIL
+            return vm.funcall(self, "each", [], pyblock(vm, fn, "next_values"))
+        st.co = Coroutine(vm, body)
+        st.lookahead = None
+    kind, v = st.co.resume(NIL)
+    if kind == "done":
+        st.stop_exc = _stop_iteration(vm, v)
+        st.co = None
+        st.lookahead = None
+        st.feedvalue = None
+        with fake_frames(vm, "next_values"):
+            vm.raise_exc(st.stop_exc)
+    return v
+
+
+@method("Enumerator", "next_values", arity=0)
+def enum_next_values(vm, self, args, blk):
+    return vm.ary_new(next_values(vm, self))
+
+
+@method("Enumerator", "next", arity=0)
+def enum_next(vm, self, args, blk):
+    return svalue(vm, next_values(vm, self))
+
+
+def _peek_values(vm, self):
+    st = _state(vm, self)
+    if st.lookahead is None:
+        st.lookahead = next_values(vm, self)
+    return st.lookahead
+
+
+@method("Enumerator", "peek_values", arity=0)
+def enum_peek_values(vm, self, args, blk):
+    return vm.ary_new(list(_peek_values(vm, self)))
+
+
+@method("Enumerator", "peek", arity=0)
+def enum_peek(vm, self, args, blk):
+    return svalue(vm, list(_peek_values(vm, self)))
+
+
+@method("Enumerator", "rewind", arity=0)
+def enum_rewind(vm, self, args, blk):
+    obj = _get(vm, self, "@obj")
+    if vm.respond_to(obj, "rewind"):
+        vm.funcall(obj, "rewind")
+    st = _states(vm).pop(self >> 3, None)
+    if st is not None and st.co is not None:
+        st.co.close()
+    return self
+
+
+@method("Enumerator", "feed", arity=1)
+def enum_feed(vm, self, args, blk):
+    st = _state(vm, self)
+    if st.feedvalue is not None:
+        vm.raise_error(vm.c_TypeError, "feed value already set")
+    st.feedvalue = args[0]
+    return NIL
+
+
+class ExtIter:
+    """``arg.next`` for Enumerable#zip: an Array is read by index, anything
+    else through ``arg.to_enum(:each)`` and ``next``."""
+
+    def __init__(self, vm, ary=None, enum=None):
+        self.vm = vm
+        self.ary = ary
+        self.enum = enum
+        self.i = 0
+
+    @classmethod
+    def for_zip(cls, vm, a):
+        from .enumerable import _has_builtin_each
+        if vm.is_ary(a) and _has_builtin_each(vm, a):
+            return cls(vm, ary=a)
+        return cls(vm, enum=vm.funcall(a, "to_enum", [vm.sym("each")]))
+
+    def next_or_nil(self):
+        vm = self.vm
+        if self.ary is not None:
+            items = vm.obj(self.ary).items
+            if self.i < len(items):
+                v = items[self.i]
+                self.i += 1
+                return v
+            self.i += 1
+            return NIL
+        try:
+            return vm.funcall(self.enum, "next")
+        except RubyError as e:
+            if vm.is_a(e.exc, vm.c_StopIteration):
+                return NIL
+            raise
+
+    def close(self):
+        if self.enum is not None:
+            st = _states(self.vm).pop(self.enum >> 3, None)
+            if st is not None and st.co is not None:
+                st.co.close()
+
+
+@smethod("Enumerator", "produce", arity=(0, 1))
+def enum_s_produce(vm, self, args, blk):
+    if blk == NIL:
+        vm.raise_error(vm.c_ArgumentError, "no block given")
+    has_init = bool(args) and args[0] != _none(vm)
+    init = args[0] if args else NIL
+
+    def gen(a):
+        y = a[0]
+        if has_init:
+            val = init
+            vm.funcall(y, "yield", [val])
+        else:
+            val = NIL
+        try:
+            while True:
+                val = call_block(vm, blk, [val])
+                vm.funcall(y, "yield", [val])
+        except RubyError as e:
+            if not vm.is_a(e.exc, vm.c_StopIteration):
+                raise
+        return NIL
+    return enum_new(vm, generator_new(vm, pyblock(vm, gen)), vm.sym("each"), [])
+
+
+# ------------------------------------------------- Generator and Yielder
+def generator_new(vm, proc):
+    g = vm.alloc(RObject(vm.cls("Enumerator::Generator")))
+    _set(vm, g, "@proc", proc)
+    return g
+
+
+@method("Enumerator::Generator", "initialize", arity=0, visibility="private")
+def gen_initialize(vm, self, args, blk):
+    if blk == NIL or not vm.is_proc(blk):
+        vm.raise_error(vm.c_TypeError, f"wrong argument type "
+                       f"{vm.class_name(vm.real_class(self))} (expected Proc)")
+    _set(vm, self, "@proc", blk)
+    return NIL
+
+
+@method("Enumerator::Generator", "each", arity=-1)
+def gen_each(vm, self, args, blk):
+    y = vm.alloc(RObject(vm.cls("Enumerator::Yielder")))
+    if blk == NIL:
+        vm.raise_error(vm.c_LocalJumpError, "no block given")
+    _set(vm, y, "@proc", blk)
+    proc = _get(vm, self, "@proc")
+    return vm.call_proc(proc, [y] + list(args))
+
+
+@method("Enumerator::Yielder", "initialize", arity=0, visibility="private")
+def yielder_initialize(vm, self, args, blk):
+    if blk == NIL:
+        vm.raise_error(vm.c_LocalJumpError, "no block given")
+    _set(vm, self, "@proc", blk)
+    return NIL
+
+
+@method("Enumerator::Yielder", "yield", arity=-1)
+def yielder_yield(vm, self, args, blk):
+    return vm.call_proc(_get(vm, self, "@proc"), list(args))
+
+
+@method("Enumerator::Yielder", "<<", arity=-1)
+def yielder_push(vm, self, args, blk):
+    vm.funcall(self, "yield", list(args))
+    return self
+
+
+# ------------------------------------------------------------- to_enum
+@method("Kernel", "to_enum", arity=-1, aliases=("enum_for",))
+def k_to_enum(vm, self, args, blk):
+    meth = args[0] if args else vm.sym("each")
+    return enum_new(vm, self, meth, list(args[1:]))
+
+
+# ------------------------------------------------------------------ Lazy
+def lazy_new(vm, obj, fn=None, cls=None):
+    """Enumerator::Lazy.new(obj) { |yielder, val| fn }: ``fn(y, val)``
+    (None: ``y << val``)."""
+    def gen(a):
+        y = a[0]
+
+        def each_fn(b):
+            x = b[0] if b else NIL
+            if fn is not None:
+                fn(y, x)
+            else:
+                vm.funcall(y, "<<", [x])
+            return NIL
+        try:
+            vm.funcall(obj, "each", [], pyblock(vm, each_fn, "initialize"))
+        except RubyError as e:
+            if not vm.is_a(e.exc, vm.c_StopIteration):
+                raise
+        return NIL
+    g = generator_new(vm, pyblock(vm, gen, "initialize"))
+    return enum_new(vm, g, vm.sym("each"), [], cls or vm.cls("Enumerator::Lazy"))
+
+
+@smethod("Enumerator::Lazy", "new", arity=1)
+def lazy_s_new(vm, self, args, blk):
+    obj = args[0]
+    if blk != NIL:
+        return lazy_new(vm, obj, lambda y, x: call_block(vm, blk, [y, x]), vm.obj(self))
+    return lazy_new(vm, obj, None, vm.obj(self))
+
+
+def _lazy_raise_stop(vm):
+    vm.raise_error(vm.c_StopIteration, "StopIteration")
+
+
+@method("Enumerator::Lazy", "to_enum", arity=-1, aliases=("enum_for",))
+def lazy_to_enum(vm, self, args, blk):
+    meth = args[0] if args else vm.sym("each")
+    if not vm.respond_to(self, meth >> 8 if vm.is_sym(meth) else vm.intern(vm.str_bytes(meth))):
+        vm.raise_error(vm.c_ArgumentError, f"undefined method {vm.to_s(meth).decode()}")
+    if blk != NIL:
+        lz = lazy_new(vm, self, lambda y, x: call_block(vm, blk, [y, x]))
+    else:
+        lz = lazy_new(vm, self)
+    _set(vm, lz, "@obj", self)
+    _set(vm, lz, "@meth", meth)
+    _set(vm, lz, "@args", vm.ary_new(list(args[1:])))
+    return lz
+
+
+@method("Enumerator::Lazy", "map", arity=0, aliases=("collect",))
+def lazy_map(vm, self, args, blk):
+    return lazy_new(vm, self, lambda y, x: vm.funcall(y, "<<", [call_block(vm, blk, [x])]))
+
+
+@method("Enumerator::Lazy", "select", arity=0, aliases=("find_all", "filter"))
+def lazy_select(vm, self, args, blk):
+    def fn(y, x):
+        if abi.truthy(call_block(vm, blk, [x])):
+            vm.funcall(y, "<<", [x])
+    return lazy_new(vm, self, fn)
+
+
+@method("Enumerator::Lazy", "reject", arity=0)
+def lazy_reject(vm, self, args, blk):
+    def fn(y, x):
+        if not abi.truthy(call_block(vm, blk, [x])):
+            vm.funcall(y, "<<", [x])
+    return lazy_new(vm, self, fn)
+
+
+@method("Enumerator::Lazy", "grep", arity=1)
+def lazy_grep(vm, self, args, blk):
+    pat = args[0]
+
+    def fn(y, x):
+        if abi.truthy(vm.funcall(pat, "===", [x])):
+            vm.funcall(y, "<<", [x])
+    return lazy_new(vm, self, fn)
+
+
+@method("Enumerator::Lazy", "drop", arity=1)
+def lazy_drop(vm, self, args, blk):
+    n = args[0]
+    dropped = [0]
+
+    def fn(y, x):
+        if abi.truthy(vm.funcall(vm.int_new(dropped[0]), "<", [n])):
+            dropped[0] += 1
+        else:
+            vm.funcall(y, "<<", [x])
+    return lazy_new(vm, self, fn)
+
+
+@method("Enumerator::Lazy", "drop_while", arity=0)
+def lazy_drop_while(vm, self, args, blk):
+    dropping = [True]
+
+    def fn(y, x):
+        if dropping[0]:
+            if not abi.truthy(call_block(vm, blk, [x])):
+                vm.funcall(y, "<<", [x])
+                dropping[0] = False
+        else:
+            vm.funcall(y, "<<", [x])
+    return lazy_new(vm, self, fn)
+
+
+@method("Enumerator::Lazy", "take", arity=1)
+def lazy_take(vm, self, args, blk):
+    n = args[0]
+    if n == abi.fixnum(0) or (vm.is_float(n) and vm.float_value(n) == 0):
+        return lazy_new(vm, self, lambda y, x: _lazy_raise_stop(vm))
+    taken = [0]
+
+    def fn(y, x):
+        vm.funcall(y, "<<", [x])
+        taken[0] += 1
+        if abi.truthy(vm.funcall(vm.int_new(taken[0]), ">=", [n])):
+            _lazy_raise_stop(vm)
+    return lazy_new(vm, self, fn)
+
+
+@method("Enumerator::Lazy", "take_while", arity=0)
+def lazy_take_while(vm, self, args, blk):
+    def fn(y, x):
+        if abi.truthy(call_block(vm, blk, [x])):
+            vm.funcall(y, "<<", [x])
+        else:
+            _lazy_raise_stop(vm)
+    return lazy_new(vm, self, fn)
+
+
+@method("Enumerator::Lazy", "flat_map", arity=0, aliases=("collect_concat",))
+def lazy_flat_map(vm, self, args, blk):
+    def fn(y, x):
+        ary = call_block(vm, blk, [x])
+
+        def inner(b):
+            vm.funcall(y, "<<", [b[0] if b else NIL])
+            return NIL
+        vm.funcall(ary, "each", [], pyblock(vm, inner, "flat_map"))
+    return lazy_new(vm, self, fn)
+
+
+@method("Enumerator::Lazy", "zip", arity=-1)
+def lazy_zip(vm, self, args, blk):
+    enums = [self] + list(args)
+
+    def fn(y, x):
+        ary = vm.ary_new([vm.funcall(e, "next") for e in enums])
+        if blk != NIL:
+            vm.funcall(y, "<<", [call_block(vm, blk, [ary])])
+        else:
+            vm.funcall(y, "<<", [ary])
+    return lazy_new(vm, self, fn)
+
+
+@method("Enumerator::Lazy", "uniq", arity=0)
+def lazy_uniq(vm, self, args, blk):
+    hw = vm.hash_new()
+    h = vm.obj(hw)
+
+    def fn(y, x):
+        v = call_block(vm, blk, [x]) if blk != NIL else x
+        if not h.has(vm, v):
+            vm.funcall(y, "<<", [x])
+            h.set(vm, v, x)
+    return lazy_new(vm, self, fn)
+
+
+@method("Enumerator::Lazy", "force", arity=0)
+def lazy_force(vm, self, args, blk):
+    return vm.funcall(self, "to_a")
+
+
+def setup(vm):
+    e = vm.define_class("Enumerator")
+    vm.include_module(e, vm.c_Enumerable)
+    vm.define_class("Generator", vm.c_Object, e)
+    vm.define_class("Yielder", vm.c_Object, e)
+    vm.define_class("Lazy", e, e)
+
+
+def init(vm):
+    g = vm.cls("Enumerator::Generator")
+    vm.include_module(g, vm.c_Enumerable)
