@@ -1263,21 +1263,6 @@ def str_prepend(vm, self, args, blk):
     return self
 
 
-@method("String", "insert", arity=-1)
-def str_insert(vm, self, args, blk):
-    _rb_argc(vm, args, 2)
-    idx, s = args
-    if idx == abi.fixnum(-1):
-        return str_concat(vm, self, [s], NIL)
-    if _is_num(vm, idx):
-        if _num(vm, idx) < 0:
-            idx = vm.funcall(idx, "+", [abi.fixnum(1)])
-    elif abi.truthy(vm.funcall(idx, "<", [abi.fixnum(0)])):
-        idx = vm.funcall(idx, "+", [abi.fixnum(1)])
-    str_aset(vm, self, idx, abi.fixnum(0), s)
-    return self
-
-
 # ----------------------------------------------------------------- reverse
 
 @method("String", "reverse", arity=0)
@@ -1534,15 +1519,16 @@ def _str_squeeze(vm, self, patw):
     changed = False
     lastch = -1
     for c in s:
+        sc = c - 256 if c >= 128 else c     # `char` is signed; lastch starts at -1
         if bm is not None:
-            if bm[c] and c == lastch:
+            if bm[c] and sc == lastch:
                 changed = True
                 continue
-        elif c < 128 and c == lastch:
+        elif sc >= 0 and sc == lastch:
             changed = True
             continue
         out.append(c)
-        lastch = c
+        lastch = sc
     if changed:
         s[:] = out
     return changed
@@ -2042,10 +2028,79 @@ def str_rpartition(vm, self, args, blk):
     return vm.ary_new([new_str(vm, b""), new_str(vm, b""), self])
 
 
-def _lt0(vm, w):
-    if _is_num(vm, w):
-        return _num(vm, w) < 0
-    return abi.truthy(vm.funcall(w, "<", [abi.fixnum(0)]))
+# Arithmetic and comparison as the mrblib methods perform them: plain
+# Integers are computed here, anything else dispatches (Float#+,
+# Comparable#<, NoMethodError for nil...).
+
+def _fix(w):
+    return w & 1 == 1
+
+
+def _numval(vm, w):
+    if w & 1:
+        return abi.fixnum_value(w)
+    if w & 3 == 2:
+        return abi.flonum_value(w)
+    if w & 7 == 4:
+        o = vm.objects[w >> 3]
+        t = type(o)
+        if t is RInteger or t is RFloat:
+            return o.value
+    return None
+
+
+def _op(vm, a, op, b):
+    # Integer/Float operands are computed inline, as the VM's OP_LT, OP_ADD...
+    # do it in mrblib code (so NaN <= 0 is false there)
+    x = _numval(vm, a)
+    y = _numval(vm, b) if x is not None else None
+    if y is not None:
+        if op == "<":
+            return TRUE if x < y else FALSE
+        if op == "<=":
+            return TRUE if x <= y else FALSE
+        if op == ">":
+            return TRUE if x > y else FALSE
+        if op == ">=":
+            return TRUE if x >= y else FALSE
+        if op == "==":
+            return TRUE if x == y else FALSE
+        isf = isinstance(x, float) or isinstance(y, float)
+        if op == "+" or op == "-":
+            r = x + y if op == "+" else x - y
+            if isf:
+                return vm.float_new(r)
+            if abi.MRB_INT_MIN <= r <= abi.MRB_INT_MAX:
+                return vm.int_new(r)
+        elif op == "/" and y != 0:
+            if isf:
+                return vm.float_new(x / y)
+            return vm.int_new(x // y)
+    return vm.funcall(a, op, [b])
+
+
+def _test(vm, a, op, b):
+    return abi.truthy(_op(vm, a, op, b))
+
+
+_F0 = abi.fixnum(0)
+_F1 = abi.fixnum(1)
+_FM1 = abi.fixnum(-1)
+
+
+def _rng(vm, a, b, excl):
+    return vm.range_new(a, b, excl)
+
+
+def _aref(vm, w, *args):
+    """self[...] as mrblib code calls it (String#[] unless overridden)."""
+    if _is_str(vm, w):
+        return str_aref(vm, w, *args)
+    return vm.funcall(w, "[]", list(args))
+
+
+def _to_s_w(vm, w):
+    return new_str(vm, b"") if w == NIL else w
 
 
 @method("String", "slice!", arity=-1)
@@ -2058,129 +2113,151 @@ def str_slice_bang(vm, self, args, blk):
     arg2 = args[1] if len(args) > 1 else NIL
     if arg1 == NIL and arg2 == NIL:
         vm.raise_error(vm.c_ArgumentError, "wrong number of arguments (expected 1..2)")
-    size = len(s.value)
-    if arg1 != NIL and arg2 != NIL:
-        idx = as_int(vm, arg1)
-        if idx < 0:
-            idx += size
-        if 0 <= idx <= size and as_int(vm, arg2) > 0:
-            st = str_aref(vm, self, vm.int_new(idx), arg2)
+
+    def size():
+        return vm.int_new(len(s.value))
+
+    two = arg1 != NIL and arg2 != NIL
+    is_range = vm.is_range(arg1)
+    is_str = _is_str(vm, arg1)
+    if two:
+        idx = arg1
+        if _test(vm, arg1, "<", _F0):
+            idx = _op(vm, idx, "+", size())
+        if _test(vm, idx, ">=", _F0) and _test(vm, idx, "<=", size()) and \
+                _test(vm, arg2, ">", _F0):
+            st = str_aref(vm, self, idx, arg2)
         else:
             return NIL
     else:
         validated = False
-        if vm.is_range(arg1):
+        if is_range:
             rng = _obj(vm, arg1)
-            beg = as_int(vm, rng.first)
-            ed = as_int(vm, rng.last)
-            if beg < 0:
-                beg += size
-            if ed < 0:
-                ed += size
+            beg = rng.first
+            ed = rng.last
+            if _test(vm, beg, "<", _F0):
+                beg = _op(vm, beg, "+", size())
+            if _test(vm, ed, "<", _F0):
+                ed = _op(vm, ed, "+", size())
             if rng.excl:
-                ed -= 1
+                ed = _op(vm, ed, "-", _F1)
             validated = True
-        elif _is_str(vm, arg1):
+        elif is_str:
             validated = True
         else:
-            idx = as_int(vm, arg1)
-            a1 = idx
-            if idx < 0:
-                idx += size
-            if idx >= 0 and a1 < size:
+            idx = arg1
+            if _test(vm, arg1, "<", _F0):
+                idx = _op(vm, idx, "+", size())
+            if _test(vm, idx, ">=", _F0) and _test(vm, arg1, "<", size()):
                 validated = True
         if validated:
             st = str_aref(vm, self, arg1)
         else:
             return NIL
-    if st != NIL and _bytes(vm, st):
-        b = bytes(s.value)
-        new = None
-        if arg1 != NIL and arg2 != NIL:
-            a1 = as_int(vm, arg1)
-            idx = a1 if a1 >= 0 else size + a1
-            new = b[:idx] + b[idx + as_int(vm, arg2):]
-        elif vm.is_range(arg1):
-            idx = beg if beg >= 0 else size + beg
-            idx2 = ed if ed >= 0 else size + ed
-            new = b[:max(idx, 0)] + b[idx2 + 1:] if idx2 + 1 <= size else b[:max(idx, 0)]
-        elif _is_str(vm, arg1):
-            idx = _search(b, bytes(_bytes(vm, arg1)), 0)
-            if idx >= 0:
-                new = b[:idx] + b[idx + len(_bytes(vm, arg1)):]
+    if st != NIL and not (_is_str(vm, st) and not _bytes(vm, st)):
+        str2 = NIL
+        if two:
+            idx = arg1 if _test(vm, arg1, ">=", _F0) else _op(vm, size(), "+", arg1)
+            left = _aref(vm, self, _rng(vm, _F0, idx, True))
+            right = _to_s_w(vm, _aref(vm, self, _rng(vm, _op(vm, idx, "+", arg2), _FM1, False)))
+            str2 = vm.funcall(left, "+", [right])
+        elif is_range:
+            idx = beg if _test(vm, beg, ">=", _F0) else _op(vm, size(), "+", beg)
+            idx2 = ed if _test(vm, ed, ">=", _F0) else _op(vm, size(), "+", ed)
+            left = _aref(vm, self, _rng(vm, _F0, idx, True))
+            right = _to_s_w(vm, _aref(vm, self, _rng(vm, _op(vm, idx2, "+", _F1), _FM1, False)))
+            str2 = vm.funcall(left, "+", [right])
+        elif is_str:
+            idx = str_index_m(vm, self, [arg1], NIL)
+            if idx != NIL:
+                left = _aref(vm, self, _rng(vm, _F0, idx, True))
+                right = _aref(vm, self, _rng(vm, _op(vm, idx, "+", vm.funcall(arg1, "size")),
+                                             _FM1, False))
+                str2 = vm.funcall(left, "+", [right])
         else:
-            a1 = as_int(vm, arg1)
-            idx = a1 if a1 >= 0 else size + a1
-            new = b[:idx] + b[idx + 1:]
-        if new is not None:
-            _modify(vm, self)
-            s.value[:] = new
+            idx = arg1 if _test(vm, arg1, ">=", _F0) else _op(vm, size(), "+", arg1)
+            left = _aref(vm, self, _rng(vm, _F0, idx, True))
+            right = _to_s_w(vm, _aref(vm, self, _rng(vm, _op(vm, idx, "+", _F1), _FM1, False)))
+            str2 = vm.funcall(left, "+", [right])
+        if str2 != NIL:
+            str_replace(vm, self, [str2], NIL)
     return st
+
+
+@method("String", "insert", arity=-1)
+def str_insert(vm, self, args, blk):
+    _rb_argc(vm, args, 2)
+    idx, s = args
+    if _test(vm, idx, "==", _FM1):
+        return str_concat(vm, self, [s], NIL)
+    if _test(vm, idx, "<", _F0):
+        idx = _op(vm, idx, "+", _F1)
+    str_aset(vm, self, idx, _F0, s)
+    return self
 
 
 # ------------------------------------------------------- justification
 
-def _justify(vm, self, args, name, mode):
+def _justify(vm, self, args, mode):
     _rb_argc(vm, args, 1, 1)
     width = args[0]
     padw = args[1] if len(args) > 1 else None
-    b = bytes(_bytes(vm, self))
+    b = _bytes(vm, self)
     size = len(b)
     if padw is None:
         pad = b" "
-    else:
-        if _is_str(vm, padw) and not _bytes(vm, padw):
-            vm.raise_error(vm.c_ArgumentError, "zero width padding")
-        if not _is_str(vm, padw):
-            # `padstr == ''` is false, then the arithmetic below dispatches
-            if not abi.truthy(vm.funcall(width, "<=", [abi.fixnum(size)])):
-                if mode == "center":
-                    w = vm.funcall(width, "-", [abi.fixnum(size)])
-                    vm.funcall(padw, "*", [vm.funcall(w, "/", [abi.fixnum(2)])])
-                else:
-                    vm.funcall(padw, "size")
-            return self
+    elif _is_str(vm, padw):
         pad = bytes(_bytes(vm, padw))
-    if not _is_num(vm, width):
-        if abi.truthy(vm.funcall(width, "<=", [abi.fixnum(size)])):
+        if not pad:
+            vm.raise_error(vm.c_ArgumentError, "zero width padding")
+    else:
+        pad = None
+        if abi.truthy(vm.funcall(padw, "==", [new_str(vm, b"")])):
+            vm.raise_error(vm.c_ArgumentError, "zero width padding")
+    if _fix(width) and pad is not None:
+        w = abi.fixnum_value(width)
+        if w <= size:
             return self
-        vm.funcall(width, "-", [abi.fixnum(size)])
-        return self
-    wn = _num(vm, width)
-    if wn <= size:
+        if mode == "center":
+            w -= size
+            pad1 = w // 2
+            pad2 = w - pad1
+            return new_str(vm, (pad * pad1)[:pad1] + b + (pad * pad2)[:pad2])
+        padding = (pad * (w // len(pad)))[:w - size]
+        return new_str(vm, b + padding if mode == "ljust" else padding + b)
+    # the general case, step by step as mrblib/string.rb does it
+    padw = padw if padw is not None else new_str(vm, b" ")
+    sz = abi.fixnum(size)
+    if _test(vm, width, "<=", sz):
         return self
     if mode == "center":
-        w = wn - size
-        pad1 = w // 2 if isinstance(w, int) else w / 2
-        pad2 = w - pad1
-        n1 = as_int(vm, vm.int_new(pad1) if isinstance(pad1, int) else vm.float_new(pad1))
-        n2 = as_int(vm, vm.int_new(pad2) if isinstance(pad2, int) else vm.float_new(pad2))
-        left = (pad * max(n1, 0))[:max(n1, 0)]
-        right = (pad * max(n2, 0))[:max(n2, 0)]
-        return new_str(vm, left + b + right)
-    reps = wn // len(pad) if isinstance(wn, int) else wn / len(pad)
-    reps = as_int(vm, vm.int_new(reps) if isinstance(reps, int) else vm.float_new(reps))
-    need = wn - size
-    need = need if isinstance(need, int) else as_int(vm, vm.float_new(need))
-    padding = (pad * reps)[:need] if need >= 0 else b""
+        width = _op(vm, width, "-", sz)
+        pad1 = _op(vm, width, "/", abi.fixnum(2))
+        pad2 = _op(vm, width, "-", pad1)
+        left = _aref(vm, vm.funcall(padw, "*", [pad1]), _F0, pad1)
+        mid = vm.funcall(left, "+", [self])
+        right = _aref(vm, vm.funcall(padw, "*", [pad2]), _F0, pad2)
+        return vm.funcall(mid, "+", [right])
+    reps = _op(vm, width, "/", vm.funcall(padw, "size"))
+    padding = _aref(vm, vm.funcall(padw, "*", [reps]), _F0, _op(vm, width, "-", sz))
     if mode == "ljust":
-        return new_str(vm, b + padding)
-    return new_str(vm, padding + b)
+        return str_plus(vm, self, [padding], NIL)
+    return vm.funcall(padding, "+", [self])
 
 
 @method("String", "ljust", arity=-1)
 def str_ljust(vm, self, args, blk):
-    return _justify(vm, self, args, "ljust", "ljust")
+    return _justify(vm, self, args, "ljust")
 
 
 @method("String", "rjust", arity=-1)
 def str_rjust(vm, self, args, blk):
-    return _justify(vm, self, args, "rjust", "rjust")
+    return _justify(vm, self, args, "rjust")
 
 
 @method("String", "center", arity=-1)
 def str_center(vm, self, args, blk):
-    return _justify(vm, self, args, "center", "center")
+    return _justify(vm, self, args, "center")
 
 
 # ------------------------------------------------------ pack / unpack
