@@ -303,7 +303,8 @@ def flo_to_s(vm, self, args, blk):
 
 @method("Float", "hash", arity=0)
 def flo_hash(vm, self, args, blk):
-    # Kernel#hash is mrb_obj_id: the boxed word (truncated double bits | 2)
+    # mruby's Kernel#hash is mrb_obj_id: the boxed word, i.e. the bits of the
+    # (truncated) double with the float tag 2.  (mruby lists no Float#hash.)
     import struct
     b = struct.unpack("<Q", struct.pack("<d", ftrunc(_fv(vm, self))))[0] | 2
     if b >= 1 << 63:

@@ -372,7 +372,9 @@ def int_to_s(vm, self, args, blk):
 
 @method("Integer", "hash", arity=0)
 def int_hash(vm, self, args, blk):
-    # Kernel#hash is mrb_obj_id: the word of a fixnum, the value of a boxed one
+    # mruby's Kernel#hash is mrb_obj_id: the word of a fixnum, the value of a
+    # boxed Integer.  (Defined here because the generic Kernel#hash does not
+    # know mruby's number ids; mruby itself lists no Integer#hash.)
     n = _iv(vm, self)
     if FIXNUM_MIN <= n <= FIXNUM_MAX:
         return vm.int_new(2 * n + 1)
@@ -540,8 +542,9 @@ def remove_methods(vm, cls, names) -> None:
 
 def init(vm):
     vm.define_const(vm.c_Object, "Fixnum", vm.c_Integer.word)
-    remove_methods(vm, vm.c_Integer, ("-@", "+@", "abs", "zero?", "pred", "even?", "odd?",
-                                      "integer?"))
+    # Kernel#hash (mrb_obj_id) serves Integers in mruby; abs etc. come from Numeric
+    remove_methods(vm, vm.c_Integer, ("-@", "+@", "abs", "magnitude", "zero?", "pred", "even?",
+                                      "odd?", "integer?"))
     sc = vm.singleton_class(vm.c_Integer.word)
     sc.mt[vm.intern("new")] = None
     vm.invalidate()

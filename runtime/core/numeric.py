@@ -176,22 +176,50 @@ def is_num(vm, w: int) -> bool:
     return vm.is_int(w) or vm.is_float(w)
 
 
-def _rational_like(vm, w: int, name: str):
-    """The class name if w is a Rational/Complex (those gems' objects)."""
+class RationalData:
+    """Payload of a Rational object (an RData): mrb_int numerator/denominator."""
+    __slots__ = ("num", "den")
+
+    def __init__(self, num: int, den: int):
+        self.num = num
+        self.den = den
+
+
+class ComplexData:
+    """Payload of a Complex object (an RData): two doubles."""
+    __slots__ = ("re", "im")
+
+    def __init__(self, re: float, im: float):
+        self.re = re
+        self.im = im
+
+
+def rational_data(vm, w: int):
     if w & 7 != 4:
         return None
-    c = vm.real_class(w)
-    if c is not None and c.name == name and c.outer in (None, vm.c_Object):
-        return c
-    return None
+    d = getattr(vm.obj(w), "data", None)
+    return d if type(d) is RationalData else None
+
+
+def complex_data(vm, w: int):
+    if w & 7 != 4:
+        return None
+    d = getattr(vm.obj(w), "data", None)
+    return d if type(d) is ComplexData else None
 
 
 def is_rational(vm, w: int) -> bool:
-    return _rational_like(vm, w, "Rational") is not None
+    return rational_data(vm, w) is not None
 
 
 def is_complex(vm, w: int) -> bool:
-    return _rational_like(vm, w, "Complex") is not None
+    return complex_data(vm, w) is not None
+
+
+def rat_float(r: RationalData) -> float:
+    if r.den == 0:
+        return math.inf
+    return float(r.num) / float(r.den)
 
 
 def as_int(vm, w: int) -> int:
@@ -203,10 +231,18 @@ def as_int(vm, w: int) -> int:
         return vm.int_value(w)
     if vm.is_float(w):
         return float_to_integer(vm, vm.float_value(w))
-    if is_rational(vm, w) or is_complex(vm, w):
-        r = vm.funcall(w, "to_i")
-        if vm.is_int(r):
-            return vm.int_value(r)
+    r = rational_data(vm, w)
+    if r is not None:
+        if r.den == 0:
+            vm.raise_error("ZeroDivisionError", "divided by 0 in rational")
+        q = abs(r.num) // abs(r.den)
+        return -q if (r.num < 0) != (r.den < 0) else q
+    c = complex_data(vm, w)
+    if c is not None:
+        if c.im != 0:
+            from runtime.core.complex import complex_to_s
+            vm.raise_error("RangeError", b"can't convert " + complex_to_s(vm, w) + b" into Integer")
+        return c_f2i(c.re)
     vm.raise_error("TypeError", f"{vm.type_name_for_error(w)} cannot be converted to Integer")
 
 
@@ -220,10 +256,15 @@ def as_float(vm, w: int) -> float:
         return float(vm.int_value(w))
     if w == NIL:
         vm.raise_error("TypeError", "can't convert nil into Float")
-    if is_rational(vm, w) or is_complex(vm, w):
-        r = vm.funcall(w, "to_f")
-        if vm.is_float(r):
-            return vm.float_value(r)
+    r = rational_data(vm, w)
+    if r is not None:
+        return ftrunc(rat_float(r))
+    c = complex_data(vm, w)
+    if c is not None:
+        if c.im != 0:
+            from runtime.core.complex import complex_to_s
+            vm.raise_error("RangeError", b"can't convert " + complex_to_s(vm, w) + b" into Float")
+        return ftrunc(c.re)
     vm.raise_error("TypeError", f"{vm.type_name_for_error(w)} cannot be converted to Float")
 
 
