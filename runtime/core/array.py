@@ -1127,7 +1127,8 @@ def _sort_cmp(vm, blk, l, r):
     if blk != NIL:
         c = call_block(vm, blk, [l, r])
     elif vm.is_ary(l) and _builtin(vm, vm.obj(l).cls, "<=>"):
-        c = ary_cmp(vm, l, r)
+        with fake_frames(vm, "<=>"):
+            c = ary_cmp(vm, l, r)
     else:
         c = spaceship(vm, l, r)
     if c == NIL:

@@ -21,8 +21,11 @@ from .enumerable import (NIL, TRUE, FALSE, call_block, fake_frames, pyblock, sva
                          to_int_arg)
 
 THREAD_STACK = 512 << 20
-_REGION = 16384                 # register-stack words reserved per coroutine
-_SLOTS = 8
+# Each coroutine runs in its own window at the top of the register stack,
+# far above what the main program reaches before SystemStackError (962
+# call-info records): _SLOTS windows of _REGION words.
+_REGION = 4096
+_SLOTS = 48
 
 
 # ---------------------------------------------------------------- coroutines
