@@ -282,7 +282,7 @@ class RProc(RBasic):
     """
 
     __slots__ = ("irep", "fn", "upper", "env", "_target_class", "strict", "scope",
-                 "orphan", "self_word", "rt", "arity_override")
+                 "orphan", "self_word", "rt", "arity_override", "fn_mid")
 
     def __init__(self, cls, irep=None, fn=None):
         super().__init__(cls)
@@ -297,6 +297,7 @@ class RProc(RBasic):
         self.self_word = abi.NIL
         self.rt = None
         self.arity_override = None
+        self.fn_mid = 0             # call-info name of a builtin body (make_builtin_proc)
 
     @property
     def target_class(self):

@@ -940,7 +940,9 @@ class VM:
         n, nk = self.place_args(base, recv, list(args), blk, kw)
         return self.invoke_method(base, recv, m, owner, mid, n, nk, blk)
 
-    def call_proc_fn(self, proc: RProc, recv: int, args, blk, mid=0) -> int:
+    def call_proc_fn(self, proc: RProc, recv: int, args, blk, mid=None) -> int:
+        if mid is None:
+            mid = proc.fn_mid
         frame = Frame(mid, None, self.stack_top(), min(len(args), 15), 0, None, CINFO_SKIP)
         frame.nregs = 3
         self.push_frame(frame)
@@ -967,7 +969,7 @@ class VM:
             self_w = p.env.get(0) if p.env is not None else p.self_word
         if p.irep is None:
             if p.fn is not None:
-                return self.call_proc_fn(p, self_w, args, blkarg)
+                return self.call_proc_fn(p, self_w, args, blkarg, mid)
             return NIL
         base = self.stack_top()
         n, nk = self.place_args(base, self_w, args, blkarg)
@@ -1501,10 +1503,19 @@ class VM:
     def inspect_guard_leave(self, w: int) -> None:
         self._inspecting.discard(w)
 
-    def make_builtin_proc(self, fn, strict: bool = False) -> int:
-        """A Proc whose body is the Python function fn(vm, self, args, blk)."""
+    def make_builtin_proc(self, fn, strict: bool = False, mid=None) -> int:
+        """A Proc whose body is the Python function fn(vm, self, args, blk).
+
+        When called it runs in a call-info record named ``mid`` (default: the
+        method running now), so a builtin that passes such a block to ``each``
+        shows in backtraces as mruby's mrblib methods do (``in select``)."""
         p = RProc(self.c_Proc, None, fn)
         p.strict = strict
+        if mid is None:
+            mid = self.frames[-1].mid if self.frames else 0
+        elif isinstance(mid, str):
+            mid = self.intern(mid)
+        p.fn_mid = mid
         return self.alloc(p)
 
     def proc_arity(self, p: RProc) -> int:
@@ -1556,6 +1567,10 @@ def _file_of(irep, idx: int):
 
 
 def _default_method_missing(vm, self, args, blk):
+    # mrb_obj_missing clears its own call-info's mid: no frame in the backtrace
+    if vm.frames and vm.frames[-1].method is not None and vm.frames[-1].method.fn is \
+            _default_method_missing:
+        vm.frames[-1].mid = 0
     sid = args[0] >> 8 if args and vm.is_sym(args[0]) else 0
     vm.raise_no_method_error(sid, vm.ary_new(args[1:]), f"undefined method '{vm.syms[sid]}'")
 

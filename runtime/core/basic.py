@@ -902,16 +902,16 @@ def sym_cmp(vm, self, args, blk):
 
 @method("Symbol", "to_proc", arity=0)
 def sym_to_proc(vm, self, args, blk):
-    sid = self >> 8
+    sym = self
 
+    # mrblib: ->(obj, *args, &blk) { obj.__send__(self, *args, &blk) }
     def body(vm2, recv, a, b):
         if not a:
-            vm2.raise_error(vm2.c_ArgumentError, "no receiver given")
-        return vm2.funcall(a[0], sid, a[1:], b)
-    p = RProc(vm.c_Proc, None, body)
-    p.strict = True
-    p.arity_override = -2
-    return vm.alloc(p)
+            vm2.argc_error(0, 1, -1)
+        return vm2.funcall(a[0], "__send__", [sym] + a[1:], b)
+    w = vm.make_builtin_proc(body, strict=True, mid="to_proc")
+    vm.obj(w).arity_override = -2
+    return w
 
 
 # -------------------------------------------------------------------- Array
@@ -1472,6 +1472,58 @@ def proc_s_new(vm, self, args, blk):
     return w
 
 
+def _compose(vm, first, second):
+    def body(vm2, s, a, b):
+        return vm2.funcall(second, "call", [vm2.funcall(first, "call", a, b)])
+    p = RProc(vm.c_Proc, None, body)
+    p.strict = True
+    p.arity_override = -1
+    return vm.alloc(p)
+
+
+@method("Proc", ">>", arity=1)
+def proc_rshift(vm, self, args, blk):
+    return _compose(vm, self, args[0])
+
+
+@method("Proc", "<<", arity=1)
+def proc_lshift(vm, self, args, blk):
+    return _compose(vm, args[0], self)
+
+
+@method("Proc", "===", arity=-1, aliases=("yield",))
+def proc_eqq(vm, self, args, blk):
+    # mruby-proc-ext mrblib: def ===(*args) call(*args) end
+    return vm.funcall(self, "call", args, blk)
+
+
+@method("Proc", "curry", arity=(0, 1))
+def proc_curry(vm, self, args, blk):
+    """mruby-proc-ext's Proc#curry."""
+    p = vm.obj(self)
+
+    def absa(a):
+        return -a - 1 if a < 0 else a
+    arity = absa(vm.to_int(args[0]) if args else vm.proc_arity(p))
+    strict = p.strict
+    if strict:
+        sa = vm.proc_arity(p)
+        if (sa >= 0 and arity != sa) or (sa < 0 and absa(sa) > arity):
+            vm.raise_error(vm.c_ArgumentError,
+                           f"wrong number of arguments (given {arity}, expected {absa(sa)})")
+
+    def make(given):
+        def body(vm2, s, a, b):
+            new_args = given + list(a)
+            if len(new_args) >= arity:
+                return vm2.funcall(self, "[]", new_args)
+            return make(new_args)
+        w = vm.make_builtin_proc(body, strict=strict, mid="curry")
+        vm.obj(w).arity_override = -1
+        return w
+    return make([])
+
+
 @method("Proc", "lambda?", arity=0)
 def proc_lambda_p(vm, self, args, blk):
     return _b(vm.obj(self).strict)
@@ -1489,11 +1541,34 @@ def proc_arity(vm, self, args, blk):
 
 @method("Proc", "inspect", arity=0, aliases=("to_s",))
 def proc_inspect(vm, self, args, blk):
+    """mrb_proc_inspect (mruby-proc-ext)."""
     p = vm.obj(self)
     s = f"#<Proc:0x{vm.fake_address(p):x}"
+    if p.irep is not None:
+        fname, line = _irep_location(p.irep)
+        s += f"@{fname or '-'}:{line if line != -1 else '-'}"
     if p.strict:
         s += " (lambda)"
     return vm.str_new(s + ">")
+
+
+def _irep_location(irep):
+    d = irep.debug
+    if d is None:
+        return None, -1
+    fname, line = d.location(0)
+    return fname, (line if line is not None else -1)
+
+
+@method("Proc", "source_location", arity=0)
+def proc_source_location(vm, self, args, blk):
+    p = vm.obj(self)
+    if p.irep is None:
+        return NIL
+    fname, line = _irep_location(p.irep)
+    if fname is None and line == -1:
+        return NIL
+    return vm.ary_new([vm.str_new(fname or ""), vm.int_new(line)])
 
 
 # --------------------------------------------------------------- Comparable
@@ -1544,7 +1619,7 @@ def cmp_between(vm, self, args, blk):
 
 def init(vm):
     from ..objects import MethodEntry
-    for name in ("call", "[]", "yield", "==="):
+    for name in ("call", "[]"):
         sid = vm.intern(name)
         vm.add_method(vm.c_Proc, sid, MethodEntry(sid, special=proc_call_special))
     for cname in ("Integer", "Float", "Symbol", "NilClass", "TrueClass", "FalseClass"):

@@ -41,7 +41,7 @@ def _printstr(vm, w):
         vm.write_out(bytes(vm.obj(w).value))
 
 
-@module_function("Kernel", "__printstr__", arity=1)
+@method("Kernel", "__printstr__", arity=1)
 def k_printstr(vm, self, args, blk):
     _printstr(vm, args[0])
     return args[0]
@@ -64,7 +64,7 @@ def _puts(vm, args, out, depth=0):
             out += b"\n"
 
 
-@module_function("Kernel", "puts", arity=-1)
+@method("Kernel", "puts", arity=-1)
 def k_puts(vm, self, args, blk):
     out = bytearray()
     _puts(vm, args, out)
@@ -72,7 +72,7 @@ def k_puts(vm, self, args, blk):
     return NIL
 
 
-@module_function("Kernel", "print", arity=-1)
+@method("Kernel", "print", arity=-1)
 def k_print(vm, self, args, blk):
     for a in args:
         s = a if vm.is_str(a) else vm.funcall(a, vm.SYM_to_s)
@@ -80,7 +80,7 @@ def k_print(vm, self, args, blk):
     return NIL
 
 
-@module_function("Kernel", "p", arity=-1)
+@method("Kernel", "p", arity=-1)
 def k_p(vm, self, args, blk):
     for a in args:
         s = vm.funcall(a, vm.SYM_inspect)
@@ -316,15 +316,10 @@ def k_respond_to(vm, self, args, blk):
     if vm.respond_to(self, sid):
         return TRUE
     m, _ = vm.find_method(vm.class_of(self), vm.intern("respond_to_missing?"))
-    if m is not None and m.fn is None:
+    if m is not None:
         priv = args[1] if len(args) > 1 else FALSE
         return TRUE if abi.truthy(vm.funcall(self, "respond_to_missing?",
                                              [abi.symbol_word(sid), priv])) else FALSE
-    return FALSE
-
-
-@method("Kernel", "respond_to_missing?", arity=(1, 2), visibility="private")
-def k_respond_to_missing(vm, self, args, blk):
     return FALSE
 
 
@@ -333,7 +328,7 @@ def _default_method_missing(vm, self, args, blk):
     return dmm(vm, self, args, blk)
 
 
-@method("BasicObject", "method_missing", arity=-1, visibility="private")
+@method("Kernel", "method_missing", arity=-1, visibility="private")
 def bo_method_missing(vm, self, args, blk):
     from ..vm import _default_method_missing as dmm
     return dmm(vm, self, args, blk)
@@ -368,7 +363,10 @@ def _send(vm, self, args, blk):
     # mrb_f_send turns its own call-info record into the called method's;
     # hiding the send frame from backtraces gives the same listing
     kw = vm.passed_kw()
-    vm.frames[-1].mid = 0
+    if vm.respond_to(self, sid):
+        # found: mrb_f_send turns its call-info record into the method's, so
+        # this frame leaves the backtrace; not found: it stays as "send"
+        vm.frames[-1].mid = 0
     return vm.funcall(self, sid, args[1:], blk, kw=kw and len(args) > 1)
 
 
@@ -379,11 +377,6 @@ def k_send(vm, self, args, blk):
 
 @method("BasicObject", "__send__", arity=-1)
 def bo_send(vm, self, args, blk):
-    return _send(vm, self, args, blk)
-
-
-@method("Kernel", "public_send", arity=-1)
-def k_public_send(vm, self, args, blk):
     return _send(vm, self, args, blk)
 
 
@@ -651,50 +644,54 @@ def k__inspect(vm, self, args, blk):
 
 
 # ------------------------------------------------------------------ methods
-def _method_names(vm, cls, visibility, inherit=True, singleton_only=False):
+def _method_names(vm, cls, recur=True):
+    """mrb_class_instance_method_list (mruby-metaprog): visibility is not tracked."""
     seen = set()
+    undef = set()
     out = []
     c = cls
+    if not recur:
+        c = cls.origin
+        for sid, m in c.mt.items():
+            if m is not None:
+                out.append(abi.symbol_word(sid))
+        return out
     while c is not None:
         for sid, m in c.mt.items():
-            if sid in seen:
+            if sid in seen or sid in undef:
+                continue
+            if m is None:
+                undef.add(sid)
                 continue
             seen.add(sid)
-            if m is None:
-                continue
-            if visibility is None or m.visibility in visibility:
-                out.append(abi.symbol_word(sid))
-        if singleton_only and c.tt != TT_SCLASS and c.tt != TT_ICLASS:
-            break
-        if not inherit:
-            if c.tt == TT_SCLASS or c.prepended:
-                c = c.superclass
-                if c is not None and c.tt == TT_ICLASS and c.module is cls:
-                    continue
-                break
-            break
+            out.append(abi.symbol_word(sid))
         c = c.superclass
     return out
 
 
+def _methods(vm, self, args):
+    recur = not args or abi.truthy(args[0])
+    return vm.ary_new(_method_names(vm, vm.class_of(self), recur))
+
+
 @method("Kernel", "methods", arity=(0, 1))
 def k_methods(vm, self, args, blk):
-    return vm.ary_new(_method_names(vm, vm.class_of(self), ("public", "protected")))
+    return _methods(vm, self, args)
 
 
 @method("Kernel", "public_methods", arity=(0, 1))
 def k_public_methods(vm, self, args, blk):
-    return vm.ary_new(_method_names(vm, vm.class_of(self), ("public",)))
+    return _methods(vm, self, args)
 
 
 @method("Kernel", "private_methods", arity=(0, 1))
 def k_private_methods(vm, self, args, blk):
-    return vm.ary_new(_method_names(vm, vm.class_of(self), ("private",)))
+    return _methods(vm, self, args)
 
 
 @method("Kernel", "protected_methods", arity=(0, 1))
 def k_protected_methods(vm, self, args, blk):
-    return vm.ary_new(_method_names(vm, vm.class_of(self), ("protected",)))
+    return _methods(vm, self, args)
 
 
 @method("Kernel", "singleton_methods", arity=(0, 1))
@@ -941,21 +938,9 @@ def mod_included_modules(vm, self, args, blk):
 
 
 def _visibility(vm, self, args, vis):
-    cls = vm.obj(self)
-    if not args:
-        vm.default_visibility[id(cls)] = vis
-        return NIL
-    names = args
-    if len(args) == 1 and vm.is_ary(args[0]):
-        names = list(vm.obj(args[0]).items)
-    for a in names:
-        sid = _sym_arg(vm, a)
-        m, owner = vm.find_method(cls, sid)
-        if m is None:
-            vm.name_error_undefined_method(sid, cls)
-        cls.origin.mt[sid] = m.copy(visibility=vis, owner=cls)
-        vm.invalidate()
-    return args[0] if len(args) == 1 else vm.ary_new(args)
+    # mruby 3.1's public/private/protected are mrb_mod_dummy_visibility:
+    # every method stays callable from anywhere and they return the module
+    return self
 
 
 @method("Module", "public", arity=-1)
@@ -976,18 +961,27 @@ def mod_protected(vm, self, args, blk):
 @method("Module", "module_function", arity=-1)
 def mod_module_function(vm, self, args, blk):
     cls = vm.obj(self)
+    if cls.tt != TT_MODULE:
+        vm.raise_error(vm.c_TypeError, f"wrong argument type {vm.type_name_for_error(self)} "
+                       "(expected Module)")
     if not args:
-        return NIL
+        return self         # no module_function scope in mruby 3.1
     sc = vm.singleton_class(self)
     for a in args:
-        sid = _sym_arg(vm, a)
+        if not vm.is_sym(a):
+            vm.raise_error(vm.c_TypeError, f"wrong argument type {vm.type_name_for_error(a)} "
+                           "(expected Symbol)")
+        sid = a >> 8
         m, _ = vm.find_method(cls, sid)
         if m is None:
             vm.name_error_undefined_method(sid, cls)
-        sc.mt[sid] = m.copy(owner=sc)
-        cls.origin.mt[sid] = m.copy(visibility="private", owner=cls)
-    vm.invalidate()
-    return args[0] if len(args) == 1 else vm.ary_new(args)
+        vm.add_method(sc, sid, m.copy())
+    return NIL
+
+
+@method("Module", "method_removed", arity=1, visibility="private")
+def mod_method_removed(vm, self, args, blk):
+    return NIL
 
 
 def _attr_names(vm, args):
@@ -1081,20 +1075,8 @@ def mod_remove_method(vm, self, args, blk):
 
 @method("Module", "instance_methods", arity=(0, 1))
 def mod_instance_methods(vm, self, args, blk):
-    inherit = not args or abi.truthy(args[0])
-    return vm.ary_new(_method_names(vm, vm.obj(self), ("public", "protected"), inherit))
-
-
-@method("Module", "public_instance_methods", arity=(0, 1))
-def mod_public_instance_methods(vm, self, args, blk):
-    inherit = not args or abi.truthy(args[0])
-    return vm.ary_new(_method_names(vm, vm.obj(self), ("public",), inherit))
-
-
-@method("Module", "private_instance_methods", arity=(0, 1))
-def mod_private_instance_methods(vm, self, args, blk):
-    inherit = not args or abi.truthy(args[0])
-    return vm.ary_new(_method_names(vm, vm.obj(self), ("private",), inherit))
+    recur = not args or abi.truthy(args[0])
+    return vm.ary_new(_method_names(vm, vm.obj(self), recur))
 
 
 def _method_defined(vm, self, args, vis):
@@ -1105,22 +1087,7 @@ def _method_defined(vm, self, args, vis):
 
 @method("Module", "method_defined?", arity=(1, 2))
 def mod_method_defined(vm, self, args, blk):
-    return _method_defined(vm, self, args, ("public", "protected"))
-
-
-@method("Module", "public_method_defined?", arity=(1, 2))
-def mod_public_method_defined(vm, self, args, blk):
-    return _method_defined(vm, self, args, ("public",))
-
-
-@method("Module", "private_method_defined?", arity=(1, 2))
-def mod_private_method_defined(vm, self, args, blk):
-    return _method_defined(vm, self, args, ("private",))
-
-
-@method("Module", "protected_method_defined?", arity=(1, 2))
-def mod_protected_method_defined(vm, self, args, blk):
-    return _method_defined(vm, self, args, ("protected",))
+    return _method_defined(vm, self, args, None)
 
 
 def _check_const_name(vm, sid):
@@ -1265,11 +1232,6 @@ def mod_remove_cvar(vm, self, args, blk):
                         sid)
 
 
-@method("Module", "instance_variable_get", arity=1)
-def mod_ivar_get(vm, self, args, blk):
-    return k_ivar_get(vm, self, args, blk)
-
-
 def _cmp_mod(vm, self, other):
     a = vm.obj(self)
     if not vm.is_class(other):
@@ -1378,9 +1340,8 @@ def cls_initialize(vm, self, args, blk):
 
 
 def init(vm):
-    vm.define_method(vm.c_BasicObject, "method_missing", bo_method_missing, -1, "private")
     from ..vm import _default_method_missing
-    vm.c_BasicObject.mt[vm.SYM_method_missing].fn = _default_method_missing
+    vm.define_method(vm.c_Kernel, "method_missing", _default_method_missing, -1, "private")
     vm.define_const(vm.c_Object, "RUBY_VERSION", vm.str_new("3.1"))
     vm.define_const(vm.c_Object, "RUBY_ENGINE", vm.str_new("mruby"))
     vm.define_const(vm.c_Object, "RUBY_ENGINE_VERSION", vm.str_new("3.1.0"))

@@ -107,7 +107,7 @@ def _mcall(vm, r: MethodRef, recv, args, blk, kw):
     return vm.call_method_entry(recv, m, r.found_in, r.name, args, blk, kw)
 
 
-@method("Method", "call", arity=-1, aliases=("[]", "==="))
+@method("Method", "call", arity=-1, aliases=("[]",))
 def meth_call(vm, self, args, blk):
     r = _ref(vm, self)
     return _mcall(vm, r, r.recv, args, blk, vm.passed_kw())
