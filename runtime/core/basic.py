@@ -432,16 +432,6 @@ def flo_eql(vm, self, args, blk):
     return _b(vm.is_float(args[0]) and vm.float_value(args[0]) == vm.float_value(self))
 
 
-@method("Integer", "hash", arity=0)
-def int_hash(vm, self, args, blk):
-    return vm.int_new(hash(vm.int_value(self)) & 0x3FFFFFFFFFFFFFFF)
-
-
-@method("Float", "hash", arity=0)
-def flo_hash(vm, self, args, blk):
-    return vm.int_new(hash(vm.float_value(self)) & 0x3FFFFFFFFFFFFFFF)
-
-
 @method("Integer", "to_s", arity=(0, 1), aliases=("inspect",))
 def int_to_s(vm, self, args, blk):
     base = 10
