@@ -60,6 +60,8 @@ STACK_SIZE = 0x40000 + 0x1000
 # raises SystemStackError when it must grow beyond MRB_CALL_LEVEL_MAX (512):
 # 32, 62, 122, 242, 482, 962 records, so at most 962 live records.
 CALLINFO_MAX = 962
+# mrb_funcall (a C function calling Ruby) refuses to go deeper than this
+MRB_CALL_LEVEL_MAX = CALL_LEVEL_MAX = 512
 
 
 class IrepRT:

@@ -569,6 +569,13 @@ def op_enter(vm, frame, ins):
     # arg setup according to flags (23=m5:o5:r1:m5:k5:d1:b1)
     asp = ins.a
     m1 = (asp >> 18) & 0x1F
+    if not (asp & 0x3FFFE) and frame.n == m1 and not frame.nk:
+        # fast path: only required arguments (and &blk), given exactly
+        st = vm.stack
+        base = frame.base
+        for i in range(base + m1 + 2, base + frame.irep.nlocals):
+            st[i] = NIL
+        return None
     o = (asp >> 13) & 0x1F
     r = (asp >> 12) & 0x1
     m2 = (asp >> 7) & 0x1F
@@ -784,7 +791,7 @@ def _arith(vm, frame, ins, op, sid):
     x = st[i]
     y = st[i + 1]
     if x & y & 1:
-        z = op(_fixval(x), _fixval(y))
+        z = op((x >> 1) - ((x >> 63) << 63), (y >> 1) - ((y >> 63) << 63))
         if FIXMIN <= z <= FIXMAX:
             st[i] = ((z << 1) | 1) & MASK64
             return
@@ -880,7 +887,7 @@ def _arith_i(vm, frame, ins, sign, sid):
     i = frame.base + ins.a
     x = st[i]
     if x & 1:
-        z = _fixval(x) + sign * ins.b
+        z = (x >> 1) - ((x >> 63) << 63) + sign * ins.b
         if FIXMIN <= z <= FIXMAX:
             st[i] = ((z << 1) | 1) & MASK64
         else:
@@ -912,7 +919,8 @@ def _cmp(vm, frame, ins, test, sid):
     x = st[i]
     y = st[i + 1]
     if x & y & 1:
-        st[i] = TRUE if test(_fixval(x), _fixval(y)) else FALSE
+        st[i] = TRUE if test((x >> 1) - ((x >> 63) << 63), (y >> 1) - ((y >> 63) << 63)) \
+            else FALSE
         return
     kx, vx = _num(vm, x)
     if kx is not None:

@@ -11,7 +11,7 @@ import sys
 
 from . import abi
 from .errors import BreakUnwind, ReturnUnwind, RubyError, Unwind
-from .frames import (CALLINFO_MAX, CINFO_NONE, CINFO_SKIP, MRB_STACK_MAX, STACK_SIZE, Frame,
+from .frames import (CALL_LEVEL_MAX, CALLINFO_MAX, CINFO_NONE, CINFO_SKIP, MRB_STACK_MAX, STACK_SIZE, Frame,
                      IrepRT, bidx, ffi)
 from .objects import (TT_CLASS, TT_ICLASS, TT_MODULE, TT_SCLASS, MethodEntry, RArray, RBasic,
                       RBreak, RClass, RData, REnv, RException, RFloat, RHash, RInteger, RObject,
@@ -632,7 +632,7 @@ class VM:
                 retry = True
                 continue
             break
-        return self.funcall(base.word, "const_missing", [abi.symbol_word(sid)])
+        return self.c_funcall(base.word, "const_missing", [abi.symbol_word(sid)])
 
     def const_get_lexical(self, frame: Frame, sid: int) -> int:
         """mrb_vm_const_get: the lexical scopes, then the ancestors."""
@@ -672,22 +672,6 @@ class VM:
             self.raise_stack_error()
         f.index = n
         frames.append(f)
-        ci = self.ci[n]
-        ci.mid = f.mid
-        ci.stack = f.base
-        ci.n = f.n
-        ci.nk = f.nk
-        ci.cci = f.cci
-        p = f.proc
-        if p is not None:
-            ci.kind = 0
-            ci.proc = (p.handle << 3) | 4
-        else:
-            ci.kind = 1
-            ci.proc = NIL
-        tc = f.target_class
-        ci.target_class = ((tc.handle << 3) | 4) if tc is not None else NIL
-        self.state.ci = n
 
     def pop_frame(self, f: Frame) -> None:
         frames = self.frames
@@ -699,7 +683,34 @@ class VM:
             frames.pop()
         if f.env is not None:
             f.env.unshare()
+
+    def sync_callinfo(self) -> int:
+        """Write the live frames into the native call-info stack ``vm.ci``
+        (``struct rl_callinfo``, runtime/frames.py) and ``state.ci``; return
+        the number of records.  Push and pop only touch the Python list (a
+        cffi write per field on every call costs more than the call), so
+        code that reads ``vm.ci`` calls this first."""
+        ci_arr = self.ci
+        frames = self.frames
+        for n, f in enumerate(frames):
+            ci = ci_arr[n]
+            ci.mid = f.mid
+            ci.stack = f.base
+            ci.n = f.n
+            ci.nk = f.nk
+            ci.cci = f.cci
+            ci.pc = f.pc
+            p = f.proc
+            if p is not None:
+                ci.kind = 0
+                ci.proc = (p.handle << 3) | 4
+            else:
+                ci.kind = 1
+                ci.proc = NIL
+            tc = f.target_class
+            ci.target_class = ((tc.handle << 3) | 4) if tc is not None else NIL
         self.state.ci = len(frames) - 1
+        return len(frames)
 
     def raise_stack_error(self):
         # mruby raises one preallocated object (mrb->stack_err): its backtrace is
@@ -932,6 +943,16 @@ class VM:
             m, owner, n, nk = self.prepare_missing(base, recv, mid, cls, n, nk, blk, False)
             mid = self.SYM_method_missing
         return self.invoke_method(base, recv, m, owner, mid, n, nk, blk)
+
+    def c_funcall(self, recv: int, name, args=(), blk: int = NIL, kw: bool = False) -> int:
+        """funcall with mruby's C-level ``mrb_funcall`` depth check: a C function
+        calling back into Ruby below more than MRB_CALL_LEVEL_MAX (512) records
+        raises SystemStackError.  Use it where mruby's method is written in C
+        (Class#new -> initialize, hooks, inspect of ivars...), and plain
+        ``funcall`` where mruby's is mrblib Ruby (its calls are OP_SEND)."""
+        if len(self.frames) - 1 > CALL_LEVEL_MAX:
+            self.raise_stack_error()
+        return self.funcall(recv, name, args, blk, kw)
 
     def call_method_entry(self, recv: int, m, owner, mid: int, args, blk: int = NIL,
                           kw: bool = False) -> int:
@@ -1355,7 +1376,7 @@ class VM:
     def class_inherited(self, sup: RClass, c: RClass) -> None:
         m, _ = self.find_method(sup.cls, self.SYM_inherited)
         if m is not None and not getattr(m.fn, "is_noop_hook", False):
-            self.funcall(sup.word, self.SYM_inherited, [c.word])
+            self.c_funcall(sup.word, self.SYM_inherited, [c.word])
 
     def define_proc_method(self, cls: RClass, sid: int, p: RProc, visibility="public") -> None:
         """Define a Ruby-level method (OP_DEF, define_method with a block)."""
@@ -1375,7 +1396,7 @@ class VM:
             return
         m, _ = self.find_method(self.class_of(recv), hook)
         if m is not None and not getattr(m.fn, "is_noop_hook", False):
-            self.funcall(recv, hook, [abi.symbol_word(sid)])
+            self.c_funcall(recv, hook, [abi.symbol_word(sid)])
 
     def undef_method(self, cls: RClass, sid: int) -> None:
         m, _ = self.find_method(cls, sid)

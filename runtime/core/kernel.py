@@ -9,7 +9,7 @@ from __future__ import annotations
 from .. import abi
 from ..defs import method, module_function, smethod
 from ..errors import RubyError
-from ..frames import bidx
+from ..frames import CALLINFO_MAX, Frame, bidx
 from ..objects import (TT_CLASS, TT_ICLASS, TT_MODULE, TT_SCLASS, MethodEntry, RArray, RClass,
                        RData, RException, RHash, RObject, RProc, RRange, RString)
 
@@ -357,17 +357,12 @@ bo_singleton_method_added.is_noop_hook = True
 
 # ----------------------------------------------------------- send and eval
 def _send(vm, self, args, blk):
+    # the not-found path of mrb_f_send: a C frame named send, then funcall
     if not args:
         vm.argc_error(0, 1, -1)
     sid = _sym_arg(vm, args[0])
-    # mrb_f_send turns its own call-info record into the called method's;
-    # hiding the send frame from backtraces gives the same listing
     kw = vm.passed_kw()
-    if vm.respond_to(self, sid):
-        # found: mrb_f_send turns its call-info record into the method's, so
-        # this frame leaves the backtrace; not found: it stays as "send"
-        vm.frames[-1].mid = 0
-    return vm.funcall(self, sid, args[1:], blk, kw=kw and len(args) > 1)
+    return vm.c_funcall(self, sid, args[1:], blk, kw=kw and len(args) > 1)
 
 
 @method("Kernel", "send", arity=-1)
@@ -378,6 +373,48 @@ def k_send(vm, self, args, blk):
 @method("BasicObject", "__send__", arity=-1)
 def bo_send(vm, self, args, blk):
     return _send(vm, self, args, blk)
+
+
+def send_special(vm, base, recv, m, owner, mid, n, nk, blk):
+    """mrb_f_send: when the named method exists, its call runs in send's own
+    call-info record (the arguments shift down one register), so deep
+    recursion through send reaches mruby's depth and backtraces show the
+    called method only."""
+    st = vm.stack
+    if n == 15:
+        packed = vm.obj(st[base + 1]).items
+        if not packed:
+            return vm.invoke_method(base, recv, m.copy(special=None), owner, mid, n, nk, blk)
+        name = packed[0]
+    elif n == 0:
+        return vm.invoke_method(base, recv, m.copy(special=None), owner, mid, n, nk, blk)
+    else:
+        name = st[base + 1]
+    if not (vm.is_sym(name) or vm.is_str(name)):
+        return vm.invoke_method(base, recv, m.copy(special=None), owner, mid, n, nk, blk)
+    sid = _sym_arg(vm, name)
+    target, towner = vm.find_method(vm.class_of(recv), sid)
+    if target is None:
+        return vm.invoke_method(base, recv, m.copy(special=None), owner, mid, n, nk, blk)
+    if target.proc is not None and target.proc.irep is not None and \
+            len(vm.frames) + 2 > CALLINFO_MAX:
+        # exec_irep pushes one more call-info record while send's is still there
+        f = Frame(sid, None, base, 0, 0, towner)
+        vm.frames.append(f)
+        try:
+            vm.raise_stack_error()
+        finally:
+            vm.frames.pop()
+    if n == 15:
+        st[base + 1] = vm.ary_new(packed[1:])
+    else:
+        for i in range(1, n):
+            st[base + i] = st[base + i + 1]
+        st[base + n] = st[base + n + 1]          # kdict or block
+        if nk:
+            st[base + n + 1] = st[base + n + 2]  # block
+        n -= 1
+    return vm.invoke_method(base, recv, target, towner, sid, n, nk, blk)
 
 
 @method("BasicObject", "instance_eval", arity=(0, 1))
@@ -770,8 +807,8 @@ def k_extend(vm, self, args, blk):
             vm.raise_error(vm.c_TypeError, f"wrong argument type {vm.type_name_for_error(m)} "
                            "(expected Module)")
     for m in reversed(args):
-        vm.funcall(m, "extend_object", [self])
-        vm.funcall(m, "extended", [self])
+        vm.c_funcall(m, "extend_object", [self])
+        vm.c_funcall(m, "extended", [self])
     return self
 
 
@@ -1302,8 +1339,15 @@ def mod_new(vm, self, args, blk):
 # -------------------------------------------------------------------- Class
 @method("Class", "new", arity=-1)
 def cls_new(vm, self, args, blk):
-    o = vm.allocate(vm.obj(self))
-    vm.funcall(o, vm.SYM_initialize, args, blk, kw=vm.passed_kw())
+    # mruby 3.1's Class#new is bytecode (class.c new_iseq): SEND :allocate,
+    # then SSENDB :initialize with the arguments, keywords and block
+    kw = vm.passed_kw()
+    m, _ = vm.find_method(vm.class_of(self), vm.intern("allocate"))
+    if m is not None and m.fn is cls_allocate:
+        o = vm.allocate(vm.obj(self))
+    else:
+        o = vm.funcall(self, "allocate")
+    vm.funcall(o, vm.SYM_initialize, args, blk, kw=kw)
     return o
 
 
@@ -1340,6 +1384,11 @@ def cls_initialize(vm, self, args, blk):
 
 
 def init(vm):
+    for name in ("send", "__send__"):
+        sid = vm.intern(name)
+        cls = vm.c_Kernel if name == "send" else vm.c_BasicObject
+        m = cls.mt[sid]
+        cls.mt[sid] = m.copy(special=send_special)
     from ..vm import _default_method_missing
     vm.define_method(vm.c_Kernel, "method_missing", _default_method_missing, -1, "private")
     vm.define_const(vm.c_Object, "RUBY_VERSION", vm.str_new("3.1"))
