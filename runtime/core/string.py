@@ -2865,3 +2865,45 @@ def str_unpack1(vm, self, args, blk):
 def ary_pack(vm, self, args, blk):
     tmpl = bytes(ensure_str(vm, args[0]))
     return new_str(vm, pack_array(vm, vm.obj(self).items, tmpl))
+
+
+# ------------------------------------------------- mrblib method signatures
+# Methods mruby writes in Ruby report their Ruby parameters through
+# Method#arity / #parameters (C methods report -1 and []).  Each such builtin
+# carries them as ``fn.mrblib_params`` (a list of (kind, name)) and
+# ``fn.mrblib_arity`` for runtime/core/method.py to use.
+
+def mrblib_signature(fn, *params):
+    req = sum(1 for k, _ in params if k == "req")
+    var = any(k in ("opt", "rest") for k, _ in params)
+    fn.mrblib_params = list(params)
+    fn.mrblib_arity = -(req + 1) if var else req
+    return fn
+
+
+_BLOCK = ("block", "block")
+for _fn, _params in (
+        (str_each_line, (("opt", "separator"), _BLOCK)),
+        (str_gsub, (("rest", "args"), _BLOCK)),
+        (str_gsub_bang, (("rest", "args"), _BLOCK)),
+        (str_sub, (("rest", "args"), _BLOCK)),
+        (str_sub_bang, (("rest", "args"), _BLOCK)),
+        (str_each_byte, (_BLOCK,)),
+        (str_clear, ()),
+        (str_lstrip, ()), (str_rstrip, ()), (str_strip, ()),
+        (str_lstrip_bang, ()), (str_rstrip_bang, ()), (str_strip_bang, ()),
+        (str_partition, (("req", "sep"),)),
+        (str_rpartition, (("req", "sep"),)),
+        (str_slice_bang, (("req", "arg1"), ("opt", "arg2"))),
+        (str_insert, (("req", "idx"), ("req", "str"))),
+        (str_ljust, (("req", "idx"), ("opt", "padstr"))),
+        (str_rjust, (("req", "idx"), ("opt", "padstr"))),
+        (str_center, (("req", "width"), ("opt", "padstr"))),
+        (str_chars, (_BLOCK,)),
+        (str_each_char, (_BLOCK,)),
+        (str_codepoints, (_BLOCK,)),
+        (str_prepend, (("req", "arg"),)),
+        (str_lines, (("block", "blk"),)),
+        (str_upto, (("req", "max"), ("opt", "exclusive"), _BLOCK)),
+        (str___upto_endless, (_BLOCK,))):
+    mrblib_signature(_fn, *_params)

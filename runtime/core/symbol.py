@@ -11,7 +11,7 @@ from runtime import abi
 from runtime.defs import method
 from runtime.objects import RProc
 
-from .string import _rb_argc, str_escape
+from .string import _rb_argc, mrblib_signature, str_escape
 
 NIL = abi.NIL
 TRUE = abi.TRUE
@@ -270,6 +270,12 @@ def _make_sym_proc(vm, sym_w):
 def sym_to_proc(vm, self, args, blk):
     _rb_argc(vm, args, 0)
     return _make_sym_proc(vm, self)
+
+
+for _fn, _params in ((sym_capitalize, ()), (sym_downcase, ()), (sym_upcase, ()),
+                     (sym_empty_p, ()), (sym_to_proc, ()),
+                     (sym_casecmp, (("req", "other"),)), (sym_casecmp_p, (("req", "sym"),))):
+    mrblib_signature(_fn, *_params)
 
 
 def init(vm):
