@@ -1,0 +1,118 @@
+#!/usr/bin/env python3
+"""Time CPU-bound Ruby programs under mruby and under riteload's two engines.
+
+Usage: python bench/run.py [--repeat N] [--quick] [NAME ...]
+
+Each ``bench/programs/NAME.rb`` is compiled with ``mrbc`` into a temporary
+folder, then run as ``mruby -b``, ``riteload run --engine native`` and
+``riteload run --engine interp`` (``--quick``: the interpreter only on the
+programs that take it under a few seconds).  Outputs must agree.  The table
+gives the best wall time of ``--repeat`` runs, the same minus the start-up
+time of an empty program (riteload boots a Python VM: about a second), and
+the ratios to mruby.  ``--stats`` figures of the native run (share of
+instructions that stayed native) are printed below the table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+PROGRAMS = HERE / "programs"
+SLOW_FOR_INTERP = {"loop_sum"}      # tens of seconds under the interpreter
+
+
+def _time(cmd: list[str], repeat: int, cwd: Path) -> tuple[float, bytes]:
+    best, out = float("inf"), b""
+    for _ in range(repeat):
+        t = time.perf_counter()
+        p = subprocess.run(cmd, cwd=cwd, capture_output=True)
+        dt = time.perf_counter() - t
+        if p.returncode != 0:
+            raise SystemExit(f"{' '.join(cmd)} failed ({p.returncode}):\n"
+                             f"{p.stderr.decode(errors='replace')[-2000:]}")
+        best = min(best, dt)
+        out = p.stdout
+    return best, out
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("names", nargs="*", help="programs to run (default: all)")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--quick", action="store_true",
+                    help="skip the interpreter on programs that take it very long")
+    args = ap.parse_args(argv)
+    for tool in ("mruby", "mrbc"):
+        if shutil.which(tool) is None:
+            raise SystemExit(f"{tool} not on PATH (apt-get install mruby)")
+    names = args.names or sorted(p.stem for p in PROGRAMS.glob("*.rb"))
+    riteload = [sys.executable, "-m", "riteload", "run"]
+    env_path = str(ROOT)
+    os.environ["PYTHONPATH"] = env_path + os.pathsep + os.environ.get("PYTHONPATH", "")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmpd = Path(tmp)
+        empty = tmpd / "empty.mrb"
+        (tmpd / "empty.rb").write_text("nil\n")
+        subprocess.run(["mrbc", "-o", str(empty), "empty.rb"], cwd=tmpd, check=True)
+        base = {e: _time(riteload + [str(empty), "--engine", e], args.repeat, tmpd)[0]
+                for e in ("native", "interp")}
+        base["mruby"] = _time(["mruby", "-b", str(empty)], args.repeat, tmpd)[0]
+
+        rows, stats = [], []
+        for name in names:
+            src = PROGRAMS / f"{name}.rb"
+            mrb = tmpd / f"{name}.mrb"
+            subprocess.run(["mrbc", "-o", str(mrb), str(src)], check=True)
+            t_m, out_m = _time(["mruby", "-b", str(mrb)], args.repeat, tmpd)
+            t_n, out_n = _time(riteload + [str(mrb), "--engine", "native"], args.repeat, tmpd)
+            if out_n != out_m:
+                raise SystemExit(f"{name}: native output differs from mruby's")
+            t_i = None
+            if not (args.quick and name in SLOW_FOR_INTERP):
+                t_i, out_i = _time(riteload + [str(mrb), "--engine", "interp"], 1, tmpd)
+                if out_i != out_m:
+                    raise SystemExit(f"{name}: interp output differs from mruby's")
+            p = subprocess.run(riteload + [str(mrb), "--engine", "native", "--stats"],
+                               cwd=tmpd, capture_output=True)
+            stats.append((name, [ln for ln in p.stderr.decode().splitlines()
+                                 if ln.startswith(("native:", "code cache:"))]))
+            rows.append((name, t_m, t_n, t_i))
+
+    def net(t, engine):
+        return max(t - base[engine], 1e-3)
+
+    print(f"start-up (empty program): mruby {base['mruby']:.3f}s, native {base['native']:.3f}s, "
+          f"interp {base['interp']:.3f}s; 'net' subtracts it\n")
+    head = (f"{'program':<12} {'mruby':>8} {'native':>8} {'interp':>8} | {'net native':>10} "
+            f"{'net interp':>10} | {'native/mruby':>12} {'interp/mruby':>12} {'interp/native':>13}")
+    print(head)
+    print("-" * len(head))
+    for name, t_m, t_n, t_i in rows:
+        nm, nn = net(t_m, "mruby"), net(t_n, "native")
+        ni = net(t_i, "interp") if t_i is not None else None
+        ti_s = f"{t_i:8.3f}" if t_i is not None else f"{'-':>8}"
+        ni_s = f"{ni:10.3f}" if ni is not None else f"{'-':>10}"
+        r_i = f"{ni / nm:12.1f}x" if ni is not None else f"{'-':>13}"
+        r_in = f"{ni / nn:12.1f}x" if ni is not None else f"{'-':>13}"
+        print(f"{name:<12} {t_m:8.3f} {t_n:8.3f} {ti_s} | {nn:10.3f} {ni_s} | "
+              f"{nn / nm:11.1f}x {r_i} {r_in}")
+    print()
+    for name, lines in stats:
+        print(f"{name}:")
+        for ln in lines:
+            print(f"  {ln}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
