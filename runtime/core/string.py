@@ -1456,8 +1456,12 @@ def _str_tr(vm, self, p1w, p2w, squeeze):
     i = j = 0
     # a literal port: once a character has been dropped (j < i), the
     # translated character is stored at buf[i], not buf[j] (mruby 3.1 does so)
+    memo = {}
     while i < ln:
-        n = _tr_find(pat, rev, p1, _schar(buf[i]))
+        byte = buf[i]
+        n = memo.get(byte)
+        if n is None:
+            n = memo[byte] = _tr_find(pat, rev, p1, _schar(byte))
         if i > j:
             buf[j] = buf[i]
         if n >= 0:
