@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from runtime import abi
 from runtime.defs import method
+from runtime.frames import CINFO_SKIP, Frame
 from runtime.objects import RProc
 
 from .string import _rb_argc, mrblib_signature, str_escape
@@ -255,14 +256,34 @@ def _make_sym_proc(vm, sym_w):
 
     def body(vm, self, args, blk):
         # ->(obj, *args, **opts, &block) { obj.__send__(self, *args, **opts, &block) }
+        f = vm.frames[-1] if vm.frames else None
+        if f is not None and f.irep is None and f.mid == vm.SYM_call:
+            # Proc#call names the builtin frame `call`; mruby's lambda frame
+            # carries the name of the method that made it
+            f.mid = p.fn_mid
+            vm.ci[f.index].mid = p.fn_mid
         if not args:
             vm.argc_error(0, 1, 1)
-        return vm.funcall(args[0], mid, args[1:], blk)
+        obj = args[0]
+        m, _ = vm.find_method(vm.class_of(obj), mid)
+        if m is not None:
+            # __send__ hands over to the method (no frame of its own)
+            return vm.funcall(obj, mid, args[1:], blk)
+        # a missing method is reported from inside __send__
+        frame = Frame(vm.intern("__send__"), None, vm.stack_top(), min(len(args) - 1, 15), 0,
+                      None, CINFO_SKIP)
+        frame.nregs = 3
+        vm.push_frame(frame)
+        try:
+            return vm.funcall(obj, mid, args[1:], blk)
+        finally:
+            vm.pop_frame(frame)
 
     p = RProc(vm.c_Proc, fn=body)
     p.strict = True
     p.self_word = sym_w
     p.arity_override = -2
+    p.fn_mid = vm.intern("to_proc")     # the lambda's frames are named after to_proc
     return vm.alloc(p)
 
 
