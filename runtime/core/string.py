@@ -1689,9 +1689,8 @@ def str_lines(vm, self, args, blk):
     _rb_argc(vm, args, 0)
     ary = str___lines(vm, self, [], NIL)
     if blk != NIL:
-        items = list(_obj(vm, ary).items)
-        for w in items:
-            vm.yield_block(blk, [w])
+        # lines.each do |line| blk.call(line) end
+        _each_calling(vm, ary, blk, "lines", lambda w: w)
     return ary
 
 
@@ -1761,25 +1760,38 @@ def _split_chars(vm, self):
     return [new_str(vm, bytes((c,))) for c in bytes(_bytes(vm, self))]
 
 
+def _each_calling(vm, ary, blk, name, conv):
+    """``ary.each do |x| block.call(conv(x)) end`` inside the mrblib method
+    ``name``: Array#each and the inner block get their own call-info records,
+    as in mruby's backtraces."""
+    def inner(vm, s, a, b):
+        return vm.yield_block(blk, [conv(a[0] if a else NIL)])
+    vm.funcall(ary, "each", [], vm.make_builtin_proc(inner, mid=name))
+
+
 @method("String", "chars", arity=0)
 def str_chars(vm, self, args, blk):
-    chars = _split_chars(vm, self)
+    chars = vm.ary_new(_split_chars(vm, self))
     if blk != NIL:
-        for w in chars:
-            vm.yield_block(blk, [w])
+        _each_calling(vm, chars, blk, "chars", lambda w: w)
         return self
-    return vm.ary_new(chars)
+    return chars
+
+
+def _ord_w(vm, w):
+    if _is_str(vm, w):
+        return str_ord(vm, w, [], NIL)
+    return vm.funcall(w, "ord")
 
 
 @method("String", "codepoints", arity=0)
 @method("String", "each_codepoint", arity=0)
 def str_codepoints(vm, self, args, blk):
-    b = bytes(_bytes(vm, self))
     if blk != NIL:
-        for c in b:
-            vm.yield_block(blk, [abi.fixnum(c)])
+        chars = vm.ary_new(_split_chars(vm, self))
+        _each_calling(vm, chars, blk, "codepoints", lambda w: _ord_w(vm, w))
         return self
-    return vm.ary_new([abi.fixnum(c) for c in b])
+    return vm.ary_new([abi.fixnum(c) for c in bytes(_bytes(vm, self))])
 
 
 def _succ_w(vm, w):
@@ -1952,7 +1964,7 @@ def str_gsub_bang(vm, self, args, blk):
         _raise_frozen(vm)
     if len(args) == 1 and blk == NIL:
         return _to_enum(vm, self, "gsub!", args)
-    s = _gsub(vm, self, args, blk)
+    s = vm.funcall(self, "gsub", args, blk)
     if str_index_m(vm, self, [args[0]], NIL) == NIL:
         return NIL
     return str_replace(vm, self, [s], NIL)
@@ -1992,7 +2004,7 @@ def str_sub(vm, self, args, blk):
 def str_sub_bang(vm, self, args, blk):
     if _obj(vm, self).frozen:
         _raise_frozen(vm)
-    s = _sub(vm, self, args, blk)
+    s = vm.funcall(self, "sub", args, blk)
     if str_index_m(vm, self, [args[0]], NIL) == NIL:
         return NIL
     return str_replace(vm, self, [s], NIL)
