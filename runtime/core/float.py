@@ -12,7 +12,7 @@ import math
 from runtime import abi
 from runtime.defs import method
 from runtime.core.numeric import (
-    NIL, TRUE, FALSE, INT_MIN, as_float, as_int, c_ceil, c_f2i, c_floor, c_pow, c_trunc,
+    NIL, TRUE, FALSE, INT_MIN, as_float, as_int, c_ceil, c_ldexp, c_f2i, c_floor, c_pow, c_trunc,
     check_num_exact, cmperr, cmpnum, div_float, fixable_float, flo, flodivmod, ftrunc,
     is_complex, is_rational,
 )
@@ -179,9 +179,9 @@ def _flo_shift(vm, x, width: int):
         if val == 0 and _fv(vm, x) < 0:
             return abi.fixnum(-1)
     else:
-        while width:
-            width -= 1
-            val *= 2
+        # repeated doubling is exact until it overflows: ldexp gives the same
+        # (mruby loops width times, so huge widths take it forever)
+        val = c_ldexp(val, min(width, 5000))
     if fixable_float(val):
         return vm.int_new(int(val))
     return flo(vm, val)
