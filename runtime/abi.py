@@ -139,14 +139,18 @@ OP_RETURN = -1
 #
 # Generated code for an irep is a function
 #
-#     int64_t entry(rl_ctx *ctx, uintptr_t regs, uintptr_t counters, int64_t start_pc)
+#     int64_t entry(rl_ctx *ctx, uintptr_t regs, uintptr_t counters, int64_t start_pc,
+#                   uint64_t argc)
 #
 # with ``regs`` = &R[0] of the frame (the VM's cffi register stack),
 # ``counters`` the address of one uint64 per instruction (incremented when
-# translated with counting) and ``start_pc`` the pc to start at.  (Addresses
-# travel as integers: Python passes them without building cdata.)  It
+# translated with counting), ``start_pc`` the pc to start at and ``argc``
+# the frame's argument counts as the caller left them, ``n | nk << 8`` (read
+# by the inline ENTER).  (Addresses travel as integers: Python passes them
+# without building cdata.)  It
 # returns ST_RETURN when the frame is done (the value is where the Python
-# semantics of RETURN put it), ST_ERROR when a Ruby exception or an unwind
+# semantics of RETURN put it, ``frame.retval``), ST_RETVAL when generated code
+# returned by itself (the value in ``ctx->retval``), ST_ERROR when a Ruby exception or an unwind
 # leaves the frame (the engine re-raises the stored Python exception), or
 # ST_BADPC when control reached a pc that is not an instruction.
 #
@@ -162,9 +166,11 @@ typedef struct rl_ctx {
     uintptr_t regs;          /* &R[0] of the running frame, rewritten by every callback */
     int64_t   pc;            /* ST_JUMP: the pc to continue at */
     int64_t (*op)(struct rl_ctx *ctx, int64_t pc);
-    uint64_t  reserved[5];
+    uint64_t  retval;        /* ST_RETVAL: the value of the frame */
+    uint64_t  reserved[4];
 } rl_ctx;
-typedef int64_t (*rl_entry)(rl_ctx *ctx, uintptr_t regs, uintptr_t counters, int64_t start_pc);
+typedef int64_t (*rl_entry)(rl_ctx *ctx, uintptr_t regs, uintptr_t counters, int64_t start_pc,
+                            uint64_t argc);
 typedef int64_t (*rl_op)(rl_ctx *ctx, int64_t pc);
 """
 
@@ -172,6 +178,7 @@ typedef int64_t (*rl_op)(rl_ctx *ctx, int64_t pc);
 CTX_REGS = 0
 CTX_PC = 8
 CTX_OP = 16
+CTX_RETVAL = 24
 
 # statuses of ctx->op and of an irep's entry
 ST_NEXT = 0
@@ -180,3 +187,4 @@ ST_RETURN = 2
 ST_ERROR = 3
 ST_BADPC = 4
 ST_COMPILE = 5      # returned by the "compile me" stub an evicted method's entry cell points at
+ST_RETVAL = 6       # the frame returned natively, its value in ctx->retval

@@ -40,6 +40,7 @@ from . import abi
 from .codecache import CodeCache, ffi
 
 _NEXT, _JUMP, _RETURN, _ERROR = abi.ST_NEXT, abi.ST_JUMP, abi.ST_RETURN, abi.ST_ERROR
+_RETVAL = abi.ST_RETVAL
 
 
 class NativeEngineError(RuntimeError):
@@ -191,12 +192,16 @@ class NativeEngine:
         entry.active += 1
         self.native_runs += 1
         try:
-            status = entry.fn(ctx, regs, code.counters_addr, frame.pc)
+            status = entry.fn(ctx, regs, code.counters_addr, frame.pc,
+                              frame.n | frame.nk << 8)
         finally:
             entry.active -= 1
             self._top = caller
             if caller is not None:              # the caller's window, for its next op
                 ctx.regs = caller.regs
+        if status == _RETVAL:
+            v = frame.retval = ctx.retval
+            return v
         if status == _RETURN:
             return frame.retval
         if status == _ERROR:

@@ -28,10 +28,12 @@ SLOW = 0x7FFF_FFFF_FFFF_FF00      # a word no value has: "the Python semantics r
 
 
 class Frame:
-    def __init__(self, irep, base=0, pc=0):
+    def __init__(self, irep, base=0, pc=0, n=0, nk=0):
         self.irep = irep
         self.base = base
         self.pc = pc
+        self.n = n
+        self.nk = nk
         self.retval = None
 
 
@@ -267,7 +269,7 @@ def test_loop_runs_natively():
                                                    top.pc - jmp.next_pc)))
     before = ENGINE.op_calls
     assert run(ir, {}) == abi.fixnum(sum(range(1000)))
-    assert ENGINE.op_calls - before == 1          # only RETURN called Python
+    assert ENGINE.op_calls - before == 0          # even RETURN is inline here
 
 
 def test_exception_goes_to_the_catch_handler():
@@ -284,6 +286,34 @@ def test_exception_without_handler_leaves_through_python():
     ir = Irep(nlocals=1, nregs=4, iseq=iseq(("SEND", 1, 0, 0), ("RETURN", 1)), syms=["boom"])
     with pytest.raises(RubyError):
         run(ir, {})
+
+
+def test_enter_inline_when_arguments_match():
+    # def f(a, b): ENTER 2 required; nlocals 5 -> R4 cleared inline; R[a] returned inline
+    asp = 2 << 18
+    ir = Irep(nlocals=5, nregs=6, iseq=iseq(("ENTER", asp), ("RETURN", 2)))
+    calls = []
+    ENGINE.ops["ENTER"] = lambda vm, frame, ins: calls.append(frame.n)
+    try:
+        for i in range(6):
+            VM.stack[i] = abi.fixnum(i)
+        before = ENGINE.op_calls
+        assert ENGINE.run(VM, Frame(ir, n=2)) == abi.fixnum(2)
+        assert ENGINE.op_calls == before and calls == []
+        assert VM.stack[4] == abi.NIL and VM.stack[3] == abi.fixnum(3)   # R3: the block slot
+        assert ENGINE.run(VM, Frame(ir, n=1)) == abi.fixnum(2)          # wrong count: Python
+        assert ENGINE.run(VM, Frame(ir, n=2, nk=1)) == abi.fixnum(2)    # keywords: Python
+        assert calls == [1, 2]
+    finally:
+        del ENGINE.ops["ENTER"]
+
+
+def test_return_calls_python_when_an_ensure_clause_exists():
+    ir = Irep(nlocals=1, nregs=3, iseq=iseq(("LOADI_1", 1), ("RETURN", 1)),
+              handlers=[CatchHandler(1, 0, 2, 0)])
+    before = ENGINE.op_calls
+    assert run(ir, {}) == abi.fixnum(1)
+    assert ENGINE.op_calls == before + 1
 
 
 def test_start_pc():

@@ -21,6 +21,7 @@ Machine registers while an irep runs::
     rbx  &R[0] of the running frame  (reloaded from ctx->regs after each call)
     r12  the rl_ctx
     r13  this irep's instruction counters (uint64 per instruction) when counting
+    r14  the frame's argument counts at entry, n | nk << 8 (for ENTER)
     rax, rcx, rdx, rsi, rdi, r8-r11, xmm0-3: scratch inside one template
 """
 
@@ -33,7 +34,7 @@ from riteload.errors import RiteError
 from riteload.model import Instruction, Irep
 from runtime import abi
 
-from .asm import (R12, R13, R14, R15, RAX, RBX, RCX, RDI, RDX, RSI, ESI, Asm, Assembled, AsmError,
+from .asm import (R8, R12, R13, R14, R15, RAX, RBX, RCX, RDI, RDX, RSI, ESI, Asm, Assembled, AsmError,
                   Label, Mem, dword, qword, rip)
 
 FAKE_BASE = 0x1000_0000     # where translations are assembled; the code is position-independent
@@ -177,12 +178,13 @@ class Translation:
 
 def _prologue(a: Asm, cx: Ctx) -> None:
     a.owner = PROLOGUE
-    a.comment("rl_entry(ctx, regs, counters, start_pc): save callee-saved registers")
+    a.comment("rl_entry(ctx, regs, counters, start_pc, argc): save callee-saved registers")
     for r in (RBX, R12, R13, R14, R15):
         a.push(r)                       # 5 pushes + return address: rsp 16-aligned
     a.mov(R12, RDI)
     a.mov(RBX, RSI)
     a.mov(R13, RDX)
+    a.mov(R14, R8)
     a.test(RCX, RCX)
     enter_at = a.label("enter_at")
     a.jcc("ne", enter_at)

@@ -12,7 +12,9 @@ test checks both).  A template either
   returned status decide where to go (next instruction, a jump or catch
   handler through the pc table, or out of the irep).
 
-Inline fast paths: MOVE, LOADI*, LOADINEG, LOADI16, LOADI32, LOADL of
+Inline fast paths: ENTER when the caller passed exactly the required
+positional arguments (no optional, rest, post or keyword parameters);
+RETURN in ireps without ensure clauses; MOVE, LOADI*, LOADINEG, LOADI16, LOADI32, LOADL of
 fixnum and flonum literals, LOADSYM, LOADNIL, LOADSELF, LOADT, LOADF, JMP,
 JMPIF, JMPNOT, JMPNIL; ADD, SUB, MUL, DIV, ADDI, SUBI on fixnums (overflow
 of the 63-bit fixnum range goes to the slow path, which boxes the result or
@@ -32,11 +34,12 @@ from __future__ import annotations
 
 from typing import Callable
 
-from riteload.model import POOL_FLOAT, POOL_INT32, POOL_INT64, Instruction
+from riteload.model import CATCH_ENSURE, POOL_FLOAT, POOL_INT32, POOL_INT64, Instruction
 from riteload.opcodes import table_for
 from runtime import abi
 
-from .asm import (AL, CL, DL, EAX, ECX, EDX, R8, RAX, RCX, RDX, XMM0, XMM1, Asm, Label, Reg)
+from .asm import (AL, CL, DL, EAX, ECX, EDX, R8, R12, R14, RAX, RCX, RDX, XMM0, XMM1, Asm, Label,
+                  Reg, qword)
 from .compiler import Ctx, TranslateError
 
 _FLONUM_ZERO = 0x8000000000000002
@@ -514,7 +517,19 @@ def gen_ARGARY(a: Asm, ins: Instruction, cx: Ctx) -> None:
 
 def gen_ENTER(a: Asm, ins: Instruction, cx: Ctx) -> None:
     # arg setup according to flags (23=m5:o5:r1:m5:k5:d1:b1)
-    cx.call_op(ins)
+    m1 = (ins.a >> 18) & 0x1F
+    only_required = (ins.a & ~((0x1F << 18) | 0x1)) == 0     # o, r, m2, k, d all 0
+    if not only_required or m1 >= 15:
+        cx.call_op(ins)
+        return
+    # Exactly m1 positional arguments and no keywords: the arguments and the
+    # block are where the caller put them, nothing to convert or check; what
+    # is left of op_enter is clearing the locals after the block slot.
+    a.comment(f"inline when the caller passed exactly {m1} arguments, no keywords")
+    a.cmp(R14, m1)
+    a.jcc("ne", cx.slow(ins))
+    for i in range(m1 + 2, cx.irep.nlocals):
+        a.mov(cx.R(i), abi.NIL)
 
 
 def gen_KEY_P(a: Asm, ins: Instruction, cx: Ctx) -> None:
@@ -534,7 +549,14 @@ def gen_KARG(a: Asm, ins: Instruction, cx: Ctx) -> None:
 
 def gen_RETURN(a: Asm, ins: Instruction, cx: Ctx) -> None:
     # return R[a] (normal)
-    cx.call_op(ins)
+    if any(h.type == CATCH_ENSURE for h in cx.irep.handlers):
+        cx.call_op(ins)             # an ensure clause may have to run first
+        return
+    a.comment("no ensure clause in this irep: return R[a] in ctx->retval")
+    a.mov(RAX, cx.R(ins.a))
+    a.mov(qword(R12, abi.CTX_RETVAL), RAX)
+    a.mov(RAX, abi.ST_RETVAL)
+    a.jmp(cx.exit)
 
 
 def gen_RETURN_BLK(a: Asm, ins: Instruction, cx: Ctx) -> None:
