@@ -72,7 +72,7 @@ class IrepRT:
     """
 
     __slots__ = ("irep", "by_pc", "syms", "pool", "instructions", "handlers", "reps",
-                 "native", "lines")
+                 "native", "lines", "lits")
 
     def __init__(self, vm, irep):
         self.irep = irep
@@ -87,6 +87,7 @@ class IrepRT:
         self.reps = irep.reps
         self.native = None      # for the native engine's own use
         self.lines = None
+        self.lits = None        # LOADL: immediate words of pool literals, once computed
 
 
 class Frame:

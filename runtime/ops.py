@@ -22,6 +22,7 @@ from .errors import BreakUnwind, JumpUnwind, ReturnUnwind, RubyError, StopUnwind
 from .frames import CINFO_NONE, bidx
 from .objects import (TT_CLASS, TT_ICLASS, TT_MODULE, TT_SCLASS, MethodEntry, RArray, RBreak,
                       RClass, RFloat, RHash, RInteger, RProc, RString)
+from .fastfloat import flonum, flonum_value
 from .vm import CATCH_FILTER_ENSURE
 
 NIL = abi.NIL
@@ -34,7 +35,7 @@ FIXMAX = abi.FIXNUM_MAX
 INTMIN = abi.MRB_INT_MIN
 INTMAX = abi.MRB_INT_MAX
 _fixval = abi.fixnum_value
-_floval = abi.flonum_value
+_floval = flonum_value
 
 
 def _s16(x: int) -> int:
@@ -79,7 +80,16 @@ def op_move(vm, frame, ins):
 
 def op_loadl(vm, frame, ins):
     # R[a] = Pool[b]
-    pv = frame.rt.pool[ins.b]
+    rt = frame.rt
+    cache = rt.lits
+    if cache is not None:
+        w = cache[ins.b]
+        if w is not None:
+            vm.stack[frame.base + ins.a] = w
+            return None
+    else:
+        cache = rt.lits = [None] * len(rt.pool)
+    pv = rt.pool[ins.b]
     tag = pv.tag
     if tag in ("int32", "int64"):
         w = _int_word(vm, pv.value)
@@ -89,6 +99,8 @@ def op_loadl(vm, frame, ins):
         vm.raise_error(vm.c_RangeError, "integer overflow")
     else:
         w = NIL
+    if w & 7 != 4:            # immediates only: boxed literals are new objects each time
+        cache[ins.b] = w
     vm.stack[frame.base + ins.a] = w
 
 
@@ -799,6 +811,22 @@ def _arith(vm, frame, ins, op, sid):
             st[i] = vm.alloc(RInteger(vm.c_Integer, z))
             return
         vm.raise_error(vm.c_RangeError, "integer overflow")
+    if x & 3 == 2:
+        if y & 3 == 2:
+            z = op(_floval(x), _floval(y))
+        elif y & 1:
+            z = op(_floval(x), float((y >> 1) - ((y >> 63) << 63)))
+        else:
+            z = None
+        if z is not None:
+            w = flonum(z)
+            st[i] = w if w is not None else vm.float_new(z)
+            return
+    elif x & 1 and y & 3 == 2:
+        z = op(float((x >> 1) - ((x >> 63) << 63)), _floval(y))
+        w = flonum(z)
+        st[i] = w if w is not None else vm.float_new(z)
+        return
     kx, vx = _num(vm, x)
     if kx is not None:
         ky, vy = _num(vm, y)
@@ -921,6 +949,9 @@ def _cmp(vm, frame, ins, test, sid):
     if x & y & 1:
         st[i] = TRUE if test((x >> 1) - ((x >> 63) << 63), (y >> 1) - ((y >> 63) << 63)) \
             else FALSE
+        return
+    if x & 3 == 2 and y & 3 == 2:
+        st[i] = TRUE if test(_floval(x), _floval(y)) else FALSE
         return
     kx, vx = _num(vm, x)
     if kx is not None:

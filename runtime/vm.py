@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 
 from . import abi
+from .fastfloat import flonum, flonum_value
 from .errors import BreakUnwind, ReturnUnwind, RubyError, Unwind
 from .frames import (CALL_LEVEL_MAX, CALLINFO_MAX, CINFO_NONE, CINFO_SKIP, MRB_STACK_MAX, STACK_SIZE, Frame,
                      IrepRT, bidx, ffi)
@@ -129,7 +130,7 @@ class VM:
         self.raise_error(self.c_RangeError, "integer overflow")
 
     def float_new(self, x: float) -> int:
-        w = abi.flonum(x)
+        w = flonum(x)
         if w is not None:
             return w
         return self.alloc(RFloat(self.c_Float, x))
@@ -196,7 +197,7 @@ class VM:
 
     def float_value(self, w: int) -> float:
         if w & 3 == 2:
-            return abi.flonum_value(w)
+            return flonum_value(w)
         return self.objects[w >> 3].value
 
     def to_int(self, w: int) -> int:
@@ -212,7 +213,7 @@ class VM:
         if w & 1:
             return float(abi.fixnum_value(w))
         if w & 3 == 2:
-            return abi.flonum_value(w)
+            return flonum_value(w)
         if w & 7 == 4:
             o = self.objects[w >> 3]
             if type(o) in (RInteger, RFloat):
@@ -1394,6 +1395,8 @@ class VM:
             recv = cls.word
         if recv is None:
             return
+        if len(self.frames) - 1 > CALL_LEVEL_MAX:     # mrb_funcall_id, unconditionally
+            self.raise_stack_error()
         m, _ = self.find_method(self.class_of(recv), hook)
         if m is not None and not getattr(m.fn, "is_noop_hook", False):
             self.c_funcall(recv, hook, [abi.symbol_word(sid)])

@@ -1383,7 +1383,33 @@ def cls_initialize(vm, self, args, blk):
     return self
 
 
+def _main_to_s(vm, self, args, blk):
+    return vm.str_new(b"main")
+
+
+def _main_define_method(vm, self, args, blk):
+    return _define_method(vm, vm.c_Object, args, blk)
+
+
+def _main_include(vm, self, args, blk):
+    # mruby-toplevel-ext: def self.include(*modules) self.class.include(*modules) end
+    return vm.funcall(vm.real_class(self).word, "include", args)
+
+
+def _main_visibility(vm, self, args, blk):
+    return NIL
+
+
 def init(vm):
+    top = vm.top_self
+    vm.define_singleton_method(top, "inspect", _main_to_s, 0)
+    vm.define_singleton_method(top, "to_s", _main_to_s, 0)
+    vm.define_singleton_method(top, "define_method", _main_define_method, (1, 2))
+    vm.define_singleton_method(top, "include", _main_include, -1)
+    for name in ("private", "protected", "public"):
+        vm.define_singleton_method(top, name, _main_visibility, -1)
+    for name in ("append_features", "prepend_features", "extend_object", "module_function"):
+        vm.add_method(vm.c_Class, vm.intern(name), None)
     for name in ("send", "__send__"):
         sid = vm.intern(name)
         cls = vm.c_Kernel if name == "send" else vm.c_BasicObject

@@ -1,0 +1,128 @@
+"""The VM's own machinery: value helpers, calls from Python, the call-info
+mirror, depth limits, and small programs compiled on the fly when mrbc is
+installed (compared with the live mruby)."""
+
+from __future__ import annotations
+
+import io
+import math
+import random
+import shutil
+import struct
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from runtime import abi
+from runtime.fastfloat import flonum, flonum_value
+from runtime.interp import InterpEngine
+from runtime.main import run_file
+from runtime.vm import VM
+
+MRBC = shutil.which("mrbc")
+MRUBY = shutil.which("mruby")
+
+
+@pytest.fixture(scope="module")
+def vm():
+    return VM(engine=InterpEngine(), stdout=io.BytesIO())
+
+
+def test_fast_flonum_matches_abi():
+    rnd = random.Random(7)
+    values = [0.0, -0.0, 1.0, 1e100, 1e-300, 5e-324, math.inf, -math.inf, math.nan, 0.1]
+    values += [struct.unpack("<d", struct.pack("<Q", rnd.getrandbits(64)))[0] for _ in range(20000)]
+    for x in values:
+        w = abi.flonum(x)
+        assert flonum(x) == w
+        if w is not None:
+            assert struct.pack("<d", flonum_value(w)) == struct.pack("<d", abi.flonum_value(w))
+
+
+def test_integer_words(vm):
+    for n in (0, 1, -1, abi.FIXNUM_MAX, abi.FIXNUM_MIN, abi.FIXNUM_MAX + 1, abi.MRB_INT_MIN):
+        w = vm.int_new(n)
+        assert vm.is_int(w) and vm.int_value(w) == n
+    from runtime.errors import RubyError
+    with pytest.raises(RubyError):
+        vm.int_new(abi.MRB_INT_MAX + 1)
+
+
+def test_funcall_and_inspect(vm):
+    a = vm.ary_new([vm.int_new(1), vm.str_new(b"x"), vm.sym("y"), abi.NIL])
+    assert vm.inspect(a) == b'[1, "x", :y, nil]'
+    assert vm.int_value(vm.funcall(vm.int_new(2), "+", [vm.int_new(3)])) == 5
+    h = vm.hash_new([(vm.str_new(b"k"), vm.int_new(1))])
+    assert vm.obj(h).get(vm, vm.str_new(b"k")) == vm.int_new(1)
+
+
+def test_raise_error_carries_class_and_message(vm):
+    from runtime.errors import RubyError
+    with pytest.raises(RubyError) as e:
+        vm.raise_error("ArgumentError", "bad")
+    assert vm.class_name(vm.real_class(e.value.exc)) == "ArgumentError"
+    assert vm.to_s(vm.funcall(e.value.exc, "message")) == b"bad"
+
+
+def test_sync_callinfo_mirrors_frames(vm):
+    seen = []
+
+    def probe(vm_, self, args, blk):
+        n = vm_.sync_callinfo()
+        seen.append((n, vm_.ci[n - 1].mid, vm_.ci[n - 1].kind))
+        return abi.NIL
+    vm.define_method(vm.c_Object, "probe_ci", probe, 0)
+    vm.funcall(vm.top_self, "probe_ci")
+    n, mid, kind = seen[0]
+    assert vm.syms[mid] == "probe_ci" and kind == 1
+
+
+def _compile(tmp_path: Path, src: str, debug=True) -> Path:
+    rb = tmp_path / "t.rb"
+    rb.write_text(src)
+    mrb = tmp_path / "t.mrb"
+    subprocess.run([MRBC] + (["-g"] if debug else []) + ["-o", str(mrb), "t.rb"], cwd=tmp_path,
+                   check=True)
+    return mrb
+
+
+SNIPPETS = {
+    "depth": "def f(n); $d = n; f(n + 1); end\nbegin; f(0); rescue SystemStackError; end\np $d\n",
+    "block_depth": "$d = 0\ndef f(n); $d = n; [1].each { f(n + 1) }; end\n"
+                   "begin; f(0); rescue SystemStackError; end\np $d\n",
+    "send_depth": "def g(n) = ($d = n; send(:g, n + 1))\nbegin; g(0); rescue SystemStackError; end\np $d\n",
+    "hook_depth": "def ins(n) = ($d = n; o = Object.new; o.define_singleton_method(:x) { ins(n + 1) }; o.x)\n"
+                  "begin; ins(0); rescue SystemStackError; end\np $d\n",
+    "uncaught": "def a(x) = b(x)\ndef b(x) = raise(ArgumentError, \"bad #{x}\")\nputs 1\na(2)\n",
+    "unwinding": "def m\n  [1, 2].each { |x| return x * 10 if x == 2 }\nend\np m\n"
+                 "def e\n  begin\n    [1].each { return :r }\n  ensure\n    puts :ens\n  end\nend\np e\n"
+                 "p [1, 2, 3].each { |x| break x if x == 2 }\n"
+                 "def n\n  while true\n    begin\n      break\n    ensure\n      puts :w\n    end\n  end\n  :n\nend\np n\n",
+    "local_jump": "pr = proc { break 1 }\npr.call\n",
+    "kwargs": "def k(a, b = 2, *c, d, e:, f: 6, **g, &h) = [a, b, c, d, e, f, g, h.nil?]\n"
+              "p k(1, 9, e: 5)\np k(1, 2, 3, 4, 5, e: 0, z: 1) {}\n"
+              "begin; k(1, 2); rescue ArgumentError => x; p x.message; end\n",
+    "super_forms": "class A; def f(*a) = [:A, a]; end\nmodule M; def f(*a) = [:M, super]; end\n"
+                   "class B < A; include M; def f(x, y = 2) = [:B, super, super(x)]; end\n"
+                   "p B.new.f(1)\n",
+}
+
+
+@pytest.mark.skipif(MRBC is None or MRUBY is None, reason="mrbc/mruby not installed")
+@pytest.mark.parametrize("name", sorted(SNIPPETS))
+def test_snippet_matches_live_mruby(tmp_path, name):
+    mrb = _compile(tmp_path, SNIPPETS[name])
+    p = subprocess.run([MRUBY, "-b", "t.mrb"], cwd=tmp_path, capture_output=True, timeout=120)
+    out, err = io.BytesIO(), io.BytesIO()
+    import os
+    old = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        status = run_file("t.mrb", engine="interp", stdout=out, stderr=err, timeout=300)
+    finally:
+        os.chdir(old)
+    assert out.getvalue() == p.stdout
+    assert err.getvalue() == p.stderr
+    assert status == p.returncode
+    del mrb
