@@ -1155,10 +1155,59 @@ def _aset_checked(vm, self, i, v):
     ary_set(vm, self, i, v)
 
 
+def plain_sort_keys(vm, items):
+    """Python sort keys for ``items`` when their order is fully decided by
+    core ``<=>`` with no side effects and no failures: all Integers, all
+    Strings, or Integers and Floats without NaN.  None otherwise."""
+    if not items:
+        return []
+    first = items[0]
+    if first & 1 or vm.is_int(first) or vm.is_float(first):
+        if not (_builtin(vm, vm.c_Integer, "<=>") and _builtin(vm, vm.c_Float, "<=>")):
+            return None
+        keys = []
+        for w in items:
+            if w & 1:
+                keys.append(abi.fixnum_value(w))
+            elif vm.is_int(w):
+                keys.append(vm.int_value(w))
+            elif vm.is_float(w):
+                f = vm.float_value(w)
+                if f != f:
+                    return None
+                keys.append(f)
+            else:
+                return None
+        return keys
+    if vm.is_str(first):
+        sc = vm.c_String
+        if not _builtin(vm, sc, "<=>"):
+            return None
+        keys = []
+        for w in items:
+            if w & 7 != 4:
+                return None
+            o = vm.obj(w)
+            if type(o) is not RString or o.cls is not sc:
+                return None
+            keys.append(bytes(o.value))
+        return keys
+    return None
+
+
 @method("Array", "sort!", arity=0)
 def ary_sort_bang(vm, self, args, blk):
-    """mrblib/array.rb's merge sort: the same comparisons in the same order."""
+    """mrblib/array.rb's merge sort: the same comparisons in the same order.
+    (Stable; when core <=> alone decides the order, Python's stable sort
+    gives the same result.)"""
     a = vm.obj(self)
+    if blk == NIL and not a.frozen and len(a.items) > 1:
+        keys = plain_sort_keys(vm, a.items)
+        if keys is not None:
+            order = sorted(range(len(keys)), key=keys.__getitem__)
+            items = a.items
+            a.items[:] = [items[i] for i in order]
+            return self
     stack = [(0, len(a.items) - 1, None)]
     while stack:
         left, mid, right = stack.pop()

@@ -15,7 +15,7 @@ from .. import abi
 from ..defs import method, module_function
 from ..errors import RubyError, Unwind
 from ..frames import CINFO_SKIP, Frame
-from ..objects import RArray, RHash, RObject, RProc
+from ..objects import RArray, RHash, RObject, RProc, RRange
 
 NIL = abi.NIL
 
@@ -72,6 +72,77 @@ def pyblock(vm, fn, mid=None):
     return vm.alloc(p)
 
 
+def _core_each(vm, obj):
+    """What to walk directly when ``obj.each`` is a core builtin with a
+    known element sequence: ('ary', RArray) / ('hash', pairs) /
+    ('range', a, b), or None."""
+    if obj & 7 != 4:
+        return None
+    o = vm.obj(obj)
+    t = type(o)
+    m, _ = vm.find_method(o.cls, vm.intern("each"))
+    if m is None or m.fn is None:
+        return None
+    fn = m.fn
+    if t is RArray:
+        from .array import ary_each
+        if fn is ary_each:
+            return ("ary", o)
+    elif t is RHash:
+        from .hash import hash_each
+        if fn is hash_each:
+            return ("hash", o.items())
+    elif t is RRange:
+        if getattr(fn, "__module__", "") == "runtime.core.range" and fn.__name__ == "range_each":
+            a, b = o.first, o.last
+            if a & 1 and b & 1:
+                lo = abi.fixnum_value(a)
+                hi = abi.fixnum_value(b)
+                if not o.excl:
+                    hi += 1
+                return ("range", lo, hi)
+            if a & 1 and vm.is_float(b):
+                # mrblib's generic loop: while (val <=> last) < 0 ... val.succ
+                f = vm.float_value(b)
+                m2, _ = vm.find_method(vm.c_Integer, vm.intern("<=>"))
+                m3, _ = vm.find_method(vm.c_Integer, vm.intern("succ"))
+                if f == f and m2 is not None and m3 is not None and \
+                        getattr(m2.fn, "__module__", "").startswith("runtime.core") and \
+                        getattr(m3.fn, "__module__", "").startswith("runtime.core"):
+                    return ("frange", abi.fixnum_value(a), f, o.excl)
+    return None
+
+
+def _walk(vm, spec, fn, mid):
+    """Run ``fn`` over a _core_each sequence inside call-info records named
+    ``each`` and ``mid``: the frames the block would have under mruby's
+    mrblib each (one push for the whole walk)."""
+    with fake_frames(vm, "each", mid):
+        kind = spec[0]
+        if kind == "ary":
+            items = spec[1].items
+            i = 0
+            while i < len(items):
+                fn([items[i]])
+                i += 1
+                items = spec[1].items
+        elif kind == "hash":
+            for k, v in spec[1]:
+                fn([vm.ary_new([k, v])])
+        elif kind == "range":
+            i, hi = spec[1], spec[2]
+            while i < hi:
+                fn([abi.fixnum(i)])
+                i += 1
+        else:
+            i, f, excl = spec[1], spec[2], spec[3]
+            while i < f:
+                fn([vm.int_new(i)])
+                i += 1
+            if not excl and i == f:
+                fn([vm.int_new(i)])
+
+
 def iterate(vm, obj, fn, mid, meth="each", margs=()):
     """Call ``obj.meth(*margs)`` with a block running ``fn(args)``.
 
@@ -87,6 +158,11 @@ def iterate(vm, obj, fn, mid, meth="each", margs=()):
         return NIL
 
     try:
+        if meth == "each" and not margs:
+            spec = _core_each(vm, obj)
+            if spec is not None:
+                _walk(vm, spec, body, mid)
+                return False, obj
         return False, vm.funcall(obj, meth, list(margs), pyblock(vm, body, mid))
     except _Stop as s:
         if s.tag is not tag:
@@ -97,6 +173,12 @@ def iterate(vm, obj, fn, mid, meth="each", margs=()):
 def each_values(vm, obj, fn, mid, meth="each", margs=()):
     """Like ``iterate`` for a block that never stops early; returns the
     result of ``meth``."""
+    if meth == "each" and not margs:
+        spec = _core_each(vm, obj)
+        if spec is not None:
+            _walk(vm, spec, fn, mid)
+            return obj
+
     def body(args):
         fn(args)
         return NIL
@@ -795,6 +877,12 @@ def enum_sort_by(vm, self, args, blk):
         orig.append(e)
         keys.append(vm.ary_new([call_block(vm, blk, [e]), vm.int_new(len(keys))]))
     each_values(vm, self, fn, "sort_by", "each_with_index")
+    if len(keys) > 1:
+        from .array import plain_sort_keys
+        pk = plain_sort_keys(vm, [vm.obj(k).items[0] for k in keys])
+        if pk is not None:
+            order = sorted(range(len(pk)), key=pk.__getitem__)
+            return vm.ary_new([orig[i] for i in order])
     ary = vm.ary_new(keys)
     if len(keys) > 1:
         vm.funcall(ary, "sort!")
