@@ -172,14 +172,21 @@ def int_to_bytes(n: int, base: int = 10) -> bytes:
 
 
 # -------------------------------------------------------- nil, true, false
+def _frozen_str(vm, b):
+    # object.c returns frozen strings for nil/true/false to_s and inspect
+    w = vm.str_new(b)
+    vm.obj(w).frozen = True
+    return w
+
+
 @method("NilClass", "to_s", arity=0)
 def nil_to_s(vm, self, args, blk):
-    return vm.str_new(b"")
+    return _frozen_str(vm, b"")
 
 
 @method("NilClass", "inspect", arity=0)
 def nil_inspect(vm, self, args, blk):
-    return vm.str_new(b"nil")
+    return _frozen_str(vm, b"nil")
 
 
 @method("NilClass", "nil?", arity=0)
@@ -238,12 +245,12 @@ def true_xor(vm, self, args, blk):
 
 @method("TrueClass", "to_s", arity=0, aliases=("inspect",))
 def true_to_s(vm, self, args, blk):
-    return vm.str_new(b"true")
+    return _frozen_str(vm, b"true")
 
 
 @method("FalseClass", "to_s", arity=0, aliases=("inspect",))
 def false_to_s(vm, self, args, blk):
-    return vm.str_new(b"false")
+    return _frozen_str(vm, b"false")
 
 
 # ------------------------------------------------------------------ Integer

@@ -1211,6 +1211,7 @@ def mod_remove_const(vm, self, args, blk):
 
 @method("Module", "const_missing", arity=1)
 def mod_const_missing(vm, self, args, blk):
+    vm.frames[-1].mid = 0       # mrb_mod_const_missing hides its frame
     sid = args[0] >> 8
     c = vm.obj(self)
     if c is vm.c_Object:
