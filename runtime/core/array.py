@@ -1510,6 +1510,11 @@ def _repeated(vm, self, n, perm, blk):
     return self
 
 
+@method("Array", "__repeated_combination", arity=2)
+def ary___repeated_combination(vm, self, args, blk):
+    return _repeated(vm, self, as_int(vm, args[0]), abi.truthy(args[1]), blk)
+
+
 @method("Array", "repeated_combination", arity=1)
 def ary_repeated_combination(vm, self, args, blk):
     n = args[0]

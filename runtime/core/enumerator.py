@@ -333,7 +333,7 @@ def enum_with_object(vm, self, args, blk):
     return obj
 
 
-@method("Enumerator", "inspect", arity=0, aliases=("to_s",))
+@method("Enumerator", "inspect", arity=0)
 def enum_inspect(vm, self, args, blk):
     cls = vm.class_name(vm.real_class(self))
     obj = vm.inspect(_get(vm, self, "@obj"))
@@ -581,8 +581,8 @@ def k_to_enum(vm, self, args, blk):
 
 
 # ------------------------------------------------------------------ Lazy
-def lazy_new(vm, obj, fn=None, cls=None):
-    """Enumerator::Lazy.new(obj) { |yielder, val| fn }: ``fn(y, val)``
+def _lazy_init(vm, self, obj, fn=None):
+    """Enumerator::Lazy#initialize(obj) { |yielder, val| fn }: ``fn(y, val)``
     (None: ``y << val``)."""
     def gen(a):
         y = a[0]
@@ -601,15 +601,22 @@ def lazy_new(vm, obj, fn=None, cls=None):
                 raise
         return NIL
     g = generator_new(vm, pyblock(vm, gen, "initialize"))
-    return enum_new(vm, g, vm.sym("each"), [], cls or vm.cls("Enumerator::Lazy"))
+    _enum_init(vm, self, g, vm.sym("each"), [])
 
 
-@smethod("Enumerator::Lazy", "new", arity=1)
-def lazy_s_new(vm, self, args, blk):
-    obj = args[0]
+def lazy_new(vm, obj, fn=None, cls=None):
+    w = vm.alloc(RObject(cls or vm.cls("Enumerator::Lazy")))
+    _lazy_init(vm, w, obj, fn)
+    return w
+
+
+@method("Enumerator::Lazy", "initialize", arity=1, visibility="private")
+def lazy_initialize(vm, self, args, blk):
     if blk != NIL:
-        return lazy_new(vm, obj, lambda y, x: call_block(vm, blk, [y, x]), vm.obj(self))
-    return lazy_new(vm, obj, None, vm.obj(self))
+        _lazy_init(vm, self, args[0], lambda y, x: call_block(vm, blk, [y, x]))
+    else:
+        _lazy_init(vm, self, args[0])
+    return NIL
 
 
 def _lazy_raise_stop(vm):
@@ -636,7 +643,7 @@ def lazy_map(vm, self, args, blk):
     return lazy_new(vm, self, lambda y, x: vm.funcall(y, "<<", [call_block(vm, blk, [x])]))
 
 
-@method("Enumerator::Lazy", "select", arity=0, aliases=("find_all", "filter"))
+@method("Enumerator::Lazy", "select", arity=0, aliases=("find_all",))
 def lazy_select(vm, self, args, blk):
     def fn(y, x):
         if abi.truthy(call_block(vm, blk, [x])):
