@@ -22,7 +22,7 @@ from .errors import BreakUnwind, JumpUnwind, ReturnUnwind, RubyError, StopUnwind
 from .frames import CINFO_NONE, bidx
 from .objects import (TT_CLASS, TT_ICLASS, TT_MODULE, TT_SCLASS, MethodEntry, RArray, RBreak,
                       RClass, RFloat, RHash, RInteger, RProc, RString)
-from .fastfloat import flonum, flonum_value
+from .fastfloat import flonum_value
 from .vm import CATCH_FILTER_ENSURE
 
 NIL = abi.NIL
@@ -819,13 +819,10 @@ def _arith(vm, frame, ins, op, sid):
         else:
             z = None
         if z is not None:
-            w = flonum(z)
-            st[i] = w if w is not None else vm.float_new(z)
+            st[i] = vm.float_new(z)
             return
     elif x & 1 and y & 3 == 2:
-        z = op(float((x >> 1) - ((x >> 63) << 63)), _floval(y))
-        w = flonum(z)
-        st[i] = w if w is not None else vm.float_new(z)
+        st[i] = vm.float_new(op(float((x >> 1) - ((x >> 63) << 63)), _floval(y)))
         return
     kx, vx = _num(vm, x)
     if kx is not None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 
 from . import abi
-from .fastfloat import flonum, flonum_value
+from .fastfloat import float_word, flonum_value
 from .errors import BreakUnwind, ReturnUnwind, RubyError, Unwind
 from .frames import (CALL_LEVEL_MAX, CALLINFO_MAX, CINFO_NONE, CINFO_SKIP, MRB_STACK_MAX, STACK_SIZE, Frame,
                      IrepRT, bidx, ffi)
@@ -130,10 +130,11 @@ class VM:
         self.raise_error(self.c_RangeError, "integer overflow")
 
     def float_new(self, x: float) -> int:
-        w = flonum(x)
+        """A Float value of x, truncated as mruby 3.1 stores floats (fastfloat)."""
+        w, t = float_word(x)
         if w is not None:
             return w
-        return self.alloc(RFloat(self.c_Float, x))
+        return self.alloc(RFloat(self.c_Float, t))
 
     def str_new(self, b=b"") -> int:
         if isinstance(b, str):

@@ -40,6 +40,17 @@ def test_fast_flonum_matches_abi():
             assert struct.pack("<d", flonum_value(w)) == struct.pack("<d", abi.flonum_value(w))
 
 
+def test_floats_are_truncated_like_mruby_word_boxing(vm):
+    from runtime.core.fmtfp import float_to_s
+    w = vm.float_new(1e100)
+    assert float_to_s(vm.float_value(w)) == b"0.0,6.04*2000001e+99"     # what mruby 3.1 prints
+    x = vm.float_value(vm.float_new(1.7000000000000002))
+    y = 1.0
+    for _ in range(3):
+        y = vm.float_value(vm.float_new(y * x))
+    assert "%.17g" % y == "4.9130000000000003"
+
+
 def test_integer_words(vm):
     for n in (0, 1, -1, abi.FIXNUM_MAX, abi.FIXNUM_MIN, abi.FIXNUM_MAX + 1, abi.MRB_INT_MIN):
         w = vm.int_new(n)
