@@ -234,7 +234,8 @@ class REnv(RBasic):
     (``mrb_env_unshare``).
     """
 
-    __slots__ = ("vm", "base", "length", "values", "mid", "target_class", "frame", "bidx")
+    __slots__ = ("vm", "base", "length", "values", "mid", "target_class", "frame", "bidx",
+                 "is_detached")
 
     def __init__(self, vm, frame, length):
         super().__init__(None)
@@ -245,7 +246,29 @@ class REnv(RBasic):
         self.values = None
         self.mid = frame.mid
         self.target_class = frame.target_class
-        self.bidx = 0
+        n = frame.n
+        nk = frame.nk
+        # mrb_env_new: where the frame's block argument sits (block_given? in blocks)
+        self.bidx = 1 + (1 if n == 15 else n) + (1 if nk == 15 else 2 * nk)
+        self.is_detached = False
+
+    @classmethod
+    def detached(cls, vm, mid, target_class):
+        """An env belonging to no frame (mruby's ``cxt == NULL`` env that
+        mrb_alias_method gives a method's proc to remember its name)."""
+        e = cls.__new__(cls)
+        RBasic.__init__(e, None)
+        e.vm = vm
+        e.frame = None
+        e.base = 0
+        e.length = 0
+        e.values = []
+        e.mid = mid
+        e.target_class = target_class
+        e.bidx = 0
+        e.is_detached = True
+        vm.alloc(e)
+        return e
 
     @property
     def on_stack(self) -> bool:

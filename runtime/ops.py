@@ -433,6 +433,18 @@ def _send(vm, frame, ins, with_block: bool, self_call: bool):
     st = vm.stack
     if self_call:
         st[base + a] = st[base]
+    if not nk and n < 15:
+        # the common case: positional arguments only
+        bi = base + a + n + 1
+        if with_block:
+            blk = st[bi]
+            if blk != NIL and not (blk & 7 == 4 and type(vm.objects[blk >> 3]) is RProc):
+                blk = vm.convert_to_proc(blk)
+        else:
+            blk = NIL
+        st[bi] = blk
+        st[base + a] = vm.call_at(frame, a, st[base + a], frame.rt.syms[ins.b], n, 0, blk)
+        return
     old_bidx = a + bidx(n, nk)
     if 0 < nk < 15:
         kidx = a + (1 if n == 15 else n) + 1

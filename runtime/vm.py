@@ -429,18 +429,24 @@ class VM:
         self.define_method(self.singleton_class(w), name, fn, arity, noframe=noframe)
 
     def alias_method(self, cls: RClass, new, old) -> None:
+        """mrb_alias_method: the same method under a new name.  A Ruby-level
+        method's proc gets an env remembering the original name (shared by
+        both names), which SUPER and the blocks inside the method use."""
         new_id = self.intern(new) if isinstance(new, str) else new
         old_id = self.intern(old) if isinstance(old, str) else old
+        if new_id == old_id:
+            return
         m, _ = self.find_method(cls, old_id)
         if m is None:
             self.name_error_undefined_method(old_id, cls)
-        if m.proc is not None and m.proc.irep is not None:
-            # keep the original name for super (mruby keeps it in the env's mid)
-            alias = m.copy(owner=cls)
-            alias.name = m.name
-        else:
-            alias = m.copy(owner=cls)
-        cls.origin.mt[new_id] = alias
+        p = m.proc
+        if p is not None and p.irep is not None:
+            if p.env is not None:
+                p.env.mid = old_id
+            else:
+                tc = p._target_class
+                p.env = REnv.detached(self, old_id, tc)
+        cls.origin.mt[new_id] = m.copy(owner=cls)
         self.invalidate()
 
     def name_error_undefined_method(self, sid, cls):
@@ -746,9 +752,8 @@ class VM:
             e = REnv(self, frame, length)
             self.alloc(e)
             p = frame.proc
-            if p is not None and p.env is not None and p.env.values is not None and \
-                    p.env.frame is None and False:
-                e.mid = p.env.mid
+            if p is not None and p.env is not None and p.env.is_detached:
+                e.mid = p.env.mid       # an aliased method: blocks use the original name
             frame.env = e
         return e
 
@@ -840,8 +845,14 @@ class VM:
             return v
         if m.special is not None:
             return m.special(self, base, recv, m, owner, mid, n, nk, blk)
-        args = self.collect_args(base, n, nk)
-        kw = nk != 0 and len(args) > 0 and args[-1] == self.stack[base + (2 if n == 15 else n + 1)]
+        if not nk and n < 15:
+            st = self.stack
+            args = [st[base + 1 + i] for i in range(n)] if n else []
+            kw = False
+        else:
+            args = self.collect_args(base, n, nk)
+            kw = nk != 0 and len(args) > 0 and \
+                args[-1] == self.stack[base + (2 if n == 15 else n + 1)]
         if proc is not None and proc.fn is not None:
             # a method defined with define_method and a builtin body (e.g. Symbol#to_proc)
             return self.call_proc_fn(proc, recv, args, blk, mid)
