@@ -33,27 +33,27 @@ class _Kill(BaseException):
     """Unwinds an abandoned coroutine's Python stack (never seen by Ruby)."""
 
 
-def _mirror_frames(vm):
-    """Rewrite the native call-info mirror for the current frames list."""
-    ci_arr = vm.ci
-    frames = vm.frames
-    for n, f in enumerate(frames):
-        ci = ci_arr[n]
-        ci.mid = f.mid
-        ci.stack = f.base
-        ci.n = f.n
-        ci.nk = f.nk
-        ci.cci = f.cci
-        p = f.proc
-        if p is not None:
-            ci.kind = 0
-            ci.proc = (p.handle << 3) | 4
-        else:
-            ci.kind = 1
-            ci.proc = NIL
-        tc = f.target_class
-        ci.target_class = ((tc.handle << 3) | 4) if tc is not None else NIL
-    vm.state.ci = len(frames) - 1
+_ENGINE_ATTRS = ("_top", "_stray")
+
+
+def _engine_save(vm):
+    """The per-context state an engine keeps outside the frames (the native
+    engine's activation chain and its ctx register window)."""
+    eng = vm.engine
+    st = {a: getattr(eng, a) for a in _ENGINE_ATTRS if hasattr(eng, a)}
+    ctx = getattr(eng, "ctx", None)
+    if ctx is not None and hasattr(ctx, "regs"):
+        st["ctx.regs"] = ctx.regs
+    return st
+
+
+def _engine_restore(vm, st):
+    eng = vm.engine
+    for a in _ENGINE_ATTRS:
+        if hasattr(eng, a):
+            setattr(eng, a, st.get(a))
+    if "ctx.regs" in st:
+        eng.ctx.regs = st["ctx.regs"]
 
 
 def _slots(vm):
@@ -82,6 +82,7 @@ class Coroutine:
         self.sem_main = threading.Semaphore(0)
         self.thread = None
         self.slot = None
+        self.engine_state = {}
 
     @staticmethod
     def available(vm):
@@ -123,10 +124,10 @@ class Coroutine:
 
     def _switch(self, start_base=None):
         vm = self.vm
-        saved = (vm.frames, vm.exc)
+        saved = (vm.frames, vm.exc, _engine_save(vm))
         vm.frames = self.frames
         vm.exc = self.exc
-        _mirror_frames(vm)
+        _engine_restore(vm, self.engine_state)
         try:
             if start_base is not None:
                 old = threading.stack_size()
@@ -142,8 +143,9 @@ class Coroutine:
             self.sem_main.acquire()
         finally:
             self.exc = vm.exc
-            vm.frames, vm.exc = saved
-            _mirror_frames(vm)
+            self.engine_state = _engine_save(vm)
+            vm.frames, vm.exc = saved[0], saved[1]
+            _engine_restore(vm, saved[2])
 
     def resume(self, value=NIL):
         """('yield', v) or ('done', v); re-raises what the body raised."""
