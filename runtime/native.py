@@ -34,6 +34,7 @@ so they cannot disagree.
 from __future__ import annotations
 
 import sys
+import threading
 from typing import Optional
 
 from . import abi
@@ -59,6 +60,13 @@ class _Activation:
         self.regs = regs
         self.exc: Optional[BaseException] = None
         self.caller = caller
+
+
+class _ThreadState(threading.local):
+    def __init__(self):
+        self.top: Optional[_Activation] = None
+        self.ctx = None
+        self.stray: Optional[BaseException] = None
 
 
 class _Code:
@@ -103,17 +111,15 @@ class NativeEngine:
         self.verify = verify
         self._ops = ops
         self._fallback = fallback
-        self._top: Optional[_Activation] = None      # the innermost native activation
+        # per thread (the runtime runs Enumerator/Fiber bodies in threads of their
+        # own): the innermost native activation, and the rl_ctx its code uses
+        self._tls = _ThreadState()
         self._codes: dict[int, _Code] = {}
         self._vm = None
         self._stack = 0
-        self.ctx = ffi.new("rl_ctx *")
         # kept alive with the engine; should anything escape _op after all, cffi
-        # returns ST_ERROR and _stray keeps the exception for run() to raise
-        self._stray: Optional[BaseException] = None
+        # returns ST_ERROR and the thread's ``stray`` keeps the exception for run()
         self._cb = ffi.callback("rl_op", self._op, error=abi.ST_ERROR, onerror=self._onerror)
-        self.ctx.op = self._cb
-        self._ctx_addr = self.ctx
         # figures for --stats
         self.op_calls = 0             # instructions that ran through the Python semantics
         self.translations = 0         # distinct ireps translated
@@ -185,9 +191,13 @@ class NativeEngine:
             self._vm = vm
             self._stack = int(ffi.cast("uintptr_t", vm.stack))
         regs = self._stack + 8 * frame.base
-        caller = self._top
-        act = self._top = _Activation(vm, frame, code.table, regs, caller)
-        ctx = self.ctx
+        tls = self._tls
+        ctx = tls.ctx
+        if ctx is None:
+            ctx = tls.ctx = ffi.new("rl_ctx *")
+            ctx.op = self._cb
+        caller = tls.top
+        act = tls.top = _Activation(vm, frame, code.table, regs, caller)
         ctx.regs = regs
         entry.active += 1
         self.native_runs += 1
@@ -196,7 +206,7 @@ class NativeEngine:
                               frame.n | frame.nk << 8)
         finally:
             entry.active -= 1
-            self._top = caller
+            tls.top = caller
             if caller is not None:              # the caller's window, for its next op
                 ctx.regs = caller.regs
         if status == _RETVAL:
@@ -207,7 +217,7 @@ class NativeEngine:
         if status == _ERROR:
             exc, act.exc = act.exc, None
             if exc is None:
-                exc, self._stray = self._stray, None
+                exc, tls.stray = tls.stray, None
             if exc is None:
                 raise NativeEngineError(f"native code of {frame.irep.path_name} failed "
                                         f"without an exception")
@@ -217,7 +227,7 @@ class NativeEngine:
 
     # -- the callback: Python semantics of one instruction -----------------------
     def _op(self, ctx, pc: int) -> int:
-        act = self._top
+        act = self._tls.top
         try:
             self.op_calls += 1
             fn, ins, npc = act.table[pc]
@@ -241,7 +251,7 @@ class NativeEngine:
             return _ERROR
 
     def _onerror(self, exc_type, exc, tb) -> None:
-        self._stray = exc if exc is not None else exc_type()
+        self._tls.stray = exc if exc is not None else exc_type()
 
     def _caught(self, act: _Activation, exc: BaseException) -> Optional[int]:
         """Where this frame goes on after ``exc`` (interp.py's rules): a catch

@@ -197,16 +197,14 @@ def test_no_writable_executable_mapping_while_native_code_runs(monkeypatch, capf
     real_op = engine._op
 
     def spy(ctx, pc):
-        if len(snapshots) < 3 and engine._top is not None:
+        if len(snapshots) < 3 and engine._tls.top is not None:
             with open("/proc/self/maps") as f:
                 snapshots.append((f.read(), [c.mem for c in engine.cache.chunks]))
         return real_op(ctx, pc)
 
-    # re-point the callback the generated code calls
+    # the callback the generated code calls (before any rl_ctx is made)
     from runtime.codecache import ffi
-    cb = ffi.callback("rl_op", spy)
-    engine.ctx.op = cb
-    engine._cb = cb
+    engine._cb = ffi.callback("rl_op", spy)
     monkeypatch.setattr(main, "make_engine", lambda *a, **k: engine)
     path = next(p for p in FIXTURES if p.name.startswith("002_"))
     main.run_file(str(path), engine="native")
