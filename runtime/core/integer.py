@@ -456,6 +456,15 @@ def _enum(vm, self, name, extra=()):
 def int_times(vm, self, args, blk):
     if blk == NIL:
         return _enum(vm, self, "times")
+    if self & 1:
+        n = abi.fixnum_value(self)
+        y = vm.yield_block
+        fix = abi.fixnum
+        i = 0
+        while i < n:
+            y(blk, [fix(i)])
+            i += 1
+        return self
     i = abi.fixnum(0)
     while op_lt(vm, i, self):
         vm.yield_block(blk, [i])
@@ -468,6 +477,13 @@ def int_upto(vm, self, args, blk):
     num = args[0]
     if blk == NIL:
         return _enum(vm, self, "upto", [num])
+    if self & 1 and num & 1:
+        i = abi.fixnum_value(self)
+        n = abi.fixnum_value(num)
+        while i <= n:
+            vm.yield_block(blk, [abi.fixnum(i)])
+            i += 1
+        return self
     i = self
     while op_le(vm, i, num):
         vm.yield_block(blk, [i])
@@ -480,6 +496,13 @@ def int_downto(vm, self, args, blk):
     num = args[0]
     if blk == NIL:
         return _enum(vm, self, "downto", [num])
+    if self & 1 and num & 1:
+        i = abi.fixnum_value(self)
+        n = abi.fixnum_value(num)
+        while i >= n:
+            vm.yield_block(blk, [abi.fixnum(i)])
+            i -= 1
+        return self
     i = self
     from runtime.core.numeric import op_sub
     while op_ge(vm, i, num):

@@ -7,8 +7,8 @@ mruby 3.1 (default build, 64-bit word boxing) facts reproduced here:
   VM's arithmetic opcodes).
 * Every Float value is stored in a word with its two lowest mantissa bits
   cleared (``mrb_word_boxing_float_value``: ``v.w = (v.w & ~3) | 2``), so
-  each boxed result is truncated.  ``flo(vm, x)`` applies that truncation
-  before making the word, and ``float_to_s`` prints truncated values.
+  each boxed result is truncated; ``vm.float_new`` (``flo``) does that, and
+  ``ftrunc`` gives the truncated double.
 * C casts of out-of-range doubles to ``mrb_int`` give INT64_MIN (x86-64
   ``cvttsd2si``), e.g. ``1e20.to_i`` is -9223372036854775808.
 * Math goes through the C library (``libm``) so results and special cases
@@ -27,6 +27,7 @@ import struct
 
 from runtime import abi
 from runtime.defs import method
+from runtime.fastfloat import truncate as _truncate
 
 NIL = abi.NIL
 TRUE = abi.TRUE
@@ -85,21 +86,17 @@ def c_ldexp(x: float, i: int) -> float:
 
 
 # ---------------------------------------------------------------- floats
-_pack_d = struct.Struct("<d")
-_pack_q = struct.Struct("<Q")
 
 
 def ftrunc(x: float) -> float:
     """The value mruby's word boxing keeps: the two lowest bits cleared."""
-    b = _pack_q.unpack(_pack_d.pack(x))[0]
-    if b & 3:
-        return _pack_d.unpack(_pack_q.pack(b & ~3))[0]
-    return x
+    return _truncate(x)
 
 
 def flo(vm, x: float) -> int:
-    """mrb_float_value: a Float word holding x as mruby would store it."""
-    return vm.float_new(ftrunc(x))
+    """mrb_float_value: a Float word holding x as mruby would store it
+    (vm.float_new applies the truncation)."""
+    return vm.float_new(x)
 
 
 def c_f2i(f: float) -> int:
