@@ -23,7 +23,6 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import math
-import struct
 
 from runtime import abi
 from runtime.defs import method
