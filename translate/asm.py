@@ -12,8 +12,9 @@ Operands are ``Reg`` constants (``RAX`` ... ``R15``, ``EAX``..., ``AL``...,
 ``XMM0``...), ``Mem`` (``qword(base, disp)``, ``dword(...)``, ``rip(label)``),
 Python ints (immediates) and ``Label``s (branch and RIP-relative targets).
 Each method picks the iced ``Code`` whose operand forms fit, preferring the
-shortest immediate; ``Asm.assemble(base)`` lays out the hot stream then the
-cold stream (slow paths, ``with asm.cold():``), resolves labels and hands
+shortest immediate; ``Asm.assemble(base)`` lays out the hot stream, then the
+cold stream (slow paths, ``with asm.cold():``), then subroutines (``with
+asm.subroutines():``, reached only by ``call``), resolves labels and hands
 the whole block to iced's ``BlockEncoder``, which also shortens branches.
 Every emitted instruction carries an *owner* (which RiteVM instruction or
 stub it belongs to) and an optional comment, for the translate listing.
@@ -93,9 +94,15 @@ class Mem:
             return MemoryOperand(Register.RIP, displ=resolve(self.target))
         if self.absolute is not None:
             return MemoryOperand(Register.RIP, displ=self.absolute)
-        return MemoryOperand(self.base.iced if self.base else Register.NONE,
-                             self.index.iced if self.index else Register.NONE,
-                             self.scale, self.disp, 1 if self.disp else 0)
+        m = _MEMOPS.get(self)
+        if m is None:
+            m = _MEMOPS[self] = MemoryOperand(self.base.iced if self.base else Register.NONE,
+                                              self.index.iced if self.index else Register.NONE,
+                                              self.scale, self.disp, 1 if self.disp else 0)
+        return m
+
+
+_MEMOPS: dict = {}      # Mem -> iced MemoryOperand (immutable, shared)
 
 
 def qword(base: Reg, disp: int = 0, index: Optional[Reg] = None, scale: int = 1) -> Mem:
@@ -145,6 +152,7 @@ def _forms(op: Operand) -> list[str]:
 
 
 _CC = ("o no b ae e ne be a s ns p np l ge le g").split()
+_PICKED: dict = {}      # (mnemonic, operand forms) -> iced Code
 
 
 # ---------------------------------------------------------------------------
@@ -182,7 +190,7 @@ class Asm:
     _ID_BASE = 0x4000_0000_0000_0000   # instruction ids: non-canonical, never an address
 
     def __init__(self):
-        self._streams: list[list[Emitted]] = [[], []]
+        self._streams: list[list[Emitted]] = [[], [], []]   # hot, cold, subroutines
         self._cur = 0
         self.owner: object = None
         self._pending_comment = ""
@@ -194,6 +202,17 @@ class Asm:
         """Emit into the out-of-line stream (placed after all hot code)."""
         prev = self._cur
         self._cur = 1
+        try:
+            yield
+        finally:
+            self._cur = prev
+
+    @contextmanager
+    def subroutines(self):
+        """Emit into the last stream, after the cold one: code only reached by
+        ``call``, which must never be fallen into from other code."""
+        prev = self._cur
+        self._cur = 2
         try:
             yield
         finally:
@@ -218,11 +237,18 @@ class Asm:
         self._pending_comment = ""
 
     def _pick(self, mnemonic: str, *ops: Operand) -> int:
-        for combo in itertools.product(*(_forms(o) for o in ops)):
-            name = "_".join((mnemonic.upper(),) + combo)
-            if name in _CODES:
-                return getattr(Code, name)
-        raise AsmError(f"cannot encode {mnemonic} {', '.join(map(repr, ops))}")
+        forms = tuple(tuple(_forms(o)) for o in ops)
+        key = (mnemonic, forms)
+        code = _PICKED.get(key)
+        if code is None:
+            for combo in itertools.product(*forms):
+                name = "_".join((mnemonic.upper(),) + combo)
+                if name in _CODES:
+                    code = _PICKED[key] = getattr(Code, name)
+                    break
+            else:
+                raise AsmError(f"cannot encode {mnemonic} {', '.join(map(repr, ops))}")
+        return code
 
     def _op(self, mnemonic: str, *ops: Operand) -> None:
         self._emit(self._pick(mnemonic, *ops), *ops)
@@ -319,13 +345,13 @@ class Asm:
 
     # -- encoding ------------------------------------------------------------
     def instructions(self) -> list[Emitted]:
-        return self._streams[0] + self._streams[1]
+        return [e for stream in self._streams for e in stream]
 
     def assemble(self, base: int) -> Assembled:
         """Encode hot then cold code as if placed at address ``base``."""
-        hot, cold = self._streams
-        layout = hot + cold
-        starts = (0, len(hot))
+        hot, cold, subs = self._streams
+        layout = hot + cold + subs
+        starts = (0, len(hot), len(hot) + len(cold))
         ids = [self._ID_BASE + i for i in range(len(layout))]
 
         def index_of(label: Label) -> int:
@@ -358,8 +384,8 @@ class Asm:
         sizes = [d.len for d in decoded]
         labels = {lab: offsets[index_of(lab)] for lab in self._labels if lab.bound}
         return Assembled(code, base, offsets, sizes, [e.owner for e in layout],
-                         [e.comment for e in layout], [False] * len(hot) + [True] * len(cold),
-                         labels)
+                         [e.comment for e in layout],
+                         [False] * len(hot) + [True] * (len(cold) + len(subs)), labels)
 
 
 def _cc(cc: str) -> str:

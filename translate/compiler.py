@@ -34,7 +34,8 @@ from riteload.errors import RiteError
 from riteload.model import Instruction, Irep
 from runtime import abi
 
-from .asm import (R8, R12, R13, R14, R15, RAX, RBX, RCX, RDI, RDX, RSI, ESI, Asm, Assembled, AsmError,
+from .asm import (R8, R12, R13, R14, R15, RAX, RBX, RCX, RDI, RDX, RSI, RSP, ESI, Asm, Assembled,
+                  AsmError,
                   Label, Mem, dword, qword, rip)
 
 FAKE_BASE = 0x1000_0000     # where translations are assembled; the code is position-independent
@@ -114,12 +115,12 @@ class Ctx:
 
     def shared(self, name: str, emit: Callable[[Asm], None]) -> Label:
         """A subroutine shared by the templates of this irep, emitted once
-        (out of line, owned by the stubs) the first time it is asked for."""
+        (after the cold code, owned by the stubs) the first time it is asked for."""
         lab = self._shared.get(name)
         if lab is None:
             lab = self._shared[name] = self.asm.label(name)
             owner, self.asm.owner = self.asm.owner, STUBS
-            with self.asm.cold():
+            with self.asm.subroutines():
                 self.asm.bind(lab)
                 emit(self.asm)
             self.asm.owner = owner
@@ -129,12 +130,29 @@ class Ctx:
     def _emit_op_call(self, ins: Instruction) -> None:
         a = self.asm
         a.comment(f"OPS[{ins.name!r}](vm, frame, ins@{ins.pc})")
-        a.mov(RDI, R12)
         a.mov(ESI, ins.pc)
-        a.call(qword(R12, abi.CTX_OP))
-        a.mov(RBX, qword(R12, abi.CTX_REGS))
-        a.test(RAX, RAX)
-        a.jcc("ne", self.status)
+        a.call(self._op_call_stub())
+
+    def _op_call_stub(self) -> Label:
+        """The subroutine every Python call of this irep goes through (esi = pc):
+        ctx->op(ctx, pc) with the stack 16-byte aligned again (our own call
+        pushed 8 bytes), rbx reloaded; it returns on ST_NEXT, and on any other
+        status drops its return address and goes to the status stub."""
+        def emit(a: Asm) -> None:
+            other = a.label()
+            a.comment("ctx->op(ctx, pc = esi); rbx = ctx->regs; return if ST_NEXT")
+            a.mov(RDI, R12)
+            a.sub(RSP, 8)
+            a.call(qword(R12, abi.CTX_OP))
+            a.add(RSP, 8)
+            a.mov(RBX, qword(R12, abi.CTX_REGS))
+            a.test(RAX, RAX)
+            a.jcc("ne", other)
+            a.ret()
+            a.bind(other)
+            a.add(RSP, 8)                   # our return address
+            a.jmp(self.status)
+        return self.shared("op_call", emit)
 
     def call_op(self, ins: Instruction) -> None:
         """Inline: run the instruction's Python semantics, then fall through."""
