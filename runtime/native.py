@@ -6,7 +6,7 @@ The first time an irep runs it is translated (``translate.translate_irep``,
 only ever for ireps the loader verified) and installed in the code cache;
 then its code is called with the frame's register window::
 
-    status = entry(ctx, &R[0], counters, frame.pc)
+    status = entry(ctx, &R[0], counters, frame.pc, frame.n | frame.nk << 8)
 
 Generated code does moves, loads, jumps and fixnum/flonum arithmetic and
 comparisons itself and calls back (``ctx->op``) into ``_op`` for every
@@ -18,7 +18,8 @@ and turns its outcome into a status:
 - a pc -> ST_JUMP with ``ctx->pc`` set (generated code jumps through its
   pc table),
 - ``OP_RETURN`` -> ST_RETURN (the frame is done; ``frame.retval`` holds
-  the value),
+  the value; an inline RETURN answers ST_RETVAL with the value in
+  ``ctx->retval`` instead),
 - a Python exception (``RubyError``, ``Unwind``...) -> the catch handler
   the VM finds for this pc (ST_JUMP to it), or ST_ERROR, the exception kept
   on the activation; when the code returns ST_ERROR, ``run`` re-raises it
