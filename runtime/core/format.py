@@ -460,7 +460,8 @@ def format_string(vm, fmt: bytes, args: list) -> bytes:
             else:
                 v = getnextarg()
                 q = t0
-            return as_int(vm, v), q
+            n = as_int(vm, v) & 0xFFFFFFFF     # stored in a C int
+            return (n - (1 << 32) if n >= (1 << 31) else n), q
 
         done = False
         while not done:
