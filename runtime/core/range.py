@@ -102,9 +102,22 @@ def range_initialize_copy(vm, self, args, blk):
     s = _r(vm, src)
     d = _r(vm, self)
     r_check(vm, s.first, s.last)
+    if d not in _fresh and not _called_from_copy(vm):
+        # range_ptr_init on an initialized range
+        vm.raise_name_error("'initialize' called twice", vm.intern("initialize"))
+    _fresh.discard(d)
     d.first, d.last, d.excl = s.first, s.last, s.excl
     d.frozen = True
     return self
+
+
+def _called_from_copy(vm) -> bool:
+    """True when Kernel#dup/#clone (which allocate the copy) called us."""
+    fr = vm.frames
+    if len(fr) < 2:
+        return False
+    mid = fr[-2].mid
+    return mid in (vm.intern("dup"), vm.intern("clone"))
 
 
 @method("Range", "begin", arity=0)
