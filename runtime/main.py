@@ -9,6 +9,7 @@ never in a Python RecursionError.
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 
@@ -163,6 +164,15 @@ def _run(rite, engine, stats, code_cache_size, out, err) -> int:
     except RecursionError:     # pragma: no cover - should be prevented by the call depth cap
         vm.flush()
         err.write(b"stack level too deep (SystemStackError)\n")
+        status = EXIT_FAILURE
+    except Exception as e:      # a bug of riteload itself: one line, or the traceback on request
+        vm.flush()
+        if os.environ.get("RITELOAD_DEBUG"):
+            import traceback
+            err.write(traceback.format_exc().encode("utf-8", "replace"))
+        else:
+            err.write(f"riteload: internal error: {type(e).__name__}: {e} "
+                      f"(set RITELOAD_DEBUG=1 for the traceback)\n".encode("utf-8", "replace"))
         status = EXIT_FAILURE
     finally:
         try:
