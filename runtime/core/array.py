@@ -102,9 +102,12 @@ def inspect_elem(vm, w, recur):
     elif w & 1:
         if _builtin(vm, vm.c_Integer, "inspect"):
             return str(abi.fixnum_value(w)).encode()
-    elif w & 0xFF == abi.SYMBOL_TAG:
-        pass
-    return vm.inspect(w)
+    r = vm.funcall(w, vm.SYM_inspect)
+    if vm.is_str(r):
+        return bytes(vm.obj(r).value)
+    # Array#_inspect joins the parts with Array#join, which takes to_s of a
+    # non-String inspect result
+    return bytes(vm.obj(vm.obj_as_string(r)).value)
 
 
 def ary_inspect_rec(vm, w, recur):

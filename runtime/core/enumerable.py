@@ -15,7 +15,7 @@ from .. import abi
 from ..defs import method, module_function
 from ..errors import RubyError, Unwind
 from ..frames import CINFO_SKIP, Frame
-from ..objects import RArray, RHash, RObject, RProc, RRange
+from ..objects import RArray, RHash, RObject, RProc, RRange, RString
 
 NIL = abi.NIL
 
@@ -715,9 +715,18 @@ def enum_hash(vm, self, args, blk):
     h = [12347]
     i = [0]
 
+    sid = vm.intern("hash")
+
     def fn(a):
         e = a[0] if a else NIL
-        hv = vm.funcall(e, "hash")
+        m = None
+        if e & 7 != 4 or type(vm.obj(e)) is RString:
+            m, _ = vm.find_method(vm.class_of(e), sid)
+        if m is not None and m.fn is not None and m.proc is None and m.special is None \
+                and getattr(m.fn, "__module__", "").startswith("runtime.core"):
+            hv = m.fn(vm, e, [], NIL)       # a core #hash of a leaf value: no Ruby code runs
+        else:
+            hv = vm.funcall(e, sid)
         hv = vm.int_value(hv) if vm.is_int(hv) else 0
         h[0] ^= ((hv & 0xFFFFFFFF) << (i[0] % 16)) & 0xFFFFFFFF
         i[0] += 1

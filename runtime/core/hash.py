@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from .. import abi
 from ..defs import method, smethod
-from ..objects import RFloat, RHash, RInteger, RProc, RString
+from ..objects import RArray, RFloat, RHash, RInteger, RProc, RString
 from .enumerable import (NIL, TRUE, FALSE, call_block, eq, fake_frames, iterate, pyblock,
                          raise_in, to_enum)
 
@@ -28,19 +28,95 @@ def _modify(vm, self):
 AR_MAX_SIZE = 16
 
 
+def table_key(vm, w):
+    """The internal table key of ``w`` (see VM.hash_key).  A plain Array of
+    core values (Integers, Floats, Strings, Symbols, nil/true/false, nested
+    such Arrays) gets a structural key: equal exactly when the Arrays are
+    eql?, and without the many equal hash codes mruby's Array#hash gives
+    small-integer tuples (which would make every lookup a long probe)."""
+    if w & 7 == 4:
+        o = vm.objects[w >> 3]
+        if type(o) is RArray and o.cls is vm.c_Array and _plain_array_ok(vm):
+            k = _struct_key(vm, o, 0)
+            if k is not None:
+                return k
+    return vm.hash_key(w)
+
+
+def _plain_array_ok(vm):
+    m, _ = vm.find_method(vm.c_Array, vm.intern("hash"))
+    e, _ = vm.find_method(vm.c_Array, vm.intern("eql?"))
+    return (m is not None and getattr(m.fn, "__module__", "").startswith("runtime.core")
+            and e is not None and getattr(e.fn, "__module__", "").startswith("runtime.core"))
+
+
+def _struct_key(vm, o, depth):
+    if depth > 16:
+        return None
+    out = ["A"]
+    objs = vm.objects
+    for e in o.items:
+        if e & 7 != 4:
+            if e & 3 == 2:
+                out.append(("f", vm.float_value(e)))
+            else:
+                out.append(e)
+            continue
+        x = objs[e >> 3]
+        t = type(x)
+        if t is RString:
+            out.append(("s", bytes(x.value)))
+        elif t is RInteger:
+            out.append(("i", x.value))
+        elif t is RFloat:
+            out.append(("f", x.value))
+        elif t is RArray and x.cls is vm.c_Array:
+            k = _struct_key(vm, x, depth + 1)
+            if k is None:
+                return None
+            out.append(k)
+        else:
+            return None
+    return tuple(out)
+
+
 def _generic_key(vm, w):
     if w & 7 != 4:
         return False
     return type(vm.obj(w)) not in (RString, RInteger, RFloat)
 
 
+def _live(vm, hk, e, key):
+    """Does table entry ``e`` found under structural key ``hk`` still hold an
+    eql key (its Array key may have been mutated since)?"""
+    if type(hk) is not tuple or hk[0] != "A" or e[0] == key:
+        return True
+    return table_key(vm, e[0]) == hk
+
+
+def _free_key(vm, h, key):
+    """Where to insert a new ``key``: its table key, or the VM's key when a
+    mutated Array key still occupies that slot."""
+    hk = table_key(vm, key)
+    if hk in h.table:
+        return vm.hash_key(key)
+    return hk
+
+
 def h_find(vm, h, key):
     """(internal key, [key, value] entry) of ``key`` in RHash ``h``, or
     (None, None)."""
-    hk = vm.hash_key(key)
+    hk = table_key(vm, key)
     e = h.table.get(hk)
     if e is not None:
-        return hk, e
+        if _live(vm, hk, e, key):
+            return hk, e
+        # the slot holds a key mutated since insertion; an eql key inserted
+        # after that lives under the VM's own key
+        alt = vm.hash_key(key)
+        e = h.table.get(alt)
+        if e is not None:
+            return alt, e
     if len(h.table) <= AR_MAX_SIZE and _generic_key(vm, key):
         for k2, e in list(h.table.items()):
             if vm.eql(key, e[0]):
@@ -50,10 +126,11 @@ def h_find(vm, h, key):
 
 def h_lookup(vm, h, key):
     """The value of ``key`` or None."""
-    e = h.table.get(vm.hash_key(key))
-    if e is not None:
+    hk = table_key(vm, key)
+    e = h.table.get(hk)
+    if e is not None and _live(vm, hk, e, key):
         return e[1]
-    if len(h.table) <= AR_MAX_SIZE and _generic_key(vm, key):
+    if e is not None or (len(h.table) <= AR_MAX_SIZE and _generic_key(vm, key)):
         _, e = h_find(vm, h, key)
         if e is not None:
             return e[1]
@@ -69,7 +146,7 @@ def h_store(vm, h, key, val):
     if e is not None:
         e[1] = val
     else:
-        hk = vm.hash_key(key)
+        hk = _free_key(vm, h, key)
         if vm.is_str(key) and not vm.obj(key).frozen:
             key = vm.str_dup(key)
             vm.obj(key).frozen = True
@@ -398,7 +475,7 @@ def hash_rehash(vm, self, args, blk):
     entries = list(h.table.values())
     h.table = {}
     for k, v in entries:
-        hk = vm.hash_key(k)
+        hk = table_key(vm, k)
         if hk in h.table:
             h.table[hk][1] = v
         else:
@@ -785,7 +862,7 @@ def _install_ar_lookup():
         if e is not None:
             e[1] = value
             return
-        hk = vm.hash_key(key)
+        hk = _free_key(vm, self, key)
         if vm.is_str(key) and not vm.obj(key).frozen:
             key = vm.str_dup(key)
             vm.obj(key).frozen = True
