@@ -201,9 +201,15 @@ def _has_builtin_each(vm, obj):
 
 
 def to_enum(vm, obj, meth, args=()):
-    """Kernel#to_enum(meth, *args): a new Enumerator."""
-    from .enumerator import enum_new
-    return enum_new(vm, obj, vm.sym(meth) if isinstance(meth, str) else meth, list(args))
+    """``self.to_enum(meth, *args)`` as mrblib methods call it without a
+    block (Kernel#to_enum directly unless the receiver overrides it, as
+    Enumerator::Lazy does)."""
+    from .enumerator import enum_new, k_to_enum
+    msym = vm.sym(meth) if isinstance(meth, str) else meth
+    m, _ = vm.find_method(vm.class_of(obj), vm.intern("to_enum"))
+    if m is not None and m.fn is not k_to_enum:
+        return vm.funcall(obj, "to_enum", [msym] + list(args))
+    return enum_new(vm, obj, msym, list(args))
 
 
 def call_block(vm, blk, args):

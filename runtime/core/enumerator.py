@@ -583,16 +583,21 @@ def k_to_enum(vm, self, args, blk):
 
 
 # ------------------------------------------------------------------ Lazy
-def _lazy_init(vm, self, obj, fn=None):
+def _lazy_init(vm, self, obj, fn=None, name=None):
     """Enumerator::Lazy#initialize(obj) { |yielder, val| fn }: ``fn(y, val)``
-    (None: ``y << val``)."""
+    (None: ``y << val``); ``name`` is the Lazy method whose block ``fn`` is
+    (its frame shows in backtraces)."""
     def gen(a):
         y = a[0]
 
         def each_fn(b):
             x = b[0] if b else NIL
             if fn is not None:
-                fn(y, x)
+                if name:
+                    with fake_frames(vm, name):
+                        fn(y, x)
+                else:
+                    fn(y, x)
             else:
                 vm.funcall(y, "<<", [x])
             return NIL
@@ -606,9 +611,9 @@ def _lazy_init(vm, self, obj, fn=None):
     _enum_init(vm, self, g, vm.sym("each"), [])
 
 
-def lazy_new(vm, obj, fn=None, cls=None):
+def lazy_new(vm, obj, fn=None, cls=None, name=None):
     w = vm.alloc(RObject(cls or vm.cls("Enumerator::Lazy")))
-    _lazy_init(vm, w, obj, fn)
+    _lazy_init(vm, w, obj, fn, name)
     return w
 
 
@@ -642,7 +647,7 @@ def lazy_to_enum(vm, self, args, blk):
 
 @method("Enumerator::Lazy", "map", arity=0, aliases=("collect",))
 def lazy_map(vm, self, args, blk):
-    return lazy_new(vm, self, lambda y, x: vm.funcall(y, "<<", [call_block(vm, blk, [x])]))
+    return lazy_new(vm, self, lambda y, x: vm.funcall(y, "<<", [call_block(vm, blk, [x])]), name="map")
 
 
 @method("Enumerator::Lazy", "select", arity=0, aliases=("find_all",))
@@ -650,7 +655,7 @@ def lazy_select(vm, self, args, blk):
     def fn(y, x):
         if abi.truthy(call_block(vm, blk, [x])):
             vm.funcall(y, "<<", [x])
-    return lazy_new(vm, self, fn)
+    return lazy_new(vm, self, fn, name="select")
 
 
 @method("Enumerator::Lazy", "reject", arity=0)
@@ -658,7 +663,7 @@ def lazy_reject(vm, self, args, blk):
     def fn(y, x):
         if not abi.truthy(call_block(vm, blk, [x])):
             vm.funcall(y, "<<", [x])
-    return lazy_new(vm, self, fn)
+    return lazy_new(vm, self, fn, name="reject")
 
 
 @method("Enumerator::Lazy", "grep", arity=1)
@@ -668,7 +673,7 @@ def lazy_grep(vm, self, args, blk):
     def fn(y, x):
         if abi.truthy(vm.funcall(pat, "===", [x])):
             vm.funcall(y, "<<", [x])
-    return lazy_new(vm, self, fn)
+    return lazy_new(vm, self, fn, name="grep")
 
 
 @method("Enumerator::Lazy", "drop", arity=1)
@@ -681,7 +686,7 @@ def lazy_drop(vm, self, args, blk):
             dropped[0] += 1
         else:
             vm.funcall(y, "<<", [x])
-    return lazy_new(vm, self, fn)
+    return lazy_new(vm, self, fn, name="drop")
 
 
 @method("Enumerator::Lazy", "drop_while", arity=0)
@@ -695,14 +700,14 @@ def lazy_drop_while(vm, self, args, blk):
                 dropping[0] = False
         else:
             vm.funcall(y, "<<", [x])
-    return lazy_new(vm, self, fn)
+    return lazy_new(vm, self, fn, name="drop_while")
 
 
 @method("Enumerator::Lazy", "take", arity=1)
 def lazy_take(vm, self, args, blk):
     n = args[0]
     if n == abi.fixnum(0) or (vm.is_float(n) and vm.float_value(n) == 0):
-        return lazy_new(vm, self, lambda y, x: _lazy_raise_stop(vm))
+        return lazy_new(vm, self, lambda y, x: _lazy_raise_stop(vm), name="take")
     taken = [0]
 
     def fn(y, x):
@@ -710,7 +715,7 @@ def lazy_take(vm, self, args, blk):
         taken[0] += 1
         if abi.truthy(vm.funcall(vm.int_new(taken[0]), ">=", [n])):
             _lazy_raise_stop(vm)
-    return lazy_new(vm, self, fn)
+    return lazy_new(vm, self, fn, name="take")
 
 
 @method("Enumerator::Lazy", "take_while", arity=0)
@@ -720,7 +725,7 @@ def lazy_take_while(vm, self, args, blk):
             vm.funcall(y, "<<", [x])
         else:
             _lazy_raise_stop(vm)
-    return lazy_new(vm, self, fn)
+    return lazy_new(vm, self, fn, name="take_while")
 
 
 @method("Enumerator::Lazy", "flat_map", arity=0, aliases=("collect_concat",))
@@ -732,7 +737,7 @@ def lazy_flat_map(vm, self, args, blk):
             vm.funcall(y, "<<", [b[0] if b else NIL])
             return NIL
         vm.funcall(ary, "each", [], pyblock(vm, inner, "flat_map"))
-    return lazy_new(vm, self, fn)
+    return lazy_new(vm, self, fn, name="flat_map")
 
 
 @method("Enumerator::Lazy", "zip", arity=-1)
@@ -745,7 +750,7 @@ def lazy_zip(vm, self, args, blk):
             vm.funcall(y, "<<", [call_block(vm, blk, [ary])])
         else:
             vm.funcall(y, "<<", [ary])
-    return lazy_new(vm, self, fn)
+    return lazy_new(vm, self, fn, name="zip")
 
 
 @method("Enumerator::Lazy", "uniq", arity=0)
@@ -758,7 +763,7 @@ def lazy_uniq(vm, self, args, blk):
         if not h.has(vm, v):
             vm.funcall(y, "<<", [x])
             h.set(vm, v, x)
-    return lazy_new(vm, self, fn)
+    return lazy_new(vm, self, fn, name="uniq")
 
 
 @method("Enumerator::Lazy", "force", arity=0)
