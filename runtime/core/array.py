@@ -12,7 +12,7 @@ from __future__ import annotations
 from .. import abi
 from ..defs import method, smethod
 from ..objects import RArray, RData, RHash, RString
-from .enumerable import (NIL, TRUE, FALSE, as_int, call_block, check_frozen_in, eq,
+from .enumerable import (rb_argc, NIL, TRUE, FALSE, as_int, call_block, check_frozen_in, eq,
                          fake_frames, iterate, num_gt0, pyblock, raise_in, spaceship,
                          to_enum, to_int_arg)
 
@@ -143,8 +143,9 @@ def ary_s_create(vm, self, args, blk):
     return vm.alloc(a)
 
 
-@method("Array", "initialize", arity=(0, 2), visibility="private")
+@method("Array", "initialize", arity=-1, visibility="private")
 def ary_initialize(vm, self, args, blk):
+    rb_argc(vm, args, 0, 2, False)
     size = args[0] if args else abi.fixnum(0)
     obj = args[1] if len(args) > 1 else NIL
     if vm.is_ary(size) and obj == NIL and blk == NIL:
@@ -288,8 +289,9 @@ def ary_at(vm, self, args, blk):
     return ary_ref(vm, self, as_int(vm, args[0]))
 
 
-@method("Array", "fetch", arity=(1, 2))
+@method("Array", "fetch", arity=-1)
 def ary_fetch(vm, self, args, blk):
+    rb_argc(vm, args, 1, 1, False)
     n = args[0]
     items = items_of(vm, self)
     if n & 1:
@@ -374,6 +376,7 @@ def values_at(vm, obj, olen, args, func):
 
 @method("Array", "dig", arity=-1)
 def ary_dig(vm, self, args, blk):
+    rb_argc(vm, args, 1, 0, True)
     if not args:
         vm.argc_error(0, 1, -1)
     n = vm.funcall(self, "[]", [args[0]])
@@ -479,6 +482,7 @@ def ary_unshift(vm, self, args, blk):
 
 @method("Array", "insert", arity=-1)
 def ary_insert(vm, self, args, blk):
+    rb_argc(vm, args, 1, 0, True)
     if not args:
         vm.argc_error(0, 1, -1)
     idx = args[0]
@@ -834,8 +838,9 @@ def ary___ary_index(vm, self, args, blk):
     return NIL if i is None else vm.int_new(i)
 
 
-@method("Array", "index", arity=(0, 1))
+@method("Array", "index", arity=-1)
 def ary_index(vm, self, args, blk):
+    rb_argc(vm, args, 0, 1, False)
     if blk == NIL and not args:
         return to_enum(vm, self, "find_index", [_enum_none(vm)])
     if blk != NIL:
@@ -872,7 +877,8 @@ def ary_rindex(vm, self, args, blk):
 def ary_bsearch(vm, self, args, blk):
     if blk == NIL:
         return to_enum(vm, self, "bsearch")
-    idx = _bsearch_index(vm, self, blk, ("bsearch", "bsearch_index"))
+    with fake_frames(vm, "bsearch_index"):
+        idx = _bsearch_index(vm, self, blk, ("bsearch", "bsearch_index"))
     if idx is None:
         return NIL
     return ary_ref(vm, self, idx)
@@ -1277,7 +1283,8 @@ def ary_to_h(vm, self, args, blk):
     while i < len(items):
         v = items[i]
         if blk != NIL:
-            v = call_block(vm, blk, [v])
+            with fake_frames(vm, "each", "to_h"):
+                v = call_block(vm, blk, [v])
         if not vm.is_ary(v):
             raise_in(vm, ("each", "to_h"), vm.c_TypeError,
                      f"wrong element type {vm.class_name(vm.real_class(v))}")
@@ -1297,10 +1304,11 @@ def ary_uniq_bang(vm, self, args, blk):
     h = vm.obj(hw)
     items = list(items_of(vm, self))
     if blk != NIL:
-        for val in items:
-            key = call_block(vm, blk, [val])
-            if not _hx.h_has(vm, h, key):
-                _hx.h_store(vm, h, key, val)
+        with fake_frames(vm, "each", "uniq!"):
+            for val in items:
+                key = call_block(vm, blk, [val])
+                if not _hx.h_has(vm, h, key):
+                    _hx.h_store(vm, h, key, val)
         result = h.values()
     else:
         for val in items:
@@ -1317,7 +1325,8 @@ def ary_uniq_bang(vm, self, args, blk):
 @method("Array", "uniq", arity=0)
 def ary_uniq(vm, self, args, blk):
     ary = vm.ary_new(list(items_of(vm, self)))
-    ary_uniq_bang(vm, ary, [], blk)
+    with fake_frames(vm, "uniq!"):
+        ary_uniq_bang(vm, ary, [], blk)
     return ary
 
 
@@ -1340,43 +1349,39 @@ def _flatten(vm, items, depth, out, seen):
     return modified
 
 
-def _depth_arg(vm, args):
-    if not args or args[0] == NIL:
-        return None
-    d = args[0]
-    if d & 1:
-        return abi.fixnum_value(d)
-    return d
-
-
 def _flatten_top(vm, self, args):
-    depth = _depth_arg(vm, args)
+    """flatten!'s loop: (modified, new items)."""
     items = items_of(vm, self)
-    if depth is not None and not isinstance(depth, int):
-        # a non-Integer depth: Ruby's `depth > 0` decides, then depth - 1
+    d = args[0] if args else NIL
+    if d == NIL or d & 1:
+        depth = None if d == NIL else abi.fixnum_value(d)
         out = []
-        modified = False
-        for e in items:
-            if vm.is_ary(e) and abi.truthy(vm.funcall(depth, ">", [abi.fixnum(0)])):
-                sub = vm.funcall(e, "flatten", [vm.funcall(depth, "-", [abi.fixnum(1)])])
-                out.extend(items_of(vm, sub))
-                modified = True
-            else:
-                out.append(e)
+        modified = _flatten(vm, items, depth, out, {self >> 3})
         return modified, out
+    # another depth object: Ruby's `depth > 0`, then e.flatten(depth - 1)
     out = []
-    modified = _flatten(vm, items, depth, out, {self >> 3})
+    modified = False
+    for e in list(items):
+        if vm.is_a(e, vm.c_Array) and abi.truthy(vm.funcall(d, ">", [abi.fixnum(0)])):
+            sub = vm.funcall(e, "flatten", [vm.funcall(d, "-", [abi.fixnum(1)])])
+            out.extend(items_of(vm, sub))
+            modified = True
+        else:
+            out.append(e)
     return modified, out
 
 
-@method("Array", "flatten", arity=(0, 1))
+@method("Array", "flatten", arity=-1)
 def ary_flatten(vm, self, args, blk):
-    modified, out = _flatten_top(vm, self, args)
+    rb_argc(vm, args, 0, 1, False)
+    with fake_frames(vm, "flatten!"):
+        modified, out = _flatten_top(vm, self, args)
     return vm.ary_new(out if modified else list(items_of(vm, self)))
 
 
-@method("Array", "flatten!", arity=(0, 1))
+@method("Array", "flatten!", arity=-1)
 def ary_flatten_bang(vm, self, args, blk):
+    rb_argc(vm, args, 0, 1, False)
     modified, out = _flatten_top(vm, self, args)
     if not modified:
         return NIL
@@ -1387,67 +1392,101 @@ def ary_flatten_bang(vm, self, args, blk):
 
 
 # ------------------------------------------------------------------- fill
-@method("Array", "fill", arity=(0, 3))
+def rb_lt(vm, a, b):
+    """Ruby ``a < b``."""
+    if a & 1 and b & 1:
+        return abi.fixnum_value(a) < abi.fixnum_value(b)
+    return abi.truthy(vm.funcall(a, "<", [b]))
+
+
+def rb_le(vm, a, b):
+    if a & 1 and b & 1:
+        return abi.fixnum_value(a) <= abi.fixnum_value(b)
+    return abi.truthy(vm.funcall(a, "<=", [b]))
+
+
+def rb_add(vm, a, b):
+    """Ruby ``a + b``."""
+    if a & 1 and b & 1:
+        return vm.int_new(abi.fixnum_value(a) + abi.fixnum_value(b))
+    return vm.funcall(a, "+", [b])
+
+
+def rb_eq(vm, a, b):
+    if a & 1 and b & 1:
+        return a == b
+    return abi.truthy(vm.funcall(a, "==", [b]))
+
+
+@method("Array", "fill", arity=-1)
 def ary_fill(vm, self, args, blk):
+    """mruby-array-ext's Array#fill, step by step (Ruby operators on the
+    arguments, so non-Integer bounds fail as they do there)."""
+    rb_argc(vm, args, 0, 3, False)
     a0 = args[0] if len(args) > 0 else NIL
     a1 = args[1] if len(args) > 1 else NIL
     a2 = args[2] if len(args) > 2 else NIL
     if a0 == NIL and a1 == NIL and a2 == NIL and blk == NIL:
         vm.raise_error(vm.c_ArgumentError, "wrong number of arguments (given 0, expected 1..3)")
-    size = lambda: len(items_of(vm, self))  # noqa: E731
-    beg = ln = 0
+    zero = abi.fixnum(0)
 
-    def num(w):
-        return as_int(vm, w)
+    def size():
+        return vm.int_new(len(items_of(vm, self)))
 
     def rng(r):
         o = vm.obj(r)
-        b = num(o.first)
-        if b < 0:
-            b += size()
-        e = num(o.last)
-        if e < 0:
-            e += size()
+        b = o.first
+        if rb_lt(vm, b, zero):
+            b = rb_add(vm, b, size())
+        e = o.last
+        if rb_lt(vm, e, zero):
+            e = rb_add(vm, e, size())
         if not o.excl:
-            e += 1
+            e = rb_add(vm, e, abi.fixnum(1))
         return b, e
 
+    beg = ln = zero
     if blk != NIL:
         if a0 == NIL and a1 == NIL and a2 == NIL:
-            beg, ln = 0, size()
-        elif a0 != NIL and vm.is_range(a0):
+            beg, ln = zero, size()
+        elif a0 != NIL and vm.is_a(a0, vm.c_Range):
             beg, ln = rng(a0)
         elif a0 != NIL:
-            beg = num(a0)
-            if beg < 0:
-                beg += size()
-            ln = size() if a1 == NIL else num(a0) + num(a1)
+            beg = a0
+            if rb_lt(vm, beg, zero):
+                beg = rb_add(vm, beg, size())
+            ln = size() if a1 == NIL else rb_add(vm, a0, a1)
     else:
         if a0 != NIL and a1 == NIL and a2 == NIL:
-            beg, ln = 0, size()
-        elif a0 != NIL and a1 != NIL and vm.is_range(a1):
+            beg, ln = zero, size()
+        elif a0 != NIL and a1 != NIL and vm.is_a(a1, vm.c_Range):
             beg, ln = rng(a1)
         elif a0 != NIL and a1 != NIL:
-            beg = num(a1)
-            if beg < 0:
-                beg += size()
-            ln = size() if a2 == NIL else beg + num(a2)
+            beg = a1
+            if rb_lt(vm, beg, zero):
+                beg = rb_add(vm, beg, size())
+            ln = size() if a2 == NIL else rb_add(vm, beg, a2)
     i = beg
-    while i < ln:
-        v = call_block(vm, blk, [vm.int_new(i)]) if blk != NIL else a0
+    while rb_lt(vm, i, ln):
+        v = call_block(vm, blk, [i]) if blk != NIL else a0
         with fake_frames(vm, "[]="):
-            ary_set(vm, self, i, v)
-        i += 1
+            ary_set(vm, self, as_int(vm, i), v)
+        i = rb_add(vm, i, abi.fixnum(1))
     return self
 
 
 # ------------------------------------------------- combinatorics, product
-@method("Array", "permutation", arity=(0, 1))
+@method("Array", "permutation", arity=-1)
 def ary_permutation(vm, self, args, blk):
+    rb_argc(vm, args, 0, 1, False)
     n = args[0] if args else vm.int_new(len(items_of(vm, self)))
     if blk == NIL:
         return to_enum(vm, self, "permutation", [n])
-    _permute(vm, list(items_of(vm, self)), as_int(vm, n), [], blk)
+    size = vm.int_new(len(items_of(vm, self)))
+    if rb_eq(vm, n, abi.fixnum(0)):
+        vm.yield_block(blk, [vm.ary_new()])
+    elif rb_lt(vm, abi.fixnum(0), n) and rb_le(vm, n, size):
+        _permute(vm, list(items_of(vm, self)), as_int(vm, n), [], blk)
     return self
 
 
@@ -1466,9 +1505,14 @@ def _permute(vm, items, n, prefix, blk):
 
 @method("Array", "combination", arity=1)
 def ary_combination(vm, self, args, blk):
+    n = args[0]
     if blk == NIL:
-        return to_enum(vm, self, "combination", [args[0]])
-    _combine(vm, list(items_of(vm, self)), as_int(vm, args[0]), [], blk)
+        return to_enum(vm, self, "combination", [n])
+    size = vm.int_new(len(items_of(vm, self)))
+    if rb_eq(vm, n, abi.fixnum(0)):
+        vm.yield_block(blk, [vm.ary_new()])
+    elif rb_eq(vm, n, abi.fixnum(1)) or rb_le(vm, n, size):
+        _combine(vm, list(items_of(vm, self)), as_int(vm, n), [], blk)
     return self
 
 
@@ -1557,7 +1601,8 @@ def ary_product(vm, self, args, blk):
             n //= b
         group[0] = ary_ref(vm, self, n)
         if result is None:
-            call_block(vm, blk, [vm.ary_new(group)])
+            with fake_frames(vm, "product"):     # the ->(*, e) { block.call e } lambda
+                call_block(vm, blk, [vm.ary_new(group)])
         else:
             result.append(vm.ary_new(group))
     return self if result is None else vm.ary_new(result)
@@ -1571,7 +1616,7 @@ def ary_transpose(vm, self, args, blk):
     column_count = None
     for row in list(items):
         if not vm.is_a(row, vm.c_Array):
-            raise_in(vm, ("each", "transpose"), vm.c_TypeError, "TypeError")
+            raise_in(vm, ("each", "transpose"), vm.c_TypeError, None)
         n = len(items_of(vm, row))
         if column_count is None:
             column_count = n

@@ -45,6 +45,14 @@ class _Stop(Unwind):
         self.value = value
 
 
+def rb_argc(vm, args, req, opt=0, rest=False):
+    """OP_ENTER's argument count check for a method mruby writes in Ruby:
+    its message names only the required count ("given 3, expected 1")."""
+    n = len(args)
+    if n < req or (not rest and n > req + opt):
+        vm.argc_error(n, req, req)
+
+
 def svalue(vm, args):
     """Array#__svalue of a block's ``*val``: nil, the value, or an Array."""
     n = len(args)
@@ -363,8 +371,9 @@ def enum_class(vm):
 
 
 # ------------------------------------------------------------ Enumerable
-@method("Enumerable", "all?", arity=(0, 1))
+@method("Enumerable", "all?", arity=-1)
 def enum_all(vm, self, args, blk):
+    rb_argc(vm, args, 0, 1, False)
     if args:
         pat = args[0]
         stopped, _ = iterate(vm, self, lambda a: None if case_eqq(vm, pat, svalue(vm, a))
@@ -378,8 +387,9 @@ def enum_all(vm, self, args, blk):
     return FALSE if stopped else TRUE
 
 
-@method("Enumerable", "any?", arity=(0, 1))
+@method("Enumerable", "any?", arity=-1)
 def enum_any(vm, self, args, blk):
+    rb_argc(vm, args, 0, 1, False)
     if args:
         pat = args[0]
         stopped, _ = iterate(vm, self, lambda a: TRUE if case_eqq(vm, pat, svalue(vm, a))
@@ -393,8 +403,9 @@ def enum_any(vm, self, args, blk):
     return TRUE if stopped else FALSE
 
 
-@method("Enumerable", "none?", arity=(0, 1))
+@method("Enumerable", "none?", arity=-1)
 def enum_none(vm, self, args, blk):
+    rb_argc(vm, args, 0, 1, False)
     if args:
         pat = args[0]
         stopped, _ = iterate(vm, self, lambda a: FALSE if case_eqq(vm, pat, svalue(vm, a))
@@ -408,8 +419,9 @@ def enum_none(vm, self, args, blk):
     return FALSE if stopped else TRUE
 
 
-@method("Enumerable", "one?", arity=(0, 1))
+@method("Enumerable", "one?", arity=-1)
 def enum_one(vm, self, args, blk):
+    rb_argc(vm, args, 0, 1, False)
     count = [0]
     if args:
         pat = args[0]
@@ -440,8 +452,9 @@ def enum_collect(vm, self, args, blk):
     return vm.ary_new(out)
 
 
-@method("Enumerable", "detect", arity=(0, 1), aliases=("find",))
+@method("Enumerable", "detect", arity=-1, aliases=("find",))
 def enum_detect(vm, self, args, blk):
+    rb_argc(vm, args, 0, 1, False)
     ifnone = args[0] if args else NIL
     if blk == NIL:
         return to_enum(vm, self, "detect", [ifnone] if args else [NIL])
@@ -564,11 +577,25 @@ def inject_impl(vm, self, args, blk, mid="inject"):
     return result[0]
 
 
+_PLUS = {}
+
+
 def _binop(vm, x, op, y):
-    name = vm.sym_str(op)
-    if name == "+" and x & 1 and y & 1:
-        return vm.int_new(abi.fixnum_value(x) + abi.fixnum_value(y))
-    return vm.funcall(x, op >> 8, [y])
+    """inject's ->(x, y) { x.__send__(sym, y) } lambda (a frame named inject;
+    a missing method is reported from __send__)."""
+    sid = op >> 8
+    if x & 1 and y & 1 and vm.syms[sid] == "+":
+        r = abi.fixnum_value(x) + abi.fixnum_value(y)
+        if abi.FIXNUM_MIN <= r <= abi.FIXNUM_MAX:
+            m, _ = vm.find_method(vm.c_Integer, sid)
+            if m is not None and getattr(m.fn, "__module__", "").startswith("runtime.core"):
+                return abi.fixnum(r)
+    with fake_frames(vm, "inject"):
+        m, _ = vm.find_method(vm.class_of(x), sid)
+        if m is None:
+            with fake_frames(vm, "__send__"):
+                return vm.funcall(x, sid, [y])
+        return vm.funcall(x, sid, [y])
 
 
 @method("Enumerable", "inject", arity=-1, aliases=("reduce",))
@@ -928,8 +955,9 @@ def enum_first(vm, self, args, blk):
                    f"wrong number of arguments (given {len(args)}, expected 0..1)")
 
 
-@method("Enumerable", "count", arity=(0, 1))
+@method("Enumerable", "count", arity=-1)
 def enum_count(vm, self, args, blk):
+    rb_argc(vm, args, 0, 1, False)
     c = [0]
     if blk != NIL:
         def fn(a):
@@ -991,8 +1019,9 @@ def enum_reverse_each(vm, self, args, blk):
     return self
 
 
-@method("Enumerable", "cycle", arity=(0, 1))
+@method("Enumerable", "cycle", arity=-1)
 def enum_cycle(vm, self, args, blk):
+    rb_argc(vm, args, 0, 1, False)
     nv = args[0] if args else NIL
     if blk == NIL:
         return to_enum(vm, self, "cycle", [nv])
@@ -1020,8 +1049,9 @@ def enum_cycle(vm, self, args, blk):
     return NIL
 
 
-@method("Enumerable", "find_index", arity=(0, 1))
+@method("Enumerable", "find_index", arity=-1)
 def enum_find_index(vm, self, args, blk):
+    rb_argc(vm, args, 0, 1, False)
     if blk == NIL and not args:
         return to_enum(vm, self, "find_index", [NIL])
     idx = [0]
@@ -1102,8 +1132,9 @@ def enum_zip(vm, self, args, blk):
     iters = []
     for a in args:
         if not vm.respond_to(a, "each"):
-            vm.raise_error(vm.c_TypeError, f"wrong argument type "
-                           f"{vm.class_name(vm.real_class(a))} (must respond to :each)")
+            raise_in(vm, ("map", "each", "collect", "zip"), vm.c_TypeError,
+                     f"wrong argument type {vm.class_name(vm.real_class(a))} "
+                     "(must respond to :each)")
         iters.append(ExtIter.for_zip(vm, a))
     result = None if blk != NIL else []
 

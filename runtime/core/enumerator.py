@@ -17,7 +17,7 @@ from ..defs import method, smethod
 from ..errors import RubyError
 from ..frames import CINFO_SKIP, MRB_STACK_MAX, Frame
 from ..objects import RObject
-from .enumerable import (NIL, TRUE, FALSE, call_block, fake_frames, pyblock, svalue,
+from .enumerable import (rb_argc, NIL, TRUE, FALSE, call_block, fake_frames, pyblock, svalue,
                          to_int_arg)
 
 THREAD_STACK = 512 << 20
@@ -244,6 +244,10 @@ def block_call(vm, self, blk):
         argv.append(kwd)
     mid = meth >> 8 if vm.is_sym(meth) else vm.intern(vm.str_bytes(meth))
     with fake_frames(vm, "enumerator_block_call"):
+        m, _ = vm.find_method(vm.class_of(obj), mid)
+        if m is None:
+            with fake_frames(vm, "__send__"):
+                return vm.funcall(obj, mid, argv, blk)
         return vm.funcall(obj, mid, argv, blk)
 
 
@@ -302,8 +306,9 @@ def enum_block_call_m(vm, self, args, blk):
     return block_call(vm, self, blk)
 
 
-@method("Enumerator", "with_index", arity=(0, 1))
+@method("Enumerator", "with_index", arity=-1)
 def enum_with_index(vm, self, args, blk):
+    rb_argc(vm, args, 0, 1, False)
     offset = args[0] if args else abi.fixnum(0)
     if blk == NIL:
         return vm.funcall(self, "to_enum", [vm.sym("with_index"), offset])
@@ -441,7 +446,9 @@ def enum_peek_values(vm, self, args, blk):
 
 @method("Enumerator", "peek", arity=0)
 def enum_peek(vm, self, args, blk):
-    return svalue(vm, list(_peek_values(vm, self)))
+    with fake_frames(vm, "peek_values"):
+        vs = _peek_values(vm, self)
+    return svalue(vm, list(vs))
 
 
 @method("Enumerator", "rewind", arity=0)

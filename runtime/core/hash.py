@@ -10,7 +10,7 @@ from __future__ import annotations
 from .. import abi
 from ..defs import method, smethod
 from ..objects import RArray, RFloat, RHash, RInteger, RProc, RString
-from .enumerable import (NIL, TRUE, FALSE, call_block, eq, fake_frames, iterate, pyblock,
+from .enumerable import (rb_argc, NIL, TRUE, FALSE, call_block, eq, fake_frames, iterate, pyblock,
                          raise_in, to_enum)
 
 
@@ -257,7 +257,7 @@ def hash_s_create(vm, self, args, blk):
             arr = vm.funcall(o, "to_a")
             for i in list(vm.obj(arr).items) if vm.is_ary(arr) else []:
                 if not vm.respond_to(i, "to_a"):
-                    raise_in(vm, "each", vm.c_ArgumentError, f"wrong element type "
+                    raise_in(vm, ("each", "[]"), vm.c_ArgumentError, f"wrong element type "
                              f"{vm.class_name(vm.real_class(i))} (expected array)")
                 size = vm.funcall(i, "size")
                 sz = vm.int_value(size) if vm.is_int(size) else -1
@@ -268,7 +268,7 @@ def hash_s_create(vm, self, args, blk):
                     k = vm.funcall(i, "[]", [abi.fixnum(0)])
                     v = NIL
                 else:
-                    raise_in(vm, "each", vm.c_ArgumentError, f"invalid number of elements "
+                    raise_in(vm, ("each", "[]"), vm.c_ArgumentError, f"invalid number of elements "
                              f"({vm.to_s(size).decode()} for 1..2)")
                 vm.funcall(h, "[]=", [k, v])
             return h
@@ -292,8 +292,9 @@ def hash_aset(vm, self, args, blk):
     return args[1]
 
 
-@method("Hash", "fetch", arity=(1, 2))
+@method("Hash", "fetch", arity=-1)
 def hash_fetch(vm, self, args, blk):
+    rb_argc(vm, args, 1, 1, False)
     key = args[0]
     h = H(vm, self)
     v = h_lookup(vm, h, key)
@@ -364,6 +365,7 @@ def hash_empty(vm, self, args, blk):
 
 @method("Hash", "dig", arity=-1)
 def hash_dig(vm, self, args, blk):
+    rb_argc(vm, args, 1, 0, True)
     if not args:
         vm.argc_error(0, 1, -1)
     n = vm.funcall(self, "[]", [args[0]])
@@ -445,8 +447,7 @@ def hash_delete(vm, self, args, blk):
     key = args[0]
     if blk != NIL and not h_has(vm, H(vm, self), key):
         return call_block(vm, blk, [key])
-    with fake_frames(vm, "__delete"):
-        _modify(vm, self)
+    _modify(vm, self)       # __delete hides its own frame (ci->mid = 0)
     v = h_remove(vm, H(vm, self), key)
     return NIL if v is None else v
 
@@ -690,8 +691,9 @@ def hash_invert(vm, self, args, blk):
     return out
 
 
-@method("Hash", "flatten", arity=(0, 1))
+@method("Hash", "flatten", arity=-1)
 def hash_flatten(vm, self, args, blk):
+    rb_argc(vm, args, 0, 1, False)
     level = args[0] if args else abi.fixnum(1)
     a = vm.funcall(self, "to_a")
     return vm.funcall(a, "flatten", [level])
@@ -720,7 +722,8 @@ def hash_transform_keys(vm, self, args, blk):
     out = vm.hash_new()
     o = H(vm, out)
     for k in H(vm, self).keys():
-        nk = call_block(vm, blk, [k])
+        with fake_frames(vm, "each", "transform_keys"):
+            nk = call_block(vm, blk, [k])
         h_store(vm, o, nk, hash_get(vm, self, k))
     return out
 
@@ -732,10 +735,11 @@ def hash_transform_keys_bang(vm, self, args, blk):
     h = H(vm, self)
     for k in h.keys():
         value = hash_get(vm, self, k)
-        with fake_frames(vm, "__delete"):
+        with fake_frames(vm, "each", "transform_keys!"):
             _modify(vm, self)
         h_remove(vm, h, k)
-        k2 = call_block(vm, blk, [k])
+        with fake_frames(vm, "each", "transform_keys!"):
+            k2 = call_block(vm, blk, [k])
         with fake_frames(vm, "[]="):
             hash_set(vm, self, k2, value)
     return self
@@ -748,7 +752,9 @@ def hash_transform_values(vm, self, args, blk):
     out = vm.hash_new()
     o = H(vm, out)
     for k in H(vm, self).keys():
-        o.set(vm, k, call_block(vm, blk, [hash_get(vm, self, k)]))
+        with fake_frames(vm, "each", "transform_values"):
+            v = call_block(vm, blk, [hash_get(vm, self, k)])
+        o.set(vm, k, v)
     return out
 
 
@@ -757,8 +763,9 @@ def hash_transform_values_bang(vm, self, args, blk):
     if blk == NIL:
         return to_enum(vm, self, "transform_values!")
     for k in H(vm, self).keys():
-        v = call_block(vm, blk, [hash_get(vm, self, k)])
-        with fake_frames(vm, "[]="):
+        with fake_frames(vm, "each", "transform_values!"):
+            v = call_block(vm, blk, [hash_get(vm, self, k)])
+        with fake_frames(vm, "each", "transform_values!", "[]="):
             hash_set(vm, self, k, v)
     return self
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from .. import abi
 from ..defs import method, smethod
 from ..objects import RData
-from .enumerable import NIL, TRUE, FALSE, as_int, call_block, fake_frames, pyblock
+from .enumerable import NIL, TRUE, FALSE, as_int, call_block, fake_frames, pyblock, rb_argc
 
 
 def _members_table(vm):
@@ -357,6 +357,7 @@ def struct__inspect(vm, self, args, blk):
 
 @method("Struct", "dig", arity=-1)
 def struct_dig(vm, self, args, blk):
+    rb_argc(vm, args, 1, 0, True)
     if not args:
         vm.argc_error(0, 1, -1)
     n = vm.funcall(self, "[]", [args[0]])
