@@ -44,6 +44,8 @@ from .codecache import CodeCache, ffi
 _NEXT, _JUMP, _RETURN, _ERROR = abi.ST_NEXT, abi.ST_JUMP, abi.ST_RETURN, abi.ST_ERROR
 _RETVAL = abi.ST_RETVAL
 
+HOT_CALLS = 2       # activations of a loop-free irep before it is translated
+
 
 class NativeEngineError(RuntimeError):
     """Generated code reached a state it must never reach (a translator bug)."""
@@ -73,14 +75,30 @@ class _ThreadState(threading.local):
 class _Code:
     """The engine's record of one irep: its cache entry and call tables."""
 
-    __slots__ = ("entry", "table", "counters", "counters_addr", "error")
+    __slots__ = ("entry", "table", "counters", "counters_addr", "error", "calls", "loops")
 
-    def __init__(self, entry):
+    def __init__(self, entry, loops: bool):
         self.entry = entry
+        self.calls = 0              # activations before it was translated
+        self.loops = loops          # has a backward jump: translate on first use
         self.table = None
         self.counters = None
         self.counters_addr = 0
         self.error: Optional[str] = None
+
+
+def _has_loop(irep) -> bool:
+    """Does the irep jump backwards (a while/until loop)?"""
+    for ins in irep.instructions:
+        if ins.name == "JMP":
+            off = ins.a
+        elif ins.name in ("JMPIF", "JMPNOT", "JMPNIL"):
+            off = ins.b
+        else:
+            continue
+        if off >= 0x8000:
+            return True
+    return False
 
 
 def _no_semantics(vm, frame, ins):
@@ -105,8 +123,11 @@ class NativeEngine:
 
     def __init__(self, code_cache_size: int = 16 << 20, stats: bool = False, *,
                  counting: Optional[bool] = None, ops: Optional[dict] = None, fallback=None,
-                 verify: bool = True):
+                 verify: bool = True, hot_calls: int = HOT_CALLS):
         self.cache = CodeCache(code_cache_size)
+        # tiering: an irep is translated on its first activation if it loops,
+        # else on its ``hot_calls``-th; until then the interpreter runs it
+        self.hot_calls = hot_calls
         # with --stats, code counts every instruction it executes (one inc per instruction)
         self.counting = stats if counting is None else counting
         self.verify = verify
@@ -125,7 +146,9 @@ class NativeEngine:
         self.op_calls = 0             # instructions that ran through the Python semantics
         self.translations = 0         # distinct ireps translated
         self.translate_errors = 0
-        self.fallback_runs = 0        # activations run by the interpreter instead
+        self.fallback_runs = 0        # activations the interpreter ran: no room or untranslatable
+        self.cold_runs = 0            # activations the interpreter ran: not hot yet
+        self.interpreted = 0          # instructions those ran (counted with --stats)
         self.native_runs = 0
 
     # -- lazily bound collaborators --------------------------------------------
@@ -141,20 +164,45 @@ class NativeEngine:
         if self._fallback is None:
             from .interp import InterpEngine
             self._fallback = InterpEngine()
+            if self.counting:
+                self._count_interpreted(self._fallback)
         return self._fallback
+
+    def _count_interpreted(self, interp) -> None:
+        """--stats: give the fallback interpreter opcode functions that count."""
+        from .ops import ops_by_number
+        tables = getattr(interp, "_ops", None)
+        if not isinstance(tables, dict):
+            return
+
+        def counted(fn):
+            if fn is None:
+                return None
+
+            def run_counted(vm, frame, ins):
+                self.interpreted += 1
+                return fn(vm, frame, ins)
+            return run_counted
+        tables["0300"] = [counted(fn) for fn in ops_by_number("0300")]
 
     # -- compiling ---------------------------------------------------------------
     def _install(self, vm, irep) -> Optional[_Code]:
-        """The irep's code, translated on first use and (re)installed if evicted;
-        None when it cannot be translated or placed."""
+        """The irep's code, translated once hot and (re)installed if evicted;
+        None when the interpreter is to run this activation (not hot yet,
+        cannot be translated, or no room in the cache)."""
         key = id(irep)                  # the translation keeps the irep (and its id) alive
         code = self._codes.get(key)
         if code is None:
-            code = self._codes[key] = _Code(self.cache.entry(key))
+            code = self._codes[key] = _Code(self.cache.entry(key), _has_loop(irep))
         if code.error is not None:
+            self.fallback_runs += 1
             return None
         entry = code.entry
         if entry.translation is None:
+            code.calls += 1
+            if not code.loops and code.calls < self.hot_calls:
+                self.cold_runs += 1
+                return None
             from riteload.errors import RiteError
             from translate.compiler import translate_irep
             try:
@@ -165,6 +213,7 @@ class NativeEngine:
             except RiteError as e:
                 code.error = str(e)
                 self.translate_errors += 1
+                self.fallback_runs += 1
                 return None
             ops = self.ops
             table = [None] * (len(irep.iseq) + 1)
@@ -176,6 +225,7 @@ class NativeEngine:
                 code.counters_addr = int(ffi.cast("uintptr_t", code.counters))
             self.translations += 1
         if not entry.installed and not self.cache.install(entry, entry.translation):
+            self.fallback_runs += 1
             return None
         return code
 
@@ -185,7 +235,6 @@ class NativeEngine:
         if code is None or code.entry.fn is None:
             code = self._install(vm, frame.irep)
             if code is None:
-                self.fallback_runs += 1
                 return self.fallback.run(vm, frame)
         entry = code.entry
         if vm is not self._vm:
@@ -284,14 +333,19 @@ class NativeEngine:
     def stats_lines(self) -> list[str]:
         lines = list(self.cache.stats_lines())
         lines.append(f"native: {self.translations} ireps translated, {self.native_runs} native "
-                     f"activations, {self.fallback_runs} run by the interpreter "
+                     f"activations, {self.cold_runs} interpreted before their irep was hot, "
+                     f"{self.fallback_runs} interpreted for want of code "
                      f"({self.translate_errors} untranslatable)")
         if self.counting:
             total, via_python = self.executed_counts()
             native = total - via_python
             share = 100.0 * native / total if total else 0.0
-            lines.append(f"native: {total} instructions executed, {native} stayed in native code "
-                         f"({share:.1f}%), {via_python} called into Python")
+            lines.append(f"native: {total} instructions executed by native code, {native} stayed "
+                         f"in native code ({share:.1f}%), {via_python} called into Python")
+            every = total + self.interpreted
+            share_all = 100.0 * native / every if every else 0.0
+            lines.append(f"native: {self.interpreted} instructions interpreted; of all {every} "
+                         f"executed, {share_all:.1f}% stayed in native code")
         else:
             lines.append(f"native: {self.op_calls} instructions called into Python")
         return lines

@@ -75,7 +75,7 @@ OPS = {name: _slow for name in ("ADD", "SUB", "MUL", "DIV", "ADDI", "SUBI", "EQ"
 OPS["RETURN"] = _return
 OPS["SEND"] = _raise
 
-ENGINE = NativeEngine(1 << 20, ops=OPS, counting=True, verify=False)
+ENGINE = NativeEngine(1 << 20, ops=OPS, counting=True, verify=False, hot_calls=1)
 VM = FakeVM()
 
 
