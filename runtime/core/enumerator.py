@@ -15,17 +15,18 @@ import threading
 from .. import abi
 from ..defs import method, smethod
 from ..errors import RubyError
-from ..frames import CINFO_SKIP, MRB_STACK_MAX, Frame
+from ..frames import CINFO_SKIP, MRB_STACK_MAX, Frame, ffi
 from ..objects import RObject
 from .enumerable import (rb_argc, NIL, TRUE, FALSE, call_block, fake_frames, pyblock, svalue,
                          to_int_arg)
 
-THREAD_STACK = 512 << 20
-# Each coroutine runs in its own window at the top of the register stack,
-# far above what the main program reaches before SystemStackError (962
-# call-info records): _SLOTS windows of _REGION words.
-_REGION = 4096
-_SLOTS = 48
+THREAD_STACK = 64 << 20       # Python stack of a coroutine thread
+# Each coroutine runs in a window at the top of the register stack, far above
+# what the main program reaches before SystemStackError (962 call-info
+# records): _SLOTS windows of _REGION words, shared when more coroutines are
+# alive (see _Windows).
+_REGION = 8192
+_SLOTS = 28
 
 
 # ---------------------------------------------------------------- coroutines
@@ -56,12 +57,30 @@ def _engine_restore(vm, st):
         eng.ctx.regs = st["ctx.regs"]
 
 
-def _slots(vm):
-    s = getattr(vm, "_coroutine_slots", None)
-    if s is None:
-        s = [False] * _SLOTS
-        vm._coroutine_slots = s
-    return s
+class _Windows:
+    """The register-stack windows coroutines run in.
+
+    A window is shared when there are more live coroutines than windows: its
+    ``resident`` coroutine's registers are in the stack, the others' are
+    saved in Python and copied back when they resume (a suspended one whose
+    window is taken cannot have live registers anywhere else)."""
+
+    def __init__(self):
+        self.owners = [0] * _SLOTS          # live coroutines assigned to each window
+        self.resident = [None] * _SLOTS
+        self.chain = []                     # coroutines running now, outermost first
+        self.clock = 0
+
+
+def _windows(vm):
+    w = getattr(vm, "_coroutine_windows", None)
+    if w is None:
+        w = vm._coroutine_windows = _Windows()
+    return w
+
+
+def _base(i):
+    return MRB_STACK_MAX - (i + 1) * _REGION
 
 
 class Coroutine:
@@ -82,25 +101,68 @@ class Coroutine:
         self.sem_main = threading.Semaphore(0)
         self.thread = None
         self.slot = None
+        self.saved = None           # window contents while another coroutine uses it
+        self.last_used = 0
         self.engine_state = {}
 
-    @staticmethod
-    def available(vm):
-        return not all(_slots(vm))
-
     def _take_slot(self):
-        slots = _slots(self.vm)
-        for i, used in enumerate(slots):
-            if not used:
-                slots[i] = True
-                self.slot = i
-                return MRB_STACK_MAX - (i + 1) * _REGION
-        return None
+        """A window for a new coroutine: a free one, else the one whose
+        resident was used least recently (and is not running)."""
+        w = _windows(self.vm)
+        pick = None
+        for i in range(_SLOTS):
+            if w.owners[i] == 0:
+                pick = i
+                break
+        if pick is None:
+            best = None
+            for i in range(_SLOTS):
+                r = w.resident[i]
+                if r is not None and r in w.chain:
+                    continue
+                lu = r.last_used if r is not None else -1
+                if best is None or lu < best:
+                    best, pick = lu, i
+            if pick is None:
+                return None
+            self._evict(pick)
+        w.owners[pick] += 1
+        w.resident[pick] = self
+        self.slot = pick
+        return _base(pick)
+
+    def _evict(self, i):
+        """Save the registers of window i's resident."""
+        vm = self.vm
+        w = _windows(vm)
+        r = w.resident[i]
+        if r is not None and r is not self:
+            base = _base(i)
+            r.saved = bytes(ffi.buffer(vm.stack + base, _REGION * 8))
+        w.resident[i] = None
+
+    def _make_resident(self):
+        w = _windows(self.vm)
+        i = self.slot
+        r = w.resident[i]
+        if r is self:
+            return
+        if r is not None and r in w.chain:
+            self.vm.raise_error(self.vm.c_FiberError, "too many fibers")
+        self._evict(i)
+        if self.saved is not None:
+            ffi.memmove(self.vm.stack + _base(i), self.saved, _REGION * 8)
+            self.saved = None
+        w.resident[i] = self
 
     def _free_slot(self):
         if self.slot is not None:
-            _slots(self.vm)[self.slot] = False
+            w = _windows(self.vm)
+            w.owners[self.slot] -= 1
+            if w.resident[self.slot] is self:
+                w.resident[self.slot] = None
             self.slot = None
+            self.saved = None
 
     def _run(self, base):
         vm = self.vm
@@ -124,6 +186,12 @@ class Coroutine:
 
     def _switch(self, start_base=None):
         vm = self.vm
+        w = _windows(vm)
+        if start_base is None and not self.done:
+            self._make_resident()
+        w.clock += 1
+        self.last_used = w.clock
+        w.chain.append(self)
         saved = (vm.frames, vm.exc, _engine_save(vm))
         vm.frames = self.frames
         vm.exc = self.exc
@@ -142,6 +210,7 @@ class Coroutine:
                 self.sem_co.release()
             self.sem_main.acquire()
         finally:
+            w.chain.pop()
             self.exc = vm.exc
             self.engine_state = _engine_save(vm)
             vm.frames, vm.exc = saved[0], saved[1]
