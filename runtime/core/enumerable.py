@@ -65,19 +65,13 @@ def svalue(vm, args):
 
 def pyblock(vm, fn, mid=None):
     """A Proc whose body is ``fn(args) -> word``; its call-info record is
-    named ``mid`` (the mrblib method the block is written in)."""
-    sid = vm.intern(mid) if mid else 0
-
+    named ``mid`` (the mrblib method the block is written in; none when
+    None)."""
     def body(vm_, self_, args, blk):
-        if sid:
-            f = vm.frames[-1]
-            if f.irep is None:
-                f.mid = sid
         r = fn(args)
         return NIL if r is None else r
 
-    p = RProc(vm.c_Proc, fn=body)
-    return vm.alloc(p)
+    return vm.make_builtin_proc(body, mid=mid if mid else 0)
 
 
 def _core_each(vm, obj):
