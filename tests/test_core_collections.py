@@ -318,8 +318,9 @@ p f.next, f.peek, f.next, (begin; f.next; rescue StopIteration => x; x.result; e
 p (1..Float::INFINITY).lazy.map { |x| x * 2 }.select { |x| x % 3 == 0 }.first(3)
 S = Struct.new(:a, :b)
 p S.new(1, 2), S.new(1) == S.new(1), S.new(1, 2).to_h, S.members
-p [1, 2, 3].sort_by { |x| -x }, [[2, :b], [1, :a]].sort, %w[bb a].max_by(&:size), [1, 2, 3, 4].partition { |x| x > 2 }
-p [1, 2, 2, 3].tally, [1, 2, 3].each_cons(2).map { |a, b| b - a }, [3, 1].minmax, [].sum rescue p :no_sum
+p [1, 2, 3].sort_by { |x| -x }, [[2, :b], [1, :a]].sort, %w[bb a].max_by(&:size)
+p [1, 2, 3, 4].partition { |x| x > 2 }, [1, 2, 2, 3].tally
+p [1, 2, 3].each_cons(2).map { |a, b| b - a }, [3, 1].minmax, [].sum rescue p :no_sum
 a = [1]; a << a; p a, a.hash == a.hash rescue p :rec
 '''
 

@@ -12,9 +12,8 @@ from __future__ import annotations
 from .. import abi
 from ..defs import method, smethod
 from ..objects import RArray, RData, RHash, RString
-from .enumerable import (rb_argc, NIL, TRUE, FALSE, as_int, call_block, check_frozen_in, eq,
-                         fake_frames, iterate, num_gt0, pyblock, raise_in, spaceship,
-                         to_enum, to_int_arg)
+from .enumerable import (FALSE, NIL, TRUE, as_int, call_block, check_frozen_in, eq, fake_frames,
+                         num_gt0, raise_in, rb_argc, spaceship, to_enum, to_int_arg)
 
 _NONE = object()
 

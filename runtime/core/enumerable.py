@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from .. import abi
 from ..defs import method, module_function
-from ..errors import RubyError, Unwind
+from ..errors import Unwind
 from ..frames import CINFO_SKIP, Frame
-from ..objects import RArray, RHash, RObject, RProc, RRange, RString
+from ..objects import RArray, RHash, RObject, RRange, RString
 
 NIL = abi.NIL
 

@@ -17,7 +17,7 @@ from ..defs import method, smethod
 from ..errors import RubyError
 from ..frames import CINFO_SKIP, MRB_STACK_MAX, Frame, ffi
 from ..objects import RObject
-from .enumerable import (rb_argc, NIL, TRUE, FALSE, call_block, fake_frames, pyblock, svalue,
+from .enumerable import (FALSE, NIL, call_block, fake_frames, pyblock, rb_argc, svalue,
                          to_int_arg)
 
 THREAD_STACK = 64 << 20       # Python stack of a coroutine thread
@@ -723,7 +723,8 @@ def lazy_to_enum(vm, self, args, blk):
 
 @method("Enumerator::Lazy", "map", arity=0, aliases=("collect",))
 def lazy_map(vm, self, args, blk):
-    return lazy_new(vm, self, lambda y, x: vm.funcall(y, "<<", [call_block(vm, blk, [x])]), name="map")
+    return lazy_new(vm, self, lambda y, x: vm.funcall(y, "<<", [call_block(vm, blk, [x])]),
+                    name="map")
 
 
 @method("Enumerator::Lazy", "select", arity=0, aliases=("find_all",))

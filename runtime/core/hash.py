@@ -10,8 +10,8 @@ from __future__ import annotations
 from .. import abi
 from ..defs import method, smethod
 from ..objects import RArray, RFloat, RHash, RInteger, RProc, RString
-from .enumerable import (rb_argc, NIL, TRUE, FALSE, call_block, eq, fake_frames, iterate, pyblock,
-                         raise_in, to_enum)
+from .enumerable import (FALSE, NIL, TRUE, call_block, eq, fake_frames, pyblock, raise_in,
+                         rb_argc, to_enum)
 
 
 def H(vm, w) -> RHash:

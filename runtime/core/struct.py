@@ -11,7 +11,7 @@ from __future__ import annotations
 from .. import abi
 from ..defs import method, smethod
 from ..objects import RData
-from .enumerable import NIL, TRUE, FALSE, as_int, call_block, fake_frames, pyblock, rb_argc
+from .enumerable import FALSE, NIL, TRUE, as_int, call_block, pyblock, rb_argc
 
 
 def _members_table(vm):
