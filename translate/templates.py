@@ -146,6 +146,8 @@ def _emit_box(a: Asm) -> None:
     other, fail = a.label(), a.label()
     a.comment("rax = flonum(xmm0): exponent bits 60..62 must be 3 or 4, or the value +0.0")
     a.movq(RAX, XMM0)
+    a.comment("mruby 3.1 word boxing keeps a Float with its two low significand bits cleared")
+    a.and_(RAX, -4)
     a.mov(RCX, RAX)
     a.shr(RCX, 60)
     a.and_(ECX, 7)
