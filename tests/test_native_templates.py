@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import math
-import struct
 
 import pytest
 from hypothesis import given, settings
