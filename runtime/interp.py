@@ -41,6 +41,8 @@ class InterpEngine:
     def run(self, vm, frame) -> int:
         table = self._code(frame.rt)
         pc = frame.pc
+        arena = vm.arena
+        mark = len(arena)
         while True:
             fn, ins, npc = table[pc]
             frame.pc = npc
@@ -59,6 +61,8 @@ class InterpEngine:
                     return frame.retval
                 pc = r
                 continue
+            if len(arena) > mark:
+                del arena[mark:]    # what the instruction made is in registers now
             if r is None:
                 pc = npc
             elif r >= 0:

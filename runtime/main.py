@@ -161,10 +161,6 @@ def _run(rite, engine, stats, code_cache_size, out, err) -> int:
         # a break/return that found no target: mruby reports LocalJumpError
         vm.flush()
         status = EXIT_FAILURE
-    except RecursionError:     # pragma: no cover - should be prevented by the call depth cap
-        vm.flush()
-        err.write(b"stack level too deep (SystemStackError)\n")
-        status = EXIT_FAILURE
     except Exception as e:      # a bug of riteload itself: one line, or the traceback on request
         vm.flush()
         if os.environ.get("RITELOAD_DEBUG"):

@@ -37,6 +37,15 @@ class VM:
         self.ci = ffi.new("rl_callinfo[]", CALLINFO_MAX + 2)
         self.state = ffi.new("rl_vmstate *")
         self.objects: list = [None]
+        self.free_handles: list = []    # handles freed by the collector, reused first
+        # mruby's GC arena: handles allocated since the running builtin (or the
+        # running instruction of an interpreted frame) began; runtime/gc.py
+        # keeps them.  Truncated when a builtin returns and after each instruction.
+        self.arena: list = []
+        from .gc import MIN_THRESHOLD
+        self.gc_countdown = MIN_THRESHOLD   # allocations left before the next collection
+        self.gc_enabled = True
+        self.gc_runs = 0
         self._cw_len = 1 << 12
         self.class_words = ffi.new("uint64_t[]", self._cw_len)
         self.state.stack = self.stack
@@ -89,15 +98,36 @@ class VM:
 
     # ------------------------------------------------------------- object table
     def alloc(self, obj: RBasic) -> int:
-        h = len(self.objects)
-        self.objects.append(obj)
+        free = self.free_handles
+        if free:
+            h = free.pop()
+            self.objects[h] = obj
+        else:
+            h = len(self.objects)
+            self.objects.append(obj)
+            if h >= self._cw_len:
+                self._grow_class_words(h + 1)
         obj.handle = h
-        if h >= self._cw_len:
-            self._grow_class_words(h + 1)
         c = obj.cls
         if c is not None:
             self.class_words[h] = (c.handle << 3) | 4
+        self.arena.append(h)
+        self.gc_countdown -= 1
+        if self.gc_countdown <= 0:
+            self.gc()
         return (h << 3) | 4
+
+    def gc(self) -> int:
+        """Collect unreachable objects now (runtime/gc.py); return how many."""
+        from . import gc as _gc
+        if not self.gc_enabled:
+            self.gc_countdown = _gc.MIN_THRESHOLD
+            return 0
+        freed = _gc.collect(self)
+        live = len(self.objects) - 1 - len(self.free_handles)
+        self.gc_countdown = max(_gc.MIN_THRESHOLD, live)
+        self.gc_runs += 1
+        return freed
 
     def _grow_class_words(self, need: int) -> None:
         n = self._cw_len
@@ -840,6 +870,8 @@ class VM:
                 v = self.engine.run(self, frame)
             finally:
                 self.pop_frame(frame)
+            if v & 7 == 4:
+                self.arena.append(v >> 3)   # the caller may be Python: keep the result
             if blk != NIL:
                 self._orphan_check(blk)
             return v
@@ -856,20 +888,27 @@ class VM:
         if proc is not None and proc.fn is not None:
             # a method defined with define_method and a builtin body (e.g. Symbol#to_proc)
             return self.call_proc_fn(proc, recv, args, blk, mid)
+        arena = self.arena
+        mark = len(arena)
         if m.noframe:
             self._check_arity(m, args)
-            return m.fn(self, recv, args, blk)
-        frame = Frame(mid, None, base, n, nk, owner)
-        frame.method = m
-        frame.kw = kw
-        frame.nregs = bidx(n, nk) + 1
-        self.push_frame(frame)
-        try:
-            if m.amin > len(args) or (m.amax >= 0 and len(args) > m.amax):
-                self.argc_error(len(args), m.amin, m.amax)
             v = m.fn(self, recv, args, blk)
-        finally:
-            self.pop_frame(frame)
+        else:
+            frame = Frame(mid, None, base, n, nk, owner)
+            frame.method = m
+            frame.kw = kw
+            frame.nregs = bidx(n, nk) + 1
+            self.push_frame(frame)
+            try:
+                if m.amin > len(args) or (m.amax >= 0 and len(args) > m.amax):
+                    self.argc_error(len(args), m.amin, m.amax)
+                v = m.fn(self, recv, args, blk)
+            finally:
+                self.pop_frame(frame)
+        if len(arena) > mark:
+            del arena[mark:]
+        if v & 7 == 4:
+            arena.append(v >> 3)
         if blk != NIL:
             self._orphan_check(blk)
         return v
@@ -942,12 +981,19 @@ class VM:
             frame.kw = kw and bool(args) and self.is_hash(args[-1])
             frame.nregs = 3
             self.push_frame(frame)
+            arena = self.arena
+            mark = len(arena)
             try:
                 if m.amin > len(args) or (m.amax >= 0 and len(args) > m.amax):
                     self.argc_error(len(args), m.amin, m.amax)
-                return m.fn(self, recv, args, blk)
+                v = m.fn(self, recv, args, blk)
             finally:
                 self.pop_frame(frame)
+            if len(arena) > mark:
+                del arena[mark:]
+            if v & 7 == 4:
+                arena.append(v >> 3)
+            return v
         args = list(args)
         if base + len(args) + 4 >= MRB_STACK_MAX:
             self.raise_stack_error()
@@ -980,10 +1026,17 @@ class VM:
         frame = Frame(mid, None, self.stack_top(), min(len(args), 15), 0, None, CINFO_SKIP)
         frame.nregs = 3
         self.push_frame(frame)
+        arena = self.arena
+        mark = len(arena)
         try:
-            return proc.fn(self, recv, list(args), blk)
+            v = proc.fn(self, recv, list(args), blk)
         finally:
             self.pop_frame(frame)
+        if len(arena) > mark:
+            del arena[mark:]
+        if v & 7 == 4:
+            arena.append(v >> 3)
+        return v
 
     def yield_block(self, blk: int, args, self_w: int = None, target_class=None,
                     blkarg: int = NIL) -> int:

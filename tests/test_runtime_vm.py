@@ -51,6 +51,21 @@ def test_floats_are_truncated_like_mruby_word_boxing(vm):
     assert "%.17g" % y == "4.9130000000000003"
 
 
+def test_gc_frees_garbage_and_keeps_what_python_holds():
+    v = VM(engine=InterpEngine(), stdout=io.BytesIO())
+    keep = v.ary_new([v.str_new(b"kept %d" % i) for i in range(10)])
+    v.gv_set(v.intern("$keep"), keep)
+    held = v.str_new(b"held in a Python local")
+    for i in range(5000):
+        v.str_new(b"garbage")
+    freed = v.gc()
+    assert freed >= 5000
+    assert v.to_s(held) == b"held in a Python local"
+    assert [v.to_s(w) for w in v.obj(keep).items] == [b"kept %d" % i for i in range(10)]
+    again = v.str_new(b"reuses a freed slot")
+    assert v.to_s(again) == b"reuses a freed slot"
+
+
 def test_integer_words(vm):
     for n in (0, 1, -1, abi.FIXNUM_MAX, abi.FIXNUM_MIN, abi.FIXNUM_MAX + 1, abi.MRB_INT_MIN):
         w = vm.int_new(n)

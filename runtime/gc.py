@@ -1,0 +1,305 @@
+"""Reclaiming heap objects: a stop-the-world mark and sweep over the object table.
+
+Objects are Python objects in ``vm.objects`` (index = handle); a word names
+its object by handle, so an object may only leave the table when no word and
+no Python reference the runtime can see still points at it.
+
+Roots:
+- the whole register stack (stale words above the live frames only keep
+  garbage a little longer);
+- the live frames (proc, env, target class, method entry);
+- every class and module (never freed) with its constants, class variables,
+  class-level instance variables and method tables (method procs);
+- globals, ``vm.exc``, the preallocated SystemStackError, the main object;
+- the arena (``vm.arena``, mruby's GC arena): every object allocated since
+  the running builtin began, or since the running instruction of an
+  interpreted frame began, and the results Ruby methods returned to Python;
+  it covers Python temporaries (a list being built, an argument being
+  evaluated) that no variable names;
+- the locals of every Python frame of every thread (the VM thread and the
+  coroutine threads of Fibers and external Enumerators): the words a builtin
+  holds in Python variables while it calls back into Ruby (block results);
+- anything else reachable from ``vm.__dict__`` and from the module globals of
+  ``runtime.core``.
+
+Payloads the runtime does not know (``RData.data``, Python closures of
+builtin procs, unwind objects parked in registers) are scanned conservatively:
+an int that is the word of a live object keeps that object, a Python
+reference to a heap object keeps it.  Conservative scanning only ever keeps
+too much, never too little.
+
+Collection runs from ``VM.alloc`` once the number of allocations since the
+last collection reaches the threshold (at least MIN_THRESHOLD, and at least
+the number of objects that survived the last one).  A freed object's handle
+is reset to 0, so a forgotten Python reference to it fails loudly instead of
+aliasing the next object allocated in its slot.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import types
+
+from riteload.model import CatchHandler, Instruction, Irep, PoolValue
+from .frames import IrepRT, ffi
+
+from .objects import (RArray, RBasic, RBreak, RClass, RData, REnv, RException, RFloat, RHash,
+                      RInteger, RObject, RProc, RRange, RString)
+
+import os as _os
+
+# allocations before the first collection (RITELOAD_GC_THRESHOLD overrides it:
+# a small value makes every test a stress test of the collector)
+MIN_THRESHOLD = int(_os.environ.get("RITELOAD_GC_THRESHOLD", "200000"))
+
+_SKIP_VM_ATTRS = frozenset(("objects", "stack", "ci", "state", "class_words", "syms",
+                            "sym_ids", "mcache", "irep_rts", "out", "err", "engine",
+                            "free_handles", "arena"))
+_LEAF = (str, bytes, bytearray, float, bool, type(None), types.FunctionType,
+         types.BuiltinFunctionType, type, types.ModuleType, Irep, IrepRT, Instruction,
+         CatchHandler, PoolValue, types.CodeType)
+
+
+class Marker:
+    def __init__(self, vm):
+        self.vm = vm
+        self.objects = vm.objects
+        self.n = len(vm.objects)
+        self.marked = bytearray(self.n)
+        self.todo = []
+        self.seen_py = {id(vm), id(vm.objects), id(vm.stack), id(vm.engine)}
+        for rt in vm.irep_rts.values():
+            if rt.native is not None:
+                self.seen_py.add(id(rt.native))
+                if isinstance(rt.native, tuple) and len(rt.native) > 1:
+                    self.seen_py.add(id(rt.native[1]))
+
+    # -- marking words and objects
+    def word(self, w) -> None:
+        if w & 7 == 4:
+            h = w >> 3
+            if 0 < h < self.n and not self.marked[h]:
+                o = self.objects[h]
+                if o is not None:
+                    self.marked[h] = 1
+                    self.todo.append(o)
+
+    def obj(self, o) -> None:
+        if o is None:
+            return
+        h = o.handle
+        if 0 < h < self.n and not self.marked[h] and self.objects[h] is o:
+            self.marked[h] = 1
+            self.todo.append(o)
+
+    def words(self, ws) -> None:
+        for w in ws:
+            if type(w) is int and w & 7 == 4:
+                self.word(w)
+
+    # -- conservative scan of arbitrary Python data
+    def py(self, x, depth=0) -> None:
+        if isinstance(x, int):
+            if x & 7 == 4 and x >= 0:
+                self.word(x)
+            return
+        if depth > 60:
+            return
+        if isinstance(x, _LEAF):
+            if isinstance(x, types.FunctionType) and x.__closure__:
+                i = id(x)
+                if i not in self.seen_py:
+                    self.seen_py.add(i)
+                    self.closure(x, depth)
+            return
+        if isinstance(x, RBasic):
+            self.obj(x)
+            return
+        i = id(x)
+        if i in self.seen_py:
+            return
+        self.seen_py.add(i)
+        if isinstance(x, (list, tuple, set, frozenset)):
+            for y in x:
+                self.py(y, depth + 1)
+            return
+        if isinstance(x, dict):
+            for k, v in x.items():
+                self.py(k, depth + 1)
+                self.py(v, depth + 1)
+            return
+        if isinstance(x, types.MethodType):
+            self.py(x.__self__, depth + 1)
+            return
+        if isinstance(x, types.GeneratorType):
+            if x.gi_frame is not None:
+                self.py(x.gi_frame.f_locals, depth + 1)
+            return
+        if isinstance(x, types.FrameType):
+            return
+        if type(x).__module__.startswith("_cffi") or type(x).__name__ in ("CData", "FFI"):
+            return
+        if isinstance(x, (threading.Thread, type(threading.Semaphore()), type(threading.Lock()))):
+            return
+        d = getattr(x, "__dict__", None)
+        if d is not None:
+            for v in d.values():
+                self.py(v, depth + 1)
+        for cls in type(x).__mro__:
+            for s in getattr(cls, "__slots__", ()):
+                try:
+                    v = getattr(x, s)
+                except AttributeError:
+                    continue
+                self.py(v, depth + 1)
+        if isinstance(x, BaseException):
+            for v in x.args:
+                self.py(v, depth + 1)
+
+    def closure(self, fn, depth) -> None:
+        if depth > 60:
+            return
+        cells = fn.__closure__
+        if cells:
+            for c in cells:
+                try:
+                    v = c.cell_contents
+                except ValueError:
+                    continue
+                self.py(v, depth + 1)
+        if fn.__defaults__:
+            for v in fn.__defaults__:
+                self.py(v, depth + 1)
+
+    def method_entry(self, m) -> None:
+        if m is None:
+            return
+        self.obj(m.proc)
+        self.obj(m.owner)
+        if m.fn is not None and isinstance(m.fn, types.FunctionType) and m.fn.__closure__:
+            self.py(m.fn)
+
+    def frame(self, f) -> None:
+        self.obj(f.proc)
+        self.obj(f.env)
+        self.obj(f.target_class)
+        if f.method is not None:
+            self.method_entry(f.method)
+
+    # -- tracing one object's references
+    def trace(self, o) -> None:
+        iv = o.ivars
+        if iv:
+            for w in iv.values():
+                if w & 7 == 4:
+                    self.word(w)
+        self.obj(o.cls)
+        t = type(o)
+        if t is RObject or t is RException or t is RString or t is RFloat or t is RInteger:
+            return
+        if t is RArray:
+            for w in o.items:
+                if w & 7 == 4:
+                    self.word(w)
+        elif t is RHash:
+            for e in o.table.values():
+                self.word(e[0])
+                self.word(e[1])
+            self.word(o.default)
+            self.word(o.default_proc)
+        elif t is RRange:
+            self.word(o.first)
+            self.word(o.last)
+        elif t is RProc:
+            self.obj(o.upper)
+            self.obj(o.env)
+            self.obj(o._target_class)
+            self.word(o.self_word)
+            if o.fn is not None:
+                self.py(o.fn)
+        elif t is REnv:
+            if o.values is not None:
+                self.words(o.values)
+            self.obj(o.target_class)
+        elif t is RClass:
+            self.obj(o.superclass)
+            self.obj(o.module)
+            self.obj(o.origin)
+            if o.attached is not None:
+                self.word(o.attached)
+            for m in o.mt.values():
+                self.method_entry(m)
+        elif t is RData:
+            self.py(o.data)
+        elif t is RBreak:
+            self.py(o.unwind)
+        else:
+            d = getattr(o, "__dict__", None)
+            if d:
+                self.py(d)
+            for cls in type(o).__mro__:
+                for s in getattr(cls, "__slots__", ()):
+                    if s in ("handle", "cls", "frozen", "ivars", "__weakref__"):
+                        continue
+                    self.py(getattr(o, s, None))
+
+    def run(self) -> None:
+        todo = self.todo
+        while todo:
+            self.trace(todo.pop())
+
+
+def collect(vm) -> int:
+    """Mark and sweep; return the number of objects freed."""
+    mk = Marker(vm)
+    objects = vm.objects
+    # classes and modules are never freed
+    for o in objects:
+        if o is not None and type(o) is RClass:
+            mk.obj(o)
+    # the register stack (all of it: coroutine windows sit near its end)
+    mv = memoryview(ffi.buffer(vm.stack)).cast("Q")
+    word = mk.word
+    for w in mv:
+        if w & 7 == 4:
+            word(w)
+    del mv
+    for f in vm.frames:
+        mk.frame(f)
+    for h in vm.arena:
+        if 0 < h < mk.n and not mk.marked[h] and objects[h] is not None:
+            mk.marked[h] = 1
+            mk.todo.append(objects[h])
+    for w in vm.globals.values():
+        mk.word(w)
+    for k, v in vm.__dict__.items():
+        if k not in _SKIP_VM_ATTRS:
+            mk.py(v)
+    for name, mod in list(sys.modules.items()):
+        if name.startswith("runtime.core.") and mod is not None:
+            for v in vars(mod).values():
+                if isinstance(v, (list, dict, set)):
+                    mk.py(v)
+    # the Python locals of every thread
+    me = sys._getframe()
+    for f in sys._current_frames().values():
+        while f is not None:
+            if f is not me:
+                mk.py(f.f_locals)
+            f = f.f_back
+    mk.run()
+    # sweep
+    marked = mk.marked
+    free = vm.free_handles
+    cw = vm.class_words
+    freed = 0
+    for h in range(1, mk.n):
+        o = objects[h]
+        if o is not None and not marked[h]:
+            objects[h] = None
+            o.handle = 0
+            cw[h] = 0
+            free.append(h)
+            freed += 1
+    return freed
