@@ -460,8 +460,44 @@ def _stop_iteration(vm, result):
     return e
 
 
+class _Raw:
+    """A value the generator handed over with Fiber.yield instead of
+    yielding to the block (mruby's next_values returns it as it is)."""
+    __slots__ = ("w",)
+
+    def __init__(self, w):
+        self.w = w
+
+
+def _fiber_for(vm, co):
+    """A Fiber object standing for an enumerator's coroutine (its @fib), so
+    Fiber.yield and Fiber.current inside the generator see it as mruby's
+    next_values fiber; None without the Fiber class."""
+    try:
+        from .fiber import FiberState
+        fib = vm.data_new(vm.cls("Fiber"), FiberState(NIL))
+    except (ImportError, KeyError):
+        return None
+    vm.obj(fib).data.co = co
+    return fib
+
+
+def _resume_as_fiber(vm, st, fib):
+    """Resume the coroutine as the current fiber (fiber.py's fiber stack)."""
+    if fib is None:
+        return st.co.resume(NIL)
+    stack = getattr(vm, "_fiber_stack", None)
+    if stack is None:
+        stack = vm._fiber_stack = []
+    stack.append(fib)
+    try:
+        return st.co.resume(NIL)
+    finally:
+        stack.pop()
+
+
 def next_values(vm, self):
-    """Enumerator#next_values as a Python list of words."""
+    """Enumerator#next_values: a Python list of words, or a _Raw value."""
     st = _state(vm, self)
     if st.lookahead is not None:
         vs = st.lookahead
@@ -480,25 +516,41 @@ def next_values(vm, self):
             return vm.funcall(self, "each", [], pyblock(vm, fn, "next_values"))
         st.co = Coroutine(vm, body)
         st.lookahead = None
-    kind, v = st.co.resume(NIL)
+        fib = _fiber_for(vm, st.co)
+        _set(vm, self, "@fib", NIL if fib is None else fib)
+    fib = _get(vm, self, "@fib")
+    kind, v = _resume_as_fiber(vm, st, fib if fib != NIL else None)
     if kind == "done":
         st.stop_exc = _stop_iteration(vm, v)
         st.co = None
         st.lookahead = None
         st.feedvalue = None
+        _set(vm, self, "@fib", NIL)
         with fake_frames(vm, "next_values"):
             vm.raise_exc(st.stop_exc)
+    if not isinstance(v, list):
+        return _Raw(v)
     return v
+
+
+def _values_word(vm, vs):
+    return vs.w if isinstance(vs, _Raw) else vm.ary_new(list(vs))
+
+
+def _svalue_of(vm, vs):
+    if isinstance(vs, _Raw):
+        return vm.funcall(vs.w, "__svalue")
+    return svalue(vm, list(vs))
 
 
 @method("Enumerator", "next_values", arity=0)
 def enum_next_values(vm, self, args, blk):
-    return vm.ary_new(next_values(vm, self))
+    return _values_word(vm, next_values(vm, self))
 
 
 @method("Enumerator", "next", arity=0)
 def enum_next(vm, self, args, blk):
-    return svalue(vm, next_values(vm, self))
+    return _svalue_of(vm, next_values(vm, self))
 
 
 def _peek_values(vm, self):
@@ -510,14 +562,19 @@ def _peek_values(vm, self):
 
 @method("Enumerator", "peek_values", arity=0)
 def enum_peek_values(vm, self, args, blk):
-    return vm.ary_new(list(_peek_values(vm, self)))
+    vs = _peek_values(vm, self)
+    if isinstance(vs, _Raw):
+        return vm.funcall(vs.w, "dup")
+    return vm.ary_new(list(vs))
 
 
 @method("Enumerator", "peek", arity=0)
 def enum_peek(vm, self, args, blk):
     with fake_frames(vm, "peek_values"):
         vs = _peek_values(vm, self)
-    return svalue(vm, list(vs))
+        if isinstance(vs, _Raw):
+            vs = _Raw(vm.funcall(vs.w, "dup"))
+    return _svalue_of(vm, vs)
 
 
 @method("Enumerator", "rewind", arity=0)
@@ -528,6 +585,7 @@ def enum_rewind(vm, self, args, blk):
     st = _states(vm).pop(self >> 3, None)
     if st is not None and st.co is not None:
         st.co.close()
+    _set(vm, self, "@fib", NIL)
     return self
 
 
