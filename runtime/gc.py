@@ -28,7 +28,8 @@ an int that is the word of a live object keeps that object, a Python
 reference to a heap object keeps it.  Conservative scanning only ever keeps
 too much, never too little.
 
-Collection runs from ``VM.alloc`` once the number of allocations since the
+Collection runs from ``VM.alloc`` (never while a coroutine thread is alive:
+they share ``vm.arena``) once the number of allocations since the
 last collection reaches the threshold (at least MIN_THRESHOLD, and at least
 the number of objects that survived the last one).  A freed object's handle
 is reset to 0, so a forgotten Python reference to it fails loudly instead of
@@ -250,8 +251,19 @@ class Marker:
             self.trace(todo.pop())
 
 
+def _coroutines_alive() -> bool:
+    for t in threading.enumerate():
+        if t.name.startswith("riteload-coroutine") and t.is_alive():
+            return True
+    return False
+
+
 def collect(vm) -> int:
-    """Mark and sweep; return the number of objects freed."""
+    """Mark and sweep; return the number of objects freed (0 when skipped)."""
+    if _coroutines_alive():
+        # a suspended coroutine thread shares vm.arena with this one, so the
+        # arena does not cover its temporaries: wait until it has finished
+        return 0
     mk = Marker(vm)
     objects = vm.objects
     # classes and modules are never freed
