@@ -270,6 +270,17 @@ def test_more_coroutines_than_windows(vm):
     assert all(c == 0 for c in EN._windows(vm).owners) or True
 
 
+def test_coroutine_double_resume(vm):
+    holder = {}
+
+    def body(co):
+        return holder["co"].resume(NIL)[1]
+
+    co = holder["co"] = EN.Coroutine(vm, body)
+    assert err(vm, lambda: co.resume(NIL)) == ("FiberError", "double resume")
+    assert co.done
+
+
 def test_coroutine_errors_reach_the_resumer(vm):
     def body(co):
         vm.raise_error(vm.c_ArgumentError, "inside")

@@ -218,6 +218,8 @@ class Coroutine:
 
     def resume(self, value=NIL):
         """('yield', v) or ('done', v); re-raises what the body raised."""
+        if self in _windows(self.vm).chain:
+            self.vm.raise_error(self.vm.c_FiberError, "double resume")
         self.inbox = value
         if not self.started:
             self.started = True
