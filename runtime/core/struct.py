@@ -93,6 +93,8 @@ def _make_accessors(vm, c, members):
             return vals[i] if i < len(vals) else NIL
 
         def setter(vm_, self, args, blk, i=i):
+            if len(args) != 1:          # mrb_get_arg1
+                vm.argc_error(len(args), 1, 1)
             _modify(vm, self)
             vals = values(vm, self)
             if i >= len(vals):
@@ -100,8 +102,10 @@ def _make_accessors(vm, c, members):
             vals[i] = args[0]
             return args[0]
         name = vm.sym_name(sid)
-        vm.define_method(c, name, getter, 0)
-        vm.define_method(c, name + "=", setter, 1)
+        # cfunc procs without an aspec: Method#arity is -1, the reader
+        # ignores arguments, the writer takes exactly one (mrb_get_arg1)
+        vm.define_method(c, name, getter, -1)
+        vm.define_method(c, name + "=", setter, -1)
 
 
 def _instance_new(vm, self, args, blk):
