@@ -40,6 +40,21 @@ def _cases():
 CASES = _cases()
 
 
+def _known_mismatches() -> dict[str, str]:
+    """tests/known_mismatches.txt: name -> why riteload still differs from mruby."""
+    known = {}
+    for line in (Path(__file__).parent / "known_mismatches.txt").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, _, why = line.partition(" ")
+            known[name] = why.strip()
+    return known
+
+
+KNOWN = _known_mismatches()
+MARKED = [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=KNOWN[n]))
+          if n in KNOWN else n for n in CASES]
+
+
 def run_interp(name: str):
     out, err = io.BytesIO(), io.BytesIO()
     old = os.getcwd()
@@ -60,7 +75,7 @@ def _show(what, expected: bytes, got: bytes) -> str:
     return f"{what}: mruby printed {len(e)} lines, riteload {len(g)}"
 
 
-@pytest.mark.parametrize("name", CASES)
+@pytest.mark.parametrize("name", MARKED)
 def test_program_matches_recorded_mruby(name):
     out, err, status = run_interp(name)
     assert status != -1, f"{name} did not finish in {TIMEOUT}s"
