@@ -87,6 +87,25 @@ def test_program_matches_recorded_mruby(name):
     assert status == exp_status
 
 
+# programs heavy in closures, blocks, fibers, enumerators and strings, run with a
+# collection every few hundred allocations: a collector that frees a live object
+# changes their output
+GC_STRESS = [n for n in ("012_procs_lambdas", "013_closures", "026_enumerator", "077_fiber",
+                         "098_lisp_interpreter", "069_roman_and_words", "102_exceptions_advanced",
+                         "405_string_sub_gsub", "504_array_transform", "540_enumerator_external")
+             if n in CASES]
+
+
+@pytest.mark.parametrize("name", GC_STRESS)
+def test_program_under_gc_stress(name, monkeypatch):
+    import runtime.gc
+    monkeypatch.setattr(runtime.gc, "MIN_THRESHOLD", 300)
+    out, err, status = run_interp(name)
+    assert out == (EXPECTED / f"{name}.stdout").read_bytes(), name
+    assert err == (EXPECTED / f"{name}.stderr").read_bytes(), name
+    assert status == int((EXPECTED / f"{name}.status").read_text())
+
+
 @pytest.mark.skipif(MRUBY is None, reason="mruby not on PATH")
 @pytest.mark.parametrize("name", CASES[:20])
 def test_program_matches_live_mruby(name):
