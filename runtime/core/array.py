@@ -12,8 +12,9 @@ from __future__ import annotations
 from .. import abi
 from ..defs import method, smethod
 from ..objects import RArray, RData, RHash, RString
-from .enumerable import (FALSE, NIL, TRUE, as_int, call_block, check_frozen_in, eq, fake_frames,
-                         num_gt0, raise_in, rb_argc, spaceship, to_enum, to_int_arg)
+from .enumerable import (FALSE, NIL, TRUE, as_int, c_args, call_block, check_frozen_in, eq,
+                         fake_frames, num_gt0, raise_in, rb_argc, spaceship, to_enum,
+                         to_int_arg)
 
 _NONE = object()
 
@@ -130,9 +131,39 @@ def ary_inspect(vm, self, args, blk):
     return vm.str_new(ary_inspect_rec(vm, self, set()))
 
 
+def _recur_seen(vm, recur, w):
+    """``recur_list[obj.object_id]`` then ``recur_list[obj.object_id] = true``
+    as mrblib's _inspect does on whatever it was given."""
+    oid = vm.int_new(vm.object_id(w))
+    if abi.truthy(vm.funcall(recur, "[]", [oid])):
+        return True
+    vm.funcall(recur, "[]=", [oid, TRUE])
+    return False
+
+
+def _str_plus(vm, a, b):
+    """``a + b`` where a should be a String (String#+ otherwise)."""
+    if vm.is_str(a) and vm.is_str(b):
+        return vm.str_new(bytes(vm.obj(a).value) + bytes(vm.obj(b).value))
+    return vm.funcall(a, "+", [b])
+
+
 @method("Array", "_inspect", arity=1)
 def ary__inspect(vm, self, args, blk):
-    return vm.str_new(ary_inspect_rec(vm, self, set()))
+    """mrblib's Array#_inspect(recur_list), called directly."""
+    recur = args[0]
+    items = items_of(vm, self)
+    if not items:
+        return vm.str_new(b"[]")
+    if _recur_seen(vm, recur, self):
+        return vm.str_new(b"[...]")
+    parts = []
+    i = 0
+    while i < len(items):
+        parts.append(vm.funcall(items[i], "_inspect", [recur]))
+        i += 1
+    joined = vm.funcall(vm.ary_new(parts), "join", [vm.str_new(", ")])
+    return _str_plus(vm, _str_plus(vm, vm.str_new(b"["), joined), vm.str_new(b"]"))
 
 
 # ------------------------------------------------------------- creation
@@ -164,14 +195,14 @@ def ary_initialize(vm, self, args, blk):
     return self
 
 
-@method("Array", "initialize_copy", arity=1, visibility="private")
+@method("Array", "initialize_copy", arity=-1, visibility="private")
 def ary_init_copy(vm, self, args, blk):
     return ary_replace(vm, self, args, blk)
 
 
-@method("Array", "replace", arity=1)
+@method("Array", "replace", arity=-1)
 def ary_replace(vm, self, args, blk):
-    other = to_ary(vm, args[0])
+    other, = c_args(vm, args, 1, 0, (lambda w: to_ary(vm, w),))
     _modify(vm, self)
     if other != self:
         vm.obj(self).items = list(items_of(vm, other))
@@ -237,9 +268,11 @@ def ary_splice(vm, self, head, length, rpl):
     return self
 
 
-@method("Array", "[]", arity=(1, 2), aliases=("slice",))
+@method("Array", "[]", arity=-1, aliases=("slice",))
 def ary_aget(vm, self, args, blk):
     items = items_of(vm, self)
+    if len(args) != 1:
+        c_args(vm, args, 2, 0, (None, lambda w: as_int(vm, w)))
     if len(args) == 1:
         idx = args[0]
         if idx & 1:
@@ -265,9 +298,11 @@ def ary_aget(vm, self, args, blk):
     return vm.ary_new(items[i:i + n])
 
 
-@method("Array", "[]=", arity=(2, 3))
+@method("Array", "[]=", arity=-1)
 def ary_aset(vm, self, args, blk):
     _modify(vm, self)
+    if len(args) != 2:
+        c_args(vm, args, 3)
     if len(args) == 2:
         v1, v2 = args
         if vm.is_range(v1):
@@ -283,9 +318,10 @@ def ary_aset(vm, self, args, blk):
     return args[2]
 
 
-@method("Array", "at", arity=1)
+@method("Array", "at", arity=-1)
 def ary_at(vm, self, args, blk):
-    return ary_ref(vm, self, as_int(vm, args[0]))
+    i, = c_args(vm, args, 1, 0, (lambda w: as_int(vm, w),))
+    return ary_ref(vm, self, i)
 
 
 @method("Array", "fetch", arity=-1)
@@ -318,23 +354,23 @@ def ary_fetch(vm, self, args, blk):
     return items[int(idx)]
 
 
-@method("Array", "first", arity=(0, 1))
+@method("Array", "first", arity=-1)
 def ary_first(vm, self, args, blk):
     items = items_of(vm, self)
     if not args:
         return items[0] if items else NIL
-    n = as_int(vm, args[0])
+    n, = c_args(vm, args, 0, 1, (lambda w: as_int(vm, w),))
     if n < 0:
         vm.raise_error(vm.c_ArgumentError, "negative array size")
     return vm.ary_new(items[:n])
 
 
-@method("Array", "last", arity=(0, 1))
+@method("Array", "last", arity=-1)
 def ary_last(vm, self, args, blk):
     items = items_of(vm, self)
     if not args:
         return items[-1] if items else NIL
-    n = as_int(vm, args[0])
+    n, = c_args(vm, args, 0, 1, (lambda w: as_int(vm, w),))
     if n < 0:
         vm.raise_error(vm.c_ArgumentError, "negative array size")
     if n > len(items):
@@ -435,10 +471,11 @@ def ary_push(vm, self, args, blk):
     return self
 
 
-@method("Array", "<<", arity=1)
+@method("Array", "<<", arity=-1)
 def ary_lshift(vm, self, args, blk):
+    # mrb_ary_push_m: any number of values, though declared with one
     _modify(vm, self)
-    items_of(vm, self).append(args[0])
+    items_of(vm, self).extend(args)
     return self
 
 
@@ -451,8 +488,9 @@ def ary_pop(vm, self, args, blk):
     return items.pop()
 
 
-@method("Array", "shift", arity=(0, 1))
+@method("Array", "shift", arity=-1)
 def ary_shift(vm, self, args, blk):
+    c_args(vm, args, 0, 1, (lambda w: as_int(vm, w),))
     if not args:
         _modify(vm, self)
         items = items_of(vm, self)
@@ -499,17 +537,17 @@ def ary_insert(vm, self, args, blk):
     return self
 
 
-@method("Array", "concat", arity=1)
+@method("Array", "concat", arity=-1)
 def ary_concat(vm, self, args, blk):
-    other = to_ary(vm, args[0])
+    other, = c_args(vm, args, 1, 0, (lambda w: to_ary(vm, w),))
     _modify(vm, self)
     items_of(vm, self).extend(list(items_of(vm, other)))
     return self
 
 
-@method("Array", "delete_at", arity=1)
+@method("Array", "delete_at", arity=-1)
 def ary_delete_at(vm, self, args, blk):
-    index = as_int(vm, args[0])
+    index, = c_args(vm, args, 1, 0, (lambda w: as_int(vm, w),))
     items = items_of(vm, self)
     alen = len(items)
     if index < 0:
@@ -546,9 +584,11 @@ def ary_clear(vm, self, args, blk):
     return self
 
 
-@method("Array", "slice!", arity=(1, 2))
+@method("Array", "slice!", arity=-1)
 def ary_slice_bang(vm, self, args, blk):
     _modify(vm, self)
+    if len(args) != 1:
+        c_args(vm, args, 2, 0, (lambda w: as_int(vm, w), lambda w: as_int(vm, w)))
     items = items_of(vm, self)
     if len(args) == 1:
         index = args[0]
@@ -595,15 +635,15 @@ def ary_compact_bang(vm, self, args, blk):
 
 
 # -------------------------------------------------------------- operators
-@method("Array", "+", arity=1)
+@method("Array", "+", arity=-1)
 def ary_plus(vm, self, args, blk):
-    other = to_ary(vm, args[0])
+    other, = c_args(vm, args, 1, 0, (lambda w: to_ary(vm, w),))
     return vm.ary_new(items_of(vm, self) + items_of(vm, other))
 
 
-@method("Array", "*", arity=1)
+@method("Array", "*", arity=-1)
 def ary_times(vm, self, args, blk):
-    times = as_int(vm, args[0])
+    times, = c_args(vm, args, 1, 0, (lambda w: as_int(vm, w),))
     if times < 0:
         vm.raise_error(vm.c_ArgumentError, "negative argument")
     if times == 0:
@@ -1070,8 +1110,15 @@ def join_ary(vm, ary, sep, stack):
     return bytes(out)
 
 
-@method("Array", "join", arity=(0, 1))
+def _join_sep(vm, w):
+    if w != NIL and not vm.is_str(w):
+        vm.raise_error(vm.c_TypeError, f"{vm.type_name_for_error(w)} cannot be converted to String")
+    return w
+
+
+@method("Array", "join", arity=-1)
 def ary_join(vm, self, args, blk):
+    c_args(vm, args, 0, 1, (lambda w: _join_sep(vm, w),))
     sep = None
     if args and args[0] != NIL:
         if not vm.is_str(args[0]):
@@ -1102,9 +1149,10 @@ def _rot_idx(count, n):
     return count % n
 
 
-@method("Array", "rotate", arity=(0, 1))
+@method("Array", "rotate", arity=-1)
 def ary_rotate(vm, self, args, blk):
-    count = as_int(vm, args[0]) if args else 1
+    r = c_args(vm, args, 0, 1, (lambda w: as_int(vm, w),))
+    count = r[0] if r else 1
     items = items_of(vm, self)
     n = len(items)
     if n <= 0:
@@ -1113,9 +1161,10 @@ def ary_rotate(vm, self, args, blk):
     return vm.ary_new(items[idx:] + items[:idx])
 
 
-@method("Array", "rotate!", arity=(0, 1))
+@method("Array", "rotate!", arity=-1)
 def ary_rotate_bang(vm, self, args, blk):
-    count = as_int(vm, args[0]) if args else 1
+    r = c_args(vm, args, 0, 1, (lambda w: as_int(vm, w),))
+    count = r[0] if r else 1
     _modify(vm, self)
     a = vm.obj(self)
     n = len(a.items)

@@ -53,6 +53,25 @@ def rb_argc(vm, args, req, opt=0, rest=False):
         vm.argc_error(n, req, req)
 
 
+def c_args(vm, args, nreq, nopt=0, convs=()):
+    """mrb_get_args for ``nreq`` required and ``nopt`` optional arguments:
+    each present one is converted in order (``convs[i]``, or kept), a
+    missing required one raises the count error when reached, extra ones
+    raise it after the conversions."""
+    n = len(args)
+    mx = nreq + nopt
+    out = []
+    for i in range(mx):
+        if i < n:
+            c = convs[i] if i < len(convs) else None
+            out.append(c(args[i]) if c is not None else args[i])
+        elif i < nreq:
+            vm.argc_error(n, nreq, mx)
+    if n > mx:
+        vm.argc_error(n, nreq, mx)
+    return out
+
+
 def svalue(vm, args):
     """Array#__svalue of a block's ``*val``: nil, the value, or an Array."""
     n = len(args)

@@ -10,8 +10,8 @@ from __future__ import annotations
 from .. import abi
 from ..defs import method, smethod
 from ..objects import RArray, RFloat, RHash, RInteger, RProc, RString
-from .enumerable import (FALSE, NIL, TRUE, call_block, eq, fake_frames, pyblock, raise_in,
-                         rb_argc, to_enum)
+from .enumerable import (FALSE, NIL, TRUE, c_args, call_block, eq, fake_frames, pyblock,
+                         raise_in, rb_argc, to_enum)
 
 
 def H(vm, w) -> RHash:
@@ -209,7 +209,21 @@ def hash_inspect(vm, self, args, blk):
 
 @method("Hash", "_inspect", arity=1)
 def hash__inspect(vm, self, args, blk):
-    return vm.str_new(hash_inspect_rec(vm, self, set()))
+    """mrblib's Hash#_inspect(recur_list), called directly."""
+    from .array import _recur_seen, _str_plus
+    recur = args[0]
+    h = H(vm, self)
+    if len(h) == 0:
+        return vm.str_new(b"{}")
+    if _recur_seen(vm, recur, self):
+        return vm.str_new(b"{...}")
+    parts = []
+    for k, v in h.items():
+        ks = vm.funcall(k, "_inspect", [recur])
+        vs = vm.funcall(v, "_inspect", [recur])
+        parts.append(_str_plus(vm, _str_plus(vm, ks, vm.str_new(b"=>")), vs))
+    joined = vm.funcall(vm.ary_new(parts), "join", [vm.str_new(", ")])
+    return _str_plus(vm, _str_plus(vm, vm.str_new(b"{"), joined), vm.str_new(b"}"))
 
 
 # ------------------------------------------------------------- creation
@@ -228,9 +242,9 @@ def hash_initialize(vm, self, args, blk):
     return self
 
 
-@method("Hash", "initialize_copy", arity=1, visibility="private", aliases=("replace",))
+@method("Hash", "initialize_copy", arity=-1, visibility="private", aliases=("replace",))
 def hash_init_copy(vm, self, args, blk):
-    other = to_hash_arg(vm, args[0])
+    other, = c_args(vm, args, 1, 0, (lambda w: to_hash_arg(vm, w),))
     _modify(vm, self)
     if other == self:
         return self

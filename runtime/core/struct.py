@@ -356,7 +356,21 @@ def struct_inspect(vm, self, args, blk):
 
 @method("Struct", "_inspect", arity=1)
 def struct__inspect(vm, self, args, blk):
-    return vm.str_new(struct_inspect_rec(vm, self, set()))
+    """mrblib's Struct#_inspect(recur_list), called directly."""
+    from .array import _recur_seen
+    recur = args[0]
+    cname = vm.class_name(vm.real_class(self))
+    if _recur_seen(vm, recur, self):
+        return vm.str_new(f"#<struct {cname}:...>".encode())
+    out = b"#<struct " if cname.startswith("#") else b"#<struct " + cname.encode() + b" "
+    parts = []
+    members = class_members(vm, vm.real_class(self))
+    vals = values(vm, self)
+    for i, m in enumerate(members):
+        v = vals[i] if i < len(vals) else NIL
+        r = vm.funcall(v, "_inspect", [recur])
+        parts.append(vm.sym_bytes(m) + b"=" + vm.str_bytes_of(r))
+    return vm.str_new(out + b", ".join(parts) + b">")
 
 
 @method("Struct", "dig", arity=-1)
