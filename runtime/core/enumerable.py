@@ -584,6 +584,8 @@ def inject_impl(vm, self, args, blk, mid="inject"):
             result[0] = v
         elif op is not None:
             result[0] = _binop(vm, result[0], op, v)
+        elif blk == NIL:
+            result[0] = vm.funcall(NIL, "call", [result[0], v])    # nil.call: NoMethodError
         else:
             result[0] = call_block(vm, blk, [result[0], v])
     each_values(vm, self, fn, mid)

@@ -332,7 +332,7 @@ def enum_initialize(vm, self, args, blk):
     elif not args:
         vm.raise_error(vm.c_ArgumentError, "wrong number of arguments (given 0, expected 1+)")
     _enum_init(vm, self, obj, meth, rest)
-    return NIL
+    return FALSE            # the value of its last statement, @stop_exc = false
 
 
 @method("Enumerator", "initialize_copy", arity=1, visibility="private")
@@ -363,11 +363,11 @@ def _accessor(name):
 
 for _n in ("obj", "meth", "args", "kwd"):
     _g, _p = _accessor(_n)
-    method("Enumerator", _n, arity=0)(_g)
+    method("Enumerator", _n, arity=-1)(_g)       # attr_accessor readers ignore arguments
     method("Enumerator", _n + "=", arity=1)(_p)
 
 
-@method("Enumerator", "fib", arity=0)
+@method("Enumerator", "fib", arity=-1)
 def enum_fib(vm, self, args, blk):
     return _get(vm, self, "@fib")
 
@@ -434,7 +434,7 @@ def enum_each(vm, self, args, blk):
         _set(vm, obj, "@args", vm.ary_new(old + list(args)))
     if blk == NIL:
         return obj
-    return block_call(vm, obj, blk)
+    return block_call(vm, self, blk)    # mruby calls it on self: the extra arguments are lost
 
 
 # ---------------------------------------------------- external iteration
@@ -738,7 +738,7 @@ def _lazy_init(vm, self, obj, fn=None, name=None):
                 vm.funcall(y, "<<", [x])
             return NIL
         try:
-            vm.funcall(obj, "each", [], pyblock(vm, each_fn, "initialize"))
+            return vm.funcall(obj, "each", [], pyblock(vm, each_fn, "initialize"))
         except RubyError as e:
             if not vm.is_a(e.exc, vm.c_StopIteration):
                 raise
@@ -759,7 +759,7 @@ def lazy_initialize(vm, self, args, blk):
         _lazy_init(vm, self, args[0], lambda y, x: call_block(vm, blk, [y, x]))
     else:
         _lazy_init(vm, self, args[0])
-    return NIL
+    return FALSE
 
 
 def _lazy_raise_stop(vm):
