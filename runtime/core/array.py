@@ -562,7 +562,6 @@ def ary_delete_at(vm, self, args, blk):
 def ary_delete(vm, self, args, blk):
     key = args[0]
     ret = NIL
-    found = False
     while True:
         i = _index_of(vm, self, key)
         if i is None:
@@ -571,8 +570,7 @@ def ary_delete(vm, self, args, blk):
             _modify(vm, self)
         items_of(vm, self).pop(i)
         ret = key
-        found = True
-    if not found and ret == NIL and blk != NIL:
+    if ret == NIL and blk != NIL:       # `return block.call if ret.nil? && block`
         return call_block(vm, blk, [])
     return ret
 
