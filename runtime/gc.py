@@ -251,16 +251,17 @@ class Marker:
             self.trace(todo.pop())
 
 
-def _coroutines_alive() -> bool:
+def _coroutines_alive(vm) -> bool:
+    """Whether a coroutine thread of this VM is alive (other VMs' don't matter)."""
     for t in threading.enumerate():
-        if t.name.startswith("riteload-coroutine") and t.is_alive():
+        if getattr(t, "riteload_vm", None) is vm and t.is_alive():
             return True
     return False
 
 
 def collect(vm) -> int:
     """Mark and sweep; return the number of objects freed (0 when skipped)."""
-    if _coroutines_alive():
+    if _coroutines_alive(vm):
         # a suspended coroutine thread shares vm.arena with this one, so the
         # arena does not cover its temporaries: wait until it has finished
         return 0

@@ -203,6 +203,7 @@ class Coroutine:
                 try:
                     self.thread = threading.Thread(target=self._run, args=(start_base,),
                                                    name="riteload-coroutine", daemon=True)
+                    self.thread.riteload_vm = vm      # whose arena it shares (runtime/gc.py)
                     self.thread.start()
                 finally:
                     threading.stack_size(old)
