@@ -34,6 +34,7 @@ so they cannot disagree.
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 from typing import Optional
@@ -44,7 +45,10 @@ from .codecache import CodeCache, ffi
 _NEXT, _JUMP, _RETURN, _ERROR = abi.ST_NEXT, abi.ST_JUMP, abi.ST_RETURN, abi.ST_ERROR
 _RETVAL = abi.ST_RETVAL
 
-HOT_CALLS = 2       # activations of a loop-free irep before it is translated
+# activations of a loop-free irep before it is translated; the environment
+# variable RITELOAD_NATIVE_HOT_CALLS overrides it (1: translate everything on
+# first use, as the tests do to run as much generated code as possible)
+HOT_CALLS = 2
 
 
 class NativeEngineError(RuntimeError):
@@ -123,11 +127,16 @@ class NativeEngine:
 
     def __init__(self, code_cache_size: int = 16 << 20, stats: bool = False, *,
                  counting: Optional[bool] = None, ops: Optional[dict] = None, fallback=None,
-                 verify: bool = True, hot_calls: int = HOT_CALLS):
+                 verify: bool = True, hot_calls: Optional[int] = None):
         self.cache = CodeCache(code_cache_size)
         # tiering: an irep is translated on its first activation if it loops,
         # else on its ``hot_calls``-th; until then the interpreter runs it
-        self.hot_calls = hot_calls
+        if hot_calls is None:
+            try:
+                hot_calls = int(os.environ.get("RITELOAD_NATIVE_HOT_CALLS", HOT_CALLS))
+            except ValueError:
+                hot_calls = HOT_CALLS
+        self.hot_calls = max(1, hot_calls)
         # with --stats, code counts every instruction it executes (one inc per instruction)
         self.counting = stats if counting is None else counting
         self.verify = verify

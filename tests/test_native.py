@@ -53,10 +53,15 @@ needs_runtime = pytest.mark.skipif(not FIXTURES or not _runtime_ready(),
                                    reason="runtime or fixtures not there yet")
 
 
-def run_many(jobs: list[tuple[Path, tuple[str, ...]]], timeout: float = TIMEOUT) -> list:
+EAGER = {"RITELOAD_NATIVE_HOT_CALLS": "1"}    # translate every irep on first use
+
+
+def run_many(jobs: list[tuple[Path, tuple[str, ...]]], timeout: float = TIMEOUT,
+             env: dict | None = None) -> list:
     """``riteload run`` for many (file, args) pairs: forked children of this
-    process (the imports are paid once), ``JOBS`` at a time.  Results are
-    (stdout, stderr, status) with status None on a timeout, in job order."""
+    process (the imports are paid once), ``JOBS`` at a time, with ``env``
+    added to their environment.  Results are (stdout, stderr, status) with
+    status None on a timeout, in job order."""
     import signal
     import tempfile
     import time
@@ -84,6 +89,7 @@ def run_many(jobs: list[tuple[Path, tuple[str, ...]]], timeout: float = TIMEOUT)
             pid = os.fork()
             if pid == 0:                                    # child
                 try:
+                    os.environ.update(env or {})
                     os.chdir(path.parent)
                     fo = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
                     fe = os.open(err, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
@@ -120,8 +126,10 @@ def run_many(jobs: list[tuple[Path, tuple[str, ...]]], timeout: float = TIMEOUT)
 @pytest.fixture(scope="module")
 def fixture_runs():
     """{name: (native result, interp result or None)}: the interpreter runs only
-    where the native engine does not reproduce mruby's recorded output."""
-    native = run_many([(p, ("--engine", "native")) for p in FIXTURES])
+    where the native engine does not reproduce mruby's recorded output.  The
+    native runs translate every irep on first use (no tiering), so that as
+    much generated code as possible runs."""
+    native = run_many([(p, ("--engine", "native")) for p in FIXTURES], env=EAGER)
     again = [p for p, r in zip(FIXTURES, native) if r != expected(p)]
     interp = dict(zip(again, run_many([(p, ("--engine", "interp")) for p in again])))
     return {p.name: (r, interp.get(p)) for p, r in zip(FIXTURES, native)}
@@ -156,7 +164,7 @@ def test_tiny_code_cache_evicts_and_still_runs_right():
         sized.append((sum(1 for _ in riteload.load(str(p), check=False).ireps()), p))
     chosen = [p for _, p in sorted(sized, key=lambda t: (-t[0], t[1].name))[:6]]
     runs = run_many([(p, ("--engine", "native", "--stats", "--code-cache-size", "8k"))
-                     for p in chosen])
+                     for p in chosen], env=EAGER)
     evictions = 0
     for path, (stdout, stderr, status) in zip(chosen, runs):
         assert status is not None, f"{path.name} timed out"

@@ -349,3 +349,26 @@ def test_every_flonum_word_decodes():
             continue
         assert run(binop("ADD"), {1: w, 2: abi.flonum(0.0)}) == w
         assert abi.flonum(abi.flonum_value(w)) == w
+
+
+def test_tiering_translates_loops_at_once_and_other_code_when_called_again():
+    class Interp:
+        runs = 0
+
+        def run(self, vm, frame):
+            Interp.runs += 1
+            return abi.fixnum(-1)
+
+    eng = NativeEngine(1 << 20, ops=OPS, verify=False, hot_calls=2, fallback=Interp())
+    straight = Irep(nlocals=1, nregs=3, iseq=iseq(("LOADI_5", 1), ("RETURN", 1)))
+    assert eng.run(VM, Frame(straight)) == abi.fixnum(-1)        # cold: the interpreter
+    assert eng.run(VM, Frame(straight)) == abi.fixnum(5)         # second call: native
+    assert eng.run(VM, Frame(straight)) == abi.fixnum(5)
+    assert Interp.runs == 1 and eng.cold_runs == 1 and eng.translations == 1
+    # 0: LOADI_3 R1 ; 2: SUBI R1 1 ; 5: MOVE R2 R1 ; 8: LOADI_0 R3 ; 10: GT R2 ;
+    # 12: JMPIF R2 -> 2 (backward) ; 16: RETURN R1
+    body = iseq(("LOADI_3", 1), ("SUBI", 1, 1), ("MOVE", 2, 1), ("LOADI_0", 3), ("GT", 2),
+                ("JMPIF", 2, (2 - 16) & 0xffff), ("RETURN", 1))
+    loop = Irep(nlocals=1, nregs=5, iseq=body)
+    assert eng.run(VM, Frame(loop)) == abi.fixnum(0)             # loops: native at once
+    assert Interp.runs == 1 and eng.translations == 2
