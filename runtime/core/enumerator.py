@@ -11,6 +11,7 @@ passes strictly back and forth, so only one thread touches the VM at a time.
 from __future__ import annotations
 
 import threading
+import weakref
 
 from .. import abi
 from ..defs import method, smethod
@@ -279,7 +280,7 @@ def _enum_init(vm, w, obj, meth, args, kwd=None):
     iv[_iv(vm, "@lookahead")] = NIL
     iv[_iv(vm, "@feedvalue")] = NIL
     iv[_iv(vm, "@stop_exc")] = FALSE
-    _states(vm).pop(w >> 3, None)
+    _states(vm).pop(vm.obj(w), None)
 
 
 def _get(vm, w, name):
@@ -294,9 +295,11 @@ def _set(vm, w, name, v):
 
 
 def _states(vm):
+    """External-iteration state per Enumerator object.  Keyed weakly by the
+    object itself (not its handle: the collector reuses freed handles)."""
     s = getattr(vm, "_enum_coroutines", None)
     if s is None:
-        s = {}
+        s = weakref.WeakKeyDictionary()
         vm._enum_coroutines = s
     return s
 
@@ -341,14 +344,14 @@ def enum_init_copy(vm, self, args, blk):
     obj = args[0]
     if not vm.is_a(obj, vm.cls("Enumerator")):
         vm.raise_error(vm.c_TypeError, f"can't copy type {vm.class_name(vm.real_class(obj))}")
-    st = _states(vm).get(obj >> 3)
+    st = _states(vm).get(vm.obj(obj))
     if _get(vm, obj, "@fib") != NIL or (st is not None and st.co is not None):
         vm.raise_error(vm.c_TypeError, "can't copy execution context")
     for n in ("@obj", "@meth", "@args", "@kwd"):
         _set(vm, self, n, _get(vm, obj, n))
     for n in ("@fib", "@lookahead", "@feedvalue"):
         _set(vm, self, n, NIL)
-    _states(vm).pop(self >> 3, None)
+    _states(vm).pop(vm.obj(self), None)
     return self
 
 
@@ -450,10 +453,10 @@ class _ExtState:
 
 
 def _state(vm, w):
-    st = _states(vm).get(w >> 3)
+    st = _states(vm).get(vm.obj(w))
     if st is None:
         st = _ExtState()
-        _states(vm)[w >> 3] = st
+        _states(vm)[vm.obj(w)] = st
     return st
 
 
@@ -585,7 +588,7 @@ def enum_rewind(vm, self, args, blk):
     obj = _get(vm, self, "@obj")
     if vm.respond_to(obj, "rewind"):
         vm.funcall(obj, "rewind")
-    st = _states(vm).pop(self >> 3, None)
+    st = _states(vm).pop(vm.obj(self), None)
     if st is not None and st.co is not None:
         st.co.close()
     _set(vm, self, "@fib", NIL)
@@ -637,7 +640,7 @@ class ExtIter:
 
     def close(self):
         if self.enum is not None:
-            st = _states(self.vm).pop(self.enum >> 3, None)
+            st = _states(self.vm).pop(self.vm.obj(self.enum), None)
             if st is not None and st.co is not None:
                 st.co.close()
 
