@@ -1,9 +1,10 @@
 """GC (src/gc.c) and ObjectSpace (mruby-objectspace) as far as mruby 3.1's
 default build has them.
 
-The Python runtime has no collector of its own to drive: GC.start is a
-no-op; enable/disable and the ratios only keep mruby's observable state.
-ObjectSpace walks the VM's object table (allocation order).
+GC.start runs the VM's collector (runtime/gc.py) unless it is disabled;
+enable/disable switch it; the ratios and generational mode only keep
+mruby's observable state.  ObjectSpace walks the VM's object table
+(handle order).
 """
 
 from __future__ import annotations
@@ -26,23 +27,29 @@ def _gc(vm):
 
 @smethod("GC", "start", arity=0)
 def gc_start(vm, self, args, blk):
+    # mrb_full_gc: nothing while the collector is disabled
+    if getattr(vm, "gc_enabled", True) and hasattr(vm, "gc"):
+        vm.gc()
     return NIL
+
+
+def _set_enabled(vm, on):
+    st = _gc(vm)
+    old = st["disabled"] if not hasattr(vm, "gc_enabled") else not vm.gc_enabled
+    st["disabled"] = not on
+    if hasattr(vm, "gc_enabled"):
+        vm.gc_enabled = on
+    return TRUE if old else FALSE
 
 
 @smethod("GC", "enable", arity=0)
 def gc_enable(vm, self, args, blk):
-    st = _gc(vm)
-    old = st["disabled"]
-    st["disabled"] = False
-    return TRUE if old else FALSE
+    return _set_enabled(vm, True)
 
 
 @smethod("GC", "disable", arity=0)
 def gc_disable(vm, self, args, blk):
-    st = _gc(vm)
-    old = st["disabled"]
-    st["disabled"] = True
-    return TRUE if old else FALSE
+    return _set_enabled(vm, False)
 
 
 @smethod("GC", "interval_ratio", arity=0)
