@@ -1,6 +1,7 @@
 """The code cache: bounded executable memory for translated ireps.
 
-Space comes from large chunks (``ExecMemory``), handed out append-only: a
+Space comes from chunks (``ExecMemory``; 256 KiB, or a quarter of the bound
+when that is smaller), handed out append-only: a
 translation is copied in at the chunk's fill mark and the pages it touched
 are switched back to read-execute before anything runs it.  Appending to a
 chunk whose earlier methods are live flips only the pages being written to
@@ -99,8 +100,10 @@ class CodeCache:
 
     def __init__(self, limit: int = 16 << 20, chunk_size: int = DEFAULT_CHUNK):
         self.limit = max(limit, PAGE_SIZE)
-        self.chunk_size = max(PAGE_SIZE, min(_align(chunk_size, PAGE_SIZE),
-                                             self.limit // PAGE_SIZE * PAGE_SIZE))
+        # at least four chunks fit in the bound where pages allow: a chunk pinned
+        # by a running method then leaves the others to evict and refill
+        quarter = self.limit // 4 // PAGE_SIZE * PAGE_SIZE
+        self.chunk_size = max(PAGE_SIZE, min(_align(chunk_size, PAGE_SIZE), quarter))
         self.chunks: list[Chunk] = []
         self.entries: dict[object, Entry] = {}
         self._cell_blocks: list = []
