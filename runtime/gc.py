@@ -16,8 +16,9 @@ Roots:
   interpreted frame began, and the results Ruby methods returned to Python;
   it covers Python temporaries (a list being built, an argument being
   evaluated) that no variable names;
-- the locals of every Python frame of every thread (the VM thread and the
-  coroutine threads of Fibers and external Enumerators): the words a builtin
+- the locals of every Python frame of this VM's threads (the thread that
+  collects and the coroutine threads of its Fibers and external Enumerators,
+  tagged ``riteload_vm``): the words a builtin
   holds in Python variables while it calls back into Ruby (block results);
 - anything else reachable from ``vm.__dict__`` and from the module globals of
   ``runtime.core``.
@@ -143,6 +144,8 @@ class Marker:
             return
         if isinstance(x, (threading.Thread, type(threading.Semaphore()), type(threading.Lock()))):
             return
+        if type(x).__name__ == "VM" and x is not self.vm:
+            return      # another VM's words name its own objects, not ours
         d = getattr(x, "__dict__", None)
         if d is not None:
             for v in d.values():
@@ -294,9 +297,15 @@ def collect(vm) -> int:
             for v in vars(mod).values():
                 if isinstance(v, (list, dict, set)):
                     mk.py(v)
-    # the Python locals of every thread
+    # the Python locals of this VM's threads: the one collecting and the
+    # coroutine threads tagged with this VM (other VMs' threads hold only
+    # their own words, which would keep unrelated objects here)
     me = sys._getframe()
-    for f in sys._current_frames().values():
+    mine = {threading.get_ident()}
+    mine.update(t.ident for t in threading.enumerate() if getattr(t, "riteload_vm", None) is vm)
+    for ident, f in sys._current_frames().items():
+        if ident not in mine:
+            continue
         while f is not None:
             if f is not me:
                 mk.py(f.f_locals)
