@@ -57,7 +57,7 @@ class MethodEntry:
     """
 
     __slots__ = ("name", "proc", "fn", "arity", "visibility", "owner", "special",
-                 "noframe", "amin", "amax")
+                 "noframe", "amin", "amax", "fast")
 
     def __init__(self, name, proc=None, fn=None, arity=-1, visibility="public",
                  owner=None, special=None, noframe=False):
@@ -75,12 +75,19 @@ class MethodEntry:
             self.amin, self.amax = 0, -1
         else:
             self.amin = self.amax = arity
+        self.refresh()
+
+    def refresh(self) -> None:
+        # a plain builtin: call_at runs it through its inline path
+        self.fast = self.fn is not None and self.proc is None and self.special is None \
+            and not self.noframe
 
     def copy(self, **kw):
         m = MethodEntry(self.name, self.proc, self.fn, self.arity, self.visibility,
                         self.owner, self.special, self.noframe)
         for k, v in kw.items():
             setattr(m, k, v)
+        m.refresh()
         return m
 
 

@@ -812,11 +812,48 @@ class VM:
         value.  ``cls`` is where the lookup starts (SUPER)."""
         base = caller.base + a
         if cls is None:
-            cls = self.class_of(recv)
-        m, owner = self.find_method(cls, mid)
+            if recv & 7 == 4:
+                cls = self.objects[recv >> 3].cls
+            elif recv & 1:
+                cls = self.c_Integer
+            else:
+                cls = self.class_of(recv)
+        r = self.mcache.get((cls, mid))
+        if r is None:
+            r = self.find_method(cls, mid)
+        m, owner = r
         if m is None:
             m, owner, n, nk = self.prepare_missing(base, recv, mid, cls, n, nk, blk, is_super)
             mid = self.SYM_method_missing
+        elif m.fast and not nk and n < 15 and blk == NIL:
+            # a builtin called with positional arguments and no block: the
+            # builtin path of invoke_method, inline
+            st = self.stack
+            args = [st[base + 1 + i] for i in range(n)] if n else []
+            frames = self.frames
+            if len(frames) >= CALLINFO_MAX or base + n + 2 > MRB_STACK_MAX:
+                self.raise_stack_error()
+            frame = Frame(mid, None, base, n, 0, owner)
+            frame.method = m
+            frame.nregs = n + 2
+            frame.index = len(frames)
+            frames.append(frame)
+            arena = self.arena
+            mark = len(arena)
+            try:
+                if m.amin > n or (m.amax >= 0 and n > m.amax):
+                    self.argc_error(n, m.amin, m.amax)
+                v = m.fn(self, recv, args, NIL)
+            finally:
+                if frames and frames[-1] is frame:
+                    frames.pop()
+                else:
+                    self.pop_frame(frame)
+            if len(arena) > mark:
+                del arena[mark:]
+            if v & 7 == 4:
+                arena.append(v >> 3)
+            return v
         try:
             return self.invoke_method(base, recv, m, owner, mid, n, nk, blk)
         except BreakUnwind as u:
