@@ -7,7 +7,9 @@ the core library (whose public API is documented in docs/runtime.md).
 
 from __future__ import annotations
 
+import struct
 import sys
+import weakref
 
 from . import abi
 from .fastfloat import float_word, flonum_value
@@ -28,6 +30,9 @@ CATCH_FILTER_RESCUE = 1
 CATCH_FILTER_ENSURE = 2
 CATCH_FILTER_ALL = 3
 
+
+# mruby 3.1's words (boxing_word.h) for the special constants, as object ids
+_SPECIAL_IDS = {abi.NIL: 0, abi.FALSE: 4, abi.TRUE: 12}
 
 class VM:
     """One Ruby world.  See docs/runtime.md for the API."""
@@ -62,6 +67,9 @@ class VM:
         self.exc = None             # mrb->exc: pending exception/break word for EXCEPT
         self.mcache: dict = {}
         self.method_serial = 0
+        # modules (and origins) that some chain holds an iclass of:
+        # MRB_FL_CLASS_IS_INHERITED, which makes include fix other chains
+        self.inherited_modules = weakref.WeakSet()
         self.irep_rts: dict = {}
         self.out = stdout if stdout is not None else sys.stdout.buffer
         self.err = stderr if stderr is not None else sys.stderr.buffer
@@ -389,6 +397,7 @@ class VM:
             sup = c
         sc = RClass(TT_SCLASS, sup, self.c_Class)
         sc.attached = w
+        sc.frozen = o.frozen    # a frozen object's singleton class is frozen
         sc.instance_type = c.instance_type
         self.alloc(sc)
         self.set_class(o, sc)
@@ -517,52 +526,86 @@ class VM:
         return out
 
     def include_module(self, c: RClass, m: RClass) -> None:
-        self._include_at(c.origin, c, m)
+        """mrb_include_module (class.c): m and its ancestors go after c's
+        origin; a module already included elsewhere gets m in those chains."""
+        if c.frozen:
+            self.frozen_error(c.word)
+        if not self._include_at(c, c.origin, m, True):
+            self.raise_error(self.c_ArgumentError, "cyclic include detected")
+        if c.tt == TT_MODULE and c in self.inherited_modules:
+            for o in list(self.objects):
+                if (type(o) is RClass and o.tt == TT_ICLASS and o.module is c
+                        and c.origin is not o):
+                    self._include_at(o, o, m, True)
 
-    def _include_at(self, ins: RClass, c: RClass, m: RClass) -> bool:
-        mods = [m]
-        s = m.superclass
-        while s is not None:
-            if s.tt == TT_ICLASS:
-                mods.append(s.module)
-            s = s.superclass
-        changed = False
-        for mod in mods:
-            # skip a module already in the chain above the insertion point
-            p = c.superclass if ins is c else ins.superclass
-            found = False
-            q = c
-            while q is not None:
-                if q.tt == TT_ICLASS and q.module is mod:
-                    found = True
-                    break
-                q = q.superclass
-            if found:
-                continue
-            del p
-            ic = RClass(TT_ICLASS, ins.superclass, None)
-            ic.module = mod
-            ic.mt = mod.origin.mt
-            ic.ivars = mod.ivars
-            self.alloc(ic)
-            ins.superclass = ic
-            ins = ic
-            changed = True
+    def _include_at(self, c: RClass, ins: RClass, m: RClass, search_super: bool) -> bool:
+        """include_module_at (class.c): iclasses for m and the entries of its
+        chain after ``ins`` in c's chain; an entry whose table is already
+        there is skipped (and moves the insertion point when it sits below
+        ins).  False for a cycle (m's table is c's own)."""
+        klass_mt = c.origin.mt
+        while m is not None:
+            if not m.prepended:
+                if klass_mt is m.mt:
+                    return False
+                original_seen = c is ins
+                superclass_seen = False
+                p = c.superclass
+                while p is not None:
+                    if p.tt == TT_ICLASS:
+                        if p.mt is m.mt:
+                            if not superclass_seen and original_seen:
+                                ins = p
+                            break
+                    elif p.tt == TT_CLASS:
+                        if not search_super:
+                            p = None
+                            break
+                        superclass_seen = True
+                    p = p.superclass
+                if p is None:
+                    mod = m.module if m.tt == TT_ICLASS else m
+                    ic = RClass(TT_ICLASS, ins.superclass, None)
+                    ic.module = mod
+                    ic.mt = mod.origin.mt
+                    ic.ivars = mod.ivars
+                    self.alloc(ic)
+                    self.inherited_modules.add(m)
+                    ins.superclass = ic
+                    ins = ic
+            m = m.superclass
         self.invalidate()
-        return changed
+        return True
 
     def prepend_module(self, c: RClass, m: RClass) -> None:
-        if c.origin is c:
+        """mrb_prepend_module (class.c): c's methods move to an origin
+        iclass, m goes right after c; classes and modules that include a
+        module c get m in front of it too."""
+        if c.frozen:
+            self.frozen_error(c.word)
+        if not c.prepended:
             origin = RClass(TT_ICLASS, c.superclass, None)
-            origin.module = c
+            origin.module = c.module if c.tt == TT_ICLASS else c
             origin.mt = c.mt
             origin.ivars = c.ivars
             self.alloc(origin)
+            self.inherited_modules.add(origin)
             c.mt = {}
             c.superclass = origin
             c.origin = origin
             c.prepended = True
-        self._include_at(c, c, m)
+        if not self._include_at(c, c, m, False):
+            self.raise_error(self.c_ArgumentError, "cyclic prepend detected")
+        if c.tt == TT_MODULE:
+            for o in list(self.objects):
+                if type(o) is not RClass or o.tt not in (TT_CLASS, TT_MODULE) or o is c:
+                    continue
+                p = o.superclass
+                while p is not None and p.tt != TT_CLASS:
+                    if p.module is c:
+                        self._include_at(o, o, m, False)
+                        break
+                    p = p.superclass
 
     def is_a(self, w: int, cls: RClass) -> bool:
         c = self.class_of(w)
@@ -640,11 +683,15 @@ class VM:
         cls = c
         while c is not None:
             if sid in c.ivars:
+                if c.frozen:        # mrb_mod_cv_set checks the holder
+                    self.frozen_error(c.word)
                 c.ivars[sid] = v
                 return
             c = c.superclass
         if cls.tt == TT_SCLASS and cls.attached is not None and self.is_class(cls.attached):
             cls = self.objects[cls.attached >> 3]
+        if cls.frozen:
+            self.frozen_error(cls.word)
         cls.ivars[sid] = v
 
     def cv_defined(self, c: RClass, sid: int) -> bool:
@@ -827,33 +874,13 @@ class VM:
             mid = self.SYM_method_missing
         elif m.fast and not nk and n < 15 and blk == NIL:
             # a builtin called with positional arguments and no block: the
-            # builtin path of invoke_method, inline
+            # builtin path of invoke_method without its general argument work
             st = self.stack
-            args = [st[base + 1 + i] for i in range(n)] if n else []
-            frames = self.frames
-            if len(frames) >= CALLINFO_MAX or base + n + 2 > MRB_STACK_MAX:
-                self.raise_stack_error()
             frame = Frame(mid, None, base, n, 0, owner)
             frame.method = m
             frame.nregs = n + 2
-            frame.index = len(frames)
-            frames.append(frame)
-            arena = self.arena
-            mark = len(arena)
-            try:
-                if m.amin > n or (m.amax >= 0 and n > m.amax):
-                    self.argc_error(n, m.amin, m.amax)
-                v = m.fn(self, recv, args, NIL)
-            finally:
-                if frames and frames[-1] is frame:
-                    frames.pop()
-                else:
-                    self.pop_frame(frame)
-            if len(arena) > mark:
-                del arena[mark:]
-            if v & 7 == 4:
-                arena.append(v >> 3)
-            return v
+            return self.run_builtin(frame, m, recv,
+                                    [st[base + 1 + i] for i in range(n)] if n else [], NIL)
         try:
             return self.invoke_method(base, recv, m, owner, mid, n, nk, blk)
         except BreakUnwind as u:
@@ -925,29 +952,42 @@ class VM:
         if proc is not None and proc.fn is not None:
             # a method defined with define_method and a builtin body (e.g. Symbol#to_proc)
             return self.call_proc_fn(proc, recv, args, blk, mid)
-        arena = self.arena
-        mark = len(arena)
         if m.noframe:
+            arena = self.arena
+            mark = len(arena)
             self._check_arity(m, args)
             v = m.fn(self, recv, args, blk)
+            if len(arena) > mark:
+                del arena[mark:]
+            if v & 7 == 4:
+                arena.append(v >> 3)
         else:
             frame = Frame(mid, None, base, n, nk, owner)
             frame.method = m
             frame.kw = kw
             frame.nregs = bidx(n, nk) + 1
-            self.push_frame(frame)
-            try:
-                if m.amin > len(args) or (m.amax >= 0 and len(args) > m.amax):
-                    self.argc_error(len(args), m.amin, m.amax)
-                v = m.fn(self, recv, args, blk)
-            finally:
-                self.pop_frame(frame)
+            v = self.run_builtin(frame, m, recv, args, blk)
+        if blk != NIL:
+            self._orphan_check(blk)
+        return v
+
+    def run_builtin(self, frame: Frame, m: MethodEntry, recv: int, args: list, blk: int) -> int:
+        """Run builtin ``m`` in its own call-info ``frame``: arity check, then
+        the objects it allocated leave the arena and only its result stays
+        (mruby's arena save/restore around a C method)."""
+        self.push_frame(frame)
+        arena = self.arena
+        mark = len(arena)
+        try:
+            if m.amin > len(args) or (m.amax >= 0 and len(args) > m.amax):
+                self.argc_error(len(args), m.amin, m.amax)
+            v = m.fn(self, recv, args, blk)
+        finally:
+            self.pop_frame(frame)
         if len(arena) > mark:
             del arena[mark:]
         if v & 7 == 4:
             arena.append(v >> 3)
-        if blk != NIL:
-            self._orphan_check(blk)
         return v
 
     def passed_kw(self) -> bool:
@@ -1017,20 +1057,7 @@ class VM:
             frame.method = m
             frame.kw = kw and bool(args) and self.is_hash(args[-1])
             frame.nregs = 3
-            self.push_frame(frame)
-            arena = self.arena
-            mark = len(arena)
-            try:
-                if m.amin > len(args) or (m.amax >= 0 and len(args) > m.amax):
-                    self.argc_error(len(args), m.amin, m.amax)
-                v = m.fn(self, recv, args, blk)
-            finally:
-                self.pop_frame(frame)
-            if len(arena) > mark:
-                del arena[mark:]
-            if v & 7 == 4:
-                arena.append(v >> 3)
-            return v
+            return self.run_builtin(frame, m, recv, args, blk)
         args = list(args)
         if base + len(args) + 4 >= MRB_STACK_MAX:
             self.raise_stack_error()
@@ -1510,17 +1537,14 @@ class VM:
         self.add_method(cls, sid, None)
 
     def hash_default(self, h: int, key: int) -> int:
-        o = self.objects[h >> 3]
-        if o.default_proc != NIL:
-            return self.call_proc(o.default_proc, [h, key])
-        return o.default
+        from .core.hash import missing_value
+        return missing_value(self, h, key)
 
     def hash_dup(self, h: int) -> int:
         o = self.objects[h >> 3]
         w = self.hash_new()
         n = self.objects[w >> 3]
-        for hk, e in o.table.items():
-            n.table[hk] = [e[0], e[1]]
+        n.table = o.table_copy()
         return w
 
     def convert_to_proc(self, w: int) -> int:
@@ -1565,9 +1589,27 @@ class VM:
         return False
 
     def object_id(self, w: int) -> int:
+        """mrb_obj_id (word boxing): the word as a signed 64-bit integer; a
+        boxed Integer's value; a Float's 3.1.0 inline word, the IEEE bits
+        with the low two replaced by 2 (-0.0 as 0.0).  Kernel#object_id
+        then keeps 63 bits of it (mrb_fixnum_value)."""
         if w & 7 == 4:
-            return self.objects[w >> 3].handle * 8 + 4
-        return w
+            o = self.objects[w >> 3]
+            t = type(o)
+            if t is RInteger:
+                return o.value
+            if t is not RFloat:
+                return o.handle * 8 + 4
+            x = o.value
+        elif w & 3 == 2:
+            x = flonum_value(w)
+        elif w & 1:
+            return w - (1 << 64) if w >> 63 else w
+        else:
+            # mruby's words for nil, false and true (symbols keep ours)
+            return _SPECIAL_IDS.get(w, w)
+        bits = struct.unpack("<q", struct.pack("<d", x + 0.0))[0]
+        return (bits & ~3) | 2
 
     def alloc_exception(self, cls: RClass, mesg: int) -> int:
         e = RException(cls)
