@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from fixture_cases import mark_known
 from runtime.main import run_file
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,19 +41,7 @@ def _cases():
 CASES = _cases()
 
 
-def _known_mismatches() -> dict[str, str]:
-    """tests/known_mismatches.txt: name -> why riteload still differs from mruby."""
-    known = {}
-    for line in (Path(__file__).parent / "known_mismatches.txt").read_text().splitlines():
-        if line.strip() and not line.startswith("#"):
-            name, _, why = line.partition(" ")
-            known[name] = why.strip()
-    return known
-
-
-KNOWN = _known_mismatches()
-MARKED = [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=KNOWN[n]))
-          if n in KNOWN else n for n in CASES]
+MARKED = mark_known(CASES, lambda n: n)
 
 
 def run_interp(name: str):
