@@ -165,9 +165,11 @@ class HKey:
         return self.h
 
     def __eq__(self, other):
+        # CPython's dict lookup compares ``stored == probe``; mruby calls
+        # ``probe.eql?(stored)``, so the receiver is ``other`` here.
         if not isinstance(other, HKey):
             return False
-        return self.word == other.word or self.vm.eql(self.word, other.word)
+        return self.word == other.word or self.vm.eql(other.word, self.word)
 
 
 class RHash(RBasic):
@@ -221,6 +223,15 @@ class RHash(RBasic):
 
     def clear(self):
         self.table.clear()
+
+    def table_copy(self) -> dict:
+        """A copy of ``table`` with fresh entries.  dict.copy() keeps the
+        slots, so no key's Ruby ``eql?``/``hash`` runs (a Ruby method could
+        change the table while it is being read)."""
+        t = self.table.copy()
+        for hk, e in list(t.items()):
+            t[hk] = [e[0], e[1]]
+        return t
 
 
 class RRange(RBasic):

@@ -134,7 +134,8 @@ def ary_inspect(vm, self, args, blk):
 def _recur_seen(vm, recur, w):
     """``recur_list[obj.object_id]`` then ``recur_list[obj.object_id] = true``
     as mrblib's _inspect does on whatever it was given."""
-    oid = vm.int_new(vm.object_id(w))
+    from .kernel import object_id_value
+    oid = object_id_value(vm, w)
     if abi.truthy(vm.funcall(recur, "[]", [oid])):
         return True
     vm.funcall(recur, "[]=", [oid, TRUE])
@@ -205,7 +206,8 @@ def ary_replace(vm, self, args, blk):
     other, = c_args(vm, args, 1, 0, (lambda w: to_ary(vm, w),))
     _modify(vm, self)
     if other != self:
-        vm.obj(self).items = list(items_of(vm, other))
+        # in place, like mruby: a loop holding the item list sees the change
+        items_of(vm, self)[:] = items_of(vm, other)
     return self
 
 
@@ -578,7 +580,7 @@ def ary_delete(vm, self, args, blk):
 @method("Array", "clear", arity=0)
 def ary_clear(vm, self, args, blk):
     _modify(vm, self)
-    vm.obj(self).items = []
+    items_of(vm, self).clear()
     return self
 
 
@@ -881,10 +883,11 @@ def ary_index(vm, self, args, blk):
     if blk == NIL and not args:
         return to_enum(vm, self, "find_index", [_enum_none(vm)])
     if blk != NIL:
-        items = items_of(vm, self)
+        # mruby-array-ext: the length is read once, each element afresh
+        n = len(items_of(vm, self))
         idx = 0
-        while idx < len(items):
-            if abi.truthy(call_block(vm, blk, [items[idx]])):
+        while idx < n:
+            if abi.truthy(call_block(vm, blk, [ary_ref(vm, self, idx)])):
                 return vm.int_new(idx)
             idx += 1
         return NIL
@@ -898,14 +901,16 @@ def _enum_none(vm):
 
 @method("Array", "rindex", arity=1)
 def ary_rindex(vm, self, args, blk):
+    """Re-reads the items after each ``==``: the comparison may replace them."""
     obj = args[0]
-    items = items_of(vm, self)
-    i = len(items) - 1
+    i = len(items_of(vm, self)) - 1
     while i >= 0:
+        items = items_of(vm, self)
         if i < len(items) and eq(vm, items[i], obj):
             return vm.int_new(i)
-        if i > len(items):
-            i = len(items)
+        n = len(items_of(vm, self))
+        if i > n:
+            i = n
         i -= 1
     return NIL
 

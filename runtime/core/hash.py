@@ -163,10 +163,19 @@ def h_remove(vm, h, key):
 
 def hash_get(vm, self, key):
     """mrb_hash_get: the value, or the default (calling the default proc)."""
-    h = H(vm, self)
-    v = h_lookup(vm, h, key)
+    v = h_lookup(vm, H(vm, self), key)
     if v is not None:
         return v
+    return missing_value(vm, self, key)
+
+
+def missing_value(vm, self, key):
+    """The value of a missing key: a redefined ``#default`` is called, as
+    mruby does (mrb_func_basic_p), else the default proc or value."""
+    m, _ = vm.find_method(vm.class_of(self), vm.intern("default"))
+    if m is not None and m.fn is not hash_default:
+        return vm.funcall(self, "default", [key])
+    h = H(vm, self)
     dp = h.default_proc
     if dp != NIL:
         if vm.is_proc(dp):
@@ -486,15 +495,17 @@ def hash_shift(vm, self, args, blk):
 
 @method("Hash", "rehash", arity=0)
 def hash_rehash(vm, self, args, blk):
+    """The new table replaces the old one only when complete: a key's
+    ``hash``/``eql?`` raising leaves the entries as they were."""
     h = H(vm, self)
-    entries = list(h.table.values())
-    h.table = {}
-    for k, v in entries:
+    table = {}
+    for k, v in list(h.table.values()):
         hk = table_key(vm, k)
-        if hk in h.table:
-            h.table[hk][1] = v
+        if hk in table:
+            table[hk][1] = v
         else:
-            h.table[hk] = [k, v]
+            table[hk] = [k, v]
+    h.table = table
     return self
 
 

@@ -41,6 +41,19 @@ def _printstr(vm, w):
         vm.write_out(bytes(vm.obj(w).value))
 
 
+@method("Kernel", "!~", arity=1)
+def k_nmatch(vm, self, args, blk):
+    """mrblib's ``!(self =~ y)``, through whatever ``=~`` the receiver has."""
+    return FALSE if abi.truthy(vm.funcall(self, "=~", [args[0]])) else TRUE
+
+
+@method("Kernel", "__ENCODING__", arity=0)
+def k_encoding(vm, self, args, blk):
+    """The parser turns ``__ENCODING__`` into this call; mruby 3.1 built
+    without MRB_UTF8_STRING (as Debian's is) answers "ASCII-8BIT"."""
+    return vm.str_new(b"ASCII-8BIT")
+
+
 @method("Kernel", "__printstr__", arity=1)
 def k_printstr(vm, self, args, blk):
     _printstr(vm, args[0])
@@ -224,14 +237,21 @@ def k_case_eqq(vm, self, args, blk):
     return FALSE
 
 
+def object_id_value(vm, w):
+    """Kernel#object_id: mrb_obj_id made a fixnum, which keeps its low 63
+    bits (sign-extended), so big ids come out negative as in mruby."""
+    n = vm.object_id(w) & ((1 << 63) - 1)
+    return vm.int_new(n - (1 << 63) if n >> 62 else n)
+
+
 @method("BasicObject", "__id__", arity=0)
 def bo_id(vm, self, args, blk):
-    return vm.int_new(vm.object_id(self))
+    return object_id_value(vm, self)
 
 
 @method("Kernel", "object_id", arity=0)
 def k_object_id(vm, self, args, blk):
-    return vm.int_new(vm.object_id(self))
+    return object_id_value(vm, self)
 
 
 def identity_hash(vm, self, args, blk):
@@ -272,7 +292,11 @@ def k_frozen(vm, self, args, blk):
 @method("Kernel", "freeze", arity=0)
 def k_freeze(vm, self, args, blk):
     if self & 7 == 4:
-        vm.obj(self).frozen = True
+        o = vm.obj(self)
+        if not o.frozen:
+            o.frozen = True
+            if o.cls.tt == TT_SCLASS:   # mrb_obj_freeze freezes the singleton class too
+                o.cls.frozen = True
     return self
 
 
@@ -530,7 +554,7 @@ def _init_copy(vm, dst, src):
     elif t is RArray:
         d.items = list(s.items)
     elif t is RHash:
-        d.table = {k: [e[0], e[1]] for k, e in s.table.items()}
+        d.table = s.table_copy()
         d.default = s.default
         d.default_proc = s.default_proc
     elif t is RRange:
@@ -553,14 +577,13 @@ def _alloc_like(vm, src, cls):
     s = vm.obj(src)
     t = type(s)
     if t is RClass:
-        o = RClass(s.tt, s.superclass, None, None)
+        # allocated as an instance of src's real class (Class, Module or a
+        # Module subclass) before a class gets its own singleton class
+        o = RClass(s.tt, s.superclass, cls, None)
         o.instance_type = s.instance_type
         w = vm.alloc(o)
         if s.tt == TT_CLASS:
-            meta = vm.singleton_class(w)
-            del meta
-        else:
-            vm.set_class(o, vm.c_Module)
+            vm.singleton_class(w)
         return w
     o = t.__new__(t)
     from ..objects import RBasic
@@ -610,7 +633,15 @@ def k_clone(vm, self, args, blk):
         vm.raise_error(vm.c_TypeError, "can't clone singleton class")
     w = _alloc_like(vm, self, vm.real_class(self))
     sc = s.cls
-    if sc.tt == TT_SCLASS and type(s) is not RClass:
+    if sc.tt == TT_SCLASS and type(s) is RClass:
+        # mrb_singleton_class_clone: the clone's singleton class copies the
+        # methods and ivars of the original's and shares its superclass
+        nsc = vm.singleton_class(w)
+        nsc.mt = dict(sc.mt)
+        nsc.ivars = dict(sc.ivars)
+        nsc.superclass = sc.superclass
+        vm.invalidate()
+    elif sc.tt == TT_SCLASS:
         nsc = vm.singleton_class(w)
         nsc.mt = dict(sc.mt)
         nsc.ivars = dict(sc.ivars)
@@ -626,6 +657,14 @@ def k_clone(vm, self, args, blk):
         vm.invalidate()
     _init_copy(vm, w, self)
     vm.obj(w).frozen = s.frozen
+    return w
+
+
+@method("Module", "dup", arity=0)
+def mod_dup(vm, self, args, blk):
+    """mrb_mod_dup: a clone (singleton methods included) that is not frozen."""
+    w = k_clone(vm, self, [], NIL)
+    vm.obj(w).frozen = False
     return w
 
 
@@ -755,29 +794,27 @@ def k_define_singleton_method(vm, self, args, blk):
 
 def _define_method(vm, cls, args, blk):
     sid = _sym_arg(vm, args[0])
-    body = args[1] if len(args) > 1 else blk
+    body = blk
+    if len(args) > 1:
+        # mrb_mod_define_method_m: an explicit body must be a Proc (nil and
+        # Method objects included: TypeError)
+        body = args[1]
+        if not vm.is_proc(body):
+            vm.raise_error(vm.c_TypeError, f"wrong argument type "
+                           f"{vm.class_name(vm.real_class(body))} (expected Proc)")
     if body == NIL:
         vm.raise_error(vm.c_ArgumentError, "no block given")
-    if vm.is_proc(body):
-        p = vm.obj(body)
-        np = RProc(vm.c_Proc, p.irep, p.fn)
-        for f in ("upper", "env", "_target_class", "self_word", "rt"):
-            setattr(np, f, getattr(p, f))
-        np.strict = True
-        vm.alloc(np)
-        if p.irep is not None:
-            vm.define_proc_method(cls, sid, np)
-            cls.origin.mt[sid].owner = cls
-        else:
-            vm.add_method(cls, sid, MethodEntry(sid, proc=np))
+    p = vm.obj(body)
+    np = RProc(vm.c_Proc, p.irep, p.fn)
+    for f in ("upper", "env", "_target_class", "self_word", "rt"):
+        setattr(np, f, getattr(p, f))
+    np.strict = True
+    vm.alloc(np)
+    if p.irep is not None:
+        vm.define_proc_method(cls, sid, np)
+        cls.origin.mt[sid].owner = cls
     else:
-        d = vm.obj(body) if body & 7 == 4 else None
-        data = getattr(d, "data", None)
-        m = getattr(data, "method_entry", None)
-        if m is None:
-            vm.raise_error(vm.c_TypeError, f"wrong argument type {vm.type_name_for_error(body)} "
-                           "(expected Proc)")
-        vm.add_method(cls, sid, m.copy(name=sid))
+        vm.add_method(cls, sid, MethodEntry(sid, proc=np))
     vm.method_added(cls, sid)
     return abi.symbol_word(sid)
 
@@ -916,39 +953,47 @@ def mod_ancestors(vm, self, args, blk):
     return vm.ary_new([c.word for c in vm.ancestors(vm.obj(self))])
 
 
+def _include_each(vm, self, args, features, hook):
+    """mruby 3.1's include/prepend are mrblib Ruby: ``args.reverse.each do |m|
+    m.<features>(self); m.<hook>(self) end; self`` (no argument checks; the
+    calls run in a block of an ``each``, as backtraces show)."""
+    def body(vm2, _s, a, _b):
+        m = a[0] if a else NIL
+        vm.funcall(m, features, [self])
+        vm.funcall(m, hook, [self])
+        return NIL
+    ary = vm.ary_new(list(reversed(args)))
+    vm.funcall(ary, "each", [], vm.make_builtin_proc(body))
+    return self
+
+
 @method("Module", "include", arity=-1)
 def mod_include(vm, self, args, blk):
-    if not args:
-        vm.argc_error(0, 1, -1)
-    for m in args:
-        if not vm.is_class(m) or vm.obj(m).tt != TT_MODULE:
-            vm.raise_error(vm.c_TypeError, f"wrong argument type {vm.type_name_for_error(m)} "
-                           "(expected Module)")
-    for m in reversed(args):
-        vm.funcall(m, "append_features", [self])
-        vm.funcall(m, "included", [self])
-    return self
+    return _include_each(vm, self, args, "append_features", "included")
+
+
+def _class_arg(vm, w):
+    """mrb_get_args "c": a class or module, else TypeError naming w's to_s."""
+    if not vm.is_class(w):
+        s = vm.str_bytes_of(vm.obj_as_string(w)).decode("utf-8", "surrogateescape")
+        vm.raise_error(vm.c_TypeError, f"{s} is not class/module")
+    return vm.obj(w)
 
 
 @method("Module", "append_features", arity=1, visibility="private")
 def mod_append_features(vm, self, args, blk):
-    vm.include_module(vm.obj(args[0]), vm.obj(self))
+    vm.include_module(_class_arg(vm, args[0]), vm.obj(self))
     return self
 
 
 @method("Module", "prepend", arity=-1)
 def mod_prepend(vm, self, args, blk):
-    if not args:
-        vm.argc_error(0, 1, -1)
-    for m in reversed(args):
-        vm.funcall(m, "prepend_features", [self])
-        vm.funcall(m, "prepended", [self])
-    return self
+    return _include_each(vm, self, args, "prepend_features", "prepended")
 
 
 @method("Module", "prepend_features", arity=1, visibility="private")
 def mod_prepend_features(vm, self, args, blk):
-    vm.prepend_module(vm.obj(args[0]), vm.obj(self))
+    vm.prepend_module(_class_arg(vm, args[0]), vm.obj(self))
     return self
 
 
@@ -1085,7 +1130,7 @@ def mod_alias_method(vm, self, args, blk):
     old = _sym_arg(vm, args[1])
     vm.alias_method(cls, new, old)
     vm.method_added(cls, new)
-    return abi.symbol_word(new)
+    return self     # mrb_mod_alias returns the module
 
 
 @method("Module", "undef_method", arity=-1)
