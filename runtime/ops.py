@@ -532,14 +532,32 @@ def op_super(vm, frame, ins):
         if target_class is None or target_class.tt != TT_ICLASS:
             vm.raise_error(vm.c_TypeError, "self has wrong type to call super in this context")
     recv = st[base]
-    if not vm.is_a(recv, target_class):
+    if not (_kind_of_iclass(vm, recv, target_class) if target_class.tt == TT_ICLASS
+            else vm.is_a(recv, target_class)):
         vm.raise_error(vm.c_TypeError, "self has wrong type to call super in this context")
     if blk != NIL and not vm.is_proc(blk):
         blk = vm.convert_to_proc(blk)
         st[base + bi] = blk
     cls = target_class.superclass
+    if cls is None:
+        cls = _EMPTY_CHAIN      # a module's origin: nothing above it
     st[base + a] = recv
     st[base + a] = vm.call_at(frame, a, recv, mid, n, nk, blk, cls=cls, is_super=True)
+
+
+_EMPTY_CHAIN = RClass(TT_ICLASS)    # where SUPER searches when there is no superclass
+
+
+def _kind_of_iclass(vm, w, ic):
+    """mrb_obj_is_kind_of with an iclass (the target class of a method
+    defined after a prepend is its origin): a chain entry sharing its table."""
+    mt = ic.mt
+    c = vm.class_of(w)
+    while c is not None:
+        if c is ic or c.mt is mt:
+            return True
+        c = c.superclass
+    return False
 
 
 def frame_target_class(frame):

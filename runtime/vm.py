@@ -397,9 +397,13 @@ class VM:
             sup = c
         sc = RClass(TT_SCLASS, sup, self.c_Class)
         sc.attached = w
-        sc.frozen = o.frozen    # a frozen object's singleton class is frozen
         sc.instance_type = c.instance_type
         self.alloc(sc)
+        if not (type(o) is RClass and o.tt in (TT_CLASS, TT_SCLASS)):
+            # prepare_singleton_class: an object's (or module's) singleton
+            # class gets its own metaclass at once
+            self.singleton_class(sc.word)
+        sc.frozen = o.frozen    # a frozen object's singleton class is frozen
         self.set_class(o, sc)
         self.invalidate()
         return sc
@@ -452,6 +456,8 @@ class VM:
     def add_method(self, cls: RClass, sid: int, m) -> None:
         """Put a MethodEntry (or None for undef) in cls's own method table."""
         target = cls.origin
+        if target.frozen:       # mrb_define_method_raw checks the origin
+            self.frozen_error(target.word)
         if m is not None:
             m.owner = cls
         target.mt[sid] = m
@@ -485,6 +491,8 @@ class VM:
             else:
                 tc = p._target_class
                 p.env = REnv.detached(self, old_id, tc)
+        if cls.origin.frozen:
+            self.frozen_error(cls.origin.word)
         cls.origin.mt[new_id] = m.copy(owner=cls)
         self.invalidate()
 
@@ -1220,8 +1228,9 @@ class VM:
         self.raise_exc(w)
 
     def frozen_error(self, w: int):
+        # mrb_frozen_error's %t: the class of w, a singleton class included
         self.raise_error(self.c_FrozenError,
-                         f"can't modify frozen {self.class_name(self.real_class(w))}")
+                         f"can't modify frozen {self.class_name(self.class_of(w))}")
 
     def check_frozen(self, w: int) -> None:
         if w & 7 != 4:
@@ -1512,7 +1521,9 @@ class VM:
         """Define a Ruby-level method (OP_DEF, define_method with a block)."""
         p.scope = True
         if p.env is None:
-            p._target_class = cls
+            # mrb_define_method_raw: the target class is the origin, so a
+            # method defined after a prepend supers from the origin iclass
+            p._target_class = cls.origin
         self.add_method(cls, sid, MethodEntry(sid, proc=p, visibility=visibility))
 
     def method_added(self, cls: RClass, sid: int) -> None:

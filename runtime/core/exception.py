@@ -34,7 +34,7 @@ def exc_exception(vm, self, args, blk):
         return self
     from .kernel import k_clone
     e = k_clone(vm, self, [], NIL)
-    vm.obj(e).ivars[vm.SYM_mesg] = args[0]
+    vm.ivar_set(e, vm.SYM_mesg, args[0])    # the clone may have no ivars yet
     return e
 
 

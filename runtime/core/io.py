@@ -115,3 +115,18 @@ def init(vm):
         w = vm.data_new(io, fd)
         vm.define_const(vm.c_Object, name, w)
         vm.globals[vm.intern(gv)] = w
+
+
+@method("Kernel", "`", arity=1)
+def k_backtick(vm, self, args, blk):
+    """mruby-io's Kernel#` (``IO.popen(cmd) { |io| io.read }``): the
+    command's standard output; ``$?`` gets its exit status."""
+    import subprocess
+    cmd = args[0]
+    if not vm.is_str(cmd):
+        vm.raise_error(vm.c_TypeError,
+                       f"{vm.type_name_for_error(cmd)} cannot be converted to String")
+    vm.flush()
+    r = subprocess.run(vm.str_bytes(cmd), shell=True, stdout=subprocess.PIPE)
+    vm.gv_set(vm.intern("$?"), vm.int_new(r.returncode))
+    return vm.str_new(r.stdout)
