@@ -766,7 +766,8 @@ def op_return_blk(vm, frame, ins):
     proc = frame.proc
     if frame.cci == CINFO_NONE and proc is not None and proc.env is not None and not proc.strict:
         dst = _top_proc(proc)
-        if dst.env is not None and not dst.env.on_stack:
+        # an aliased method's env (mrb_alias_method) counts as on the stack
+        if dst.env is not None and not dst.env.on_stack and not dst.env.is_detached:
             vm.raise_error(vm.c_LocalJumpError, "unexpected return")
         frames = vm.frames
         i = frame.index

@@ -488,9 +488,15 @@ def mod_class_exec(vm, self, args, blk):
 
 
 # ------------------------------------------------------------ instance vars
+def _ident_p(s):
+    """mrb_ident_p: ASCII letters, digits, '_' or non-ASCII characters."""
+    return all(c == "_" or (c.isascii() and c.isalnum()) or ord(c) >= 0x80 for c in s)
+
+
 def _check_ivar_name(vm, sid):
     name = vm.syms[sid]
-    if len(name) < 2 or name[0] != "@" or name[1] == "@" or name[1].isdigit():
+    if (len(name) < 2 or name[0] != "@" or name[1] == "@" or name[1].isdigit()
+            or not _ident_p(name[1:])):
         vm.raise_name_error(f"'{name}' is not allowed as an instance variable name", sid)
 
 
@@ -826,12 +832,20 @@ def mod_define_method(vm, self, args, blk):
 
 @method("Kernel", "__method__", arity=0, noframe=True)
 def k_method_name(vm, self, args, blk):
+    """mruby-kernel-ext: the name kept in the running proc's env (a block's
+    method, an aliased method's original name), else the frame's name."""
     f = vm.frames[-1]
-    mid = f.mid
     p = f.proc
-    while p is not None and not p.scope and p.env is not None:
-        mid = p.env.mid
-        p = p.upper
+    mid = p.env.mid if p is not None and p.env is not None else None
+    if not mid:
+        mid = f.mid
+    return abi.symbol_word(mid) if mid else NIL
+
+
+@method("Kernel", "__callee__", arity=0, noframe=True)
+def k_callee(vm, self, args, blk):
+    """mruby-kernel-ext: the name the running frame was called by."""
+    mid = vm.frames[-1].mid
     return abi.symbol_word(mid) if mid else NIL
 
 
@@ -885,10 +899,20 @@ def k_global_variables(vm, self, args, blk):
 
 @method("Kernel", "local_variables", arity=0, noframe=True)
 def k_local_variables(vm, self, args, blk):
+    """mrb_proc_local_variables: the caller's variables and those of the
+    blocks' outer scopes up to the method, without ``*``/``&`` slots."""
     f = vm.frames[-1]
-    names = []
-    if f.irep is not None and f.irep.lvars:
-        names = [n for n in f.irep.lvars if n]
+    names = {}
+    p = f.proc
+    irep = f.irep if p is None else p.irep
+    while irep is not None:
+        for i, n in enumerate(irep.lvars or ()):
+            if i + 1 < irep.nlocals and n and n[0] not in "*&":
+                names.setdefault(n, None)
+        if p is None or p.scope:
+            break
+        p = p.upper
+        irep = p.irep if p is not None else None
     return vm.ary_new([vm.sym(n) for n in names])
 
 
@@ -1141,17 +1165,40 @@ def mod_undef_method(vm, self, args, blk):
     return NIL
 
 
+@smethod("Module", "nesting", arity=0, noframe=True)
+def mod_s_nesting(vm, self, args, blk):
+    """mrb_mod_s_nesting: the target classes of the caller's scope procs,
+    innermost first (a repeated class once)."""
+    out = []
+    c = None
+    p = vm.frames[-1].proc
+    while p is not None and p.irep is not None:
+        # (mruby's top-level proc is no scope: Object is never listed)
+        if p.scope and not (p.upper is None and p.target_class is vm.c_Object):
+            c2 = p.target_class
+            if c2 is not c:
+                c = c2
+                out.append(c2.word)
+        p = p.upper
+    return vm.ary_new(out)
+
+
 @method("Module", "remove_method", arity=-1)
 def mod_remove_method(vm, self, args, blk):
+    """mrb_mod_remove_method: frozen check first; each name leaves the
+    origin's table (an undef entry too) and calls the method_removed hook."""
     cls = vm.obj(self)
+    if cls.frozen:
+        vm.frozen_error(self)
     for a in args:
         sid = _sym_arg(vm, a)
         mt = cls.origin.mt
-        if mt.get(sid) is None:
+        if sid not in mt:
             vm.raise_name_error(f"method '{vm.syms[sid]}' not defined in "
                                 f"{vm.class_name(cls)}", sid)
         del mt[sid]
         vm.invalidate()
+        vm.c_funcall(self, "method_removed", [a])
     return self
 
 
@@ -1266,7 +1313,7 @@ def mod_const_missing(vm, self, args, blk):
 
 def _check_cvar_name(vm, sid):
     name = vm.syms[sid]
-    if not name.startswith("@@") or len(name) < 3 or name[2].isdigit():
+    if not name.startswith("@@") or len(name) < 3 or name[2].isdigit() or not _ident_p(name[2:]):
         vm.raise_name_error(f"'{name}' is not allowed as a class variable name", sid)
 
 
@@ -1309,8 +1356,12 @@ def mod_remove_cvar(vm, self, args, blk):
     sid = _sym_arg(vm, args[0])
     _check_cvar_name(vm, sid)
     c = vm.obj(self)
+    if c.frozen:            # mrb_iv_remove checks before looking
+        vm.frozen_error(self)
     if sid in c.ivars:
         return c.ivars.pop(sid)
+    if vm.cv_defined(c, sid):
+        vm.raise_name_error(f"cannot remove {vm.syms[sid]} for {vm.class_name(c)}", sid)
     vm.raise_name_error(f"class variable {vm.syms[sid]} not defined for {vm.class_name(c)}",
                         sid)
 
