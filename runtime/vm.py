@@ -1092,10 +1092,13 @@ class VM:
         n, nk = self.place_args(base, recv, list(args), blk, kw)
         return self.invoke_method(base, recv, m, owner, mid, n, nk, blk)
 
-    def call_proc_fn(self, proc: RProc, recv: int, args, blk, mid=None) -> int:
+    def call_proc_fn(self, proc: RProc, recv: int, args, blk, mid=None, kw: bool = False) -> int:
+        """Run a builtin proc's body; ``kw``: the last of args is the keyword
+        Hash (the body sees it with ``vm.passed_kw()``)."""
         if mid is None:
             mid = proc.fn_mid
         frame = Frame(mid, None, self.stack_top(), min(len(args), 15), 0, None, CINFO_SKIP)
+        frame.kw = kw
         frame.nregs = 3
         self.push_frame(frame)
         arena = self.arena

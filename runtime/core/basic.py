@@ -1445,7 +1445,8 @@ def proc_call_special(vm, base, recv, m, owner, mid, n, nk, blk):
     if p.irep is None:
         args = vm.collect_args(base, n, nk)
         if p.fn is not None:
-            return vm.call_proc_fn(p, p.self_word, args, blk, mid)
+            kw = nk != 0 and bool(args) and vm.is_hash(args[-1])
+            return vm.call_proc_fn(p, p.self_word, args, blk, mid, kw=kw)
         return NIL
     if p.env is not None:
         vm.stack[base] = p.env.get(0)

@@ -103,7 +103,10 @@ def _mcall(vm, r: MethodRef, recv, args, blk, kw):
     m = r.entry
     vm.frames[-1].mid = 0       # mcall reuses its own call-info record for the method
     if m is None:
-        return vm.funcall(recv, r.name, args, blk, kw=kw)
+        # method_missing_prepare: a Method made through respond_to_missing?
+        # calls method_missing even once the method is defined
+        return vm.funcall(recv, vm.SYM_method_missing,
+                          [abi.symbol_word(r.name)] + list(args), blk, kw=kw)
     return vm.call_method_entry(recv, m, r.found_in, r.name, args, blk, kw)
 
 
@@ -256,9 +259,11 @@ def _lambda_calling(vm, fn):
 
 @method("Method", "to_proc", arity=0)
 def meth_to_proc(vm, self, args, blk):
+    """mrblib's ``lambda { |*args, **opts, &b| m.call(*args, **opts, &b) }``:
+    keywords given to the proc reach the method as keywords."""
     def body(vm2, s, a, b):
         r = _ref(vm2, self)
-        return _mcall(vm2, r, r.recv, a, b, False)
+        return _mcall(vm2, r, r.recv, a, b, vm2.passed_kw())
     return _lambda_calling(vm, body)
 
 
