@@ -832,16 +832,16 @@ def ary_cmp(vm, self, other):
         return abi.fixnum(0)
     if not vm.is_ary(other):
         return NIL
-    x = items_of(vm, self)
-    y = items_of(vm, other)
-    n = min(len(x), len(y))
+    # mrblib's loop: the common length is read once, the elements afresh
+    # (a <=> that shrinks an array compares nil next, as mruby does)
+    n = min(len(items_of(vm, self)), len(items_of(vm, other)))
     i = 0
-    while i < n and i < len(x) and i < len(y):
-        r = spaceship(vm, x[i], y[i])
+    while i < n:
+        r = spaceship(vm, ary_ref(vm, self, i), ary_ref(vm, other, i))
         if r != abi.fixnum(0) and not _is_zero(vm, r):
             return r
         i += 1
-    d = len(x) - len(y)
+    d = len(items_of(vm, self)) - len(items_of(vm, other))
     return abi.fixnum((d > 0) - (d < 0))
 
 

@@ -627,7 +627,7 @@ def k_dup(vm, self, args, blk):
     return w
 
 
-@method("Kernel", "clone", arity=(0, 1))
+@method("Kernel", "clone", arity=0)
 def k_clone(vm, self, args, blk):
     if self & 7 != 4:
         return self

@@ -10,6 +10,7 @@ import time
 from .. import abi
 from ..defs import method, smethod
 from ..objects import RData
+from .enumerable import as_int
 
 NIL = abi.NIL
 M32 = 0xFFFFFFFF
@@ -66,12 +67,8 @@ def _default(vm):
 
 
 def _int_arg(vm, w) -> int:
-    if vm.is_float(w):
-        x = vm.float_value(w)
-        if x != x or x in (float("inf"), float("-inf")):
-            vm.raise_error(vm.c_FloatDomainError, str(x))
-        return int(x)
-    return vm.to_int(w)
+    """mrb_get_args "i" (mrb_as_int): Floats truncated, no to_int."""
+    return as_int(vm, w)
 
 
 def _opt(vm, args) -> int:
@@ -145,8 +142,9 @@ def random_bytes(vm, self, args, blk):
 def _random_arg(vm, w) -> RandState:
     c = vm.cls("Random")
     if not vm.is_a(w, c):
-        vm.raise_error(vm.c_TypeError, f"wrong argument type {vm.type_name_for_error(w)} "
-                       "(expected Random)")
+        # mrb_get_args "I": "%v is not a %C" (%v is the argument's to_s)
+        vm.raise_error(vm.c_TypeError, vm.to_s(w).decode("utf-8", "surrogateescape")
+                       + " is not a Random")
     return _state(vm, w)
 
 
