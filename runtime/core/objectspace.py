@@ -114,7 +114,9 @@ def _type_name(o):
     if t is RInteger:
         return "T_INTEGER"
     if t is RData:
-        return "T_DATA"
+        from .fiber import FiberState
+        # a Fiber is MRB_TT_FIBER in mruby, not a data object
+        return "T_FIBER" if isinstance(o.data, FiberState) else "T_DATA"
     if t is RBreak:
         return "T_BREAK"
     return "T_DATA"
