@@ -12,8 +12,8 @@ from __future__ import annotations
 from .. import abi
 from ..defs import method, smethod
 from ..objects import RArray, RData, RHash, RString
-from .enumerable import (FALSE, NIL, TRUE, as_int, c_args, call_block, check_frozen_in, eq,
-                         fake_frames, num_gt0, raise_in, rb_argc, spaceship, to_enum,
+from .enumerable import (FALSE, NIL, TRUE, as_int, c_args, call_block, check_frozen_in,
+                         compare_none, eq, fake_frames, num_gt0, raise_in, rb_argc, spaceship, to_enum,
                          to_int_arg)
 
 _NONE = object()
@@ -349,7 +349,7 @@ def ary_fetch(vm, self, args, blk):
     if idx < 0 or size <= idx:
         if blk != NIL:
             return call_block(vm, blk, [n])
-        if len(args) < 2:
+        if len(args) < 2 or compare_none(vm, args[1], "=="):
             vm.raise_error(vm.c_IndexError, f"index {vm.to_s(n).decode()} outside of array "
                            f"bounds: {-size}...{size}")
         return args[1]
@@ -565,6 +565,7 @@ def ary_delete(vm, self, args, blk):
     key = args[0]
     ret = NIL
     while True:
+        compare_none(vm, key, "==")     # mrblib's delete calls index(key)
         i = _index_of(vm, self, key)
         if i is None:
             break
@@ -880,8 +881,8 @@ def ary___ary_index(vm, self, args, blk):
 @method("Array", "index", arity=-1)
 def ary_index(vm, self, args, blk):
     rb_argc(vm, args, 0, 1, False)
-    if blk == NIL and not args:
-        return to_enum(vm, self, "find_index", [_enum_none(vm)])
+    if blk == NIL and (not args or compare_none(vm, args[0], "==")):
+        return to_enum(vm, self, "find_index", [args[0] if args else _enum_none(vm)])
     if blk != NIL:
         # mruby-array-ext: the length is read once, each element afresh
         n = len(items_of(vm, self))

@@ -384,10 +384,28 @@ def enum_class(vm):
 
 
 # ------------------------------------------------------------ Enumerable
+def compare_none(vm, w, op):
+    """mrblib's ``w == NONE`` / ``w != NONE`` (op) for an optional
+    argument: a user-defined ``==``/``!=`` runs, as in mruby (the core
+    ``!=`` goes through ``==``)."""
+    m, _ = vm.find_method(vm.class_of(w), vm.intern(op))
+    if _core_method(m):
+        if op == "!=":
+            return not compare_none(vm, w, "==")
+        return w == vm.c_Enumerable.ivars.get(vm.intern("NONE"), NIL)
+    none = vm.c_Enumerable.ivars.get(vm.intern("NONE"), NIL)
+    return abi.truthy(vm.funcall(w, op, [none]))
+
+
+def _core_method(m):
+    return m is not None and m.fn is not None and getattr(
+        m.fn, "__module__", "").startswith("runtime.core")
+
+
 @method("Enumerable", "all?", arity=-1)
 def enum_all(vm, self, args, blk):
     rb_argc(vm, args, 0, 1, False)
-    if args:
+    if args and compare_none(vm, args[0], "!="):
         pat = args[0]
         stopped, _ = iterate(vm, self, lambda a: None if case_eqq(vm, pat, svalue(vm, a))
                              else FALSE, "all?")
@@ -403,7 +421,7 @@ def enum_all(vm, self, args, blk):
 @method("Enumerable", "any?", arity=-1)
 def enum_any(vm, self, args, blk):
     rb_argc(vm, args, 0, 1, False)
-    if args:
+    if args and compare_none(vm, args[0], "!="):
         pat = args[0]
         stopped, _ = iterate(vm, self, lambda a: TRUE if case_eqq(vm, pat, svalue(vm, a))
                              else None, "any?")
@@ -419,7 +437,7 @@ def enum_any(vm, self, args, blk):
 @method("Enumerable", "none?", arity=-1)
 def enum_none(vm, self, args, blk):
     rb_argc(vm, args, 0, 1, False)
-    if args:
+    if args and compare_none(vm, args[0], "!="):
         pat = args[0]
         stopped, _ = iterate(vm, self, lambda a: FALSE if case_eqq(vm, pat, svalue(vm, a))
                              else None, "none?")
@@ -436,7 +454,7 @@ def enum_none(vm, self, args, blk):
 def enum_one(vm, self, args, blk):
     rb_argc(vm, args, 0, 1, False)
     count = [0]
-    if args:
+    if args and compare_none(vm, args[0], "!="):
         pat = args[0]
         test = lambda a: case_eqq(vm, pat, svalue(vm, a))  # noqa: E731
     elif blk != NIL:
@@ -978,7 +996,7 @@ def enum_count(vm, self, args, blk):
         def fn(a):
             if abi.truthy(call_block(vm, blk, a)):
                 c[0] += 1
-    elif not args:
+    elif not args or compare_none(vm, args[0], "=="):
         def fn(a):
             c[0] += 1
     else:
@@ -1067,7 +1085,7 @@ def enum_cycle(vm, self, args, blk):
 @method("Enumerable", "find_index", arity=-1)
 def enum_find_index(vm, self, args, blk):
     rb_argc(vm, args, 0, 1, False)
-    if blk == NIL and not args:
+    if blk == NIL and (not args or compare_none(vm, args[0], "==")):
         return to_enum(vm, self, "find_index", [NIL])
     idx = [0]
     if blk != NIL:

@@ -18,7 +18,7 @@ from ..defs import method, smethod
 from ..errors import RubyError
 from ..frames import CINFO_SKIP, MRB_STACK_MAX, Frame, ffi
 from ..objects import RObject
-from .enumerable import (FALSE, NIL, call_block, fake_frames, pyblock, rb_argc, svalue,
+from .enumerable import (FALSE, NIL, call_block, compare_none, fake_frames, pyblock, rb_argc, svalue,
                          to_int_arg)
 
 THREAD_STACK = 64 << 20       # Python stack of a coroutine thread
@@ -649,12 +649,11 @@ class ExtIter:
 def enum_s_produce(vm, self, args, blk):
     if blk == NIL:
         vm.raise_error(vm.c_ArgumentError, "no block given")
-    has_init = bool(args) and args[0] != _none(vm)
-    init = args[0] if args else NIL
+    init = args[0] if args else _none(vm)
 
     def gen(a):
         y = a[0]
-        if has_init:
+        if not compare_none(vm, init, "=="):     # mrblib: `if init == NONE` on each run
             val = init
             vm.funcall(y, "yield", [val])
         else:

@@ -10,8 +10,8 @@ from __future__ import annotations
 from .. import abi
 from ..defs import method, smethod
 from ..objects import RArray, RFloat, RHash, RInteger, RProc, RString
-from .enumerable import (FALSE, NIL, TRUE, c_args, call_block, eq, fake_frames, pyblock,
-                         raise_in, rb_argc, to_enum)
+from .enumerable import (FALSE, NIL, TRUE, c_args, call_block, compare_none, eq, fake_frames,
+                         pyblock, raise_in, rb_argc, to_enum)
 
 
 def H(vm, w) -> RHash:
@@ -324,7 +324,7 @@ def hash_fetch(vm, self, args, blk):
     if v is None:
         if blk != NIL:
             return call_block(vm, blk, [key])
-        if len(args) > 1:
+        if len(args) > 1 and compare_none(vm, args[1], "!="):
             return args[1]
         vm.raise_error(vm.c_KeyError, b"Key not found: " + vm.inspect(key))
     return hash_get(vm, self, key)
