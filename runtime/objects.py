@@ -154,12 +154,13 @@ class RArray(RBasic):
 class HKey:
     """A Hash key compared with Ruby ``eql?`` and ``hash``."""
 
-    __slots__ = ("vm", "word", "h")
+    __slots__ = ("vm", "word", "h", "fresh")
 
     def __init__(self, vm, word: int):
         self.vm = vm
         self.word = word
         self.h = vm.hash_of(word)
+        self.fresh = False      # being inserted after a failed search: no eql? calls
 
     def __hash__(self):
         return self.h
@@ -169,7 +170,9 @@ class HKey:
         # ``probe.eql?(stored)``, so the receiver is ``other`` here.
         if not isinstance(other, HKey):
             return False
-        return self.word == other.word or self.vm.eql(other.word, self.word)
+        if self.word == other.word or other.fresh:
+            return self.word == other.word
+        return self.vm.eql(other.word, self.word)
 
 
 class RHash(RBasic):

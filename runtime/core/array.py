@@ -565,7 +565,8 @@ def ary_delete(vm, self, args, blk):
     key = args[0]
     ret = NIL
     while True:
-        compare_none(vm, key, "==")     # mrblib's delete calls index(key)
+        with fake_frames(vm, "index"):     # mrblib's delete calls index(key)
+            compare_none(vm, key, "==")
         i = _index_of(vm, self, key)
         if i is None:
             break

@@ -930,9 +930,10 @@ def enum_group_by(vm, self, args, blk):
     def fn(a):
         key = call_block(vm, blk, a)
         sv = svalue(vm, a)
-        cur = _hx.h_lookup(vm, h, key)
-        if cur is not None:
-            vm.funcall(cur, "<<", [sv])
+        # `h.key?(key) ? (h[key] << sv) : (h[key] = [sv])`: two lookups
+        if _hx.h_has(vm, h, key):
+            cur = _hx.h_lookup(vm, h, key)
+            vm.funcall(NIL if cur is None else cur, "<<", [sv])
         else:
             _hx.h_store(vm, h, key, vm.ary_new([sv]))
     each_values(vm, self, fn, "group_by")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from .. import abi
 from ..defs import method, smethod
-from ..objects import RArray, RFloat, RHash, RInteger, RProc, RString
+from ..objects import HKey, RArray, RFloat, RHash, RInteger, RProc, RString
 from .enumerable import (FALSE, NIL, TRUE, c_args, call_block, compare_none, eq, fake_frames,
                          pyblock, raise_in, rb_argc, to_enum)
 
@@ -94,18 +94,24 @@ def _live(vm, hk, e, key):
     return table_key(vm, e[0]) == hk
 
 
-def _free_key(vm, h, key):
-    """Where to insert a new ``key``: its table key, or the VM's key when a
-    mutated Array key still occupies that slot."""
-    hk = table_key(vm, key)
-    if hk in h.table:
-        return vm.hash_key(key)
-    return hk
+def _ruby_eql(vm, key):
+    """Does ``key`` have a Ruby-defined eql? (calls to it can be seen)?"""
+    if not _generic_key(vm, key):
+        return False
+    m, _ = vm.find_method(vm.class_of(key), vm.intern("eql?"))
+    return m is not None and m.proc is not None
 
 
 def h_find(vm, h, key):
     """(internal key, [key, value] entry) of ``key`` in RHash ``h``, or
-    (None, None)."""
+    (None, None).  A small table with a key whose eql? is Ruby code is
+    searched as mruby's array table is: one ``key.eql?(k)`` per entry, in
+    order, until one matches."""
+    if len(h.table) <= AR_MAX_SIZE and _ruby_eql(vm, key):
+        for k2, e in list(h.table.items()):
+            if vm.eql(key, e[0]):
+                return k2, e
+        return None, None
     hk = table_key(vm, key)
     e = h.table.get(hk)
     if e is not None:
@@ -126,6 +132,9 @@ def h_find(vm, h, key):
 
 def h_lookup(vm, h, key):
     """The value of ``key`` or None."""
+    if len(h.table) <= AR_MAX_SIZE and _ruby_eql(vm, key):
+        _, e = h_find(vm, h, key)
+        return None if e is None else e[1]
     hk = table_key(vm, key)
     e = h.table.get(hk)
     if e is not None and _live(vm, hk, e, key):
@@ -146,7 +155,15 @@ def h_store(vm, h, key, val):
     if e is not None:
         e[1] = val
     else:
-        hk = _free_key(vm, h, key)
+        hk = table_key(vm, key)
+        if type(hk) is HKey:
+            # the search found no eql key: insert without asking again
+            hk.fresh = True
+            h.table[hk] = [key, val]
+            hk.fresh = False
+            return
+        if hk in h.table:
+            hk = vm.hash_key(key)   # a mutated Array key still holds the slot
         if vm.is_str(key) and not vm.obj(key).frozen:
             key = vm.str_dup(key)
             vm.obj(key).frozen = True
@@ -157,6 +174,17 @@ def h_remove(vm, h, key):
     hk, e = h_find(vm, h, key)
     if e is None:
         return None
+    if type(hk) is HKey:
+        # the small-table search gives the stored key itself: remove it by
+        # identity, without asking eql? again (a probe key falls through)
+        hk.fresh = True
+        try:
+            del h.table[hk]
+            return e[1]
+        except KeyError:
+            pass
+        finally:
+            hk.fresh = False
     del h.table[hk]
     return e[1]
 
@@ -890,15 +918,7 @@ def _install_ar_lookup():
         return h_lookup(vm, self, key) is not None
 
     def set_(self, vm, key, value):
-        _, e = h_find(vm, self, key)
-        if e is not None:
-            e[1] = value
-            return
-        hk = _free_key(vm, self, key)
-        if vm.is_str(key) and not vm.obj(key).frozen:
-            key = vm.str_dup(key)
-            vm.obj(key).frozen = True
-        self.table[hk] = [key, value]
+        h_store(vm, self, key, value)
 
     def delete(self, vm, key):
         return h_remove(vm, self, key)
