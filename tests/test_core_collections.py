@@ -333,6 +333,9 @@ p [1, 2, 3].sort_by { |x| -x }, [[2, :b], [1, :a]].sort, %w[bb a].max_by(&:size)
 p [1, 2, 3, 4].partition { |x| x > 2 }, [1, 2, 2, 3].tally
 p [1, 2, 3].each_cons(2).map { |a, b| b - a }, [3, 1].minmax, [].sum rescue p :no_sum
 a = [1]; a << a; p a, a.hash == a.hash rescue p :rec
+pr = proc { |x| x }
+p Proc.instance_methods(false).sort, (pr.send(:initialize_copy, 2) rescue $!.message)
+p lambda { 1 }.send(:initialize_copy, pr).lambda?, pr.dup.call(4), Class.new(Proc).new { 5 }.dup.call
 '''
 
 

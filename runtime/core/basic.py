@@ -1569,6 +1569,20 @@ def proc_source_location(vm, self, args, blk):
     return vm.ary_new([vm.str_new(fname or ""), vm.int_new(line)])
 
 
+@method("Proc", "initialize_copy", arity=1, visibility="private")
+def proc_initialize_copy(vm, self, args, blk):
+    """mrb_proc_init_copy: a proc that has a body already keeps it."""
+    if not vm.is_proc(args[0]):
+        vm.raise_error(vm.c_ArgumentError, "not a proc")
+    d = vm.obj(self)
+    if d.irep is None and d.fn is None:
+        s = vm.obj(args[0])
+        for f in ("irep", "fn", "upper", "env", "strict", "scope", "orphan", "self_word", "rt",
+                  "arity_override", "fn_mid"):
+            setattr(d, f, getattr(s, f))
+    return self
+
+
 # --------------------------------------------------------------- Comparable
 def _cmp_or_fail(vm, a, b):
     r = vm.funcall(a, "<=>", [b])

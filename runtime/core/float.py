@@ -301,17 +301,6 @@ def flo_to_s(vm, self, args, blk):
     return vm.str_new(float_to_s(ftrunc(_fv(vm, self))).encode())
 
 
-@method("Float", "hash", arity=0)
-def flo_hash(vm, self, args, blk):
-    # mruby's Kernel#hash is mrb_obj_id: the boxed word, i.e. the bits of the
-    # (truncated) double with the float tag 2.  (mruby lists no Float#hash.)
-    import struct
-    b = struct.unpack("<Q", struct.pack("<d", ftrunc(_fv(vm, self))))[0] | 2
-    if b >= 1 << 63:
-        b -= 1 << 64
-    return vm.int_new(b)
-
-
 @method("Float", "nan?", arity=0)
 def flo_nan_p(vm, self, args, blk):
     f = _fv(vm, self)

@@ -370,17 +370,6 @@ def int_to_s(vm, self, args, blk):
     return vm.str_new(t.encode())
 
 
-@method("Integer", "hash", arity=0)
-def int_hash(vm, self, args, blk):
-    # mruby's Kernel#hash is mrb_obj_id: the word of a fixnum, the value of a
-    # boxed Integer.  (Defined here because the generic Kernel#hash does not
-    # know mruby's number ids; mruby itself lists no Integer#hash.)
-    n = _iv(vm, self)
-    if FIXNUM_MIN <= n <= FIXNUM_MAX:
-        return vm.int_new(2 * n + 1)
-    return vm.int_new(n)
-
-
 @method("Integer", "to_i", arity=0, aliases=("to_int",))
 def int_to_i(vm, self, args, blk):
     return self

@@ -6,6 +6,8 @@ src/class.c, mrblib/kernel.rb and the mruby-print gem.
 
 from __future__ import annotations
 
+import math
+
 from .. import abi
 from ..defs import method, module_function, smethod
 from ..errors import RubyError
@@ -268,6 +270,13 @@ identity_hash.identity_hash = True
 
 @method("Kernel", "hash", arity=0)
 def k_hash(vm, self, args, blk):
+    # mrb_obj_hash is mrb_obj_id, numbers included (Integer and Float define
+    # no #hash in mruby); only -0.0 differs from vm.object_id, whose 63-bit
+    # Kernel#object_id never sees the sign bit: mruby keeps it in the hash
+    if vm.is_float(self):
+        x = vm.float_value(self)
+        if x == 0.0 and math.copysign(1.0, x) < 0:
+            return vm.int_new(-(1 << 63) | 2)
     return identity_hash(vm, self, args, blk)
 
 
