@@ -527,7 +527,9 @@ def enum_find_all(vm, self, args, blk):
     def fn(a):
         if abi.truthy(call_block(vm, blk, a)):
             out.append(svalue(vm, a))
-    each_values(vm, self, fn, "find_all")
+    # the block frame takes its name from the method's alias env, which the
+    # last alias naming it set: mruby-enum-ext's `alias filter select`
+    each_values(vm, self, fn, "select")
     return vm.ary_new(out)
 
 
