@@ -62,6 +62,9 @@ class VM:
         self.state.class_words_len = self._cw_len
         self.syms: list[str] = [""]
         self.sym_ids: dict[str, int] = {}
+        # the ids mruby 3.1 gives this program's symbols (runtime/symorder.py),
+        # for listings in mruby's hash-table order; set when a file is loaded
+        self.mruby_syms = None
         self.globals: dict[int, int] = {}
         self.frames: list[Frame] = []
         self.exc = None             # mrb->exc: pending exception/break word for EXCEPT
@@ -90,7 +93,31 @@ class VM:
             i = len(self.syms)
             self.syms.append(name)
             self.sym_ids[name] = i
+            if self.mruby_syms is not None:     # a name the program makes: the next id
+                self.mruby_syms.id_of(name)
         return i
+
+    def in_mruby_order(self, sids, table: str = "iv") -> list:
+        """Symbol numbers inserted in this order into an mruby table ("iv":
+        instance variables and constants, "mt": methods, "set": a method
+        list's khash set), as mruby 3.1 lists them (runtime/symorder.py)."""
+        from . import symorder
+        ms = self.mruby_syms
+        if ms is None:
+            ms = self.mruby_syms = symorder.MrubySymbolIds()
+        syms = self.syms
+        back = {}
+        ids = []
+        unknown = ms.next_dynamic      # names mruby never interned (riteload's own)
+        for sid in sids:
+            i = ms.known_id(syms[sid])
+            if i is None:
+                i, unknown = unknown, unknown + 1
+            back[i] = sid
+            ids.append(i)
+        order = {"iv": symorder.iv_order, "mt": symorder.mt_order,
+                 "set": symorder.khash_set_order}[table]
+        return [back[i] for i in order(ids)]
 
     def sym(self, name) -> int:
         return abi.symbol_word(self.intern(name))
@@ -1619,8 +1646,15 @@ class VM:
             x = flonum_value(w)
         elif w & 1:
             return w - (1 << 64) if w >> 63 else w
+        elif w & 0xFF == abi.SYMBOL_TAG:
+            # word boxing: the symbol id mruby gives the name, shifted, tag 0x1c
+            ms = self.mruby_syms
+            if ms is None:
+                from .symorder import MrubySymbolIds
+                ms = self.mruby_syms = MrubySymbolIds()
+            return (ms.id_of(self.syms[w >> 8]) << 32) | 0x1C
         else:
-            # mruby's words for nil, false and true (symbols keep ours)
+            # mruby's words for nil, false and true
             return _SPECIAL_IDS.get(w, w)
         bits = struct.unpack("<q", struct.pack("<d", x + 0.0))[0]
         return (bits & ~3) | 2
@@ -1727,6 +1761,9 @@ class VM:
     def run_main(self, rite) -> int:
         """Run the top-level irep of a loaded file; return its value word."""
         self.script_name = rite.filename
+        from .symorder import MrubySymbolIds
+        self.mruby_syms = MrubySymbolIds()
+        self.mruby_syms.load_file(rite)
         return self.exec_irep(rite.irep, self.top_self, self.c_Object, upper=None, base=0)
 
 

@@ -543,10 +543,30 @@ def k_ivar_defined(vm, self, args, blk):
 def k_ivars(vm, self, args, blk):
     if self & 7 != 4:
         return vm.ary_new()
-    iv = vm.obj(self).ivars or {}
-    out = [abi.symbol_word(s) for s in iv if vm.syms[s].startswith("@")
-           and not vm.syms[s].startswith("@@")]
+    out = [abi.symbol_word(s) for s in iv_table_order(vm, vm.obj(self))
+           if vm.syms[s].startswith("@") and not vm.syms[s].startswith("@@")]
     return vm.ary_new(out)
+
+
+def iv_table_order(vm, o) -> list:
+    """The keys of ``o``'s instance variable table (ivars, and for a class
+    its constants and class variables) in the order mruby 3.1 iterates its
+    iv_tbl.  A class's table also holds what mruby keeps there out of sight
+    (``__classname__`` once named, a singleton class's ``__attached__``),
+    which takes a slot first; only the keys riteload has are returned."""
+    keys = list(o.ivars) if o.ivars else []
+    if isinstance(o, RException):
+        # exc_mesg_set keeps a String message (or none) out of the table
+        m = o.ivars.get(vm.SYM_mesg) if o.ivars else None
+        if m is not None and (m == abi.NIL or vm.is_str(m)):
+            keys.remove(vm.SYM_mesg)
+    elif type(o) is RClass:
+        if o.tt == TT_SCLASS:
+            keys.insert(0, vm.intern("__attached__"))
+        elif o.name is not None and o.tt != TT_ICLASS:
+            keys.insert(0, vm.intern("__classname__"))
+    have = o.ivars or {}
+    return [k for k in vm.in_mruby_order(keys) if k in have]
 
 
 @method("Kernel", "remove_instance_variable", arity=1)
@@ -717,7 +737,7 @@ def k_inspect(vm, self, args, blk):
 def obj_iv_inspect(vm, self) -> bytes:
     o = vm.obj(self)
     iv = o.ivars or {}
-    items = [(s, v) for s, v in iv.items() if vm.syms[s].startswith("@")]
+    items = [(s, iv[s]) for s in iv_table_order(vm, o) if vm.syms[s].startswith("@")]
     if not items:
         return vm.any_to_s_str(self).encode()
     out = bytearray(vm.any_to_s_str(self)[:-1].encode())
@@ -747,11 +767,10 @@ def _method_names(vm, cls, recur=True):
     out = []
     c = cls
     if not recur:
+        # one method table in mt_tbl slot order, through a khash set
         c = cls.origin
-        for sid, m in c.mt.items():
-            if m is not None:
-                out.append(abi.symbol_word(sid))
-        return out
+        names = [sid for sid in vm.in_mruby_order(list(c.mt), "mt") if c.mt[sid] is not None]
+        return [abi.symbol_word(sid) for sid in vm.in_mruby_order(names, "set")]
     while c is not None:
         for sid, m in c.mt.items():
             if sid in seen or sid in undef:
@@ -798,12 +817,14 @@ def k_singleton_methods(vm, self, args, blk):
     while c is not None and (c.tt == TT_SCLASS or c.tt == TT_ICLASS):
         if c.tt == TT_SCLASS and c.attached != self:
             break
-        for sid, m in c.mt.items():
+        for sid in vm.in_mruby_order(list(c.mt), "mt"):
+            m = c.mt[sid]
             if m is not None and sid not in seen and m.visibility != "private":
                 seen.add(sid)
-                out.append(abi.symbol_word(sid))
+                out.append(sid)
         c = c.superclass
-    return vm.ary_new(out)
+    # mrb_obj_singleton_methods collects them in a khash set
+    return vm.ary_new([abi.symbol_word(sid) for sid in vm.in_mruby_order(out, "set")])
 
 
 @method("Kernel", "define_singleton_method", arity=(1, 2))
@@ -1293,7 +1314,7 @@ def mod_constants(vm, self, args, blk):
     seen = set()
     c = vm.obj(self)
     while c is not None:
-        for sid in c.ivars:
+        for sid in iv_table_order(vm, c):
             if vm.syms[sid][:1].isupper() and sid not in seen:
                 seen.add(sid)
                 out.append(abi.symbol_word(sid))
@@ -1358,7 +1379,7 @@ def mod_cvars(vm, self, args, blk):
     out = []
     c = vm.obj(self)
     while c is not None:
-        for sid in c.ivars:
+        for sid in iv_table_order(vm, c):
             if vm.syms[sid].startswith("@@"):
                 out.append(abi.symbol_word(sid))
         c = c.superclass
