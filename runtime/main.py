@@ -161,6 +161,10 @@ def _run(rite, engine, stats, code_cache_size, out, err) -> int:
         # a break/return that found no target: mruby reports LocalJumpError
         vm.flush()
         status = EXIT_FAILURE
+    except BrokenPipeError:
+        # the reader went away (`riteload run x.mrb | head`): stop quietly,
+        # as mruby does when SIGPIPE ends it
+        status = EXIT_FAILURE
     except Exception as e:      # a bug of riteload itself: one line, or the traceback on request
         vm.flush()
         if os.environ.get("RITELOAD_DEBUG"):
