@@ -729,8 +729,8 @@ def k_inspect(vm, self, args, blk):
         m, _ = vm.find_method(vm.class_of(self), vm.SYM_to_s)
         if m is not None and m.fn is k_to_s:
             return vm.str_new(obj_iv_inspect(vm, self))
-        if m is not None:
-            return vm.funcall(self, vm.SYM_to_s)
+    # mrb_obj_inspect: an object whose to_s is its own still shows as
+    # #<Class:0x...> (mrb_any_to_s), never through that to_s
     return vm.str_new(vm.any_to_s_str(self))
 
 
@@ -929,7 +929,8 @@ cls_inherited.is_noop_hook = True
 
 @method("Kernel", "global_variables", arity=0)
 def k_global_variables(vm, self, args, blk):
-    return vm.ary_new([abi.symbol_word(s) for s in vm.globals])
+    # mrb->globals is an iv_tbl too: slot order
+    return vm.ary_new([abi.symbol_word(s) for s in vm.in_mruby_order(list(vm.globals))])
 
 
 @method("Kernel", "local_variables", arity=0, noframe=True)
