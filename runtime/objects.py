@@ -326,7 +326,7 @@ class RProc(RBasic):
     """
 
     __slots__ = ("irep", "fn", "upper", "env", "_target_class", "strict", "scope",
-                 "orphan", "self_word", "rt", "arity_override", "fn_mid")
+                 "orphan", "self_word", "rt", "arity_override", "fn_mid", "params")
 
     def __init__(self, cls, irep=None, fn=None):
         super().__init__(cls)
@@ -342,6 +342,9 @@ class RProc(RBasic):
         self.rt = None
         self.arity_override = None
         self.fn_mid = 0             # call-info name of a builtin body (make_builtin_proc)
+        # a builtin body standing for a block of mruby's mrblib: its parameter
+        # list as (kind, name) pairs for Proc#parameters (None: none known)
+        self.params = None
 
     @property
     def target_class(self):

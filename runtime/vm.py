@@ -365,7 +365,7 @@ class VM:
 
     def anon_class_str(self, c: RClass) -> str:
         kind = "Module" if c.tt == TT_MODULE else "Class"
-        return f"#<{kind}:0x{self.fake_address(c):016x}>"
+        return f"#<{kind}:0x{self.fake_address(c):x}>"
 
     def fake_address(self, o) -> int:
         return 0x7f0000000000 + o.handle * 0x30
@@ -375,7 +375,7 @@ class VM:
             return "?"
         c = self.real_class(w)
         if w & 7 == 4:
-            return f"#<{self.class_name(c)}:0x{self.fake_address(self.objects[w >> 3]):016x}>"
+            return f"#<{self.class_name(c)}:0x{self.fake_address(self.objects[w >> 3]):x}>"
         return f"#<{self.class_name(c)}>"
 
     def _make_class(self, name, superclass, tt=TT_CLASS, outer=None) -> RClass:

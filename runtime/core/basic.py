@@ -15,6 +15,7 @@ from ..defs import method, smethod
 from ..objects import RArray, RFloat, RHash, RInteger, RProc, RRange, RString
 from ..ops import div_float, div_int
 from .fmtfp import float_to_s
+from .method import FORWARD_PARAMS
 
 NIL = abi.NIL
 TRUE = abi.TRUE
@@ -897,20 +898,6 @@ def sym_cmp(vm, self, args, blk):
     return abi.fixnum((a > b) - (a < b))
 
 
-@method("Symbol", "to_proc", arity=0)
-def sym_to_proc(vm, self, args, blk):
-    sym = self
-
-    # mrblib: ->(obj, *args, &blk) { obj.__send__(self, *args, &blk) }
-    def body(vm2, recv, a, b):
-        if not a:
-            vm2.argc_error(0, 1, -1)
-        return vm2.funcall(a[0], "__send__", [sym] + a[1:], b)
-    w = vm.make_builtin_proc(body, strict=True, mid="to_proc")
-    vm.obj(w).arity_override = -2
-    return w
-
-
 # -------------------------------------------------------------------- Array
 def _ary(vm, w) -> RArray:
     return vm.objects[w >> 3]
@@ -1476,6 +1463,7 @@ def _compose(vm, first, second):
     p = RProc(vm.c_Proc, None, body)
     p.strict = True
     p.arity_override = -1
+    p.params = FORWARD_PARAMS
     return vm.alloc(p)
 
 
@@ -1518,6 +1506,7 @@ def proc_curry(vm, self, args, blk):
             return make(new_args)
         w = vm.make_builtin_proc(body, strict=strict, mid="curry")
         vm.obj(w).arity_override = -1
+        vm.obj(w).params = (("rest", "args"),)
         return w
     return make([])
 
@@ -1545,6 +1534,10 @@ def proc_inspect(vm, self, args, blk):
     if p.irep is not None:
         fname, line = _irep_location(p.irep)
         s += f"@{fname or '-'}:{line if line != -1 else '-'}"
+    elif p.fn is not None:
+        # a builtin body stands for a block of mrblib (Symbol#to_proc,
+        # Proc#curry, Method#to_proc...), compiled without debug info
+        s += "@-:-"
     if p.strict:
         s += " (lambda)"
     return vm.str_new(s + ">")

@@ -387,9 +387,10 @@ def enum_class(vm):
 def compare_none(vm, w, op):
     """mrblib's ``w == NONE`` / ``w != NONE`` (op) for an optional
     argument: a user-defined ``==``/``!=`` runs, as in mruby (the core
-    ``!=`` goes through ``==``)."""
+    ``!=`` goes through ``==``; Comparable#==, Ruby code in mruby, runs
+    ``<=>``)."""
     m, _ = vm.find_method(vm.class_of(w), vm.intern(op))
-    if _core_method(m):
+    if _core_method(m) and m.owner is not vm.cls("Comparable"):
         if op == "!=":
             return not compare_none(vm, w, "==")
         return w == vm.c_Enumerable.ivars.get(vm.intern("NONE"), NIL)

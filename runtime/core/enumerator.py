@@ -259,11 +259,23 @@ def _iv(vm, name):
 
 
 def enum_new(vm, obj, meth, args, cls=None, kwd=None):
-    """Enumerator.new(obj, meth, *args) without calling Ruby."""
+    """Enumerator.new(obj, meth, *args); of Ruby only ``obj == NONE`` runs
+    (Enumerator#initialize of mrblib, when the obj has its own ==)."""
+    if cls is None and _obj_is_none(vm, obj):
+        vm.raise_error(vm.c_ArgumentError, "wrong number of arguments (given 0, expected 1+)")
     cls = cls or vm.cls("Enumerator")
     w = vm.alloc(RObject(cls))
     _enum_init(vm, w, obj, meth, args, kwd)
     return w
+
+
+def _obj_is_none(vm, obj):
+    """``obj == NONE`` as Kernel#to_enum's ``Enumerator.new`` runs it."""
+    m, _ = vm.find_method(vm.class_of(obj), vm.SYM_eq)
+    if m is not None and m.fn is not None and m.owner is not vm.cls("Comparable"):
+        return obj == _none(vm)         # a core == runs no Ruby
+    with fake_frames(vm, "to_enum", "new", "initialize"):
+        return compare_none(vm, obj, "==")
 
 
 def _enum_init(vm, w, obj, meth, args, kwd=None):
@@ -333,7 +345,7 @@ def enum_initialize(vm, self, args, blk):
     rest = list(args[2:])
     if blk != NIL:
         obj = generator_new(vm, blk)
-    elif not args:
+    elif compare_none(vm, obj, "=="):       # mrblib: elsif obj == NONE
         vm.raise_error(vm.c_ArgumentError, "wrong number of arguments (given 0, expected 1+)")
     _enum_init(vm, self, obj, meth, rest)
     return FALSE            # the value of its last statement, @stop_exc = false

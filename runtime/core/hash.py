@@ -765,6 +765,8 @@ def hash_to_proc(vm, self, args, blk):
         return hash_get(vm, self, a[0])
     p = RProc(vm.c_Proc, fn=body)
     p.strict = True
+    p.arity_override = 1          # mrblib: ->x{self[x]}
+    p.params = (("req", "x"),)
     return vm.alloc(p)
 
 

@@ -250,10 +250,16 @@ def meth_eq(vm, self, args, blk):
     return TRUE if pa.fn is pb.fn else FALSE
 
 
-def _lambda_calling(vm, fn):
+# the parameter lists of mrblib's lambdas that builtin procs stand for
+FORWARD_PARAMS = (("rest", "args"), ("keyrest", "opts"), ("block", "block"))
+
+
+def _lambda_calling(vm, fn, params=FORWARD_PARAMS):
+    """mrblib's ``->(*args, **opts, &block) { ... }`` (Method#<< and >>)."""
     p = RProc(vm.c_Proc, None, fn)
     p.strict = True
     p.arity_override = -1
+    p.params = params
     return vm.alloc(p)
 
 
@@ -264,7 +270,7 @@ def meth_to_proc(vm, self, args, blk):
     def body(vm2, s, a, b):
         r = _ref(vm2, self)
         return _mcall(vm2, r, r.recv, a, b, vm2.passed_kw())
-    return _lambda_calling(vm, body)
+    return _lambda_calling(vm, body, (("rest", "args"), ("keyrest", "opts"), ("block", "b")))
 
 
 @method("Method", ">>", arity=1)
@@ -293,6 +299,8 @@ def meth_lshift(vm, self, args, blk):
 def proc_parameters(vm, p: RProc) -> int:
     """mrb_proc_parameters of mruby-proc-ext, names shifted as mruby shifts them."""
     irep = p.irep
+    if irep is None and p.params is not None:
+        return vm.ary_new([vm.ary_new([vm.sym(k), vm.sym(n)]) for k, n in p.params])
     if irep is None or not irep.lvars:
         return vm.ary_new()
     ins = irep.instructions

@@ -284,6 +284,7 @@ def _make_sym_proc(vm, sym_w):
     p.self_word = sym_w
     p.arity_override = -2
     p.fn_mid = vm.intern("to_proc")     # the lambda's frames are named after to_proc
+    p.params = (("req", "obj"), ("rest", "args"), ("keyrest", "opts"), ("block", "block"))
     return vm.alloc(p)
 
 
