@@ -164,7 +164,7 @@ def str_to_integer(vm, s: bytes, base: int, badcheck: bool) -> int:
 
 def _too_big(vm, s: bytes):
     vm.raise_error("RangeError",
-                   "string (" + s.decode("latin-1") + ") too big for integer")
+                   b"string (" + bytes(s) + b") too big for integer")
 
 
 def float_read(s: bytes, start: int = 0):

@@ -328,8 +328,10 @@ def flo_abs(vm, self, args, blk):
     return self
 
 
-@method("Float", "step", arity=(0, 2))
+@method("Float", "step", arity=-1)
 def flo_step(vm, self, args, blk):
+    from runtime.core.enumerable import rb_argc
+    rb_argc(vm, args, 0, 2)
     return num_step(vm, self, args, blk, True)
 
 

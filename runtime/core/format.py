@@ -505,7 +505,9 @@ def format_string(vm, fmt: bytes, args: list) -> bytes:
                 term = ">" if c == "<" else "}"
                 while p < end and ch(p) != term:
                     p += 1
-                name_l = fmt[start:p + 1]
+                # mruby's name runs to the terminator inclusive; an unterminated
+                # one takes the format's trailing NUL along
+                name_l = fmt[start:p + 1] if p < end else fmt[start:] + b"\0"
                 if sym_named:
                     err("name" + name_l.decode("latin-1") + " after <" + sym_named + ">")
                 posarg = state["posarg"]

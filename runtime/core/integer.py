@@ -19,6 +19,7 @@ from runtime.core.numeric import (
     is_complex, is_rational, op_le, op_ge, op_lt, op_gt, op_add, c_pow, c_trunc,
 )
 from runtime.core.format import int_to_str
+from runtime.core.enumerable import rb_argc
 
 
 def _iv(vm, w):
@@ -380,17 +381,19 @@ def int_to_f(vm, self, args, blk):
     return flo(vm, float(_iv(vm, self)))
 
 
-@method("Integer", "chr", arity=(0, 1))
+@method("Integer", "chr", arity=-1)
 def int_chr(vm, self, args, blk):
     if args:
         enc = args[0]
         if not vm.is_str(enc):
             vm.raise_error("TypeError",
                            f"{vm.type_name_for_error(enc)} cannot be converted to String")
+        if len(args) > 1:       # mrb_get_args("|S?") converts before counting
+            vm.argc_error(len(args), 0, 1)
         name = vm.str_bytes(enc).lower()
         if name not in (b"ascii-8bit", b"binary"):
             vm.raise_error("ArgumentError",
-                           "unknown encoding name - " + vm.str_bytes(enc).decode("latin-1"))
+                           b"unknown encoding name - " + vm.str_bytes(enc))
     cp = as_int(vm, self)
     if cp < 0 or cp > 0xFF:
         vm.raise_error("RangeError", f"{int_to_str(cp, 10)} out of char range")
@@ -406,23 +409,27 @@ def int_coerce_step_counter(vm, self, args, blk):
 
 
 # mrblib: ceil/floor/round/truncate ignore their argument
-@method("Integer", "ceil", arity=(0, 1))
+@method("Integer", "ceil", arity=-1)
 def int_ceil(vm, self, args, blk):
+    rb_argc(vm, args, 0, 1)
     return self
 
 
-@method("Integer", "floor", arity=(0, 1))
+@method("Integer", "floor", arity=-1)
 def int_floor(vm, self, args, blk):
+    rb_argc(vm, args, 0, 1)
     return self
 
 
-@method("Integer", "round", arity=(0, 1))
+@method("Integer", "round", arity=-1)
 def int_round(vm, self, args, blk):
+    rb_argc(vm, args, 0, 1)
     return self
 
 
-@method("Integer", "truncate", arity=(0, 1))
+@method("Integer", "truncate", arity=-1)
 def int_truncate(vm, self, args, blk):
+    rb_argc(vm, args, 0, 1)
     return self
 
 
@@ -539,8 +546,9 @@ def num_step(vm, self, args, blk, is_float_recv: bool):
     return self
 
 
-@method("Integer", "step", arity=(0, 2))
+@method("Integer", "step", arity=-1)
 def int_step(vm, self, args, blk):
+    rb_argc(vm, args, 0, 2)
     return num_step(vm, self, args, blk, False)
 
 

@@ -24,6 +24,7 @@ import math
 
 from runtime import abi
 from runtime.defs import method
+from runtime.errors import RubyError
 from runtime.objects import RFloat, RInteger, RRange, RString
 
 NIL = abi.NIL
@@ -586,6 +587,15 @@ def str_plus(vm, self, args, blk):
     ensure_str(vm, o)
 
 
+def raise_nomem(vm):
+    """mrb_raise_nomemory: mruby raises its one preallocated NoMemoryError
+    and, being out of memory, keeps no backtrace for it (mrb_exc_set), so an
+    uncaught one prints nothing (mrb_print_backtrace skips a nil backtrace)."""
+    w = vm.exc_new(vm.cls("NoMemoryError"), "Out of memory")
+    vm.objects[w >> 3].ivars[vm.SYM_backtrace] = NIL
+    raise RubyError(w)
+
+
 @method("String", "*", arity=1)
 def str_times(vm, self, args, blk):
     times = as_int(vm, args[0])
@@ -595,7 +605,7 @@ def str_times(vm, self, args, blk):
     if times and MRB_INT_MAX // times < len(b):
         vm.raise_error(vm.c_ArgumentError, "argument too big")
     if len(b) * times >= (1 << 31):
-        vm.raise_error(vm.cls("NoMemoryError"), "Out of memory")
+        raise_nomem(vm)
     return new_str(vm, b * times)
 
 
