@@ -1699,10 +1699,12 @@ class VM:
         self.raise_error(self.c_TypeError, f"allocator undefined for {self.class_name(cls)}")
 
     def eval_under(self, self_w: int, blk: int, cls: RClass, args) -> int:
-        """instance_eval / class_eval with a block: run it with another self
-        and target class (vm.c eval_under)."""
+        """mrb_yield_with_class: run a block with another self and target
+        class (Class.new/Module.new/Struct.new blocks), in a frame named
+        after the running method (core/kernel.py's _eval_in_place runs
+        instance_eval's block in place of its method instead)."""
         p = self.objects[blk >> 3]
-        mid = self.frames[-2].mid if len(self.frames) > 1 else 0
+        mid = self.frames[-1].mid if self.frames else 0
         return self.call_proc(p, list(args), self_w, cls, NIL, mid)
 
     def funcall_from(self, frame, recv, name, args=(), blk=NIL) -> int:

@@ -462,7 +462,7 @@ def bo_instance_eval(vm, self, args, blk):
     if blk == NIL:
         vm.raise_error(vm.c_ArgumentError, "no block given")
     sc = _eval_class(vm, self)
-    return vm.eval_under(self, blk, sc, [self])
+    return _eval_in_place(vm, self, blk, sc, [self], False)
 
 
 def _eval_class(vm, self):
@@ -481,7 +481,7 @@ def bo_instance_exec(vm, self, args, blk):
     if blk == NIL:
         vm.raise_error(vm.c_LocalJumpError, "no block given (yield)")
     sc = _eval_class(vm, self)
-    return vm.eval_under(self, blk, sc, list(args))
+    return _eval_in_place(vm, self, blk, sc, list(args), True)
 
 
 @method("Module", "class_eval", arity=(0, 1), aliases=("module_eval",))
@@ -491,14 +491,32 @@ def mod_class_eval(vm, self, args, blk):
                        "module_eval/class_eval with string not implemented")
     if blk == NIL:
         vm.raise_error(vm.c_ArgumentError, "no block given")
-    return vm.eval_under(self, blk, vm.obj(self), [self])
+    return _eval_in_place(vm, self, blk, vm.obj(self), [self], False)
 
 
 @method("Module", "class_exec", arity=-1, aliases=("module_exec",))
 def mod_class_exec(vm, self, args, blk):
     if blk == NIL:
         vm.raise_error(vm.c_LocalJumpError, "no block given (yield)")
-    return vm.eval_under(self, blk, vm.obj(self), list(args))
+    return _eval_in_place(vm, self, blk, vm.obj(self), list(args), True)
+
+
+def _eval_in_place(vm, self, blk, cls, args, exec_):
+    """The block of instance_eval/class_eval (eval_under) or of
+    instance_exec/class_exec (mrb_yield_cont) takes over the method's own
+    call-info record in mruby: the block runs as one frame, named after the
+    caller's method (eval) or after the method itself (exec)."""
+    frames = vm.frames
+    f = frames[-1]
+    mid = f.mid
+    if f.irep is not None or len(frames) < 2:
+        return vm.eval_under(self, blk, cls, args)
+    name = mid if exec_ else frames[-2].mid
+    f.mid = 0               # a nameless builtin frame is left out of backtraces
+    try:
+        return vm.call_proc(vm.obj(blk), args, self, cls, NIL, name)
+    finally:
+        f.mid = mid
 
 
 # ------------------------------------------------------------ instance vars
@@ -811,18 +829,31 @@ def k_protected_methods(vm, self, args, blk):
 
 @method("Kernel", "singleton_methods", arity=(0, 1))
 def k_singleton_methods(vm, self, args, blk):
+    """mrb_obj_singleton_methods (mruby-metaprog): the singleton class's
+    table, then (all=true) every singleton class and included module up
+    the chain (a class's superclasses' singleton classes too), whatever
+    the visibility; an undef hides the name from later tables."""
+    recur = abi.truthy(args[0]) if args else True
     c = vm.class_of(self)
     out = []
     seen = set()
-    while c is not None and (c.tt == TT_SCLASS or c.tt == TT_ICLASS):
-        if c.tt == TT_SCLASS and c.attached != self:
-            break
+    undef = set()
+
+    def collect(c):
         for sid in vm.in_mruby_order(list(c.mt), "mt"):
-            m = c.mt[sid]
-            if m is not None and sid not in seen and m.visibility != "private":
+            if c.mt[sid] is None:
+                if recur:
+                    undef.add(sid)
+            elif sid not in seen and sid not in undef:
                 seen.add(sid)
                 out.append(sid)
+    if c is not None and c.tt == TT_SCLASS:
+        collect(c)
         c = c.superclass
+    if recur:
+        while c is not None and (c.tt == TT_SCLASS or c.tt == TT_ICLASS):
+            collect(c)
+            c = c.superclass
     # mrb_obj_singleton_methods collects them in a khash set
     return vm.ary_new([abi.symbol_word(sid) for sid in vm.in_mruby_order(out, "set")])
 
