@@ -981,13 +981,24 @@ def _cmp(vm, frame, ins, test, sid):
     if x & 3 == 2 and y & 3 == 2:
         st[i] = TRUE if test(_floval(x), _floval(y)) else FALSE
         return
-    kx, vx = _num(vm, x)
+    kx, vx = cmp_num(vm, x)
     if kx is not None:
-        ky, vy = _num(vm, y)
+        ky, vy = cmp_num(vm, y)
         if ky is not None:
             st[i] = TRUE if test(vx, vy) else FALSE
             return
     _send_op(vm, frame, ins, sid)
+
+
+def cmp_num(vm, w):
+    """(kind, value) of a number word as OP_CMP reads it.  mruby 3.1 (word
+    boxing) reads an Integer there with mrb_fixnum: a heap Integer (beyond
+    62 bits) compares as its object's address shifted right by one, not as
+    its value, so two equal big Integers are == only when the same object."""
+    k, v = _num(vm, w)
+    if k == "i" and w & 7 == 4:
+        v = vm.fake_address(vm.objects[w >> 3]) >> 1
+    return k, v
 
 
 def _eq(x, y):

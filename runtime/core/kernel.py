@@ -12,6 +12,7 @@ from .. import abi
 from ..defs import method, module_function, smethod
 from ..errors import RubyError
 from ..frames import CALLINFO_MAX, Frame, bidx
+from ..ops import cmp_num
 from ..objects import (TT_CLASS, TT_ICLASS, TT_MODULE, TT_SCLASS, MethodEntry, RArray, RClass,
                        RData, RException, RHash, RObject, RProc, RRange, RString)
 
@@ -205,7 +206,16 @@ def k_eql(vm, self, args, blk):
 
 @method("BasicObject", "!=", arity=1)
 def bo_neq(vm, self, args, blk):
-    return FALSE if vm.equal(self, args[0]) else TRUE
+    # mrblib: if self == other (OP_EQ, which compares a big Integer by its
+    # object, see ops.cmp_num) then false else true
+    o = args[0]
+    if self != o and (self & 7 == 4 or o & 7 == 4):
+        kx, vx = cmp_num(vm, self)
+        if kx is not None:
+            ky, vy = cmp_num(vm, o)
+            if ky is not None:
+                return FALSE if vx == vy else TRUE
+    return FALSE if vm.equal(self, o) else TRUE
 
 
 @method("BasicObject", "!", arity=0)
