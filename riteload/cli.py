@@ -71,9 +71,28 @@ def _cmd_disasm(args) -> int:
 
 
 def _cmd_run(args) -> int:
-    from runtime.main import run_file
-    return run_file(args.file, engine=args.engine, stats=args.stats,
-                    code_cache_size=args.code_cache_size, verbose=args.verbose)
+    from runtime.main import EXIT_INTERRUPT, run_file
+    status = run_file(args.file, engine=args.engine, stats=args.stats,
+                      code_cache_size=args.code_cache_size, verbose=args.verbose)
+    if status == EXIT_INTERRUPT:
+        _die_of_sigint()
+    return status
+
+
+def _die_of_sigint() -> None:
+    """End as mruby does on Ctrl-C: killed by SIGINT.  The VM thread may still
+    be inside native code, so the process must not go through interpreter
+    shutdown (which frees the code it is running)."""
+    import os
+    import signal
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except Exception:       # noqa: BLE001 - a closed pipe changes nothing here
+            pass
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    os.kill(os.getpid(), signal.SIGINT)
+    os._exit(130)               # if SIGINT could not end us
 
 
 def _cmd_translate(args) -> int:

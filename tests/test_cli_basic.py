@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -94,3 +97,33 @@ def test_subcommand_help(sub):
     assert r.returncode == 0, r.stderr
     assert r.stdout.startswith(f"usage: riteload {sub}")
     assert "Traceback" not in r.stderr
+
+
+MRBC = shutil.which("mrbc")
+MRUBY = shutil.which("mruby")
+
+
+def _interrupted_status(cmd, cwd) -> int:
+    """Start cmd with SIGINT at its default, let it run, press Ctrl-C."""
+    p = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    time.sleep(1.5)             # past start-up: inside the Ruby loop
+    p.send_signal(signal.SIGINT)
+    try:
+        p.wait(timeout=30)
+    finally:
+        if p.poll() is None:
+            p.kill()
+    return p.returncode
+
+
+@pytest.mark.skipif(MRBC is None or MRUBY is None, reason="needs mrbc and mruby (CI installs them)")
+@pytest.mark.parametrize("engine", ["native", "interp"])
+def test_ctrl_c_ends_the_run_as_it_ends_mruby(engine, tmp_path):
+    (tmp_path / "loop.rb").write_text("i = 0\nloop { i += 1 }\n")
+    subprocess.run([MRBC, "-o", "loop.mrb", "loop.rb"], cwd=tmp_path, check=True)
+    expected = _interrupted_status([MRUBY, "-b", "loop.mrb"], tmp_path)
+    assert expected == -signal.SIGINT
+    got = _interrupted_status([sys.executable, "-m", "riteload", "run", "--engine", engine,
+                               "loop.mrb"], tmp_path)
+    assert got == expected      # killed by SIGINT, not a crash of the native code
