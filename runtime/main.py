@@ -63,23 +63,56 @@ def print_uncaught(vm, exc: int, out) -> None:
                 buf += b"\t[%d] " % i + lines[i] + b"\n"
         if lines[0] is not None:
             buf += lines[0] + b": "
-    buf += exc_inspect(vm, exc) + b"\n"
+    buf += exc_inspect(vm, exc, pending=True) + b"\n"
     out.write(bytes(buf))
     out.flush()
 
 
-def exc_inspect(vm, exc: int) -> bytes:
-    """mrb_exc_inspect: ``message (Class)`` from the raw message ivar."""
+def exc_inspect(vm, exc: int, pending: bool = False) -> bytes:
+    """mrb_exc_inspect: ``message (Class)`` from the raw message ivar
+    (``pending``: as printed for an uncaught exception)."""
     o = vm.obj(exc)
     mesg = (o.ivars or {}).get(vm.SYM_mesg, 8)
     cname = vm.class_name(vm.real_class(exc)).encode()
     if mesg == 8:
         m = b""
+    elif pending:
+        m = _pending_as_string(vm, mesg)
     else:
         m = vm.str_bytes_of(vm.obj_as_string(mesg))
     if not m:
         return cname
     return m + b" (" + cname + b")"
+
+
+# classes whose to_s is Ruby code in mruby 3.1 (mrblib's alias to_s inspect,
+# mruby-rational/complex's def to_s)
+_MRBLIB_TO_S = ("Array", "Hash", "Struct", "Rational", "Complex")
+
+
+def _pending_as_string(vm, w) -> bytes:
+    """mrb_obj_as_string of a non-String message when mruby prints an
+    uncaught exception: Symbols, Integers and modules are converted
+    directly; a to_s written in C runs, but one written in Ruby (the
+    program's, or mrblib's) does not get to run while the exception is
+    still pending, and the message shows as mrb_any_to_s gives it."""
+    from .errors import RubyError
+    if vm.is_str(w):
+        return vm.str_bytes_of(w)
+    if vm.is_sym(w) or vm.is_int(w):
+        return vm.str_bytes_of(vm.obj_as_string(w))
+    if vm.is_class(w):
+        from .core.kernel import mod_to_s
+        return vm.str_bytes_of(mod_to_s(vm, w, [], 8))
+    m, _ = vm.find_method(vm.class_of(w), vm.SYM_to_s)
+    if m is None or m.fn is None or (m.owner is not None
+                                     and vm.class_name(m.owner) in _MRBLIB_TO_S):
+        return vm.any_to_s_str(w).encode()
+    try:
+        s = vm.funcall(w, vm.SYM_to_s)
+    except RubyError:
+        return vm.any_to_s_str(w).encode()
+    return vm.str_bytes_of(s) if vm.is_str(s) else vm.any_to_s_str(w).encode()
 
 
 def _listing(rite) -> str:
@@ -107,6 +140,11 @@ def run_file(path: str, engine: str = "native", stats: bool = False,
         rite = riteload.load(path)
     except RiteError as e:
         err.write(f"riteload: {e}\n".encode("utf-8", "surrogateescape"))
+        err.flush()
+        return EXIT_FAILURE
+    missing = _without_semantics(rite)
+    if missing is not None:
+        err.write(f"riteload: {missing}\n".encode("utf-8", "surrogateescape"))
         err.flush()
         return EXIT_FAILURE
     if verbose:
@@ -142,6 +180,19 @@ def run_file(path: str, engine: str = "native", stats: bool = False,
     finally:
         sys.setrecursionlimit(old_limit)
     return result[0]
+
+
+def _without_semantics(rite):
+    """A message naming the first instruction the runtime has no semantics
+    for (an opcode of a newer format, such as RITE0400's), else None."""
+    from .ops import OPS
+    for irep in rite.ireps():
+        for ins in irep.instructions:
+            if ins.name not in OPS:
+                return (f"{rite.filename}, {irep.path_name}, pc {ins.pc}: opcode {ins.name} of "
+                        f"RITE{rite.format_version} has no semantics in this runtime "
+                        f"(riteload runs mruby 3.0 and 3.1-3.4 bytecode)")
+    return None
 
 
 def _run(rite, engine, stats, code_cache_size, out, err) -> int:

@@ -127,3 +127,11 @@ def test_ctrl_c_ends_the_run_as_it_ends_mruby(engine, tmp_path):
     got = _interrupted_status([sys.executable, "-m", "riteload", "run", "--engine", engine,
                                "loop.mrb"], tmp_path)
     assert got == expected      # killed by SIGINT, not a crash of the native code
+
+
+def test_run_refuses_opcodes_it_has_no_semantics_for():
+    # mruby 4.0's RITE0400 adds opcodes (TDEF, SEND0, LOADI8...) the 3.1 runtime lacks
+    r = _run("run", str(VERSIONS / "4.0.0" / "v01_calls.mrb"))
+    assert r.returncode == 1 and r.stdout == ""
+    assert r.stderr.count("\n") == 1
+    assert "irep root, pc 0: opcode TDEF of RITE0400 has no semantics" in r.stderr
