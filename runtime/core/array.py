@@ -1539,21 +1539,35 @@ def ary_permutation(vm, self, args, blk):
     if rb_eq(vm, n, abi.fixnum(0)):
         vm.yield_block(blk, [vm.ary_new()])
     elif rb_lt(vm, abi.fixnum(0), n) and rb_le(vm, n, size):
-        _permute(vm, list(items_of(vm, self)), as_int(vm, n), [], blk)
+        _permute(vm, list(items_of(vm, self)), as_int(vm, n), _yielder(vm, blk))
     return self
 
 
-def _permute(vm, items, n, prefix, blk):
+def _yielder(vm, blk):
+    return lambda items: vm.yield_block(blk, [vm.ary_new(items)])
+
+
+def _nested(vm, name, emit, result):
+    """The ``do |c| yield result + c end`` block of mrblib's recursive
+    permutation/combination: it runs in a frame named after the method."""
+    def inner(c):
+        with fake_frames(vm, name):
+            emit(result + c)
+    return inner
+
+
+def _permute(vm, items, n, emit):
+    # mrblib: each element, then ary.permutation(n-1) on the others, whose
+    # method and block frames show in backtraces
     size = len(items)
-    if n == 0:
-        vm.yield_block(blk, [vm.ary_new(prefix)])
-    elif 0 < n <= size:
-        for i in range(size):
-            result = prefix + [items[i]]
-            if n - 1 > 0:
-                _permute(vm, items[:i] + items[i + 1:], n - 1, result, blk)
-            else:
-                vm.yield_block(blk, [vm.ary_new(result)])
+    for i in range(size):
+        result = [items[i]]
+        if n - 1 > 0:
+            with fake_frames(vm, "permutation"):
+                _permute(vm, items[:i] + items[i + 1:], n - 1,
+                         _nested(vm, "permutation", emit, result))
+        else:
+            emit(result)
 
 
 @method("Array", "combination", arity=1)
@@ -1565,20 +1579,22 @@ def ary_combination(vm, self, args, blk):
     if rb_eq(vm, n, abi.fixnum(0)):
         vm.yield_block(blk, [vm.ary_new()])
     elif rb_eq(vm, n, abi.fixnum(1)) or rb_le(vm, n, size):
-        _combine(vm, list(items_of(vm, self)), as_int(vm, n), [], blk)
+        _combine(vm, list(items_of(vm, self)), as_int(vm, n), _yielder(vm, blk))
     return self
 
 
-def _combine(vm, items, n, prefix, blk):
+def _combine(vm, items, n, emit):
     size = len(items)
     if n == 0:
-        vm.yield_block(blk, [vm.ary_new(prefix)])
+        emit([])
     elif n == 1:
         for i in range(size):
-            vm.yield_block(blk, [vm.ary_new(prefix + [items[i]])])
+            emit([items[i]])
     elif n <= size:
         for i in range(size):
-            _combine(vm, items[i + 1:], n - 1, prefix + [items[i]], blk)
+            with fake_frames(vm, "combination"):
+                _combine(vm, items[i + 1:], n - 1,
+                         _nested(vm, "combination", emit, [items[i]]))
 
 
 def _repeated(vm, self, n, perm, blk):
@@ -1615,20 +1631,30 @@ def ary___repeated_combination(vm, self, args, blk):
     return _repeated(vm, self, as_int(vm, args[0]), abi.truthy(args[1]), blk)
 
 
+def _repeated_check(vm, n):
+    # mrblib: raise TypeError, "..." unless 0 <=> n
+    if not (n & 1) and vm.cmp(abi.fixnum(0), n) is None:
+        vm.raise_error(vm.c_TypeError, "no implicit conversion into Integer")
+
+
 @method("Array", "repeated_combination", arity=1)
 def ary_repeated_combination(vm, self, args, blk):
     n = args[0]
+    _repeated_check(vm, n)
     if blk == NIL:
         return to_enum(vm, self, "repeated_combination", [n])
-    return _repeated(vm, self, as_int(vm, n), False, blk)
+    with fake_frames(vm, "__repeated_combination"):
+        return _repeated(vm, self, as_int(vm, n), False, blk)
 
 
 @method("Array", "repeated_permutation", arity=1)
 def ary_repeated_permutation(vm, self, args, blk):
     n = args[0]
+    _repeated_check(vm, n)
     if blk == NIL:
         return to_enum(vm, self, "repeated_permutation", [n])
-    return _repeated(vm, self, as_int(vm, n), True, blk)
+    with fake_frames(vm, "__repeated_combination"):
+        return _repeated(vm, self, as_int(vm, n), True, blk)
 
 
 @method("Array", "product", arity=-1)

@@ -514,6 +514,15 @@ def _resume_as_fiber(vm, st, fib):
         stack.pop()
 
 
+class _MrblibIrep:
+    """Stands for an irep of mruby's mrblib (compiled without debug info)
+    in a frame only backtraces read."""
+    debug = None
+
+
+_MRBLIB_IREP = _MrblibIrep()
+
+
 def next_values(vm, self):
     """Enumerator#next_values: a Python list of words, or a _Raw value."""
     st = _state(vm, self)
@@ -531,7 +540,17 @@ def next_values(vm, self):
                 fv = st.feedvalue
                 st.feedvalue = None
                 return fv if fv is not None else NIL
-            return vm.funcall(self, "each", [], pyblock(vm, fn, "next_values"))
+            # the Fiber.new block of mrblib's next_values: the fiber's first
+            # call-info record, which backtraces show as "(unknown):0"
+            f = Frame(0, None, vm.stack_top(), 0, 0, None, CINFO_SKIP)
+            f.irep = _MRBLIB_IREP
+            f.pc = 1
+            f.nregs = 3
+            vm.push_frame(f)
+            try:
+                return vm.funcall(self, "each", [], pyblock(vm, fn, "next_values"))
+            finally:
+                vm.pop_frame(f)
         st.co = Coroutine(vm, body)
         st.lookahead = None
         fib = _fiber_for(vm, st.co)
