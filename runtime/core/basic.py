@@ -1433,7 +1433,7 @@ def proc_call_special(vm, base, recv, m, owner, mid, n, nk, blk):
         args = vm.collect_args(base, n, nk)
         if p.fn is not None:
             kw = nk != 0 and bool(args) and vm.is_hash(args[-1])
-            return vm.call_proc_fn(p, p.self_word, args, blk, mid, kw=kw)
+            return vm.call_proc_fn(p, p.self_word, args, blk, kw=kw)
         return NIL
     if p.env is not None:
         vm.stack[base] = p.env.get(0)
@@ -1457,10 +1457,11 @@ def proc_s_new(vm, self, args, blk):
     return w
 
 
-def _compose(vm, first, second):
+def _compose(vm, first, second, name):
     def body(vm2, s, a, b):
         return vm2.funcall(second, "call", [vm2.funcall(first, "call", a, b)])
     p = RProc(vm.c_Proc, None, body)
+    p.fn_mid = vm.intern(name)      # mrblib's lambda runs in a frame named << / >>
     p.strict = True
     p.arity_override = -1
     p.params = FORWARD_PARAMS
@@ -1469,12 +1470,12 @@ def _compose(vm, first, second):
 
 @method("Proc", ">>", arity=1)
 def proc_rshift(vm, self, args, blk):
-    return _compose(vm, self, args[0])
+    return _compose(vm, self, args[0], ">>")
 
 
 @method("Proc", "<<", arity=1)
 def proc_lshift(vm, self, args, blk):
-    return _compose(vm, args[0], self)
+    return _compose(vm, args[0], self, "<<")
 
 
 @method("Proc", "===", arity=-1, aliases=("yield",))

@@ -766,6 +766,7 @@ def hash_to_proc(vm, self, args, blk):
     p = RProc(vm.c_Proc, fn=body)
     p.strict = True
     p.arity_override = 1          # mrblib: ->x{self[x]}
+    p.fn_mid = vm.intern("to_proc")
     p.params = (("req", "x"),)
     return vm.alloc(p)
 

@@ -254,12 +254,21 @@ def meth_eq(vm, self, args, blk):
 FORWARD_PARAMS = (("rest", "args"), ("keyrest", "opts"), ("block", "block"))
 
 
+def _mcall_in_lambda(vm, r, recv, args, blk, kw):
+    """The lambda's ``call(...)``: Method#call's own record, which mcall
+    takes over, leaves the lambda's frame in the backtrace."""
+    from .enumerable import fake_frames
+    with fake_frames(vm, "call"):
+        return _mcall(vm, r, recv, args, blk, kw)
+
+
 def _lambda_calling(vm, fn, params=FORWARD_PARAMS):
     """mrblib's ``->(*args, **opts, &block) { ... }`` (Method#<< and >>)."""
     p = RProc(vm.c_Proc, None, fn)
     p.strict = True
     p.arity_override = -1
     p.params = params
+    p.fn_mid = vm.frames[-1].mid if vm.frames else 0    # frames named to_proc, <<, >>
     return vm.alloc(p)
 
 
@@ -269,7 +278,7 @@ def meth_to_proc(vm, self, args, blk):
     keywords given to the proc reach the method as keywords."""
     def body(vm2, s, a, b):
         r = _ref(vm2, self)
-        return _mcall(vm2, r, r.recv, a, b, vm2.passed_kw())
+        return _mcall_in_lambda(vm2, r, r.recv, a, b, vm2.passed_kw())
     return _lambda_calling(vm, body, (("rest", "args"), ("keyrest", "opts"), ("block", "b")))
 
 
@@ -279,7 +288,7 @@ def meth_rshift(vm, self, args, blk):
 
     def body(vm2, s, a, b):
         r = _ref(vm2, self)
-        v = _mcall(vm2, r, r.recv, a, b, False)
+        v = _mcall_in_lambda(vm2, r, r.recv, a, b, False)
         return vm2.funcall(other, "call", [v])
     return _lambda_calling(vm, body)
 
@@ -291,7 +300,7 @@ def meth_lshift(vm, self, args, blk):
     def body(vm2, s, a, b):
         v = vm2.funcall(other, "call", a, b)
         r = _ref(vm2, self)
-        return _mcall(vm2, r, r.recv, [v], NIL, False)
+        return _mcall_in_lambda(vm2, r, r.recv, [v], NIL, False)
     return _lambda_calling(vm, body)
 
 
