@@ -97,13 +97,8 @@ def _pending_as_string(vm, w) -> bytes:
     program's, or mrblib's) does not get to run while the exception is
     still pending, and the message shows as mrb_any_to_s gives it."""
     from .errors import RubyError
-    if vm.is_str(w):
-        return vm.str_bytes_of(w)
-    if vm.is_sym(w) or vm.is_int(w):
+    if vm.is_str(w) or vm.is_sym(w) or vm.is_int(w) or vm.is_class(w):
         return vm.str_bytes_of(vm.obj_as_string(w))
-    if vm.is_class(w):
-        from .core.kernel import mod_to_s
-        return vm.str_bytes_of(mod_to_s(vm, w, [], 8))
     m, _ = vm.find_method(vm.class_of(w), vm.SYM_to_s)
     if m is None or m.fn is None or (m.owner is not None
                                      and vm.class_name(m.owner) in _MRBLIB_TO_S):

@@ -1354,10 +1354,21 @@ class VM:
         return self.any_to_s_str(w).encode()
 
     def obj_as_string(self, w: int) -> int:
-        """mrb_obj_as_string: w.to_s, or the default #<Foo> if to_s is not a String."""
+        """mrb_obj_as_string: Symbols, Integers and modules converted
+        directly (their to_s is not called), else w.to_s (TypeError when w
+        has no to_s), or the default #<Foo> if to_s is not a String."""
         if self.is_str(w):
             return w
-        s = self.funcall(w, "to_s")
+        if w & 0xFF == abi.SYMBOL_TAG:
+            return self.str_new(self.sym_bytes(w >> 8))
+        if self.is_int(w):
+            return self.str_new(str(self.int_value(w)))
+        if self.is_class(w):
+            return self.str_new(self.class_name(self.objects[w >> 3]))
+        if not self.respond_to(w, self.SYM_to_s):
+            self.raise_error(self.c_TypeError,
+                             f"can't convert {self.type_name_for_error(w)} into String")
+        s = self.funcall(w, self.SYM_to_s)
         if not self.is_str(s):
             return self.str_new(self.any_to_s_str(w))
         return s
