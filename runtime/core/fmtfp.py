@@ -35,9 +35,11 @@ def _c_int8_mod10(f: float) -> int:
 def format_float(f: float, fmt: str = "g", prec: int = 6, sign: str = "",
                  buf_size: int = 25, alt_form: bool = False) -> bytes:
     """mrb_format_float(f, buf, buf_size, fmt, prec, sign)."""
-    buf = bytearray(buf_size + 8)
+    # ``int buf_remaining = buf_size - 1``: a C int, so a size_t past
+    # INT_MAX wraps negative (then the precision shrinks to nothing)
+    buf_remaining = ((buf_size - 1 + (1 << 31)) & 0xFFFFFFFF) - (1 << 31)
+    buf = bytearray(max(buf_remaining, 0) + 64)
     s = 0
-    buf_remaining = buf_size - 1
     if buf_size <= FLT_MIN_BUF_SIZE:
         return b"?" if buf_size >= 2 else b""
     if math.copysign(1.0, f) < 0:

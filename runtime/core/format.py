@@ -54,7 +54,9 @@ def format_float(f: float, fmt: str, prec: int, sign: str = "", alt: bool = Fals
     """mrb_format_float(f, buf, buf_size, fmt, prec, sign) -> the text."""
     if buf_size <= _FLT_MIN_BUF_SIZE:
         return "?" if buf_size >= 2 else ""
-    buf_remaining = buf_size - 1
+    # ``int buf_remaining = buf_size - 1``: a C int, so a size_t past
+    # INT_MAX wraps negative (then the precision shrinks to nothing)
+    buf_remaining = ((buf_size - 1 + (1 << 31)) & 0xFFFFFFFF) - (1 << 31)
     s: list[str] = []
     if _signbit(f):
         s.append("-")

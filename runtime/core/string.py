@@ -604,6 +604,8 @@ def str_times(vm, self, args, blk):
     b = vm.objects[self >> 3].value
     if times and MRB_INT_MAX // times < len(b):
         vm.raise_error(vm.c_ArgumentError, "argument too big")
+    if len(b) * times >= MRB_INT_MAX:      # str_new: len >= MRB_SSIZE_MAX
+        vm.raise_error(vm.c_ArgumentError, "string size too big")
     if len(b) * times >= (1 << 31):
         raise_nomem(vm)
     return new_str(vm, b * times)
@@ -775,6 +777,8 @@ def str_aset(vm, self, indx, alen, rep_w):
         beg += n
     if beg < 0 or beg > n:
         vm.raise_error(vm.c_IndexError, f"index {_inspect_str(vm, indx)} out of string")
+    if beg + ln > MRB_INT_MAX:
+        vm.raise_error(vm.c_RuntimeError, "string index too big")
     _replace_partial(vm, self, beg, beg + ln, rep)
 
 
@@ -2092,12 +2096,14 @@ def _op(vm, a, op, b):
         if op == "==":
             return TRUE if x == y else FALSE
         isf = isinstance(x, float) or isinstance(y, float)
-        if op == "+" or op == "-":
-            r = x + y if op == "+" else x - y
+        if op == "+" or op == "-" or op == "*":
+            r = x + y if op == "+" else x - y if op == "-" else x * y
             if isf:
                 return vm.float_new(r)
             if abi.MRB_INT_MIN <= r <= abi.MRB_INT_MAX:
                 return vm.int_new(r)
+            # OP_ADD/OP_SUB/OP_MUL's own message, not Integer#+'s
+            vm.raise_error(vm.c_RangeError, "integer overflow")
         elif op == "/" and y != 0:
             if isf:
                 return vm.float_new(x / y)
@@ -2240,7 +2246,7 @@ def _justify(vm, self, args, mode):
         pad = None
         if abi.truthy(vm.funcall(padw, "==", [new_str(vm, b"")])):
             vm.raise_error(vm.c_ArgumentError, "zero width padding")
-    if _fix(width) and pad is not None:
+    if _fix(width) and pad is not None and abi.fixnum_value(width) < (1 << 31):
         w = abi.fixnum_value(width)
         if w <= size:
             return self
@@ -2260,12 +2266,12 @@ def _justify(vm, self, args, mode):
         width = _op(vm, width, "-", sz)
         pad1 = _op(vm, width, "/", abi.fixnum(2))
         pad2 = _op(vm, width, "-", pad1)
-        left = _aref(vm, vm.funcall(padw, "*", [pad1]), _F0, pad1)
-        mid = vm.funcall(left, "+", [self])
-        right = _aref(vm, vm.funcall(padw, "*", [pad2]), _F0, pad2)
-        return vm.funcall(mid, "+", [right])
+        left = _aref(vm, _op(vm, padw, "*", pad1), _F0, pad1)
+        mid = _op(vm, left, "+", self)
+        right = _aref(vm, _op(vm, padw, "*", pad2), _F0, pad2)
+        return _op(vm, mid, "+", right)
     reps = _op(vm, width, "/", vm.funcall(padw, "size"))
-    padding = _aref(vm, vm.funcall(padw, "*", [reps]), _F0, _op(vm, width, "-", sz))
+    padding = _aref(vm, _op(vm, padw, "*", reps), _F0, _op(vm, width, "-", sz))
     if mode == "ljust":
         return str_plus(vm, self, [padding], NIL)
     return vm.funcall(padding, "+", [self])
