@@ -1557,7 +1557,13 @@ def proc_source_location(vm, self, args, blk):
     p = vm.obj(self)
     if p.irep is None:
         return NIL
-    fname, line = _irep_location(p.irep)
+    return irep_source_location(vm, p.irep)
+
+
+def irep_source_location(vm, irep):
+    """mrb_proc_source_location of a Ruby proc: [file, line] of its first
+    instruction, nil without debug info."""
+    fname, line = _irep_location(irep)
     if fname is None and line == -1:
         return NIL
     return vm.ary_new([vm.str_new(fname or ""), vm.int_new(line)])

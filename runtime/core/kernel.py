@@ -1036,7 +1036,9 @@ def mod_name(vm, self, args, blk):
     c = vm.obj(self)
     if c.name is None or c.tt == TT_SCLASS:
         return NIL
-    return vm.str_new(vm.class_name(c))
+    w = vm.str_new(vm.class_name(c))
+    vm.obj(w).frozen = True         # mruby-class-ext's mrb_mod_name freezes it
+    return w
 
 
 @method("Module", "to_s", arity=0, aliases=("inspect",))

@@ -188,7 +188,12 @@ def meth_parameters(vm, self, args, blk):
 @method("Method", "source_location", arity=0)
 @method("UnboundMethod", "source_location", arity=0)
 def meth_source_location(vm, self, args, blk):
-    return NIL
+    # mrb_proc_source_location of the method's body (nil for a builtin)
+    p = _entry_proc(_ref(vm, self))
+    if p is None or p.irep is None:
+        return NIL
+    from .basic import irep_source_location
+    return irep_source_location(vm, p.irep)
 
 
 @method("Method", "super_method", arity=0)
@@ -218,8 +223,10 @@ def _method_to_s(vm, self):
     cname = vm.class_name(vm.real_class(self))
     if r.owner is r.klass:
         return f"#<{cname}: {vm.class_name(r.owner)}#{vm.syms[r.name]}>"
-    return (f"#<{cname}: {vm.class_name(r.klass)}({vm.class_name(r.owner)})#"
-            f"{vm.syms[r.name]}>")
+    # mrb_class_name names a singleton class by its address (class_name_str)
+    k = r.klass
+    kname = vm.anon_class_str(k) if k.tt == TT_SCLASS else vm.class_name(k)
+    return f"#<{cname}: {kname}({vm.class_name(r.owner)})#{vm.syms[r.name]}>"
 
 
 @method("Method", "inspect", arity=0, aliases=("to_s",))
