@@ -6,4 +6,4 @@ def fib(n)
     fib(n - 1) + fib(n - 2)
   end
 end
-puts fib(20)
+puts fib(25)
