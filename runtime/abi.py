@@ -156,14 +156,15 @@ OP_RETURN = -1
 #
 # Everything generated code does not do inline it asks of ``ctx->op(ctx, pc)``:
 # run ``runtime.ops.OPS[name](vm, frame, ins)`` for the instruction at ``pc``
-# of the running irep.  The callback writes ``ctx->regs`` (the register
-# window may have moved) and returns ST_NEXT (fall through), ST_JUMP (continue
+# of the running irep.  Generated code keeps ``regs`` in a callee-saved
+# register (a frame's register window never moves; ``ctx->regs`` is not
+# used).  The callback returns ST_NEXT (fall through), ST_JUMP (continue
 # at ``ctx->pc``: a jump, or the catch handler of an exception raised here),
 # ST_RETURN or ST_ERROR.  No Python exception ever crosses the callback.
 
 NATIVE_CDEF = """
 typedef struct rl_ctx {
-    uintptr_t regs;          /* &R[0] of the running frame, rewritten by every callback */
+    uintptr_t regs;          /* unused (generated code keeps &R[0] in rbx) */
     int64_t   pc;            /* ST_JUMP: the pc to continue at */
     int64_t (*op)(struct rl_ctx *ctx, int64_t pc);
     uint64_t  retval;        /* ST_RETVAL: the value of the frame */

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from . import abi
 from .errors import JumpUnwind, ReturnUnwind, RubyError, StopUnwind, Unwind
-from .ops import ops_by_number
+from .ops import ops_by_number, specialized
 from .vm import CATCH_FILTER_ALL, CATCH_FILTER_ENSURE
 
 OP_RETURN = abi.OP_RETURN
@@ -33,7 +33,7 @@ class InterpEngine:
                 ops = self._ops[fmt] = ops_by_number(fmt)
             table = [None] * (len(rt.by_pc))
             for ins in rt.instructions:
-                table[ins.start] = (ops[ins.opcode], ins, ins.pc + ins.size)
+                table[ins.start] = (specialized(ops[ins.opcode], ins), ins, ins.pc + ins.size)
             code = ("interp", table)
             rt.native = code
         return code[1]

@@ -58,13 +58,12 @@ class NativeEngineError(RuntimeError):
 class _Activation:
     """One native run of a frame; ``caller`` is the activation below it."""
 
-    __slots__ = ("vm", "frame", "table", "regs", "exc", "caller")
+    __slots__ = ("vm", "frame", "table", "exc", "caller")
 
-    def __init__(self, vm, frame, table, regs, caller):
+    def __init__(self, vm, frame, table, caller):
         self.vm = vm
         self.frame = frame
         self.table = table          # pc -> (opcode function, Instruction, next pc)
-        self.regs = regs
         self.exc: Optional[BaseException] = None
         self.caller = caller
 
@@ -224,10 +223,13 @@ class NativeEngine:
                 self.translate_errors += 1
                 self.fallback_runs += 1
                 return None
+            from .ops import specialized
             ops = self.ops
             table = [None] * (len(irep.iseq) + 1)
             for ins in irep.instructions:
-                table[ins.pc] = (ops.get(ins.name) or _no_semantics, ins, ins.pc + ins.size)
+                fn = ops.get(ins.name)
+                table[ins.pc] = (specialized(fn, ins) if fn is not None else _no_semantics,
+                                 ins, ins.pc + ins.size)
             code.table = table
             if self.counting:
                 code.counters = ffi.new("uint64_t[]", max(1, len(irep.instructions)))
@@ -249,25 +251,21 @@ class NativeEngine:
         if vm is not self._vm:
             self._vm = vm
             self._stack = int(ffi.cast("uintptr_t", vm.stack))
-        regs = self._stack + 8 * frame.base
         tls = self._tls
         ctx = tls.ctx
         if ctx is None:
             ctx = tls.ctx = ffi.new("rl_ctx *")
             ctx.op = self._cb
         caller = tls.top
-        act = tls.top = _Activation(vm, frame, code.table, regs, caller)
-        ctx.regs = regs
+        act = tls.top = _Activation(vm, frame, code.table, caller)
         entry.active += 1
         self.native_runs += 1
         try:
-            status = entry.fn(ctx, regs, code.counters_addr, frame.pc,
+            status = entry.fn(ctx, self._stack + 8 * frame.base, code.counters_addr, frame.pc,
                               frame.n | frame.nk << 8)
         finally:
             entry.active -= 1
             tls.top = caller
-            if caller is not None:              # the caller's window, for its next op
-                ctx.regs = caller.regs
         if status == _RETVAL:
             v = frame.retval = ctx.retval
             return v

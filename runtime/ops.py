@@ -489,6 +489,65 @@ def op_sendb(vm, frame, ins):
     _send(vm, frame, ins, True, False)
 
 
+def send_fast(ins):
+    """A SEND/SSEND/SENDB/SSENDB with only positional arguments (n < 15, no
+    keywords), specialized for this instruction: its operands decoded once.
+    Same semantics as ``_send``'s common case; None for other shapes."""
+    name = ins.name
+    c = ins.c
+    n = c & 0xF
+    if c >> 4 or n == 15:
+        return None
+    with_block = name in ("SENDB", "SSENDB") or (name == "SEND" and ins.ext == "EXT3")
+    self_call = name in ("SSEND", "SSENDB")
+    a = ins.a
+    b = ins.b
+    bo = a + n + 1
+
+    if with_block:
+        def op_send_blk(vm, frame, ins):
+            st = vm.stack
+            base = frame.base
+            if self_call:
+                st[base + a] = st[base]
+            blk = st[base + bo]
+            if blk != NIL and not (blk & 7 == 4 and type(vm.objects[blk >> 3]) is RProc):
+                blk = vm.convert_to_proc(blk)
+                st[base + bo] = blk
+            st[base + a] = vm.call_at(frame, a, st[base + a], frame.rt.syms[b], n, 0, blk)
+        return op_send_blk
+
+    if self_call:
+        def op_ssend_pos(vm, frame, ins):
+            st = vm.stack
+            base = frame.base
+            st[base + bo] = NIL
+            recv = st[base + a] = st[base]
+            st[base + a] = vm.call_at(frame, a, recv, frame.rt.syms[b], n, 0, NIL)
+        return op_ssend_pos
+
+    def op_send_pos(vm, frame, ins):
+        st = vm.stack
+        base = frame.base
+        st[base + bo] = NIL
+        st[base + a] = vm.call_at(frame, a, st[base + a], frame.rt.syms[b], n, 0, NIL)
+    return op_send_pos
+
+
+SPECIALIZE = {"SEND": send_fast, "SSEND": send_fast, "SENDB": send_fast, "SSENDB": send_fast}
+
+
+def specialized(fn, ins):
+    """The function an engine's table should run for ``ins``: a version
+    specialized for its operands (``SPECIALIZE``) when there is one, else
+    ``fn``.  Only for the stock semantics: a table built from other
+    functions (tests' stand-ins) keeps them."""
+    maker = SPECIALIZE.get(ins.name)
+    if maker is None or fn is not OPS.get(ins.name):
+        return fn
+    return maker(ins) or fn
+
+
 def op_call(vm, frame, ins):
     # R[0] = self.call(frame.argc, frame.argv)
     st = vm.stack
@@ -1544,5 +1603,5 @@ def ops_by_number(format_version: str = "0300") -> list:
     return [OPS.get(op.name) for op in table]
 
 
-__all__ = ["OPS", "ops_by_number", "uvenv", "div_int", "div_float", "RubyError", "RClass",
+__all__ = ["OPS", "ops_by_number", "specialized", "uvenv", "div_int", "div_float", "RubyError", "RClass",
            "MethodEntry", "TT_SCLASS"]

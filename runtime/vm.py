@@ -907,6 +907,19 @@ class VM:
         if m is None:
             m, owner, n, nk = self.prepare_missing(base, recv, mid, cls, n, nk, blk, is_super)
             mid = self.SYM_method_missing
+        elif m.proc is not None and m.proc.irep is not None:
+            # a Ruby method: invoke_method's first case, one call less
+            try:
+                v = self.run_irep(mid, m.proc, base, n, nk, owner)
+            except BreakUnwind as u:
+                if u.proc.upper is caller.proc and caller.proc is not None:
+                    return u.value
+                raise
+            if v & 7 == 4:
+                self.arena.append(v >> 3)   # the caller may be Python: keep the result
+            if blk != NIL:
+                self._orphan_check(blk)
+            return v
         elif m.fast and not nk and n < 15 and blk == NIL:
             # a builtin called with positional arguments and no block: the
             # builtin path of invoke_method without its general argument work
@@ -955,20 +968,7 @@ class VM:
                       n: int, nk: int, blk: int) -> int:
         proc = m.proc
         if proc is not None and proc.irep is not None:
-            frame = Frame(mid, proc, base, n, nk, owner)
-            rt = proc.rt
-            if rt is None:
-                rt = proc.rt = self.irep_rt(proc.irep)
-            frame.rt = rt
-            irep = frame.irep = proc.irep
-            nr = irep.nregs
-            b = bidx(n, nk) + 1
-            frame.nregs = nr if nr > b else b
-            self.push_frame(frame)
-            try:
-                v = self.engine.run(self, frame)
-            finally:
-                self.pop_frame(frame)
+            v = self.run_irep(mid, proc, base, n, nk, owner)
             if v & 7 == 4:
                 self.arena.append(v >> 3)   # the caller may be Python: keep the result
             if blk != NIL:
@@ -1005,6 +1005,34 @@ class VM:
         if blk != NIL:
             self._orphan_check(blk)
         return v
+
+    def run_irep(self, mid: int, proc: RProc, base: int, n: int, nk: int, target_class) -> int:
+        """Run Ruby code (a method body or a block) whose self and arguments
+        the caller placed at ``base``: push its call-info record (push_frame's
+        depth checks), run it on the engine, pop it (pop_frame)."""
+        irep = proc.irep
+        frame = Frame(mid, proc, base, n, nk, target_class)
+        rt = proc.rt
+        if rt is None:
+            rt = proc.rt = self.irep_rt(irep)
+        frame.rt = rt
+        frame.irep = irep
+        nr = irep.nregs
+        b = n + 2 if nk == 0 and n < 15 else bidx(n, nk) + 1
+        nr = frame.nregs = nr if nr > b else b
+        frames = self.frames
+        idx = len(frames)
+        if idx >= CALLINFO_MAX or base + nr > MRB_STACK_MAX:
+            self.raise_stack_error()
+        frame.index = idx
+        frames.append(frame)
+        try:
+            return self.engine.run(self, frame)
+        finally:
+            if frames and frames[-1] is frame and frame.env is None:
+                frames.pop()
+            else:
+                self.pop_frame(frame)
 
     def run_builtin(self, frame: Frame, m: MethodEntry, recv: int, args: list, blk: int) -> int:
         """Run builtin ``m`` in its own call-info ``frame``: arity check, then
@@ -1160,9 +1188,28 @@ class VM:
             if p.fn is not None:
                 return self.call_proc_fn(p, self_w, args, blkarg, mid)
             return NIL
-        base = self.stack_top()
-        n, nk = self.place_args(base, self_w, args, blkarg)
-        return self.run_proc_at(p, base, n, nk, target_class, mid)
+        frames = self.frames
+        n = len(args)
+        if n >= 15 or not frames:
+            base = self.stack_top()
+            n, nk = self.place_args(base, self_w, args, blkarg)
+            return self.run_proc_at(p, base, n, nk, target_class, mid)
+        # positional arguments: place_args and run_proc_at inline
+        top = frames[-1]
+        base = top.base + top.nregs
+        st = self.stack
+        st[base] = self_w
+        i = base + 1
+        for w in args:
+            st[i] = w
+            i += 1
+        st[i] = blkarg
+        env = p.env
+        if mid is None:
+            mid = env.mid if env is not None else top.mid
+        if target_class is None:
+            target_class = env.target_class if env is not None else p._target_class
+        return self.run_irep(mid, p, base, n, 0, target_class)
 
     def run_proc_at(self, p: RProc, base: int, n: int, nk: int, target_class=None,
                     mid: int = None) -> int:
@@ -1170,20 +1217,7 @@ class VM:
         if mid is None:
             mid = p.env.mid if p.env is not None else (self.frames[-1].mid if self.frames else 0)
         tc = target_class if target_class is not None else p.target_class
-        frame = Frame(mid, p, base, n, nk, tc)
-        rt = p.rt
-        if rt is None:
-            rt = p.rt = self.irep_rt(p.irep)
-        frame.rt = rt
-        irep = frame.irep = p.irep
-        nr = irep.nregs
-        b = bidx(n, nk) + 1
-        frame.nregs = nr if nr > b else b
-        self.push_frame(frame)
-        try:
-            return self.engine.run(self, frame)
-        finally:
-            self.pop_frame(frame)
+        return self.run_irep(mid, p, base, n, nk, tc)
 
     def exec_irep(self, irep, self_w: int, target_class: RClass, upper=None, base=None,
                   mid: int = 0) -> int:

@@ -18,7 +18,7 @@ and the listing needs no executable memory at all).
 
 Machine registers while an irep runs::
 
-    rbx  &R[0] of the running frame  (reloaded from ctx->regs after each call)
+    rbx  &R[0] of the running frame  (callee-saved: a frame's window never moves)
     r12  the rl_ctx
     r13  this irep's instruction counters (uint64 per instruction) when counting
     r14  the frame's argument counts at entry, n | nk << 8 (for ENTER)
@@ -136,16 +136,15 @@ class Ctx:
     def _op_call_stub(self) -> Label:
         """The subroutine every Python call of this irep goes through (esi = pc):
         ctx->op(ctx, pc) with the stack 16-byte aligned again (our own call
-        pushed 8 bytes), rbx reloaded; it returns on ST_NEXT, and on any other
+        pushed 8 bytes); it returns on ST_NEXT, and on any other
         status drops its return address and goes to the status stub."""
         def emit(a: Asm) -> None:
             other = a.label()
-            a.comment("ctx->op(ctx, pc = esi); rbx = ctx->regs; return if ST_NEXT")
+            a.comment("ctx->op(ctx, pc = esi); return if ST_NEXT (rbx is callee-saved)")
             a.mov(RDI, R12)
             a.sub(RSP, 8)
             a.call(qword(R12, abi.CTX_OP))
             a.add(RSP, 8)
-            a.mov(RBX, qword(R12, abi.CTX_REGS))
             a.test(RAX, RAX)
             a.jcc("ne", other)
             a.ret()
