@@ -1402,7 +1402,7 @@ class VM:
         if not self.respond_to(w, self.SYM_to_s):
             self.raise_error(self.c_TypeError,
                              f"can't convert {self.type_name_for_error(w)} into String")
-        s = self.funcall(w, self.SYM_to_s)
+        s = self.c_funcall(w, self.SYM_to_s)
         if not self.is_str(s):
             return self.str_new(self.any_to_s_str(w))
         return s

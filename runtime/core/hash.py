@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from .. import abi
 from ..defs import method, smethod
+from ..frames import CALL_LEVEL_MAX
 from ..objects import HKey, RArray, RFloat, RHash, RInteger, RProc, RString
 from .enumerable import (FALSE, NIL, TRUE, c_args, call_block, compare_none, eq, fake_frames,
                          pyblock, raise_in, rb_argc, to_enum)
@@ -206,6 +207,9 @@ def missing_value(vm, self, key):
     h = H(vm, self)
     dp = h.default_proc
     if dp != NIL:
+        # hash_default_value calls it with mrb_funcall: C-level depth check
+        if len(vm.frames) - 1 > CALL_LEVEL_MAX:
+            vm.raise_stack_error()
         if vm.is_proc(dp):
             return vm.call_proc(dp, [self, key])
         return vm.funcall(dp, "call", [self, key])

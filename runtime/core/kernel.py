@@ -777,7 +777,8 @@ def obj_iv_inspect(vm, self) -> bytes:
         if v & 7 == 4 and type(vm.obj(v)) is RObject:
             out += vm.any_to_s_str(v).encode()
         else:
-            out += vm.inspect(v)
+            # mrb_inspect: a C-level mrb_funcall (depth-checked)
+            out += vm.str_bytes_of(vm.obj_as_string(vm.c_funcall(v, vm.SYM_inspect)))
     out += b">"
     return bytes(out)
 
