@@ -11,6 +11,7 @@ from __future__ import annotations
 from .. import abi
 from ..defs import method
 from ..objects import TT_ICLASS, TT_MODULE, TT_SCLASS, RData, RProc
+from ..mrblib_params import mrblib_params, params_arity
 
 NIL = abi.NIL
 TRUE = abi.TRUE
@@ -164,12 +165,25 @@ def _entry_proc(r: MethodRef):
     return m.proc
 
 
+def _mrblib_params(vm, r: MethodRef):
+    """The Ruby parameters of a builtin that stands for a method mruby
+    writes in Ruby (runtime/mrblib_params.py), or None."""
+    if r.entry is None:
+        return None
+    params = getattr(r.entry.fn, "mrblib_params", None)
+    if params is None:
+        params = mrblib_params(vm.class_name(r.owner), vm.sym_name(r.name))
+    return params
+
+
 @method("Method", "arity", arity=0)
 @method("UnboundMethod", "arity", arity=0)
 def meth_arity(vm, self, args, blk):
-    p = _entry_proc(_ref(vm, self))
+    r = _ref(vm, self)
+    p = _entry_proc(r)
     if p is None:
-        return abi.fixnum(-1)
+        params = _mrblib_params(vm, r)
+        return abi.fixnum(-1 if params is None else params_arity(params))
     return abi.fixnum(vm.proc_arity(p))
 
 
@@ -181,6 +195,9 @@ def meth_parameters(vm, self, args, blk):
     if r.entry is None:
         return vm.ary_new([vm.ary_new([vm.sym("rest")])])
     if p is None:
+        params = _mrblib_params(vm, r)
+        if params:
+            return vm.ary_new([vm.ary_new([vm.sym(k), vm.sym(n)]) for k, n in params])
         return vm.ary_new()
     return proc_parameters(vm, p)
 
