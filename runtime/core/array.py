@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from .. import abi
 from ..defs import method, smethod
-from ..objects import RArray, RData, RHash, RString
+from ..frames import CALLINFO_MAX
+from ..objects import RArray, RData, RFloat, RHash, RString
 from .enumerable import (FALSE, NIL, TRUE, as_int, c_args, call_block, check_frozen_in,
                          compare_none, eq, fake_frames, num_gt0, raise_in, rb_argc, spaceship, to_enum,
                          to_int_arg)
@@ -82,9 +83,21 @@ def _builtin(vm, cls, name):
     return getattr(m.fn, "__module__", "").startswith("runtime.core")
 
 
+class inspect_frames(fake_frames):
+    """The frames of mrblib's ``_inspect`` (``names``) around one container's
+    inspection; the method's first call (``size``/``object_id``) is what
+    overflows the call-info stack when the nesting is too deep."""
+
+    def __enter__(self):
+        super().__enter__()
+        if len(self.vm.frames) >= CALLINFO_MAX:
+            self.vm.raise_stack_error()
+        return self
+
+
 def inspect_elem(vm, w, recur):
     """``w._inspect(recur_list)``: Arrays, Hashes and Structs recurse with
-    the recursion guard; anything else is ``w.inspect``."""
+    the recursion guard; anything else is ``w.inspect`` (from Kernel#_inspect)."""
     if w & 7 == 4:
         o = vm.obj(w)
         t = type(o)
@@ -102,7 +115,8 @@ def inspect_elem(vm, w, recur):
     elif w & 1:
         if _builtin(vm, vm.c_Integer, "inspect"):
             return str(abi.fixnum_value(w)).encode()
-    r = vm.funcall(w, vm.SYM_inspect)
+    with fake_frames(vm, "_inspect"):
+        r = vm.funcall(w, vm.SYM_inspect)
     if vm.is_str(r):
         return bytes(vm.obj(r).value)
     # Array#_inspect joins the parts with Array#join, which takes to_s of a
@@ -111,18 +125,19 @@ def inspect_elem(vm, w, recur):
 
 
 def ary_inspect_rec(vm, w, recur):
-    items = items_of(vm, w)
-    if not items:
-        return b"[]"
-    key = w >> 3
-    if key in recur:
-        return b"[...]"
-    recur.add(key)
-    parts = []
-    i = 0
-    while i < len(items):
-        parts.append(inspect_elem(vm, items[i], recur))
-        i += 1
+    with inspect_frames(vm, "_inspect"):
+        items = items_of(vm, w)
+        if not items:
+            return b"[]"
+        key = w >> 3
+        if key in recur:
+            return b"[...]"
+        recur.add(key)
+        parts = []
+        i = 0
+        while i < len(items):
+            parts.append(inspect_elem(vm, items[i], recur))
+            i += 1
     return b"[" + b", ".join(parts) + b"]"
 
 
@@ -567,7 +582,8 @@ def ary_delete(vm, self, args, blk):
     while True:
         with fake_frames(vm, "index"):     # mrblib's delete calls index(key)
             compare_none(vm, key, "==")
-        i = _index_of(vm, self, key)
+            with fake_frames(vm, "__ary_index"):
+                i = _index_of(vm, self, key)
         if i is None:
             break
         with fake_frames(vm, "delete_at"):
@@ -772,6 +788,11 @@ def ary_equal(vm, a, b, eql=False):
     y = items_of(vm, b)
     if len(x) != len(y):
         return False
+    if len(vm.frames) >= CALLINFO_MAX - 2:
+        # mrblib's `return false if other == false` runs Array#== on the
+        # other array, whose __ary_eq call is the deepest record
+        with inspect_frames(vm, "=="):
+            pass
     i = 0
     while i < len(x):
         if i >= len(y):
@@ -781,10 +802,20 @@ def ary_equal(vm, a, b, eql=False):
         if eql:
             if not vm.eql(x[i], yy):
                 return False
-        elif not eq(vm, x[i], yy):
+        elif not _elem_eq(vm, x[i], yy):
             return False
         i += 1
     return True
+
+
+def _elem_eq(vm, a, b):
+    """mrblib's ``self[i] != other[i]`` in Array#==: Kernel#!= runs ``==``
+    in a frame of its own (seen in backtraces and in the nesting depth
+    that overflows the call-info stack)."""
+    if a & 7 == 4 and a != b and type(vm.obj(a)) not in (RString, RFloat):
+        with fake_frames(vm, "!="):
+            return vm.equal(a, b)
+    return eq(vm, a, b)
 
 
 @method("Array", "==", arity=1)
@@ -893,7 +924,8 @@ def ary_index(vm, self, args, blk):
                 return vm.int_new(idx)
             idx += 1
         return NIL
-    i = _index_of(vm, self, args[0])
+    with fake_frames(vm, "__ary_index"):
+        i = _index_of(vm, self, args[0])
     return NIL if i is None else vm.int_new(i)
 
 
@@ -1383,23 +1415,30 @@ def ary_uniq(vm, self, args, blk):
     return ary
 
 
-def _flatten(vm, items, depth, out, seen):
+def _flatten(vm, items, depth, out):
     modified = False
     i = 0
     while i < len(items):
         e = items[i]
         if vm.is_ary(e) and (depth is None or depth > 0):
-            key = e >> 3
-            if key in seen:
-                vm.raise_stack_error()
-            seen.add(key)
-            _flatten(vm, items_of(vm, e), None if depth is None else depth - 1, out, seen)
-            seen.discard(key)
+            # mrblib: ar += e.flatten(depth - 1), and flatten is
+            # Array.new(self) then flatten!: frames that nest per level (a
+            # recursive array overflows the call-info stack as in mruby)
+            with fake_frames(vm, "flatten"):
+                _flatten_copy_frames(vm)
+                with fake_frames(vm, "flatten!"):
+                    _flatten(vm, items_of(vm, e), None if depth is None else depth - 1, out)
             modified = True
         else:
             out.append(e)
         i += 1
     return modified
+
+
+def _flatten_copy_frames(vm):
+    """flatten's ``Array.new(self)``: new, initialize and its first call."""
+    with inspect_frames(vm, "new", "initialize"):
+        pass
 
 
 def _flatten_top(vm, self, args):
@@ -1409,7 +1448,7 @@ def _flatten_top(vm, self, args):
     if d == NIL or d & 1:
         depth = None if d == NIL else abi.fixnum_value(d)
         out = []
-        modified = _flatten(vm, items, depth, out, {self >> 3})
+        modified = _flatten(vm, items, depth, out)
         return modified, out
     # another depth object: Ruby's `depth > 0`, then e.flatten(depth - 1)
     out = []
@@ -1427,6 +1466,7 @@ def _flatten_top(vm, self, args):
 @method("Array", "flatten", arity=-1)
 def ary_flatten(vm, self, args, blk):
     rb_argc(vm, args, 0, 1, False)
+    _flatten_copy_frames(vm)
     with fake_frames(vm, "flatten!"):
         modified, out = _flatten_top(vm, self, args)
     return vm.ary_new(out if modified else list(items_of(vm, self)))

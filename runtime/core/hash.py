@@ -229,17 +229,18 @@ def to_hash_arg(vm, w):
 
 # ---------------------------------------------------------------- inspect
 def hash_inspect_rec(vm, w, recur):
-    from .array import inspect_elem
-    h = H(vm, w)
-    if len(h) == 0:
-        return b"{}"
-    key = w >> 3
-    if key in recur:
-        return b"{...}"
-    recur.add(key)
-    parts = []
-    for k, v in h.items():
-        parts.append(inspect_elem(vm, k, recur) + b"=>" + inspect_elem(vm, v, recur))
+    from .array import inspect_elem, inspect_frames
+    with inspect_frames(vm, "_inspect"):
+        h = H(vm, w)
+        if len(h) == 0:
+            return b"{}"
+        key = w >> 3
+        if key in recur:
+            return b"{...}"
+        recur.add(key)
+        parts = []
+        for k, v in h.items():
+            parts.append(inspect_elem(vm, k, recur) + b"=>" + inspect_elem(vm, v, recur))
     return b"{" + b", ".join(parts) + b"}"
 
 
@@ -387,9 +388,12 @@ def hash_has_value(vm, self, args, blk):
 @method("Hash", "key", arity=1)
 def hash_key(vm, self, args, blk):
     val = args[0]
-    for k, v in H(vm, self).items():
-        if eq(vm, v, val):
-            return k
+    h = H(vm, self)
+    if len(h):
+        with fake_frames(vm, "each", "key"):    # mrblib: each { |k, v| return k if v == val }
+            for k, v in h.items():
+                if eq(vm, v, val):
+                    return k
     return NIL
 
 
@@ -840,15 +844,19 @@ def hash_equal(vm, a, b, eql):
     y = H(vm, b)
     if len(x) != len(y):
         return False
-    for k, v in x.items():
-        w = h_lookup(vm, y, k)
-        if w is None:
-            return False
-        if eql:
-            if not vm.eql(hash_get(vm, a, k), w):
+    if not len(x):
+        return True
+    # mrblib: self.each do |k,v| ... self[k] == hash[k] ... end
+    with fake_frames(vm, "each", "eql?" if eql else "=="):
+        for k, v in x.items():
+            w = h_lookup(vm, y, k)
+            if w is None:
                 return False
-        elif not eq(vm, hash_get(vm, a, k), hash_get(vm, b, k)):
-            return False
+            if eql:
+                if not vm.eql(hash_get(vm, a, k), w):
+                    return False
+            elif not eq(vm, hash_get(vm, a, k), hash_get(vm, b, k)):
+                return False
     return True
 
 

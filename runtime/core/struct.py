@@ -11,7 +11,7 @@ from __future__ import annotations
 from .. import abi
 from ..defs import method, smethod
 from ..objects import RData
-from .enumerable import FALSE, NIL, TRUE, as_int, call_block, pyblock, rb_argc
+from .enumerable import FALSE, NIL, TRUE, as_int, call_block, fake_frames, pyblock, rb_argc
 
 
 def _members_table(vm):
@@ -330,22 +330,25 @@ def struct_select(vm, self, args, blk):
 
 
 def struct_inspect_rec(vm, w, recur):
-    from .array import inspect_elem
+    from .array import inspect_elem, inspect_frames
     cname = vm.class_name(vm.real_class(w))
-    key = w >> 3
-    if key in recur:
-        return f"#<struct {cname}:...>".encode()
-    recur.add(key)
-    if cname.startswith("#"):
-        out = b"#<struct "
-    else:
-        out = b"#<struct " + cname.encode() + b" "
-    members = class_members(vm, vm.real_class(w))
-    vals = values(vm, w)
-    parts = []
-    for i, m in enumerate(members):
-        v = vals[i] if i < len(vals) else NIL
-        parts.append(vm.sym_bytes(m) + b"=" + inspect_elem(vm, v, recur))
+    with inspect_frames(vm, "_inspect"):
+        key = w >> 3
+        if key in recur:
+            return f"#<struct {cname}:...>".encode()
+        recur.add(key)
+        if cname.startswith("#"):
+            out = b"#<struct "
+        else:
+            out = b"#<struct " + cname.encode() + b" "
+        members = class_members(vm, vm.real_class(w))
+        vals = values(vm, w)
+        parts = []
+        # mrblib: each_pair (members.each) do |k, v| ... v._inspect(recur_list) end
+        with fake_frames(vm, "each_pair", "each", "each_pair", "_inspect"):
+            for i, m in enumerate(members):
+                v = vals[i] if i < len(vals) else NIL
+                parts.append(vm.sym_bytes(m) + b"=" + inspect_elem(vm, v, recur))
     return out + b", ".join(parts) + b">"
 
 
