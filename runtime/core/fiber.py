@@ -103,7 +103,9 @@ def _enter(vm, w, st, args):
         proc = st.proc
 
         def body(co):
-            return vm.call_proc(proc, first)
+            # the fiber's first call-info record is fresh: no method name
+            # (fiber_init leaves ci->mid 0), whatever method made the block
+            return vm.call_proc(proc, first, mid=0)
         st.co = Coroutine(vm, body)
         value = NIL
     else:
