@@ -17,6 +17,7 @@ from runtime.objects import RRange
 from runtime.core.numeric import (
     NIL, TRUE, FALSE, as_int, c_floor, cmpnum, flo, is_num, op_add, op_eq, op_gt, op_lt, op_sub,
 )
+from runtime.core.enumerable import fake_frames
 
 # ranges made by Range.new that have not run #initialize yet
 _fresh: "weakref.WeakSet" = weakref.WeakSet()
@@ -153,8 +154,18 @@ def range_first(vm, self, args, blk):
     if n < 0:
         vm.raise_error("ArgumentError", "negative array size (or size too big)")
     out = []
-    if n > 0:
-        _each(vm, self, lambda v: (out.append(v), len(out) < n)[1])
+    left = [n]
+
+    def take(v):
+        # mrblib: each do |i| break if n <= 0; ary.push(i); n -= 1 end
+        # (each produces one element past the last one taken)
+        if left[0] <= 0:
+            return False
+        out.append(v)
+        left[0] -= 1
+        return True
+    with fake_frames(vm, "each"):
+        _each(vm, self, take)
     return vm.ary_new(out)
 
 
