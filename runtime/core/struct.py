@@ -298,6 +298,14 @@ def struct_values_at(vm, self, args, blk):
     return values_at(vm, self, len(values(vm, self)), args, ref)
 
 
+def _block_call(vm, blk, args):
+    """mrblib's ``block.call(...)``: without a block, nil.call raises
+    NoMethodError (these methods return no Enumerator in mruby 3.1)."""
+    if blk == NIL:
+        return vm.funcall(NIL, "call", args)
+    return call_block(vm, blk, args)
+
+
 def _each_member(vm, self, fn, name):
     members = vm.funcall(vm.real_class(self).word, "members")
     vm.funcall(members, "each", [], pyblock(vm, fn, name))
@@ -305,14 +313,14 @@ def _each_member(vm, self, fn, name):
 
 @method("Struct", "each", arity=0)
 def struct_each(vm, self, args, blk):
-    _each_member(vm, self, lambda a: call_block(vm, blk, [vm.funcall(self, "[]", [a[0]])]),
+    _each_member(vm, self, lambda a: _block_call(vm, blk, [vm.funcall(self, "[]", [a[0]])]),
                  "each")
     return self
 
 
 @method("Struct", "each_pair", arity=0)
 def struct_each_pair(vm, self, args, blk):
-    _each_member(vm, self, lambda a: call_block(vm, blk, [a[0], vm.funcall(self, "[]", [a[0]])]),
+    _each_member(vm, self, lambda a: _block_call(vm, blk, [a[0], vm.funcall(self, "[]", [a[0]])]),
                  "each_pair")
     return self
 
@@ -323,7 +331,7 @@ def struct_select(vm, self, args, blk):
 
     def fn(a):
         val = vm.funcall(self, "[]", [a[0]])
-        if abi.truthy(call_block(vm, blk, [val])):
+        if abi.truthy(_block_call(vm, blk, [val])):
             out.append(val)
     _each_member(vm, self, fn, "select")
     return vm.ary_new(out)
