@@ -204,7 +204,8 @@ def ary_initialize(vm, self, args, blk):
     _modify(vm, self)
     a.items = []
     if n > 0:
-        a.items = [NIL] * n
+        with fake_frames(vm, "[]="):      # mrblib: self[size - 1] = nil # allocate
+            ary_set(vm, self, n - 1, NIL)
         for i in range(n):
             v = call_block(vm, blk, [vm.int_new(i)]) if blk != NIL else obj
             ary_set(vm, self, i, v)
@@ -250,8 +251,18 @@ def ary_set(vm, self, n, v):
     if n >= ln:
         if n >= (1 << 40):
             vm.raise_error(vm.c_ArgumentError, "array size too big")
-        items.extend([NIL] * (n + 1 - ln))
+        _grow(vm, items, n + 1 - ln)
     items[n] = v
+
+
+def _grow(vm, items, count):
+    """Append ``count`` nils; an allocation that fails is mruby's
+    NoMemoryError ("Out of memory")."""
+    try:
+        items.extend([NIL] * count)
+    except MemoryError:
+        from .string import raise_nomem
+        raise_nomem(vm)
 
 
 def ary_splice(vm, self, head, length, rpl):
@@ -278,7 +289,7 @@ def ary_splice(vm, self, head, length, rpl):
     if head >= alen:
         if head > (1 << 40):
             vm.raise_error(vm.c_ArgumentError, "array size too big")
-        items.extend([NIL] * (head - alen))
+        _grow(vm, items, head - alen)
         items.extend(new)
     else:
         items[head:tail] = new
@@ -669,7 +680,12 @@ def ary_times(vm, self, args, blk):
     items = items_of(vm, self)
     if len(items) * times >= (1 << 40):
         vm.raise_error(vm.c_ArgumentError, "array size too big")
-    return vm.ary_new(items * times)
+    try:
+        out = items * times
+    except MemoryError:
+        from .string import raise_nomem
+        raise_nomem(vm)
+    return vm.ary_new(out)
 
 
 def _hash_of_items(vm, items, val=TRUE):
