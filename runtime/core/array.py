@@ -249,10 +249,14 @@ def ary_set(vm, self, n, v):
         if n < 0:
             vm.raise_error(vm.c_IndexError, f"index {n - ln} out of array")
     if n >= ln:
-        if n >= (1 << 40):
+        if n + 1 > ARY_MAX_SIZE:
             vm.raise_error(vm.c_ArgumentError, "array size too big")
         _grow(vm, items, n + 1 - ln)
     items[n] = v
+
+
+# ARY_MAX_SIZE of mruby 3.1's array.c: SIZE_MAX / sizeof(mrb_value)
+ARY_MAX_SIZE = ((1 << 64) - 1) // 8
 
 
 def _grow(vm, items, count):
@@ -287,8 +291,8 @@ def ary_splice(vm, self, head, length, rpl):
     else:
         new = [rpl]
     if head >= alen:
-        if head > (1 << 40):
-            vm.raise_error(vm.c_ArgumentError, "array size too big")
+        if head > ARY_MAX_SIZE - len(new):
+            vm.raise_error(vm.c_IndexError, f"index {head} is out of array")
         _grow(vm, items, head - alen)
         items.extend(new)
     else:
@@ -678,7 +682,7 @@ def ary_times(vm, self, args, blk):
     if times == 0:
         return vm.ary_new()
     items = items_of(vm, self)
-    if len(items) * times >= (1 << 40):
+    if ARY_MAX_SIZE // times < len(items):
         vm.raise_error(vm.c_ArgumentError, "array size too big")
     try:
         out = items * times
@@ -1663,6 +1667,11 @@ def _repeated(vm, self, n, perm, blk):
             vm.yield_block(blk, [vm.ary_new([items[i]])])
             i += 1
     elif n > 0:
+        with fake_frames(vm, "*"):      # mrblib: v = [0] * n
+            if n > ARY_MAX_SIZE:
+                vm.raise_error(vm.c_ArgumentError, "array size too big")
+            v = []
+            _grow(vm, v, n)
         v = [0] * n
         while True:
             tmp = [ary_ref(vm, self, v[i]) for i in range(n)]
