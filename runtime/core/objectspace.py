@@ -29,8 +29,23 @@ def _gc(vm):
 def gc_start(vm, self, args, blk):
     # mrb_full_gc: nothing while the collector is disabled
     if getattr(vm, "gc_enabled", True) and hasattr(vm, "gc"):
+        _clear_stack_above_top(vm)
         vm.gc()
     return NIL
+
+
+def _clear_stack_above_top(vm):
+    """mark_context_stack: registers past the running frame's window are
+    set to nil, not marked, so what dead frames left there is garbage (not
+    while a coroutine's window lives near the stack's end)."""
+    from ..frames import ffi
+    from ..gc import _coroutines_alive
+    if _coroutines_alive(vm):
+        return
+    top = vm.stack_top()
+    n = len(vm.stack) - top
+    if n > 0:
+        ffi.buffer(vm.stack)[top * 8:] = abi.NIL.to_bytes(8, "little") * n
 
 
 def _set_enabled(vm, on):
