@@ -534,7 +534,36 @@ def send_fast(ins):
     return op_send_pos
 
 
-SPECIALIZE = {"SEND": send_fast, "SSEND": send_fast, "SENDB": send_fast, "SSENDB": send_fast}
+def upvar_fast(ins):
+    """GETUPVAR/SETUPVAR specialized for their operands: the env of the block
+    ``c`` levels out, when that block's proc holds it (uvenv's first answer),
+    is used without calling uvenv; anything else runs the general op."""
+    a, b, c = ins.a, ins.b, ins.c
+    get = ins.name == "GETUPVAR"
+    general = op_getupvar if get else op_setupvar
+
+    def op_upvar_at(vm, frame, ins):
+        proc = frame.proc
+        up = c
+        while up > 0 and proc is not None:
+            proc = proc.upper
+            up -= 1
+        e = proc.env if proc is not None else None
+        if e is None or b >= e.length:
+            return general(vm, frame, ins)
+        st = vm.stack
+        vals = e.values
+        if get:
+            st[frame.base + a] = st[e.base + b] if vals is None else vals[b]
+        elif vals is None:
+            st[e.base + b] = st[frame.base + a]
+        else:
+            vals[b] = st[frame.base + a]
+    return op_upvar_at
+
+
+SPECIALIZE = {"SEND": send_fast, "SSEND": send_fast, "SENDB": send_fast, "SSENDB": send_fast,
+              "GETUPVAR": upvar_fast, "SETUPVAR": upvar_fast}
 
 
 def specialized(fn, ins):
