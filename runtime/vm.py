@@ -1741,7 +1741,7 @@ class VM:
             return self.alloc(c)
         if it is RData:
             return self.alloc(RData(cls))
-        self.raise_error(self.c_TypeError, f"allocator undefined for {self.class_name(cls)}")
+        self.raise_error(self.c_TypeError, f"can't create instance of {self.class_name(cls)}")
 
     def eval_under(self, self_w: int, blk: int, cls: RClass, args) -> int:
         """mrb_yield_with_class: run a block with another self and target

@@ -1445,7 +1445,7 @@ def proc_call_special(vm, base, recv, m, owner, mid, n, nk, blk):
 @smethod("Proc", "new", arity=0)
 def proc_s_new(vm, self, args, blk):
     if blk == NIL:
-        vm.raise_error(vm.c_ArgumentError, "tried to create Proc object without a block")
+        vm.raise_error(vm.c_ArgumentError, "no block given")    # mrb_get_args "&!"
     p = vm.obj(blk)
     if vm.obj(self) is vm.c_Proc:
         return blk

@@ -89,7 +89,7 @@ def fiber_init(vm, self, args, blk):
     if isinstance(o.data, FiberState):
         vm.raise_error(vm.c_RuntimeError, "cannot initialize twice")
     if blk == NIL:
-        vm.raise_error(vm.c_ArgumentError, "tried to create Fiber object without a block")
+        vm.raise_error(vm.c_ArgumentError, "no block given")    # mrb_get_args "&!"
     o.data = FiberState(blk)
     return self
 

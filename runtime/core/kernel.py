@@ -338,24 +338,20 @@ def k_then(vm, self, args, blk):
 
 @method("Kernel", "tap", arity=0)
 def k_tap(vm, self, args, blk):
+    if blk == NIL:      # mrblib: yield self
+        vm.raise_error(vm.c_LocalJumpError, "unexpected yield")
     vm.yield_block(blk, [self])
     return self
 
 
 @method("Kernel", "is_a?", arity=1, aliases=("kind_of?",))
 def k_is_a(vm, self, args, blk):
-    c = args[0]
-    if not vm.is_class(c):
-        vm.raise_error(vm.c_TypeError, "class or module required")
-    return TRUE if vm.is_a(self, vm.obj(c)) else FALSE
+    return TRUE if vm.is_a(self, _class_arg(vm, args[0])) else FALSE
 
 
 @method("Kernel", "instance_of?", arity=1)
 def k_instance_of(vm, self, args, blk):
-    c = args[0]
-    if not vm.is_class(c):
-        vm.raise_error(vm.c_TypeError, "class or module required")
-    return TRUE if vm.real_class(self) is vm.obj(c) else FALSE
+    return TRUE if vm.real_class(self) is _class_arg(vm, args[0]) else FALSE
 
 
 @method("Kernel", "respond_to?", arity=(1, 2))
@@ -470,7 +466,8 @@ def bo_instance_eval(vm, self, args, blk):
     if args and blk == NIL:
         vm.raise_error(vm.c_NotImplementedError, "instance_eval with string not implemented")
     if blk == NIL:
-        vm.raise_error(vm.c_ArgumentError, "no block given")
+        # mruby-eval's version wants its string: mrb_get_args "s|zi"
+        vm.argc_error(0, 1, 3)
     sc = _eval_class(vm, self)
     return _eval_in_place(vm, self, blk, sc, [self], False)
 
@@ -489,7 +486,7 @@ def vm_types_no_sclass():
 @method("BasicObject", "instance_exec", arity=-1)
 def bo_instance_exec(vm, self, args, blk):
     if blk == NIL:
-        vm.raise_error(vm.c_LocalJumpError, "no block given (yield)")
+        vm.raise_error(vm.c_ArgumentError, "no block given")    # mrb_get_args "&!"
     sc = _eval_class(vm, self)
     return _eval_in_place(vm, self, blk, sc, list(args), True)
 
@@ -500,14 +497,14 @@ def mod_class_eval(vm, self, args, blk):
         vm.raise_error(vm.c_NotImplementedError,
                        "module_eval/class_eval with string not implemented")
     if blk == NIL:
-        vm.raise_error(vm.c_ArgumentError, "no block given")
+        vm.argc_error(0, 1, 3)      # mruby-eval's version: mrb_get_args "s|zi"
     return _eval_in_place(vm, self, blk, vm.obj(self), [self], False)
 
 
 @method("Module", "class_exec", arity=-1, aliases=("module_exec",))
 def mod_class_exec(vm, self, args, blk):
     if blk == NIL:
-        vm.raise_error(vm.c_LocalJumpError, "no block given (yield)")
+        vm.raise_error(vm.c_ArgumentError, "no block given")    # mrb_get_args "&!"
     return _eval_in_place(vm, self, blk, vm.obj(self), list(args), True)
 
 
@@ -1022,7 +1019,7 @@ def k_lambda(vm, self, args, blk):
 @module_function("Kernel", "proc", arity=0)
 def k_proc(vm, self, args, blk):
     if blk == NIL:
-        vm.raise_error(vm.c_ArgumentError, "tried to create Proc object without a block")
+        vm.raise_error(vm.c_ArgumentError, "no block given")    # mrb_get_args "&!"
     return blk
 
 
@@ -1577,7 +1574,16 @@ def _main_visibility(vm, self, args, blk):
     return NIL
 
 
+class _ImmediateInstance:
+    """instance_type of classes whose values are immediates in mruby
+    (MRB_TT_TRUE, MRB_TT_SYMBOL): Class#allocate has nothing to make.
+    (NilClass and FalseClass are MRB_TT_FALSE, 0, which mruby allocates
+    as plain objects.)"""
+
+
 def init(vm):
+    for name in ("TrueClass", "Symbol"):
+        vm.cls(name).instance_type = _ImmediateInstance
     top = vm.top_self
     vm.define_singleton_method(top, "inspect", _main_to_s, 0)
     vm.define_singleton_method(top, "to_s", _main_to_s, 0)
