@@ -1,4 +1,4 @@
-# method calls: each call goes through the VM (SEND, ENTER, RETURN call Python)
+# method calls: each SSEND calls Python, which sets the frame up and calls the callee's code
 def fib(n)
   if n < 2
     n
