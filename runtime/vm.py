@@ -1043,7 +1043,7 @@ class VM:
         mark = len(arena)
         try:
             if m.amin > len(args) or (m.amax >= 0 and len(args) > m.amax):
-                self.argc_error(len(args), m.amin, m.amax)
+                self.arity_error(m, args)
             v = m.fn(self, recv, args, blk)
         finally:
             self.pop_frame(frame)
@@ -1060,7 +1060,7 @@ class VM:
 
     def _check_arity(self, m, args):
         if m.amin > len(args) or (m.amax >= 0 and len(args) > m.amax):
-            self.argc_error(len(args), m.amin, m.amax)
+            self.arity_error(m, args)
 
     def _orphan_check(self, blk: int) -> None:
         if blk & 7 != 4:
@@ -1069,6 +1069,15 @@ class VM:
         if type(p) is RProc and not p.strict and p.env is not None and self.frames:
             if p.env is self.frames[-1].env:
                 p.orphan = True
+
+    def arity_error(self, m, args):
+        """A builtin called with the wrong count: mrb_get_args converts the
+        arguments it is given, in order, before it counts them, so a badly
+        typed one raises its conversion error first (``fn.getargs``)."""
+        conv = getattr(m.fn, "getargs", None)
+        if conv is not None:
+            conv(self, args)
+        self.argc_error(len(args), m.amin, m.amax)
 
     def argc_error(self, given: int, amin: int, amax: int):
         if amin == amax:

@@ -2939,3 +2939,50 @@ for _fn, _params in (
         (str_upto, (("req", "max"), ("opt", "exclusive"), _BLOCK)),
         (str___upto_endless, (_BLOCK,))):
     mrblib_signature(_fn, *_params)
+
+
+# ------------------------------------------- mrb_get_args before counting
+# The mrb_get_args format of C methods whose arguments are converted: on a
+# call with the wrong count, vm.arity_error converts the arguments given, in
+# format order, before raising the count error ('S'/'s' String, 'i' Integer
+# via mrb_as_int, 'f' Float; others are taken as they are).
+GETARGS = {
+    "String#+": "S", "String#*": "i", "String#chomp": "|S", "String#chomp!": "|S",
+    "String#include?": "S", "String#index": "S|i", "String#rindex": "S|i",
+    "String#replace": "S", "String#split": "|oi", "String#to_i": "|i",
+    "String#getbyte": "i", "String#setbyte": "ii",
+    "String#tr": "SS", "String#tr!": "SS", "String#tr_s": "SS", "String#tr_s!": "SS",
+    "String#squeeze": "|S", "String#squeeze!": "|S", "String#delete": "S",
+    "String#delete!": "S", "String#count": "S",
+    "String#delete_prefix": "s", "String#delete_prefix!": "s",
+    "String#delete_suffix": "s", "String#delete_suffix!": "s",
+    "Integer#div": "i", "Integer#<<": "i", "Integer#>>": "i", "Integer#to_s": "|i",
+    "Integer#inspect": "|i", "Integer#allbits?": "i", "Integer#anybits?": "i",
+    "Integer#nobits?": "i",
+    "Float#div": "i", "Float#<<": "i", "Float#>>": "i", "Float#ceil": "|i",
+    "Float#floor": "|i", "Float#round": "|i", "Float#truncate": "|i",
+    "Float#remainder": "f",
+}
+
+
+def _getargs_hook(spec: str):
+    letters = spec.replace("|", "")
+
+    def convert(vm, args):
+        for c, a in zip(letters, args):
+            if c in "Ss":
+                ensure_str(vm, a)
+            elif c == "i":
+                as_int(vm, a)
+            elif c == "f":
+                from runtime.core.numeric import as_float
+                as_float(vm, a)
+    return convert
+
+
+def init(vm):
+    for key, spec in GETARGS.items():
+        cname, name = key.split("#")
+        m, _ = vm.find_method(vm.cls(cname), vm.intern(name))
+        if m is not None and m.fn is not None and m.amax >= 0:
+            m.fn.getargs = _getargs_hook(spec)
