@@ -1297,30 +1297,34 @@ def mod_method_defined(vm, self, args, blk):
 
 
 def _check_const_name(vm, sid):
+    # mrb_const_name_p: an ASCII capital, then identifier characters
     name = vm.syms[sid]
-    if not name[:1].isupper():
+    if not ("A" <= name[:1] <= "Z" and _ident_p(name[1:])):
         vm.raise_name_error(f"wrong constant name {name}", sid)
 
 
-@method("Module", "const_get", arity=(1, 2))
+@method("Module", "const_get", arity=1)
 def mod_const_get(vm, self, args, blk):
+    """mrb_mod_const_get: a Symbol, or a String path split at each "::"."""
     cls = vm.obj(self)
     a = args[0]
     if vm.is_sym(a):
         sid = a >> 8
         _check_const_name(vm, sid)
         return vm.const_get_from(cls, sid)
+    if not vm.is_str(a):
+        vm.raise_error(vm.c_TypeError, f"{vm.type_name_for_error(a)} cannot be converted to String")
     path = vm.str_bytes(a).decode("utf-8", "surrogateescape")
     c = self
-    for part in path.split("::"):
-        if part == "":
-            c = vm.c_Object.word
-            continue
+    parts = path.split("::") if path else []
+    for i, part in enumerate(parts):
         sid = vm.intern(part)
         _check_const_name(vm, sid)
         if not vm.is_class(c):
-            vm.raise_error(vm.c_TypeError, f"{vm.inspect(c).decode()} does not refer to class/module")
+            vm.raise_error(vm.c_TypeError, "constant look-up for non class/module")
         c = vm.const_get_from(vm.obj(c), sid)
+        if i == len(parts) - 2 and parts[-1] == "":
+            vm.raise_name_error(f"wrong constant name '{path}'", sid)
     return c
 
 
@@ -1375,7 +1379,7 @@ def mod_remove_const(vm, self, args, blk):
     c = vm.obj(self)
     if sid in c.ivars:
         return c.ivars.pop(sid)
-    vm.raise_name_error(f"constant {vm.class_name(c)}::{vm.syms[sid]} not defined", sid)
+    vm.raise_name_error(f"constant {vm.syms[sid]} not defined", sid)
 
 
 @method("Module", "const_missing", arity=1)
