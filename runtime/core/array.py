@@ -300,6 +300,17 @@ def ary_splice(vm, self, head, length, rpl):
     return self
 
 
+def _aget_index(vm, w):
+    """aget_index of array.c: a Float index is C-cast to mrb_int (NaN and
+    out-of-range values become INT64_MIN on x86-64: no element)."""
+    if vm.is_float(w):
+        f = vm.float_value(w)
+        if f != f or not (-9.223372036854776e18 <= f < 9.223372036854776e18):
+            return -(1 << 63)
+        return int(f)
+    return as_int(vm, w)
+
+
 @method("Array", "[]", arity=-1, aliases=("slice",))
 def ary_aget(vm, self, args, blk):
     items = items_of(vm, self)
@@ -315,8 +326,8 @@ def ary_aget(vm, self, args, blk):
                 return NIL
             beg, n = r
             return vm.ary_new(items[beg:beg + n])
-        return ary_ref(vm, self, as_int(vm, idx))
-    i = as_int(vm, args[0])
+        return ary_ref(vm, self, _aget_index(vm, idx))
+    i = _aget_index(vm, args[0])
     n = as_int(vm, args[1])
     alen = len(items)
     if i < 0:
@@ -383,6 +394,8 @@ def ary_fetch(vm, self, args, blk):
             vm.raise_error(vm.c_IndexError, f"index {vm.to_s(n).decode()} outside of array "
                            f"bounds: {-size}...{size}")
         return args[1]
+    if isinstance(idx, float):
+        return vm.funcall(self, "[]", [vm.float_new(idx)])     # mrblib: self[idx]
     return items[int(idx)]
 
 
