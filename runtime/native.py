@@ -58,10 +58,14 @@ class NativeEngineError(RuntimeError):
 class _Activation:
     """One native run of a frame: ``vm``, ``frame``, ``table`` (pc -> (opcode
     function, Instruction, next pc)) and ``exc`` (the exception an ST_ERROR
-    leaves with).  ``run`` fills the slots itself (no __init__: one Python
+    leaves with) and ``mark``, the length of ``vm.arena`` when the frame
+    began: after each instruction the callback runs, what it allocated is in
+    registers, so the arena is cut back to ``mark`` as the interpreter cuts
+    it (otherwise a loop that stays in native code keeps every object it
+    ever made alive).  ``run`` fills the slots itself (no __init__: one Python
     call less per Ruby call)."""
 
-    __slots__ = ("vm", "frame", "table", "exc")
+    __slots__ = ("vm", "frame", "table", "exc", "mark")
 
 
 _new_activation = object.__new__
@@ -261,6 +265,7 @@ class NativeEngine:
         act.frame = frame
         act.table = code.table
         act.exc = None
+        act.mark = len(vm.arena)
         entry.active += 1
         self.native_runs += 1
         try:
@@ -293,13 +298,18 @@ class NativeEngine:
             fn, ins, npc = act.table[pc]
             frame = act.frame
             frame.pc = npc                  # as the interpreter: ci->pc past the instruction
+            vm = act.vm
             try:
-                r = fn(act.vm, frame, ins)
+                r = fn(vm, frame, ins)
             except BaseException as exc:    # noqa: BLE001 - nothing crosses the callback
                 r = self._caught(act, exc)
                 if r is None:
                     act.exc = exc
                     return _ERROR
+            else:
+                arena = vm.arena
+                if len(arena) > act.mark:
+                    del arena[act.mark:]    # what the instruction made is in registers now
             if r is None:
                 return _NEXT
             if r < 0:                       # abi.OP_RETURN

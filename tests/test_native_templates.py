@@ -40,6 +40,7 @@ class FakeVM:
     def __init__(self):
         self.stack = ffi.new("uint64_t[]", 1024)
         self.exc = None
+        self.arena = []             # the engine cuts it back after each callback
 
     def sym(self, name):
         return abi.symbol_word(sum(name.encode()))
