@@ -97,14 +97,21 @@ class VM:
                 self.mruby_syms.id_of(name)
         return i
 
+    def mruby_symbol_ids(self):
+        """The mruby ids of this VM's names (made on first use when no file
+        was loaded, e.g. a VM driven from Python)."""
+        ms = self.mruby_syms
+        if ms is None:
+            from .symorder import MrubySymbolIds
+            ms = self.mruby_syms = MrubySymbolIds()
+        return ms
+
     def in_mruby_order(self, sids, table: str = "iv") -> list:
         """Symbol numbers inserted in this order into an mruby table ("iv":
         instance variables and constants, "mt": methods, "set": a method
         list's khash set), as mruby 3.1 lists them (runtime/symorder.py)."""
         from . import symorder
-        ms = self.mruby_syms
-        if ms is None:
-            ms = self.mruby_syms = symorder.MrubySymbolIds()
+        ms = self.mruby_symbol_ids()
         syms = self.syms
         back = {}
         ids = []
@@ -1702,11 +1709,7 @@ class VM:
             return w - (1 << 64) if w >> 63 else w
         elif w & 0xFF == abi.SYMBOL_TAG:
             # word boxing: the symbol id mruby gives the name, shifted, tag 0x1c
-            ms = self.mruby_syms
-            if ms is None:
-                from .symorder import MrubySymbolIds
-                ms = self.mruby_syms = MrubySymbolIds()
-            return (ms.id_of(self.syms[w >> 8]) << 32) | 0x1C
+            return (self.mruby_symbol_ids().id_of(self.syms[w >> 8]) << 32) | 0x1C
         else:
             # mruby's words for nil, false and true
             return _SPECIAL_IDS.get(w, w)
