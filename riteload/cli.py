@@ -11,6 +11,7 @@ import argparse
 import sys
 
 from .errors import RiteError
+from .versions import VERSIONS
 
 EXIT_ERROR = 1
 
@@ -146,9 +147,14 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Print the listing `mruby -v -b FILE.mrb` prints of the loaded "
                                    "file, in the format of the mruby release that wrote it.")
     s.add_argument("file", metavar="FILE.mrb")
-    s.add_argument("--listing", choices=("3.1", "3.4"), default="3.1",
-                   help="for RITE0300 files (written by mruby 3.1 to 3.4): whose listing "
-                        "format to print (default 3.1)")
+    # formats listed in more than one release's dialect (RITE0300: mruby 3.1's or 3.4's)
+    choosy = [v for v in VERSIONS.values() if len(v.dialects) > 1]
+    default = choosy[0].dialects[0]
+    s.add_argument("--listing", choices=tuple(d for v in choosy for d in v.dialects),
+                   default=default,
+                   help="; ".join(f"for {v.ident} files (written by mruby {v.releases[0]} to "
+                                  f"{v.releases[-1]})" for v in choosy)
+                        + f": whose listing format to print (default {default})")
     s.add_argument("--json", action="store_true", help="print the irep tree as JSON instead")
     s.set_defaults(func=_cmd_disasm)
 

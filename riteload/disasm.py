@@ -30,9 +30,11 @@ from typing import Callable, Optional, Union
 
 from .model import (CATCH_ENSURE, CATCH_RESCUE, Instruction, Irep, POOL_BIGINT, POOL_FLOAT,
                     POOL_INT32, POOL_INT64, RiteFile)
+from .debug import mrb_debug_get_filename, mrb_debug_get_line
 from .errors import DecodeError, RiteError
-from .opcodes import RELEASES as FORMAT_RELEASES
 from .opcodes import table_for
+from .symbol import symname_p
+from .versions import VERSIONS
 
 __all__ = ["listing", "listing_json", "release_for", "DIALECTS", "sym_dump"]
 
@@ -41,125 +43,6 @@ Template = Union[str, Callable[["_Fields"], str], None]
 
 # --------------------------------------------------------------------------
 # Symbols and strings as mruby prints them (src/symbol.c, src/string.c)
-
-def _is_upper(c: int) -> bool:
-    return 0x41 <= c <= 0x5A
-
-
-def _is_alpha(c: int) -> bool:
-    return 0x41 <= c <= 0x5A or 0x61 <= c <= 0x7A
-
-
-def _is_digit(c: int) -> bool:
-    return 0x30 <= c <= 0x39
-
-
-def _is_identchar(c: int) -> bool:
-    return _is_alpha(c) or _is_digit(c) or c == 0x5F
-
-
-def _special_global_name_p(s: bytes, i: int) -> bool:
-    """is_special_global_name(): what may follow ``$`` in a global's name."""
-    at = (lambda k: s[k] if k < len(s) else 0)
-    c = at(i)
-    if c and c in b'~*$?!@/\\;,.=:<>"&`\'+0':
-        i += 1
-    elif c == 0x2D:  # '-'
-        i += 1
-        if _is_identchar(at(i)):
-            i += 1
-    else:
-        if not _is_digit(c):
-            return False
-        while _is_digit(at(i)):
-            i += 1
-    return at(i) == 0
-
-
-def _symname_p(s: bytes) -> bool:
-    """symname_p(): may the symbol be written ``:name`` without quotes?"""
-    at = (lambda k: s[k] if k < len(s) else 0)
-    c = at(0)
-    i = 0
-    localid = False
-    if c == 0:
-        return False
-    if c in b'$@':
-        if c == 0x24:  # '$'
-            i = 1
-            if _special_global_name_p(s, i):
-                return True
-        else:
-            i = 1
-            if at(i) == 0x40:
-                i += 1
-        return _ident_rest(s, i, False)
-    if c == 0x3C:  # '<'  <, <<, <=, <=>
-        i = 1
-        if at(i) == 0x3C:
-            i += 1
-        elif at(i) == 0x3D:
-            i += 1
-            if at(i) == 0x3E:
-                i += 1
-    elif c == 0x3E:  # '>'  >, >>, >=
-        i = 1
-        if at(i) in (0x3E, 0x3D):
-            i += 1
-    elif c == 0x3D:  # '='  =~, ==, ===
-        i = 1
-        if at(i) == 0x7E:
-            i += 1
-        elif at(i) == 0x3D:
-            i += 1
-            if at(i) == 0x3D:
-                i += 1
-        else:
-            return False
-    elif c == 0x2A:  # '*'  *, **
-        i = 1
-        if at(i) == 0x2A:
-            i += 1
-    elif c == 0x21:  # '!'  !, !=, !~
-        i = 1
-        if at(i) in (0x3D, 0x7E):
-            i += 1
-    elif c in (0x2B, 0x2D):  # '+' '-'  +, +@, -, -@
-        i = 1
-        if at(i) == 0x40:
-            i += 1
-    elif c == 0x7C:  # '|'
-        i = 1
-        if at(i) == 0x7C:
-            i += 1
-    elif c == 0x26:  # '&'
-        i = 1
-        if at(i) == 0x26:
-            i += 1
-    elif c in b'^/%~`':
-        i = 1
-    elif c == 0x5B:  # '['  [], []=
-        if at(1) != 0x5D:
-            return False
-        i = 2
-        if at(i) == 0x3D:
-            i += 1
-    else:
-        localid = not _is_upper(c)
-        return _ident_rest(s, 0, localid)
-    return i >= len(s)
-
-
-def _ident_rest(s: bytes, i: int, localid: bool) -> bool:
-    at = (lambda k: s[k] if k < len(s) else 0)
-    if at(i) != 0x5F and not _is_alpha(at(i)):
-        return False
-    while _is_identchar(at(i)):
-        i += 1
-    if localid and at(i) in (0x21, 0x3F, 0x3D):  # ! ? =
-        i += 1
-    return i >= len(s)
-
 
 _ESCAPES = {0x0A: "n", 0x0D: "r", 0x09: "t", 0x0C: "f", 0x0B: "v", 0x08: "b", 0x07: "a",
             0x1B: "e"}
@@ -197,7 +80,7 @@ def sym_dump(name: Union[str, bytes, None]) -> str:
     if name is None:
         return "(null)"
     raw = _sym_bytes(name)
-    if b"\0" not in raw and _symname_p(raw):
+    if b"\0" not in raw and symname_p(raw):
         return _c_text(raw)
     return _str_dump(raw)
 
@@ -253,82 +136,6 @@ def _inline_symbol_p(name: Union[str, bytes, None]) -> bool:
     if not (0 < len(raw) <= 5 and all(c in _PACK_CHARS for c in raw)):
         return False
     return raw.decode("ascii") not in _PRESYM_SHORT
-
-
-# --------------------------------------------------------------------------
-# Debug info lookups (src/debug.c)
-
-def _get_file(irep: Irep, pc: int):
-    info = irep.debug
-    if info is None or pc >= irep.ilen or pc >= info.pc_count or not info.files:
-        return None
-    chosen = None
-    for f in info.files:          # upper bound by start_pos, then the one before
-        if pc < f.start_pos:
-            break
-        chosen = f
-    return chosen
-
-
-def _packed_entries(f) -> list[tuple[int, int]]:
-    """The (pos, line_diff) pairs of a packed line map, as mruby walks them."""
-    raw = getattr(f, "raw", b"") or b""
-    if raw:
-        out = []
-        p, end = 0, len(raw)
-        while p < end:
-            vals = []
-            for _ in range(2):
-                n = shift = 0
-                while True:
-                    byte = raw[p] if p < end else 0
-                    p += 1
-                    n |= (byte & 0x7F) << shift
-                    shift += 7
-                    if not (byte & 0x80) or shift >= 32:
-                        break
-                vals.append(n & 0xFFFFFFFF)
-            out.append((vals[0], vals[1]))
-        return out
-    # decoded as absolute (start_pc, line) pairs: turn back into deltas
-    out, prev_pc, prev_line = [], 0, 0
-    for start, line in f.lines:
-        out.append((start - prev_pc, line - prev_line))
-        prev_pc, prev_line = start, line
-    return out
-
-
-def _line_of(irep: Irep, pc: int, line_types: frozenset) -> int:
-    """mrb_debug_get_line(): the line, or -1 when there is none."""
-    f = _get_file(irep, pc)
-    if f is None:
-        return -1
-    kind = f.line_type
-    if kind not in line_types:
-        return -1
-    if kind == "ary":
-        idx = pc - f.start_pos
-        return f.lines[idx] if 0 <= idx < len(f.lines) else -1
-    if kind == "flat":
-        line = -1
-        for start, ln in f.lines:
-            if pc < start:
-                break
-            line = ln
-        return line
-    # packed: sum the line deltas of every entry at or before pc
-    pos = line = 0
-    for dpos, dline in _packed_entries(f):
-        pos += dpos
-        if pc < pos:
-            break
-        line = (line + dline) & 0xFFFFFFFF
-    return line - (1 << 32) if line >= (1 << 31) else line
-
-
-def _file_of(irep: Irep, pc: int) -> Optional[str]:
-    f = _get_file(irep, pc)
-    return None if f is None else f.filename
 
 
 # --------------------------------------------------------------------------
@@ -508,7 +315,6 @@ class Dialect:
     """How one mruby release's codedump() prints a listing."""
 
     release: str
-    format_version: str
     templates: dict[str, Template]
     header_ilen: str = "ilen"                 # 3.0 says iseq=
     lv_header_always: bool = True             # 3.0/3.1: print every name, "" for none
@@ -518,6 +324,12 @@ class Dialect:
     aspec_noblock: bool = False               # 4.0's ENTER has an 8th field
     line_types: frozenset = frozenset({"ary", "flat", "packed"})
     unknown: str = "unknown_op (0x%x)\n"
+    int64_typed: bool = True                  # 3.0's loader never sets an INT64 entry's type
+
+    @property
+    def format_version(self) -> str:
+        """The format this release's listing is for: the record naming it among its dialects."""
+        return next(v.version for v in VERSIONS.values() if self.release in v.dialects)
 
 
 def _err(prefix_str: str, prefix_num: str, bracket: str):
@@ -848,27 +660,25 @@ _T30: dict[str, Template] = {
 _PACKED_ONLY = frozenset({"packed"})
 
 DIALECTS: dict[str, Dialect] = {
-    "3.0": Dialect("3.0", "0200", _T30, header_ilen="iseq", unknown="OP_unknown (0x%x)\n",
-                   line_types=frozenset({"ary", "flat"})),
-    "3.1": Dialect("3.1", "0300", _T31),
-    "3.4": Dialect("3.4", "0300", _T34, lv_header_always=False, print_args=_args_34,
+    "3.0": Dialect("3.0", _T30, header_ilen="iseq", unknown="OP_unknown (0x%x)\n",
+                   line_types=frozenset({"ary", "flat"}), int64_typed=False),
+    "3.1": Dialect("3.1", _T31),
+    "3.4": Dialect("3.4", _T34, lv_header_always=False, print_args=_args_34,
                    line_types=_PACKED_ONLY),
-    "4.0": Dialect("4.0", "0400", _T40, lv_header_always=False, print_args=_args_34,
+    "4.0": Dialect("4.0", _T40, lv_header_always=False, print_args=_args_34,
                    lv_a=_lv_a_4, lv_ab=_lv_ab_4, aspec_noblock=True, line_types=_PACKED_ONLY),
 }
 
-# The release whose listing a format gets when none is asked for.
-DEFAULT_RELEASE = {"0200": "3.0", "0300": "3.1", "0400": "4.0"}
-
 
 def release_for(format_version: str, release: Optional[str] = None) -> str:
-    """The dialect for a file: ``release`` if that release writes the format, else the default."""
-    if format_version not in DEFAULT_RELEASE:
+    """The dialect for a file: ``release`` if it is one of the format's
+    dialects (``RiteVersion.dialects``), else the format's default (the first)."""
+    spec = VERSIONS.get(format_version)
+    if spec is None or not spec.dialects:
         raise RiteError(f"no listing format for RITE{format_version}")
-    if release is not None and release in FORMAT_RELEASES.get(format_version, ()) \
-            and release in DIALECTS:
+    if release is not None and release in spec.dialects:
         return release
-    return DEFAULT_RELEASE[format_version]
+    return spec.dialects[0]
 
 
 # --------------------------------------------------------------------------
@@ -920,7 +730,7 @@ class _IrepContext:
             return "%d" % _s32(int(p.value))
         if p.tag == POOL_INT64:
             # mruby 3.0's loader never sets the type of an INT64 entry
-            return None if self.dialect.release == "3.0" else "%d" % int(p.value)
+            return "%d" % int(p.value) if self.dialect.int64_typed else None
         return None
 
     def rep_address(self, i: int) -> str:
@@ -973,7 +783,7 @@ def _handler_lines(irep: Irep) -> str:
 
 
 def _pc_header(irep: Irep, pc: int, dialect: Dialect) -> str:
-    line = _line_of(irep, pc, dialect.line_types)
+    line = mrb_debug_get_line(irep, pc, dialect.line_types)
     return ("      " if line < 0 else "%5d " % line) + "%03d " % pc
 
 
@@ -1026,7 +836,7 @@ def _irep_listing(irep: Irep, ctx: _IrepContext) -> str:
     ext_names = ("EXT1", "EXT2", "EXT3")
     for ins in _listed_instructions(irep, d):
         start = ins.start
-        next_file = _file_of(irep, start)
+        next_file = mrb_debug_get_filename(irep, start)
         # codedump compares the name pointers: every inline name is mrb->symbuf
         key = "\0symbuf" if _inline_symbol_p(next_file) else next_file
         if next_file is not None and key != file:
@@ -1044,11 +854,11 @@ def _irep_listing(irep: Irep, ctx: _IrepContext) -> str:
     return "".join(out)
 
 
-def listing(rite: RiteFile, release: str = "3.1") -> str:
+def listing(rite: RiteFile, release: Optional[str] = None) -> str:
     """What ``mruby -v -b`` prints of the loaded file, irep addresses aside.
 
-    ``release`` picks between the releases that write the file's format
-    (only RITE0300 has a choice: "3.1", the default, or "3.4").
+    ``release`` picks among the dialects of the file's format (only RITE0300
+    has a choice: "3.1", the default, or "3.4"); None is the default.
     """
     dialect = DIALECTS[release_for(rite.format_version, release)]
     ireps, addresses = _walk_with_addresses(rite)
@@ -1100,13 +910,13 @@ def listing_json(rite: RiteFile, release: Optional[str] = None) -> dict:
             text = _instruction_text(ctx, ins)
             if text is None:
                 text = dialect.unknown % ins.opcode
-            line = _line_of(irep, ins.pc, dialect.line_types)
+            line = mrb_debug_get_line(irep, ins.pc, dialect.line_types)
             instructions.append({
                 "pc": ins.pc,
                 "start": ins.start,
                 "size": ins.size,
                 "line": None if line < 0 else line,
-                "file": _file_of(irep, ins.pc),
+                "file": mrb_debug_get_filename(irep, ins.pc),
                 "opcode": ins.opcode,
                 "name": ins.name,
                 "operands": _operands(ins),

@@ -8,14 +8,19 @@ and the writer functions of mruby's ``include/mruby/dump.h`` and ``src/dump.c``
 same declaration parses and builds, so ``build_rite(parse_rite(b)) == b`` for
 every file mruby writes.
 
-Formats (``rite_binary_header.major_version + minor_version``):
+Formats (``rite_binary_header.major_version + minor_version``) differ in
+what their records in ``riteload.versions`` say, and this module reads those
+fields, never the version string:
 
-* ``0200`` (mruby 3.0): the iseq length of an irep record is 16 bits; pool
-  tags str/int32/int64/float; debug lines as ``ary`` or ``flat`` map.
-* ``0300`` (mruby 3.1 to 3.4): iseq length 32 bits; pool tag bigint; debug
-  lines as ``packed`` map.  mruby 3.1 writes a NUL after a bigint's text and
-  3.2+ does not: the irep's record size tells which (kept per PoolValue).
-* ``0400`` (mruby 4.0): the 0300 layout under a new version number.
+* ``ilen_size``: the iseq length of an irep record is 16 bits in RITE0200
+  (mruby 3.0), 32 bits since;
+* ``bigint_pool``: pool tag bigint, besides str/int32/int64/float (RITE0300
+  and later);
+* ``bigint_nul``: mruby 3.1 writes a NUL after a bigint's text and 3.2+ do
+  not, both as RITE0300: the irep's record size tells which (kept per
+  PoolValue);
+* ``line_types``: RITE0200 has no ``packed`` line maps;
+* ``vm_version``: the RITE_VM_VER written in the IREP section header.
 
 None of these formats has a checksum (the CRC field of the header went away
 with RITE0002); sizes (binary size, section sizes, irep and debug record sizes)
@@ -43,13 +48,13 @@ from construct import (
 )
 from construct.core import evaluate
 
+from .debug import decode_packed_lines, encode_packed_lines
 from .errors import ParseError
 from .model import (
     POOL_BIGINT, POOL_FLOAT, POOL_INT32, POOL_INT64, POOL_STR, POOL_SSTR, CatchHandler,
     DebugFile, Irep, IrepDebug, PoolValue, RiteFile, RiteHeader, Section,
 )
-
-FORMAT_VERSIONS = ("0200", "0300", "0400")
+from .versions import VERSIONS, RiteVersion
 
 #: deepest irep nesting accepted (the root is depth 0)
 MAX_IREP_DEPTH = 256
@@ -241,12 +246,13 @@ def _irep_record_header(ilen_type):
         "nregs" / Int16ub,
         "rlen" / Int16ub,
         "clen" / Int16ub,
-        "ilen" / ilen_type,        # 16 bits in RITE0200, 32 bits since
+        "ilen" / ilen_type,        # RiteVersion.ilen_size: 16 bits in RITE0200, 32 bits since
     )
 
 
 irep_record_header_0200 = _irep_record_header(Int16ub)
 irep_record_header = _irep_record_header(Int32ub)
+IREP_RECORD_HEADER_BY_ILEN_SIZE = {2: irep_record_header_0200, 4: irep_record_header}
 
 
 def _irep_record_body(entry):
@@ -267,8 +273,14 @@ irep_record_body_0200 = _irep_record_body(pool_entry_0200)
 irep_record_body = _irep_record_body(pool_entry)
 irep_record_body_bigint_nul = _irep_record_body(pool_entry_bigint_nul)
 
-_IREP_HEADER = {"0200": irep_record_header_0200, "0300": irep_record_header,
-                "0400": irep_record_header}
+
+def _irep_record_bodies(spec: RiteVersion) -> tuple:
+    """The irep record bodies a file of this format may hold, the usual one first."""
+    if not spec.bigint_pool:
+        return (irep_record_body_0200,)
+    if spec.bigint_nul:
+        return (irep_record_body, irep_record_body_bigint_nul)
+    return (irep_record_body,)
 
 # ---------------------------------------------------------------------------
 # The DBG section (write_section_debug, write_debug_record_1)
@@ -345,61 +357,8 @@ def _bytes(s: str) -> bytes:
     return s.encode("utf-8", "surrogateescape")
 
 
-# ---------------------------------------------------------------------------
-# Packed line maps (mruby 3.1+ src/debug.c): pairs of varints, pc delta then
-# line delta, both unsigned 32-bit (a line going back wraps around).
-
-def _packed_int_decode(raw: bytes, pos: int):
-    n = shift = 0
-    while True:
-        if pos >= len(raw):
-            return None, pos
-        byte = raw[pos]
-        pos += 1
-        n |= (byte & 0x7F) << shift
-        shift += 7
-        if not (byte & 0x80) or shift >= 32:
-            return n & 0xFFFFFFFF, pos
-
-
-def _packed_int_encode(n: int) -> bytes:
-    n &= 0xFFFFFFFF
-    out = bytearray()
-    while True:
-        byte = n & 0x7F
-        n >>= 7
-        if n:
-            out.append(byte | 0x80)
-        else:
-            out.append(byte)
-            return bytes(out)
-
-
-def decode_packed_lines(raw: bytes) -> list[tuple[int, int]]:
-    """(start_pc, line) pairs of a packed map; a truncated tail is ignored."""
-    pairs = []
-    pos = pc = line = 0
-    while pos < len(raw):
-        dpc, pos = _packed_int_decode(raw, pos)
-        if dpc is None:
-            break
-        dline, pos = _packed_int_decode(raw, pos)
-        if dline is None:
-            break
-        pc = (pc + dpc) & 0xFFFFFFFF
-        line = (line + dline) & 0xFFFFFFFF
-        pairs.append((pc, line - (1 << 32) if line >= 1 << 31 else line))
-    return pairs
-
-
-def encode_packed_lines(pairs) -> bytes:
-    out = bytearray()
-    pc = line = 0
-    for start, ln in pairs:
-        out += _packed_int_encode(start - pc)
-        out += _packed_int_encode(ln - line)
-        pc, line = start, ln
-    return bytes(out)
+# Packed line maps (decode_packed_lines, encode_packed_lines) are read and
+# written by riteload.debug, with the line lookup of mruby's src/debug.c.
 
 
 # ---------------------------------------------------------------------------
@@ -468,9 +427,10 @@ def parse_rite(data: bytes, filename: str = "-") -> RiteFile:
         version = (h.major_version + h.minor_version).decode("ascii")
     except UnicodeError:
         version = None
-    if version not in FORMAT_VERSIONS:
+    spec = VERSIONS.get(version)
+    if spec is None:
         r.fail(f"unsupported format version {bytes(h.major_version + h.minor_version)!r} "
-               f"(supported: {', '.join('RITE' + v for v in FORMAT_VERSIONS)})", offset=4)
+               f"(supported: {', '.join(v.ident for v in VERSIONS.values())})", offset=4)
     if h.binary_size != len(data):
         r.fail(f"binary_size {h.binary_size} does not match the file size {len(data)}", offset=8)
     header = RiteHeader(ident="RITE", format_version=version, size=h.binary_size,
@@ -500,11 +460,11 @@ def parse_rite(data: bytes, filename: str = "-") -> RiteFile:
         seen.add(ident)
         stream = r.stream(pos, pos + size)
         if ident == IDENT_IREP:
-            rite.irep, order, rite.irep_section_version = _parse_irep_section(r, stream, version)
+            rite.irep, order, rite.irep_section_version = _parse_irep_section(r, stream, spec)
         elif ident == IDENT_DEBUG:
             if order is None:
                 r.fail("DBG section before the IREP section", offset=pos)
-            rite.debug_filenames = _parse_debug_section(r, stream, order, version)
+            rite.debug_filenames = _parse_debug_section(r, stream, order, spec)
         elif ident == IDENT_LVAR:
             if order is None:
                 r.fail("LVAR section before the IREP section", offset=pos)
@@ -524,10 +484,11 @@ def parse_rite(data: bytes, filename: str = "-") -> RiteFile:
     return rite
 
 
-def _parse_irep_section(r: _Reader, stream: io.BytesIO, version: str):
+def _parse_irep_section(r: _Reader, stream: io.BytesIO, spec: RiteVersion):
     sh = r.parse(rite_section_irep_header, stream, "rite_section_irep_header")
     rite_version = bytes(sh.rite_version).decode("latin-1")
-    head = _IREP_HEADER[version]
+    head = IREP_RECORD_HEADER_BY_ILEN_SIZE[spec.ilen_size]
+    bodies = _irep_record_bodies(spec)
     min_record = head.sizeof() + 4
     end = stream.seek(0, io.SEEK_END)
     stream.seek(rite_section_irep_header.sizeof())
@@ -540,12 +501,6 @@ def _parse_irep_section(r: _Reader, stream: io.BytesIO, version: str):
             r.fail(f"rlen {hdr.rlen} child ireps cannot fit in the {left} bytes left",
                    irep=path, offset=r.base + start + 8)
         body_start = stream.tell()
-        if version == "0200":
-            bodies = (irep_record_body_0200,)
-        elif version == "0300":
-            bodies = (irep_record_body, irep_record_body_bigint_nul)
-        else:
-            bodies = (irep_record_body,)
         first_error = None
         for i, con in enumerate(bodies):
             stream.seek(body_start)
@@ -566,7 +521,7 @@ def _parse_irep_section(r: _Reader, stream: io.BytesIO, version: str):
             handlers=[CatchHandler(h.type, h.begin, h.end, h.target) for h in body.handlers],
             pool=[_pool_value(p, terminated) for p in body.pool],
             syms=[None if s.name is None else _text(s.name) for s in body.syms],
-            path=path, format_version=version,
+            path=path, format_version=spec.version,
         )
         return irep, hdr.rlen
 
@@ -607,7 +562,7 @@ def _pool_value(p, terminated: bool) -> PoolValue:
     return PoolValue(POOL_BIGINT, bytes([v.len]) + bytes(v.data), terminated=terminated)
 
 
-def _parse_debug_section(r: _Reader, stream: io.BytesIO, order: list[Irep], version: str):
+def _parse_debug_section(r: _Reader, stream: io.BytesIO, order: list[Irep], spec: RiteVersion):
     r.parse(rite_section_debug_header, stream, "rite_section_debug_header")
     table = r.parse(debug_filename_table, stream, "filename table")
     names = [_text(f.name) for f in table.filenames]
@@ -623,8 +578,9 @@ def _parse_debug_section(r: _Reader, stream: io.BytesIO, order: list[Irep], vers
                 r.fail(f"filename index {f.filename_idx} out of range ({len(names)} filenames)",
                        irep=irep.path, offset=r.base + start)
             line_type = LINE_TYPES[f.line_type]
-            if line_type == "packed" and version == "0200":
-                r.fail("packed line map in a RITE0200 file", irep=irep.path, offset=r.base + start)
+            if line_type not in spec.line_types:
+                r.fail(f"{line_type} line map in a {spec.ident} file", irep=irep.path,
+                       offset=r.base + start)
             if line_type == "ary":
                 lines, raw = list(f.lines), b""
             elif line_type == "flat":
@@ -670,14 +626,14 @@ def _parse_lvar_section(r: _Reader, stream: io.BytesIO, order: list[Irep]):
 # ---------------------------------------------------------------------------
 # Building
 
-def _check_version(rite: RiteFile) -> str:
+def _check_version(rite: RiteFile) -> RiteVersion:
     v = rite.header.format_version
-    if v not in FORMAT_VERSIONS:
+    if v not in VERSIONS:
         raise ValueError(f"cannot build format version {v!r}")
-    return v
+    return VERSIONS[v]
 
 
-def _pool_entry_dict(p: PoolValue, version: str):
+def _pool_entry_dict(p: PoolValue, spec: RiteVersion):
     if p.tag in (POOL_STR, POOL_SSTR):
         data = bytes(p.value)
         return {"tt": IREP_TT_STR, "value": {"len": len(data), "data": data}}
@@ -688,8 +644,8 @@ def _pool_entry_dict(p: PoolValue, version: str):
     if p.tag == POOL_FLOAT:
         return {"tt": IREP_TT_FLOAT, "value": {"value": p.value}}
     if p.tag == POOL_BIGINT:
-        if version == "0200":
-            raise ValueError("RITE0200 has no bigint pool entries")
+        if not spec.bigint_pool:
+            raise ValueError(f"{spec.ident} has no bigint pool entries")
         raw = bytes(p.value)
         if len(raw) < 2 or raw[0] + 2 != len(raw):
             raise ValueError(f"bigint pool value must be [len][base][len digits], got {raw!r}")
@@ -697,27 +653,23 @@ def _pool_entry_dict(p: PoolValue, version: str):
     raise ValueError(f"unknown pool tag {p.tag!r}")
 
 
-def _build_irep_record(irep: Irep, version: str) -> bytes:
+def _build_irep_record(irep: Irep, spec: RiteVersion) -> bytes:
     terminated = any(p.tag == POOL_BIGINT and getattr(p, "terminated", False) for p in irep.pool)
-    if version == "0200":
-        body_con = irep_record_body_0200
-    elif terminated and version == "0300":
-        body_con = irep_record_body_bigint_nul
-    else:
-        body_con = irep_record_body
+    bodies = _irep_record_bodies(spec)
+    body_con = bodies[-1] if terminated else bodies[0]   # the NUL-ended variant is last
     body = body_con.build(
         {
             "iseq": bytes(irep.iseq),
             "handlers": [{"type": h.type, "begin": h.begin, "end": h.end, "target": h.target}
                          for h in irep.handlers],
             "plen": len(irep.pool),
-            "pool": [_pool_entry_dict(p, version) for p in irep.pool],
+            "pool": [_pool_entry_dict(p, spec) for p in irep.pool],
             "slen": len(irep.syms),
             "syms": [{"len": MRB_DUMP_NULL_SYM_LEN, "name": None} if s is None
                      else {"len": len(_bytes(s)), "name": _bytes(s)} for s in irep.syms],
         },
         ilen=len(irep.iseq), clen=len(irep.handlers))
-    head = _IREP_HEADER[version]
+    head = IREP_RECORD_HEADER_BY_ILEN_SIZE[spec.ilen_size]
     hdr = head.build({"record_size": head.sizeof() + len(body), "nlocals": irep.nlocals,
                       "nregs": irep.nregs, "rlen": len(irep.reps), "clen": len(irep.handlers),
                       "ilen": len(irep.iseq)})
@@ -797,10 +749,11 @@ def build_rite(rite: RiteFile) -> bytes:
     """Serialise a RiteFile as mruby would: IREP, DBG (when every irep has
     debug info), LVAR (when any irep has local variable names), END.  Sizes
     are recomputed, never copied from what was parsed."""
-    version = _check_version(rite)
+    spec = _check_version(rite)
+    version = spec.version
     order = list(rite.irep.walk())
-    records = b"".join(_build_irep_record(irep, version) for irep in order)
-    rv = rite.irep_section_version or "0300"
+    records = b"".join(_build_irep_record(irep, spec) for irep in order)
+    rv = rite.irep_section_version or spec.vm_version
     body = rite_section_irep_header.build(
         {"section_size": rite_section_irep_header.sizeof() + len(records),
          "rite_version": rv.encode("latin-1")}) + records

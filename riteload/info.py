@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .model import RiteFile
-from .opcodes import RELEASES
+from .versions import VERSIONS
 
 
 def format_info(rite: RiteFile) -> str:
@@ -12,7 +12,8 @@ def format_info(rite: RiteFile) -> str:
     variable names present or not."""
     h = rite.header
     ireps = list(rite.ireps())
-    releases = RELEASES.get(h.format_version, ())
+    spec = VERSIONS.get(h.format_version)
+    releases = spec.releases if spec is not None else ()
     lines = [
         f"file:             {rite.filename}",
         f"format:           RITE{h.format_version} "

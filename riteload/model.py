@@ -10,6 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional, Union
 
+from .debug import file_line, get_file
+from .versions import DEFAULT
+
 # Pool entry tags, by the names of mruby's IREP_TT_* constants.
 POOL_STR = "str"        # IREP_TT_STR: string literal
 POOL_SSTR = "sstr"      # IREP_TT_SSTR: static string literal
@@ -84,7 +87,8 @@ class DebugFile:
 
     ``lines`` maps pc to line: for the ``ary`` encoding it is one line per
     instruction byte start as stored; for ``flat`` it is a list of
-    (start_pc, line) pairs; for ``packed`` mruby 3.1's varint-delta map.
+    (start_pc, line) pairs; for ``packed`` the same pairs, decoded from mruby
+    3.1's varint-delta map (whose bytes ``raw`` keeps).
     ``line_type`` keeps mruby's encoding so the file rebuilds unchanged.
     """
 
@@ -96,17 +100,8 @@ class DebugFile:
     filename_index: Optional[int] = None   # index in the DBG filename table, as stored
 
     def line_at(self, pc: int) -> Optional[int]:
-        """The source line of the instruction at ``pc``, or None."""
-        if self.line_type == "ary":
-            idx = pc - self.start_pos
-            return self.lines[idx] if 0 <= idx < len(self.lines) else None
-        # flat and packed both decode to sorted (start_pc, line) pairs
-        line = None
-        for start, ln in self.lines:
-            if start > pc:
-                break
-            line = ln
-        return line
+        """The source line of the instruction at ``pc``, or None (riteload.debug.file_line)."""
+        return file_line(self, pc)
 
 
 @dataclass
@@ -117,13 +112,12 @@ class IrepDebug:
     files: list[DebugFile] = field(default_factory=list)
 
     def location(self, pc: int) -> tuple[Optional[str], Optional[int]]:
-        chosen = None
-        for f in self.files:
-            if f.start_pos <= pc:
-                chosen = f
-        if chosen is None:
+        """(file, line) of ``pc`` by the lookup of riteload.debug; unlike
+        mrb_debug_get_line it does not stop at the end of the iseq."""
+        f = get_file(self, pc)
+        if f is None:
             return None, None
-        return chosen.filename, chosen.line_at(pc)
+        return f.filename, file_line(f, pc)
 
 
 @dataclass
@@ -145,7 +139,7 @@ class Irep:
     path: tuple[int, ...] = ()
     debug: Optional[IrepDebug] = None
     lvars: Optional[list[Optional[str]]] = None   # nlocals-1 names from LVAR, None = absent
-    format_version: str = "0300"
+    format_version: str = DEFAULT.version
     _instructions: Optional[list[Instruction]] = field(default=None, repr=False, compare=False)
 
     @property
@@ -194,7 +188,7 @@ class RiteHeader:
     """rite_binary_header: identifier, format version, compiler name and version."""
 
     ident: str = "RITE"
-    format_version: str = "0300"   # the four digits after RITE
+    format_version: str = DEFAULT.version   # the four digits after RITE
     size: int = 0                  # binary_size as stored
     compiler_name: str = "MATZ"
     compiler_version: str = "0000"
@@ -209,7 +203,7 @@ class RiteFile:
     sections: list[Section] = field(default_factory=list)
     debug_filenames: Optional[list[str]] = None   # DBG section file table, None = no DBG
     lvar_syms: Optional[list[str]] = None         # LVAR section symbol table, None = no LVAR
-    irep_section_version: str = "0300"            # rite_section_irep_header.rite_version
+    irep_section_version: str = DEFAULT.vm_version   # rite_section_irep_header.rite_version
     filename: str = "-"                           # where it was read from, for messages
 
     @property

@@ -2,16 +2,17 @@
 
 Each table lists ``(name, operand layout, semantics)`` in opcode order, as
 mruby's ``include/mruby/ops.h`` of the release that writes that format
-declares them; the opcode number is the index.  The decoder, disassembler,
-verifier, interpreter and translator all read these tables: no other module
-hard-codes an opcode number.
+declares them; the opcode number is the index.  The record of each format
+version in ``riteload.versions`` names its table, and ``table_for`` finds it.
+The decoder, disassembler, verifier, interpreter and translator all read these
+tables: no other module hard-codes an opcode number.
 """
 
 from __future__ import annotations
 
 
 # include/mruby/ops.h of mruby 3.0.0
-_RITE0200_TABLE = (
+OPS_H_3_0 = (
     ('NOP', 'Z', 'no operation'),
     ('MOVE', 'BB', 'R(a) = R(b)'),
     ('LOADL', 'BB', 'R(a) = Pool(b)'),
@@ -123,7 +124,7 @@ _RITE0200_TABLE = (
 )
 
 # include/mruby/ops.h of mruby 3.1.0
-_RITE0300_TABLE = (
+OPS_H_3_1 = (
     ('NOP', 'Z', 'no operation'),
     ('MOVE', 'BB', 'R[a] = R[b]'),
     ('LOADL', 'BB', 'R[a] = Pool[b]'),
@@ -233,7 +234,7 @@ _RITE0300_TABLE = (
 )
 
 # include/mruby/ops.h of mruby 4.0.0
-_RITE0400_TABLE = (
+OPS_H_4_0 = (
     ('NOP', 'Z', 'no operation'),
     ('MOVE', 'BB', 'R[a] = R[b]'),
     ('LOADL', 'BB', 'R[a] = Pool[b]'),
@@ -406,10 +407,9 @@ class Opcode:
 
 
 class OpcodeTable:
-    """The opcodes of one format version, by number and by name."""
+    """The opcodes of one ops.h, by number and by name."""
 
-    def __init__(self, format_version: str, rows):
-        self.format_version = format_version
+    def __init__(self, rows):
         self.by_number: tuple[Opcode, ...] = tuple(
             Opcode(i, name, layout, summary) for i, (name, layout, summary) in enumerate(rows)
         )
@@ -437,20 +437,9 @@ class OpcodeTable:
         return frozenset(self.by_name[n].number for n in EXT_WIDENS if n in self.by_name)
 
 
-TABLES: dict[str, OpcodeTable] = {
-    "0200": OpcodeTable("0200", _RITE0200_TABLE),
-    "0300": OpcodeTable("0300", _RITE0300_TABLE),
-    "0400": OpcodeTable("0400", _RITE0400_TABLE),
-}
-
-# Which mruby releases write each format version.
-RELEASES: dict[str, tuple[str, ...]] = {
-    "0200": ("3.0",),
-    "0300": ("3.1", "3.2", "3.3", "3.4"),
-    "0400": ("4.0",),
-}
-
-
 def table_for(format_version: str) -> OpcodeTable:
-    """The opcode table of a format version such as ``"0300"``."""
-    return TABLES[format_version]
+    """The opcode table of a format version (the four digits after RITE):
+    the ``opcodes`` of its record in ``riteload.versions``."""
+    # imported here: riteload.versions builds its tables from this module
+    from .versions import rite_version
+    return rite_version(format_version).opcodes

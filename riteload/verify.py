@@ -49,6 +49,7 @@ from functools import lru_cache
 from .errors import DecodeError, VerifyError
 from .model import CATCH_ENSURE, CATCH_RESCUE, POOL_SSTR, POOL_STR, Irep, RiteFile
 from .opcodes import table_for
+from .versions import RiteVersion, rite_version
 
 # ---------------------------------------------------------------------------
 # Operand kinds, read from the semantics text of the opcode tables
@@ -143,7 +144,7 @@ def _argspec_last(b: int) -> int | None:
     return 1 + m1 + r + m2 + kd
 
 
-def _max_register(ins, version: str, spec: _Spec) -> int:
+def _max_register(ins, fmt: RiteVersion, spec: _Spec) -> int:
     """The highest register index ``ins`` reads or writes."""
     a, b, c = ins.a, ins.b, ins.c
     name = ins.name
@@ -158,7 +159,7 @@ def _max_register(ins, version: str, spec: _Spec) -> int:
         hi = eval(last, {"__builtins__": {}}, env)
         if hi >= lo:
             top = max(top, hi)
-    if version == "0200":
+    if not fmt.packed_argc:         # c (SUPER's b) counts the arguments, 127: one array
         if name in ("SEND", "SENDB"):
             top = max(top, a + 2 if c == 127 else a + c + 1)
         elif name in ("SENDV", "SENDVB"):
@@ -214,10 +215,9 @@ def verify_irep(irep: Irep, *, filename: str | None = None) -> None:
 
     version = irep.format_version
     try:
-        table = table_for(version)
+        fmt = rite_version(version)
     except KeyError:
         fail(f"unknown format version {version!r}")
-    del table
     specs = _specs(version)
 
     if irep.nregs < 1:
@@ -244,7 +244,7 @@ def verify_irep(irep: Irep, *, filename: str | None = None) -> None:
         name = ins.name
         ops = {"a": ins.a, "b": ins.b, "c": ins.c}
 
-        top = _max_register(ins, version, spec)
+        top = _max_register(ins, fmt, spec)
         if top >= nregs + REGISTER_SLACK:
             fail(f"{name} uses register R{top}, nregs is {nregs}", ins.pc)
 

@@ -19,11 +19,21 @@ from pathlib import Path
 import pytest
 
 import riteload
+from fixture_cases import is_slow
 from riteload.cli import main as cli_main
 from riteload.disasm import DIALECTS, listing, listing_json, release_for, sym_dump
-from riteload.model import (CatchHandler, Irep, PoolValue, RiteFile, RiteHeader, POOL_BIGINT,
-                            POOL_FLOAT, POOL_INT64, POOL_STR)
-from riteload.opcodes import EXT_WIDENS, TABLES, table_for
+from riteload.model import (
+    POOL_BIGINT,
+    POOL_FLOAT,
+    POOL_INT64,
+    POOL_STR,
+    CatchHandler,
+    Irep,
+    PoolValue,
+    RiteFile,
+    RiteHeader,
+)
+from riteload.opcodes import EXT_WIDENS, table_for
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -97,10 +107,10 @@ def test_rite0300_listing_depends_on_release():
 # The project's programs, recorded with mruby 3.1
 
 def _program_cases():
-    return [pytest.param(m, id=m.name) for m in sorted((FIXTURES / "mrb").glob("*.mrb"))]
+    return [pytest.param(m, id=m.name, marks=[pytest.mark.slow] if is_slow(m.name) else [])
+            for m in sorted((FIXTURES / "mrb").glob("*.mrb"))]
 
 
-@pytest.mark.skipif(not (FIXTURES / "programs").is_dir(), reason="no fixtures/programs")
 def test_program_fixtures_present():
     mrbs = list((FIXTURES / "mrb").glob("*.mrb"))
     assert mrbs, "fixtures/programs exists but fixtures/mrb holds no .mrb"
@@ -130,7 +140,8 @@ a2, *b2 = 1, 2, 3
 hh = {a: 1, "b" => 2, **{c: 3}}; hh[:x] = 5; h2 = {a: 1, **hh, b: 2}
 str = "x#{a}y"; sy = :"s#{a}"; sym2 = :"a b"; ss = %s{q q}
 obj = nil; obj&.foo
-def r(x, y); a = (x..y); b = (x...y); [a, b, x + y, x - y, x * y, x / y, x < y, x <= y, x > y, x >= y, x == y]; end
+def r(x, y); a = (x..y); b = (x...y)
+  [a, b, x + y, x - y, x * y, x / y, x < y, x <= y, x > y, x >= y, x == y]; end
 p r(1, 2), %i[a b c], %I[a#{1} b]
 """,
     "calls": """\
@@ -202,8 +213,9 @@ def _live_release():
 
 
 LIVE_RELEASE = _live_release()
-live = pytest.mark.skipif(LIVE_RELEASE is None,
-                          reason="needs mruby and mrbc of a release riteload lists (3.0, 3.1, 3.4, 4.0)")
+# without them, the recorded listings above stand in (fixtures/versions, fixtures/expected)
+live = pytest.mark.skipif(LIVE_RELEASE is None, reason="needs mruby and mrbc of a release "
+                          "riteload lists (3.0, 3.1, 3.4, 4.0)")
 
 
 def mruby_listing(mrb: Path) -> str:
@@ -240,7 +252,7 @@ def test_live_listing(tmp_path: Path, name: str, debug: bool):
 @pytest.mark.parametrize("release", sorted(DIALECTS))
 def test_every_opcode_has_a_template(release: str):
     dialect = DIALECTS[release]
-    names = {op.name for op in TABLES[dialect.format_version]} - set(EXT_WIDENS)
+    names = {op.name for op in table_for(dialect.format_version)} - set(EXT_WIDENS)
     assert set(dialect.templates) == names
 
 
