@@ -59,7 +59,7 @@ def main(argv=None) -> int:
                    if args.glob != "*.mrb" or not p.name.endswith(".g.mrb"))
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
         results = list(pool.map(lambda p: run(p, args.code_cache_size), paths))
-    total = {k: 0 for k in PATTERNS}
+    total = dict.fromkeys(PATTERNS, 0)
     if not args.quiet:
         print(f"{'program':<32} {'executed':>10} {'native%':>8} {'python':>8} {'bytes':>8} "
               f"{'compiled':>8} {'evicted':>7}")

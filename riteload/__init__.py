@@ -13,11 +13,11 @@ Every failure raises a subclass of ``RiteError``.  Heavy modules
 
 from __future__ import annotations
 
-from .errors import DecodeError, ParseError, RiteError, VerifyError
-from .model import CatchHandler, Instruction, Irep, PoolValue, RiteFile
 # Import the verifier module now, under another name: importing a submodule
 # binds it as a package attribute, which would shadow the verify() below.
-from . import verify as _verify_module  # noqa: E402
+from . import verify as _verify_module
+from .errors import DecodeError, ParseError, RiteError, VerifyError
+from .model import CatchHandler, Instruction, Irep, PoolValue, RiteFile
 
 __all__ = ["parse", "build", "verify", "load", "RiteError", "ParseError", "DecodeError",
            "VerifyError", "RiteFile", "Irep", "Instruction", "CatchHandler", "PoolValue"]

@@ -50,6 +50,7 @@ def decode_iseq(irep: Irep) -> list[Instruction]:
         for i, w in enumerate(widths):
             vals[i] = _read(iseq, pos, w)
             pos += w
-        out.append(Instruction(pc, op.number, op.name, op.layout, vals[0], vals[1], vals[2], ext, size))
+        out.append(Instruction(pc, op.number, op.name, op.layout, vals[0], vals[1], vals[2],
+                               ext, size))
         pc += size
     return out

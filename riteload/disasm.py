@@ -25,20 +25,29 @@ ones derived from each irep's position in the walk.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Optional, Union
 
-from .model import (CATCH_ENSURE, CATCH_RESCUE, Instruction, Irep, POOL_BIGINT, POOL_FLOAT,
-                    POOL_INT32, POOL_INT64, RiteFile)
 from .debug import mrb_debug_get_filename, mrb_debug_get_line
 from .errors import DecodeError, RiteError
+from .model import (
+    CATCH_ENSURE,
+    CATCH_RESCUE,
+    POOL_BIGINT,
+    POOL_FLOAT,
+    POOL_INT32,
+    POOL_INT64,
+    Instruction,
+    Irep,
+    RiteFile,
+)
 from .opcodes import table_for
 from .symbol import symname_p
 from .versions import VERSIONS
 
 __all__ = ["listing", "listing_json", "release_for", "DIALECTS", "sym_dump"]
 
-Template = Union[str, Callable[["_Fields"], str], None]
+Template = str | Callable[["_Fields"], str] | None
 
 
 # --------------------------------------------------------------------------
@@ -65,13 +74,13 @@ def _str_dump(s: bytes) -> str:
     return "".join(out)
 
 
-def _sym_bytes(name: Union[str, bytes]) -> bytes:
+def _sym_bytes(name: str | bytes) -> bytes:
     if isinstance(name, bytes):
         return name
     return name.encode("utf-8", "surrogateescape")
 
 
-def sym_dump(name: Union[str, bytes, None]) -> str:
+def sym_dump(name: str | bytes | None) -> str:
     """mrb_sym_dump(): the name as is when it reads as a symbol, else quoted.
 
     The null symbol (``None``) is a NULL ``char*``, which glibc's printf
@@ -123,7 +132,7 @@ _PRESYM_SHORT = frozenset("""
 """.split())
 
 
-def _inline_symbol_p(name: Union[str, bytes, None]) -> bool:
+def _inline_symbol_p(name: str | bytes | None) -> bool:
     """Does mruby keep this symbol packed in the symbol id (sym_inline_pack)?
 
     Such names are unpacked into one shared buffer (mrb->symbuf), so two of
@@ -168,7 +177,7 @@ def _c_float(x: float) -> str:
 class _Fields:
     """The values a template names, computed when asked for."""
 
-    def __init__(self, ctx: "_IrepContext", ins: Instruction):
+    def __init__(self, ctx: _IrepContext, ins: Instruction):
         self.ctx = ctx
         self.ins = ins
         self.a, self.b, self.c = ins.a, ins.b, ins.c
@@ -275,7 +284,7 @@ def _args_text(i: int) -> str:
     return text
 
 
-def _lv_name(ctx: "_IrepContext", n: int) -> str:
+def _lv_name(ctx: _IrepContext, n: int) -> str:
     """print_r(): `` Rn:name`` or nothing."""
     if n == 0 or n >= ctx.irep.nlocals:
         return ""
@@ -670,7 +679,7 @@ DIALECTS: dict[str, Dialect] = {
 }
 
 
-def release_for(format_version: str, release: Optional[str] = None) -> str:
+def release_for(format_version: str, release: str | None = None) -> str:
     """The dialect for a file: ``release`` if it is one of the format's
     dialects (``RiteVersion.dialects``), else the format's default (the first)."""
     spec = VERSIONS.get(format_version)
@@ -719,7 +728,7 @@ class _IrepContext:
         v = p.value
         return _c_text(v if isinstance(v, bytes) else str(v).encode("utf-8", "surrogateescape"))
 
-    def pool_number(self, i: int) -> Optional[str]:
+    def pool_number(self, i: int) -> str | None:
         """LOADL's value text, or None where codedump's switch takes its default."""
         p = self._pool(i)
         if p is None:
@@ -787,7 +796,7 @@ def _pc_header(irep: Irep, pc: int, dialect: Dialect) -> str:
     return ("      " if line < 0 else "%5d " % line) + "%03d " % pc
 
 
-def _instruction_text(ctx: _IrepContext, ins: Instruction) -> Optional[str]:
+def _instruction_text(ctx: _IrepContext, ins: Instruction) -> str | None:
     """The text after the line/pc columns, newline included; None: no print case."""
     tmpl = ctx.dialect.templates.get(ins.name)
     if tmpl is None:
@@ -854,7 +863,7 @@ def _irep_listing(irep: Irep, ctx: _IrepContext) -> str:
     return "".join(out)
 
 
-def listing(rite: RiteFile, release: Optional[str] = None) -> str:
+def listing(rite: RiteFile, release: str | None = None) -> str:
     """What ``mruby -v -b`` prints of the loaded file, irep addresses aside.
 
     ``release`` picks among the dialects of the file's format (only RITE0300
@@ -885,7 +894,7 @@ def _operands(ins: Instruction) -> dict:
     return {names[i]: getattr(ins, names[i]) for i in range(n)}
 
 
-def listing_json(rite: RiteFile, release: Optional[str] = None) -> dict:
+def listing_json(rite: RiteFile, release: str | None = None) -> dict:
     """The listing's content as plain data (json.dump-able).
 
     Each instruction carries its ``text``: the listing column after the pc,

@@ -40,19 +40,43 @@ of ``riteload.model``.
 from __future__ import annotations
 
 import io
-import struct as _struct
 
 from construct import (
-    Array, Bytes, Const, Construct, ConstructError, Float64l, If, Int8ub, Int16ub, Int32sb,
-    Int32ub, Int64sb, Struct, Switch, this,
+    Array,
+    Bytes,
+    Const,
+    Construct,
+    ConstructError,
+    Float64l,
+    If,
+    Int8ub,
+    Int16ub,
+    Int32sb,
+    Int32ub,
+    Int64sb,
+    Struct,
+    Switch,
+    this,
 )
 from construct.core import evaluate
 
 from .debug import decode_packed_lines, encode_packed_lines
 from .errors import ParseError
 from .model import (
-    POOL_BIGINT, POOL_FLOAT, POOL_INT32, POOL_INT64, POOL_STR, POOL_SSTR, CatchHandler,
-    DebugFile, Irep, IrepDebug, PoolValue, RiteFile, RiteHeader, Section,
+    POOL_BIGINT,
+    POOL_FLOAT,
+    POOL_INT32,
+    POOL_INT64,
+    POOL_SSTR,
+    POOL_STR,
+    CatchHandler,
+    DebugFile,
+    Irep,
+    IrepDebug,
+    PoolValue,
+    RiteFile,
+    RiteHeader,
+    Section,
 )
 from .versions import VERSIONS, RiteVersion
 
@@ -257,7 +281,8 @@ IREP_RECORD_HEADER_BY_ILEN_SIZE = {2: irep_record_header_0200, 4: irep_record_he
 
 def _irep_record_body(entry):
     return Struct(
-        CountGuard(this._.ilen + this._.clen * CATCH_HANDLER_SIZE, 1, "iseq and catch handler bytes"),
+        CountGuard(this._.ilen + this._.clen * CATCH_HANDLER_SIZE, 1,
+                   "iseq and catch handler bytes"),
         "iseq" / Bytes(this._.ilen),
         "handlers" / Array(this._.clen, mrb_irep_catch_handler),
         "plen" / Int16ub,
@@ -570,7 +595,8 @@ def _parse_debug_section(r: _Reader, stream: io.BytesIO, order: list[Irep], spec
         start = stream.tell()
         rec = r.parse(mrb_irep_debug_info, stream, "debug record", irep=irep.path)
         if stream.tell() - start != rec.record_size:
-            r.fail(f"record_size {rec.record_size} but the record holds {stream.tell() - start} bytes",
+            r.fail(f"record_size {rec.record_size} but the record holds "
+                   f"{stream.tell() - start} bytes",
                    irep=irep.path, offset=r.base + start)
         files = []
         for f in rec.files:
@@ -733,14 +759,16 @@ def _build_lvar_section(rite: RiteFile, order: list[Irep]) -> bytes:
     for i, n in enumerate(names):
         index.setdefault(n, i)
     out = bytearray(lv_sym_table.build(
-        {"syms_len": len(names), "syms": [{"len": len(_bytes(n)), "name": _bytes(n)} for n in names]}))
+        {"syms_len": len(names),
+         "syms": [{"len": len(_bytes(n)), "name": _bytes(n)} for n in names]}))
     for irep in order:
         count = max(irep.nlocals - 1, 0)
         lvars = list(irep.lvars) if irep.lvars is not None else [None] * count
         if len(lvars) != count:
             raise ValueError(f"{irep.path_name}: {len(lvars)} local variable names for "
                              f"nlocals {irep.nlocals}")
-        out += lv_record.build({"lv": [RITE_LV_NULL_MARK if n is None else index[n] for n in lvars]},
+        lv = [RITE_LV_NULL_MARK if n is None else index[n] for n in lvars]
+        out += lv_record.build({"lv": lv},
                                count=count)
     return rite_section_lv_header.build({"section_size": 8 + len(out)}) + bytes(out)
 

@@ -34,9 +34,9 @@ def format_info(rite: RiteFile) -> str:
         f"symbols:          {sum(len(i.syms) for i in ireps)}",
         f"catch handlers:   {sum(len(i.handlers) for i in ireps)}",
         f"max nregs:        {max((i.nregs for i in ireps), default=0)}",
-        f"debug info:       "
+        "debug info:       "
         + (f"yes ({len(rite.debug_filenames or [])} file(s): "
            f"{', '.join(rite.debug_filenames or [])})" if has_debug else "no"),
-        f"local variables:  " + (f"yes ({len(rite.lvar_syms)} names)" if has_lvar else "no"),
+        "local variables:  " + (f"yes ({len(rite.lvar_syms)} names)" if has_lvar else "no"),
     ]
     return "\n".join(lines) + "\n"

@@ -8,7 +8,6 @@ only these classes (DESIGN.md section 1: data flows one way).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional, Union
 
 from .debug import file_line, get_file
 from .versions import DEFAULT
@@ -35,7 +34,7 @@ class PoolValue:
     """
 
     tag: str
-    value: Union[bytes, int, float]
+    value: bytes | int | float
     # bigint only: mruby 3.1 wrote a NUL after the text, 3.2 and later do not
     terminated: bool = False
 
@@ -68,7 +67,7 @@ class Instruction:
     a: int = 0
     b: int = 0
     c: int = 0
-    ext: Optional[str] = None
+    ext: str | None = None
     size: int = 1
 
     @property
@@ -97,9 +96,9 @@ class DebugFile:
     line_type: str                 # "ary", "flat" or "packed"
     lines: list                    # decoded entries, see above
     raw: bytes = b""               # packed map bytes, for "packed"
-    filename_index: Optional[int] = None   # index in the DBG filename table, as stored
+    filename_index: int | None = None   # index in the DBG filename table, as stored
 
-    def line_at(self, pc: int) -> Optional[int]:
+    def line_at(self, pc: int) -> int | None:
         """The source line of the instruction at ``pc``, or None (riteload.debug.file_line)."""
         return file_line(self, pc)
 
@@ -111,7 +110,7 @@ class IrepDebug:
     pc_count: int
     files: list[DebugFile] = field(default_factory=list)
 
-    def location(self, pc: int) -> tuple[Optional[str], Optional[int]]:
+    def location(self, pc: int) -> tuple[str | None, int | None]:
         """(file, line) of ``pc`` by the lookup of riteload.debug; unlike
         mrb_debug_get_line it does not stop at the end of the iseq."""
         f = get_file(self, pc)
@@ -134,13 +133,13 @@ class Irep:
     iseq: bytes
     handlers: list[CatchHandler] = field(default_factory=list)
     pool: list[PoolValue] = field(default_factory=list)
-    syms: list[Optional[str]] = field(default_factory=list)
-    reps: list["Irep"] = field(default_factory=list)
+    syms: list[str | None] = field(default_factory=list)
+    reps: list[Irep] = field(default_factory=list)
     path: tuple[int, ...] = ()
-    debug: Optional[IrepDebug] = None
-    lvars: Optional[list[Optional[str]]] = None   # nlocals-1 names from LVAR, None = absent
+    debug: IrepDebug | None = None
+    lvars: list[str | None] | None = None   # nlocals-1 names from LVAR, None = absent
     format_version: str = DEFAULT.version
-    _instructions: Optional[list[Instruction]] = field(default=None, repr=False, compare=False)
+    _instructions: list[Instruction] | None = field(default=None, repr=False, compare=False)
 
     @property
     def rlen(self) -> int:
@@ -201,8 +200,8 @@ class RiteFile:
     header: RiteHeader
     irep: Irep
     sections: list[Section] = field(default_factory=list)
-    debug_filenames: Optional[list[str]] = None   # DBG section file table, None = no DBG
-    lvar_syms: Optional[list[str]] = None         # LVAR section symbol table, None = no LVAR
+    debug_filenames: list[str] | None = None   # DBG section file table, None = no DBG
+    lvar_syms: list[str] | None = None         # LVAR section symbol table, None = no LVAR
     irep_section_version: str = DEFAULT.vm_version   # rite_section_irep_header.rite_version
     filename: str = "-"                           # where it was read from, for messages
 

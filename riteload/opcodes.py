@@ -10,7 +10,6 @@ tables: no other module hard-codes an opcode number.
 
 from __future__ import annotations
 
-
 # include/mruby/ops.h of mruby 3.0.0
 OPS_H_3_0 = (
     ('NOP', 'Z', 'no operation'),

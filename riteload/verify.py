@@ -44,7 +44,7 @@ that an arithmetic or index instruction's method-call fallback clears.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 
 from .errors import DecodeError, VerifyError
 from .model import CATCH_ENSURE, CATCH_RESCUE, POOL_SSTR, POOL_STR, Irep, RiteFile
@@ -104,7 +104,7 @@ class _Spec:
         self.jump = (m.group(1) or m.group(2)) if m else None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _specs(format_version: str) -> dict[str, _Spec]:
     return {op.name: _Spec(op.summary) for op in table_for(format_version)}
 

@@ -38,6 +38,7 @@ SYMBOL_TAG = 0x20
 SYMBOL_MASK = 0xFF
 OBJECT_TAG = 0x04
 OBJECT_MASK = 0x07
+OBJECT_SHIFT = 3      # handle = word >> OBJECT_SHIFT
 FLONUM_TAG = 0x02
 FLONUM_MASK = 0x03
 FIXNUM_TAG = 0x01
@@ -46,6 +47,11 @@ FIXNUM_MAX = (1 << 62) - 1
 FIXNUM_MIN = -(1 << 62)
 MRB_INT_MAX = (1 << 63) - 1    # mruby 3.1 default: 64-bit mrb_int
 MRB_INT_MIN = -(1 << 63)
+
+# mruby's CALL_MAXARGS: an argument count (or keyword count) of 15 in a
+# SEND's packed c operand means "the arguments are packed in one Array
+# (keywords in one Hash)" in R[a+1]
+CALL_MAXARGS = 15
 
 _FLONUM_ZERO = 0x8000000000000002
 
@@ -108,11 +114,11 @@ def is_object(word: int) -> bool:
 
 
 def object_word(handle: int) -> int:
-    return (handle << 3) | OBJECT_TAG
+    return (handle << OBJECT_SHIFT) | OBJECT_TAG
 
 
 def object_handle(word: int) -> int:
-    return word >> 3
+    return word >> OBJECT_SHIFT
 
 
 def is_symbol(word: int) -> bool:

@@ -13,7 +13,8 @@ Every irep that was ever installed has an *entry cell*: a uint64 in a
 native array whose address never changes, holding the address of the irep's
 code, or of the shared "compile me" stub (which returns ``ST_COMPILE``)
 when the irep has no code.  Callers go through the cell, so evicting a
-method only resets its cell.
+method only resets its cell.  The cache only maps machine code it is given:
+the engine hands it the stub's bytes, made by the translator.
 
 The total size of the chunks is bounded by ``limit`` bytes.  When a
 translation does not fit, the cache evicts every chunk none of whose
@@ -27,7 +28,6 @@ the interpreter.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
 
 from cffi import FFI
 
@@ -53,7 +53,7 @@ class Chunk:
         self.mem = ExecMemory(size)
         self.size = self.mem.size
         self.fill = 0
-        self.entries: list["Entry"] = []
+        self.entries: list[Entry] = []
 
     def fits(self, n: int) -> bool:
         return _align(self.fill) + n <= self.size
@@ -79,7 +79,7 @@ class Entry:
     key: object
     cell: object                      # cffi uint64_t * (stable address)
     translation: object = None        # translate.compiler.Translation, kept for reinstalling
-    chunk: Optional[Chunk] = None
+    chunk: Chunk | None = None
     address: int = 0                  # of the entry point, 0 when not installed
     fn: object = None                 # cffi rl_entry of ``address``
     active: int = 0                   # native activations of this code on the stack
@@ -96,9 +96,11 @@ class Entry:
 
 
 class CodeCache:
-    """See the module doc.  ``limit`` bounds the bytes of mapped chunks."""
+    """See the module doc.  ``limit`` bounds the bytes of mapped chunks;
+    ``stub`` is the machine code of the "compile me" stub (the engine has it
+    from the translator: the cache only maps and runs bytes)."""
 
-    def __init__(self, limit: int = 16 << 20, chunk_size: int = DEFAULT_CHUNK):
+    def __init__(self, limit: int = 16 << 20, chunk_size: int = DEFAULT_CHUNK, *, stub: bytes):
         self.limit = max(limit, PAGE_SIZE)
         # at least four chunks fit in the bound where pages allow: a chunk pinned
         # by a running method then leaves the others to evict and refill
@@ -114,22 +116,11 @@ class CodeCache:
         self.flushes = 0           # times the cache was flushed to make room
         self.failed = 0            # installs refused: nothing evictable
         self.peak_bytes = 0
-        self._stub = self._make_stub()
+        # the "compile me" stub: outside the bound, in pages of its own, never evicted
+        self._stub = ExecMemory(len(stub))
+        self._stub.write(0, stub)
+        self._stub.protect_exec()
         self.stub_address = self._stub.address
-
-    # -- the "compile me" stub (outside the bound: one page, never evicted) --
-    @staticmethod
-    def _make_stub() -> ExecMemory:
-        from translate.asm import RAX, Asm
-        a = Asm()
-        a.comment("entry of a method without code: ask the engine to compile it")
-        a.mov(RAX, abi.ST_COMPILE)
-        a.ret()
-        code = a.assemble(0).code
-        mem = ExecMemory(PAGE_SIZE)
-        mem.write(0, code)
-        mem.protect_exec()
-        return mem
 
     # -- cells ---------------------------------------------------------------
     def _new_cell(self):
@@ -186,7 +177,7 @@ class CodeCache:
         self.peak_bytes = max(self.peak_bytes, self.bytes_used)
         return True
 
-    def _room(self, need: int) -> Optional[Chunk]:
+    def _room(self, need: int) -> Chunk | None:
         for c in reversed(self.chunks[-2:]):
             if c.fits(need):
                 return c
@@ -238,6 +229,7 @@ class CodeCache:
 
     def stats_lines(self) -> list[str]:
         return [f"code cache: {self.bytes_used} bytes used of {self.limit} "
-                f"(peak {self.peak_bytes}, {self.bytes_mapped} mapped in {len(self.chunks)} chunks)",
+                f"(peak {self.peak_bytes}, {self.bytes_mapped} mapped in "
+                f"{len(self.chunks)} chunks)",
                 f"code cache: {self.installs} methods compiled, {self.evictions} evicted "
                 f"in {self.flushes} flushes, {self.failed} installs refused"]

@@ -32,7 +32,8 @@ def _run(cmd: list[str], cwd: str) -> tuple[str, str, int]:
 def _need(tool: str) -> str:
     path = shutil.which(tool)
     if path is None:
-        raise RiteError(f"{tool!r} not found on PATH (install Debian's mruby: apt-get install -y mruby)")
+        raise RiteError(f"{tool!r} not found on PATH "
+                        "(install Debian's mruby: apt-get install -y mruby)")
     return path
 
 

@@ -14,6 +14,11 @@ from __future__ import annotations
 REGISTRY: dict[str, list] = {}
 
 
+class DuplicateRegistration(RuntimeError):
+    """Booting the core library found a second registration of one method
+    (an alias included): every (class, name) has exactly one home."""
+
+
 def _register(kind, cls_path, name, arity, visibility, opts):
     def deco(fn):
         mod = fn.__module__

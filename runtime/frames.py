@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import cffi
 
+from .abi import CALL_MAXARGS
+
 # The native mirror of the call-info stack and the VM roots native code needs.
 CDEF = """
 typedef struct rl_callinfo {
@@ -125,9 +127,9 @@ class Frame:
 
 def bidx(n: int, nk: int) -> int:
     """Register index of the block argument for c = n|nk<<4 (mrb_bidx)."""
-    if n == 15:
+    if n == CALL_MAXARGS:
         n = 1
-    if nk == 15:
+    if nk == CALL_MAXARGS:
         n += 1
     else:
         n += nk * 2

@@ -39,17 +39,31 @@ aliasing the next object allocated in its slot.
 
 from __future__ import annotations
 
+import os as _os
 import sys
 import threading
 import types
 
 from riteload.model import CatchHandler, Instruction, Irep, PoolValue
+
+from .abi import OBJECT_MASK, OBJECT_SHIFT, OBJECT_TAG
 from .frames import IrepRT, ffi
-
-from .objects import (RArray, RBasic, RBreak, RClass, RData, REnv, RException, RFloat, RHash,
-                      RInteger, RObject, RProc, RRange, RString)
-
-import os as _os
+from .objects import (
+    RArray,
+    RBasic,
+    RBreak,
+    RClass,
+    RData,
+    REnv,
+    RException,
+    RFloat,
+    RHash,
+    RInteger,
+    RObject,
+    RProc,
+    RRange,
+    RString,
+)
 
 # allocations before the first collection (RITELOAD_GC_THRESHOLD overrides it:
 # a small value makes every test a stress test of the collector)
@@ -79,8 +93,8 @@ class Marker:
 
     # -- marking words and objects
     def word(self, w) -> None:
-        if w & 7 == 4:
-            h = w >> 3
+        if w & OBJECT_MASK == OBJECT_TAG:
+            h = w >> OBJECT_SHIFT
             if 0 < h < self.n and not self.marked[h]:
                 o = self.objects[h]
                 if o is not None:
@@ -97,13 +111,13 @@ class Marker:
 
     def words(self, ws) -> None:
         for w in ws:
-            if type(w) is int and w & 7 == 4:
+            if type(w) is int and w & OBJECT_MASK == OBJECT_TAG:
                 self.word(w)
 
     # -- conservative scan of arbitrary Python data
     def py(self, x, depth=0) -> None:
         if isinstance(x, int):
-            if x & 7 == 4 and x >= 0:
+            if x & OBJECT_MASK == OBJECT_TAG and x >= 0:
                 self.word(x)
             return
         if depth > 60:
@@ -196,7 +210,7 @@ class Marker:
         iv = o.ivars
         if iv:
             for w in iv.values():
-                if w & 7 == 4:
+                if w & OBJECT_MASK == OBJECT_TAG:
                     self.word(w)
         self.obj(o.cls)
         t = type(o)
@@ -204,7 +218,7 @@ class Marker:
             return
         if t is RArray:
             for w in o.items:
-                if w & 7 == 4:
+                if w & OBJECT_MASK == OBJECT_TAG:
                     self.word(w)
         elif t is RHash:
             for e in o.table.values():
@@ -278,7 +292,7 @@ def collect(vm) -> int:
     mv = memoryview(ffi.buffer(vm.stack)).cast("Q")
     word = mk.word
     for w in mv:
-        if w & 7 == 4:
+        if w & OBJECT_MASK == OBJECT_TAG:
             word(w)
     del mv
     for f in vm.frames:

@@ -2,15 +2,18 @@
 
 It is the reference for the native engine: every opcode goes through the
 one Python function of ``runtime/ops.py``.  Catch handlers are found here
-(``VM.find_handler``) when an opcode raises.
+(``VM.find_handler``) when an opcode raises.  The native engine's callback
+uses the same pieces: ``op_table`` (pc -> the function to run),
+``handle_raise`` and ``handle_unwind`` (where a frame goes on after an
+exception).
 """
 
 from __future__ import annotations
 
 from . import abi
+from .calls import CATCH_FILTER_ALL, CATCH_FILTER_ENSURE
 from .errors import JumpUnwind, ReturnUnwind, RubyError, StopUnwind, Unwind
 from .ops import ops_by_number, specialized
-from .vm import CATCH_FILTER_ALL, CATCH_FILTER_ENSURE
 
 OP_RETURN = abi.OP_RETURN
 
@@ -24,17 +27,14 @@ class InterpEngine:
         self._ops = {}
 
     def _code(self, rt):
-        """pc -> (function, instruction, next pc), cached on the IrepRT."""
+        """The irep's ``op_table``, cached on the IrepRT."""
         code = rt.native
         if code is None or code[0] != "interp":
             fmt = rt.irep.format_version
             ops = self._ops.get(fmt)
             if ops is None:
                 ops = self._ops[fmt] = ops_by_number(fmt)
-            table = [None] * (len(rt.by_pc))
-            for ins in rt.instructions:
-                table[ins.start] = (specialized(ops[ins.opcode], ins), ins, ins.pc + ins.size)
-            code = ("interp", table)
+            code = ("interp", op_table(rt.irep, lambda ins: ops[ins.opcode]))
             rt.native = code
         return code[1]
 
@@ -49,11 +49,9 @@ class InterpEngine:
             try:
                 r = fn(vm, frame, ins)
             except RubyError as e:
-                h = vm.find_handler(frame, CATCH_FILTER_ALL)
-                if h is None:
+                pc = handle_raise(vm, frame, e)
+                if pc is None:
                     raise
-                vm.exc = e.exc
-                pc = h.target
                 continue
             except Unwind as u:
                 r = handle_unwind(vm, frame, u)
@@ -69,6 +67,32 @@ class InterpEngine:
                 pc = r
             else:
                 return frame.retval
+
+
+def op_table(irep, semantics) -> list:
+    """pc -> (function, instruction, next pc) for the instructions of
+    ``irep``: what an engine runs for the instruction at a pc (this loop,
+    the native engine's callback).  ``semantics(ins)`` is the Python
+    function of the instruction's opcode, which ``specialized`` may replace
+    by one made for its operands.  An instruction after an EXT prefix is
+    found at its start (where jumps land) and at its opcode byte (the pc
+    generated code passes to the callback)."""
+    table = [None] * (len(irep.iseq) + 1)
+    for ins in irep.instructions:
+        table[ins.start] = table[ins.pc] = (specialized(semantics(ins), ins), ins,
+                                            ins.pc + ins.size)
+    return table
+
+
+def handle_raise(vm, frame, e: RubyError) -> int | None:
+    """The pc of frame's catch handler for the Ruby exception ``e`` raised
+    by the instruction before frame.pc (``vm.exc`` then holds it), or None
+    when no handler covers it and it leaves the frame."""
+    h = vm.find_handler(frame, CATCH_FILTER_ALL)
+    if h is None:
+        return None
+    vm.exc = e.exc
+    return h.target
 
 
 def handle_unwind(vm, frame, u) -> int:

@@ -28,8 +28,8 @@ def make_engine(engine: str, code_cache_size: int = 16 << 20, stats: bool = Fals
     """
     if engine == "native":
         try:
-            from .native import NativeEngine    # noqa: F401  (written by the native engineer)
-        except Exception:
+            from .native import NativeEngine
+        except Exception:  # noqa: BLE001 - no native engine here: the interpreter runs
             NativeEngine = None
         if NativeEngine is not None:
             return NativeEngine(code_cache_size=code_cache_size, stats=stats)
@@ -113,7 +113,7 @@ def _pending_as_string(vm, w) -> bytes:
 def _listing(rite) -> str:
     try:
         from riteload.disasm import listing
-    except Exception:      # pragma: no cover
+    except Exception:  # noqa: BLE001 - a listing is only a help  # pragma: no cover
         return ""
     try:
         return listing(rite, release="3.1")
@@ -169,7 +169,7 @@ def run_file(path: str, engine: str = "native", stats: bool = False,
     except KeyboardInterrupt:
         try:
             out.flush()
-        except Exception:
+        except Exception:  # noqa: BLE001 - a closed stdout must not hide the exit status
             pass
         return EXIT_INTERRUPT
     finally:
@@ -211,7 +211,7 @@ def _run(rite, engine, stats, code_cache_size, out, err) -> int:
         # the reader went away (`riteload run x.mrb | head`): stop quietly,
         # as mruby does when SIGPIPE ends it
         status = EXIT_FAILURE
-    except Exception as e:      # a bug of riteload itself: one line, or the traceback on request
+    except Exception as e:  # noqa: BLE001 - a bug of riteload itself: one line, or the traceback on request
         vm.flush()
         if os.environ.get("RITELOAD_DEBUG"):
             import traceback

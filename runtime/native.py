@@ -37,7 +37,6 @@ from __future__ import annotations
 import os
 import sys
 import threading
-from typing import Optional
 
 from . import abi
 from .codecache import CodeCache, ffi
@@ -73,9 +72,9 @@ _new_activation = object.__new__
 
 class _ThreadState(threading.local):
     def __init__(self):
-        self.top: Optional[_Activation] = None
+        self.top: _Activation | None = None
         self.ctx = None
-        self.stray: Optional[BaseException] = None
+        self.stray: BaseException | None = None
 
 
 class _Code:
@@ -90,7 +89,7 @@ class _Code:
         self.table = None
         self.counters = None
         self.counters_addr = 0
-        self.error: Optional[str] = None
+        self.error: str | None = None
 
 
 def _has_loop(irep) -> bool:
@@ -112,12 +111,12 @@ def _no_semantics(vm, frame, ins):
 
 
 class _VMEnv:
-    """What the translator asks of the runtime (translate.compiler.TranslateEnv)."""
+    """What the translator asks of the runtime (translate.ctx.TranslateEnv)."""
 
     def __init__(self, vm):
         self.vm = vm
 
-    def symbol_word(self, name: str) -> Optional[int]:
+    def symbol_word(self, name: str) -> int | None:
         try:
             return self.vm.sym(name)
         except Exception:           # noqa: BLE001 - no inline symbol, the slow path will say
@@ -128,9 +127,10 @@ class NativeEngine:
     name = "native"
 
     def __init__(self, code_cache_size: int = 16 << 20, stats: bool = False, *,
-                 counting: Optional[bool] = None, ops: Optional[dict] = None, fallback=None,
-                 verify: bool = True, hot_calls: Optional[int] = None):
-        self.cache = CodeCache(code_cache_size)
+                 counting: bool | None = None, ops: dict | None = None, fallback=None,
+                 verify: bool = True, hot_calls: int | None = None):
+        from translate.compiler import compile_me_stub
+        self.cache = CodeCache(code_cache_size, stub=compile_me_stub())
         # tiering: an irep is translated on its first activation if it loops,
         # else on its ``hot_calls``-th; until then the interpreter runs it
         if hot_calls is None:
@@ -181,6 +181,8 @@ class NativeEngine:
 
     def _count_interpreted(self, interp) -> None:
         """--stats: give the fallback interpreter opcode functions that count."""
+        from riteload.versions import TRANSLATED
+
         from .ops import ops_by_number
         tables = getattr(interp, "_ops", None)
         if not isinstance(tables, dict):
@@ -194,10 +196,10 @@ class NativeEngine:
                 self.interpreted += 1
                 return fn(vm, frame, ins)
             return run_counted
-        tables["0300"] = [counted(fn) for fn in ops_by_number("0300")]
+        tables[TRANSLATED.version] = [counted(fn) for fn in ops_by_number(TRANSLATED.version)]
 
     # -- compiling ---------------------------------------------------------------
-    def _install(self, vm, irep) -> Optional[_Code]:
+    def _install(self, vm, irep) -> _Code | None:
         """The irep's code, translated once hot and (re)installed if evicted;
         None when the interpreter is to run this activation (not hot yet,
         cannot be translated, or no room in the cache)."""
@@ -226,14 +228,9 @@ class NativeEngine:
                 self.translate_errors += 1
                 self.fallback_runs += 1
                 return None
-            from .ops import specialized
+            from .interp import op_table
             ops = self.ops
-            table = [None] * (len(irep.iseq) + 1)
-            for ins in irep.instructions:
-                fn = ops.get(ins.name)
-                table[ins.pc] = (specialized(fn, ins) if fn is not None else _no_semantics,
-                                 ins, ins.pc + ins.size)
-            code.table = table
+            code.table = op_table(irep, lambda ins: ops.get(ins.name) or _no_semantics)
             if self.counting:
                 code.counters = ffi.new("uint64_t[]", max(1, len(irep.instructions)))
                 code.counters_addr = int(ffi.cast("uintptr_t", code.counters))
@@ -323,22 +320,16 @@ class NativeEngine:
     def _onerror(self, exc_type, exc, tb) -> None:
         self._tls.stray = exc if exc is not None else exc_type()
 
-    def _caught(self, act: _Activation, exc: BaseException) -> Optional[int]:
+    def _caught(self, act: _Activation, exc: BaseException) -> int | None:
         """Where this frame goes on after ``exc`` (interp.py's rules): a catch
         handler's pc, OP_RETURN, or None when the exception leaves the frame.
         Raises when an unwind passes through."""
         from .errors import RubyError, Unwind
-        vm, frame = act.vm, act.frame
+        from .interp import handle_raise, handle_unwind
         if isinstance(exc, RubyError):
-            from .vm import CATCH_FILTER_ALL
-            h = vm.find_handler(frame, CATCH_FILTER_ALL)
-            if h is None:
-                return None
-            vm.exc = exc.exc
-            return h.target
+            return handle_raise(act.vm, act.frame, exc)
         if isinstance(exc, Unwind):
-            from .interp import handle_unwind
-            return handle_unwind(vm, frame, exc)
+            return handle_unwind(act.vm, act.frame, exc)
         return None
 
     # -- figures -------------------------------------------------------------------

@@ -16,6 +16,7 @@ the VM for ``eql?``/``hash`` of keys that are not simple values.
 from __future__ import annotations
 
 from . import abi
+from .abi import CALL_MAXARGS
 
 # Class kinds (mruby's MRB_TT_CLASS / MODULE / SCLASS / ICLASS).
 TT_CLASS = "class"
@@ -35,7 +36,7 @@ class RBasic:
 
     @property
     def word(self) -> int:
-        return (self.handle << 3) | abi.OBJECT_TAG
+        return (self.handle << abi.OBJECT_SHIFT) | abi.OBJECT_TAG
 
 
 class RObject(RBasic):
@@ -270,7 +271,7 @@ class REnv(RBasic):
         n = frame.n
         nk = frame.nk
         # mrb_env_new: where the frame's block argument sits (block_given? in blocks)
-        self.bidx = 1 + (1 if n == 15 else n) + (1 if nk == 15 else 2 * nk)
+        self.bidx = 1 + (1 if n == CALL_MAXARGS else n) + (1 if nk == CALL_MAXARGS else 2 * nk)
         self.is_detached = False
 
     @classmethod

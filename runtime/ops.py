@@ -18,12 +18,26 @@ from __future__ import annotations
 import math
 
 from . import abi
+from .abi import CALL_MAXARGS, FLONUM_MASK, FLONUM_TAG, OBJECT_MASK, OBJECT_SHIFT, OBJECT_TAG
+from .calls import CATCH_FILTER_ENSURE
 from .errors import BreakUnwind, JumpUnwind, ReturnUnwind, RubyError, StopUnwind
-from .frames import CINFO_NONE, bidx
-from .objects import (TT_CLASS, TT_ICLASS, TT_MODULE, TT_SCLASS, MethodEntry, RArray, RBreak,
-                      RClass, RFloat, RHash, RInteger, RProc, RString)
 from .fastfloat import flonum_value
-from .vm import CATCH_FILTER_ENSURE
+from .frames import CINFO_NONE, bidx
+from .objects import (
+    TT_CLASS,
+    TT_ICLASS,
+    TT_MODULE,
+    TT_SCLASS,
+    MethodEntry,
+    RArray,
+    RBreak,
+    RClass,
+    RFloat,
+    RHash,
+    RInteger,
+    RProc,
+    RString,
+)
 
 NIL = abi.NIL
 TRUE = abi.TRUE
@@ -54,10 +68,10 @@ def _num(vm, w):
     """(kind, value) of a number word: kind 'i', 'f' or None."""
     if w & 1:
         return "i", _fixval(w)
-    if w & 3 == 2:
+    if w & FLONUM_MASK == FLONUM_TAG:
         return "f", _floval(w)
-    if w & 7 == 4:
-        o = vm.objects[w >> 3]
+    if w & OBJECT_MASK == OBJECT_TAG:
+        o = vm.objects[w >> OBJECT_SHIFT]
         t = type(o)
         if t is RInteger:
             return "i", o.value
@@ -99,7 +113,8 @@ def op_loadl(vm, frame, ins):
         vm.raise_error(vm.c_RangeError, "integer overflow")
     else:
         w = NIL
-    if w & 7 != 4:            # immediates only: boxed literals are new objects each time
+    # immediates only: boxed literals are new objects each time
+    if w & OBJECT_MASK != OBJECT_TAG:
         cache[ins.b] = w
     vm.stack[frame.base + ins.a] = w
 
@@ -323,8 +338,8 @@ def op_getidx(vm, frame, ins):
     i = frame.base + ins.a
     va = st[i]
     vb = st[i + 1]
-    if va & 7 == 4:
-        o = vm.objects[va >> 3]
+    if va & OBJECT_MASK == OBJECT_TAG:
+        o = vm.objects[va >> OBJECT_SHIFT]
         t = type(o)
         if t is RArray and vb & 1:
             n = _fixval(vb)
@@ -409,8 +424,8 @@ def op_rescue(vm, frame, ins):
 def op_raiseif(vm, frame, ins):
     # raise(R[a]) if R[a]
     w = vm.stack[frame.base + ins.a]
-    if w & 7 == 4:
-        o = vm.objects[w >> 3]
+    if w & OBJECT_MASK == OBJECT_TAG:
+        o = vm.objects[w >> OBJECT_SHIFT]
         if type(o) is RBreak:
             raise o.unwind
         vm.raise_exc(w)
@@ -433,12 +448,13 @@ def _send(vm, frame, ins, with_block: bool, self_call: bool):
     st = vm.stack
     if self_call:
         st[base + a] = st[base]
-    if not nk and n < 15:
+    if not nk and n < CALL_MAXARGS:
         # the common case: positional arguments only
         bi = base + a + n + 1
         if with_block:
             blk = st[bi]
-            if blk != NIL and not (blk & 7 == 4 and type(vm.objects[blk >> 3]) is RProc):
+            if blk != NIL and not (blk & OBJECT_MASK == OBJECT_TAG
+                                   and type(vm.objects[blk >> OBJECT_SHIFT]) is RProc):
                 blk = vm.convert_to_proc(blk)
         else:
             blk = NIL
@@ -446,20 +462,21 @@ def _send(vm, frame, ins, with_block: bool, self_call: bool):
         st[base + a] = vm.call_at(frame, a, st[base + a], frame.rt.syms[ins.b], n, 0, blk)
         return
     old_bidx = a + bidx(n, nk)
-    if 0 < nk < 15:
-        kidx = a + (1 if n == 15 else n) + 1
+    if 0 < nk < CALL_MAXARGS:
+        kidx = a + (1 if n == CALL_MAXARGS else n) + 1
         h = vm.hash_new()
-        ho = vm.objects[h >> 3]
+        ho = vm.objects[h >> OBJECT_SHIFT]
         for j in range(nk):
             ho.set(vm, st[base + kidx + 2 * j], st[base + kidx + 2 * j + 1])
         blk = st[base + old_bidx] if with_block else NIL
         st[base + kidx] = h
-        nk = 15
+        nk = CALL_MAXARGS
     else:
         blk = st[base + old_bidx] if with_block else NIL
     new_bidx = a + bidx(n, nk)
     if with_block:
-        if blk != NIL and not (blk & 7 == 4 and type(vm.objects[blk >> 3]) is RProc):
+        if blk != NIL and not (blk & OBJECT_MASK == OBJECT_TAG
+                               and type(vm.objects[blk >> OBJECT_SHIFT]) is RProc):
             blk = vm.convert_to_proc(blk)
     st[base + new_bidx] = blk
     recv = st[base + a]
@@ -490,13 +507,13 @@ def op_sendb(vm, frame, ins):
 
 
 def send_fast(ins):
-    """A SEND/SSEND/SENDB/SSENDB with only positional arguments (n < 15, no
+    """A SEND/SSEND/SENDB/SSENDB with only positional arguments (n < CALL_MAXARGS, no
     keywords), specialized for this instruction: its operands decoded once.
     Same semantics as ``_send``'s common case; None for other shapes."""
     name = ins.name
     c = ins.c
     n = c & 0xF
-    if c >> 4 or n == 15:
+    if c >> 4 or n == CALL_MAXARGS:
         return None
     with_block = name in ("SENDB", "SSENDB") or (name == "SEND" and ins.ext == "EXT3")
     self_call = name in ("SSEND", "SSENDB")
@@ -511,7 +528,8 @@ def send_fast(ins):
             if self_call:
                 st[base + a] = st[base]
             blk = st[base + bo]
-            if blk != NIL and not (blk & 7 == 4 and type(vm.objects[blk >> 3]) is RProc):
+            if blk != NIL and not (blk & OBJECT_MASK == OBJECT_TAG
+                                   and type(vm.objects[blk >> OBJECT_SHIFT]) is RProc):
                 blk = vm.convert_to_proc(blk)
                 st[base + bo] = blk
             st[base + a] = vm.call_at(frame, a, st[base + a], frame.rt.syms[b], n, 0, blk)
@@ -581,7 +599,7 @@ def op_call(vm, frame, ins):
     # R[0] = self.call(frame.argc, frame.argv)
     st = vm.stack
     recv = st[frame.base]
-    p = vm.objects[recv >> 3]
+    p = vm.objects[recv >> OBJECT_SHIFT]
     args = vm.collect_args(frame.base, frame.n, frame.nk)
     blk = st[frame.base + bidx(frame.n, frame.nk)]
     frame.retval = vm.call_proc(p, args, None, None, blk)
@@ -603,14 +621,14 @@ def op_super(vm, frame, ins):
     nk = (b >> 4) & 0xF
     bi = a + bidx(n, nk)
     blk = st[base + bi]
-    if 0 < nk < 15:
-        kidx = a + (1 if n == 15 else n) + 1
+    if 0 < nk < CALL_MAXARGS:
+        kidx = a + (1 if n == CALL_MAXARGS else n) + 1
         h = vm.hash_new()
-        ho = vm.objects[h >> 3]
+        ho = vm.objects[h >> OBJECT_SHIFT]
         for j in range(nk):
             ho.set(vm, st[base + kidx + 2 * j], st[base + kidx + 2 * j + 1])
         st[base + kidx] = h
-        nk = 15
+        nk = CALL_MAXARGS
         bi = kidx + 1
         st[base + bi] = blk
     if not mid or target_class is None:
@@ -720,7 +738,7 @@ def op_enter(vm, frame, ins):
     blk = st[base + bidx(frame.n, frame.nk)]
     kdict = NIL
     if frame.nk > 0:
-        kidx = 2 if frame.n == 15 else frame.n + 1
+        kidx = 2 if frame.n == CALL_MAXARGS else frame.n + 1
         kdict = st[base + kidx]
         if not vm.is_hash(kdict) or len(vm.obj(kdict)) == 0:
             kdict = NIL
@@ -731,13 +749,13 @@ def op_enter(vm, frame, ins):
             argc += 1
         elif argc == 14:
             st[base + 1] = vm.ary_new([st[base + 1 + i] for i in range(argc + 1)])
-            argc = frame.n = 15
+            argc = frame.n = CALL_MAXARGS
         else:
             vm.obj(st[base + 1]).items.append(st[base + 2])
         frame.nk = 0
     if kd and key > 0 and kdict != NIL:
         kdict = vm.hash_dup(kdict)
-    if argc == 15:
+    if argc == CALL_MAXARGS:
         argv = list(vm.obj(st[base + 1]).items)
         argc = len(argv)
     else:
@@ -796,7 +814,7 @@ def op_enter(vm, frame, ins):
 
 
 def _kdict(vm, frame):
-    kidx = 2 if frame.n == 15 else frame.n + 1
+    kidx = 2 if frame.n == CALL_MAXARGS else frame.n + 1
     w = vm.stack[frame.base + kidx]
     return w if vm.is_hash(w) else None
 
@@ -930,8 +948,8 @@ def _arith(vm, frame, ins, op, sid):
             st[i] = vm.alloc(RInteger(vm.c_Integer, z))
             return
         vm.raise_error(vm.c_RangeError, "integer overflow")
-    if x & 3 == 2:
-        if y & 3 == 2:
+    if x & FLONUM_MASK == FLONUM_TAG:
+        if y & FLONUM_MASK == FLONUM_TAG:
             z = op(_floval(x), _floval(y))
         elif y & 1:
             z = op(_floval(x), float((y >> 1) - ((y >> 63) << 63)))
@@ -940,7 +958,7 @@ def _arith(vm, frame, ins, op, sid):
         if z is not None:
             st[i] = vm.float_new(z)
             return
-    elif x & 1 and y & 3 == 2:
+    elif x & 1 and y & FLONUM_MASK == FLONUM_TAG:
         st[i] = vm.float_new(op(float((x >> 1) - ((x >> 63) << 63)), _floval(y)))
         return
     kx, vx = _num(vm, x)
@@ -953,9 +971,9 @@ def _arith(vm, frame, ins, op, sid):
             else:
                 st[i] = vm.float_new(op(float(vx), float(vy)))
             return
-    elif sid == vm.SYM_plus and x & 7 == 4 and y & 7 == 4:
-        ox = vm.objects[x >> 3]
-        oy = vm.objects[y >> 3]
+    elif sid == vm.SYM_plus and x & OBJECT_MASK == OBJECT_TAG and y & OBJECT_MASK == OBJECT_TAG:
+        ox = vm.objects[x >> OBJECT_SHIFT]
+        oy = vm.objects[y >> OBJECT_SHIFT]
         if type(ox) is RString and type(oy) is RString:
             st[i] = vm.alloc(RString(vm.c_String, ox.value + oy.value))
             return
@@ -1066,7 +1084,7 @@ def _cmp(vm, frame, ins, test, sid):
         st[i] = TRUE if test((x >> 1) - ((x >> 63) << 63), (y >> 1) - ((y >> 63) << 63)) \
             else FALSE
         return
-    if x & 3 == 2 and y & 3 == 2:
+    if x & FLONUM_MASK == FLONUM_TAG and y & FLONUM_MASK == FLONUM_TAG:
         st[i] = TRUE if test(_floval(x), _floval(y)) else FALSE
         return
     kx, vx = cmp_num(vm, x)
@@ -1084,8 +1102,8 @@ def cmp_num(vm, w):
     62 bits) compares as its object's address shifted right by one, not as
     its value, so two equal big Integers are == only when the same object."""
     k, v = _num(vm, w)
-    if k == "i" and w & 7 == 4:
-        v = vm.fake_address(vm.objects[w >> 3]) >> 1
+    if k == "i" and w & OBJECT_MASK == OBJECT_TAG:
+        v = vm.fake_address(vm.objects[w >> OBJECT_SHIFT]) >> 1
     return k, v
 
 
@@ -1115,12 +1133,12 @@ def op_eq(vm, frame, ins):
     i = frame.base + ins.a
     x = st[i]
     y = st[i + 1]
-    if x == y and not (x & 3 == 2 and _floval(x) != _floval(x)):
+    if x == y and not (x & FLONUM_MASK == FLONUM_TAG and _floval(x) != _floval(x)):
         st[i] = TRUE
         return
-    if x & 7 == 4 and y & 7 == 4:
-        ox = vm.objects[x >> 3]
-        oy = vm.objects[y >> 3]
+    if x & OBJECT_MASK == OBJECT_TAG and y & OBJECT_MASK == OBJECT_TAG:
+        ox = vm.objects[x >> OBJECT_SHIFT]
+        oy = vm.objects[y >> OBJECT_SHIFT]
         if type(ox) is RString and type(oy) is RString and ox.cls is vm.c_String:
             st[i] = TRUE if ox.value == oy.value else FALSE
             return
@@ -1632,5 +1650,6 @@ def ops_by_number(format_version: str = "0300") -> list:
     return [OPS.get(op.name) for op in table]
 
 
-__all__ = ["OPS", "ops_by_number", "specialized", "uvenv", "div_int", "div_float", "RubyError", "RClass",
+__all__ = ["OPS", "ops_by_number", "specialized", "uvenv", "div_int", "div_float", "RubyError",
+           "RClass",
            "MethodEntry", "TT_SCLASS"]

@@ -116,7 +116,8 @@ def record_one(name: str, mrbc: str, mruby: str, prefix: list[str]) -> tuple[str
             out, err, status = run([mrbc, *flags, "-o", tmp_mrb, src], cwd=PROGRAMS,
                                    timeout=COMPILE_TIMEOUT)
             if status != 0 or not os.path.exists(tmp_mrb):
-                raise RecordError(f"{src}: {' '.join(['mrbc', *flags])} failed with status {status}:\n"
+                command = " ".join(["mrbc", *flags])
+                raise RecordError(f"{src}: {command} failed with status {status}:\n"
                                   + (out + err).decode("utf-8", "replace"))
             with open(tmp_mrb, "rb") as f:
                 binary = f.read()

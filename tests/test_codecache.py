@@ -8,9 +8,15 @@ from riteload.model import Irep
 from runtime import abi
 from runtime.codecache import CodeCache, ffi
 from runtime.execmem import PAGE_SIZE
-from translate.compiler import translate_irep
-
 from test_translate import iseq
+from translate.compiler import compile_me_stub, translate_irep
+
+STUB = compile_me_stub()
+
+
+def code_cache(limit: int, **kw) -> CodeCache:
+    """A cache as the native engine makes one: the stub's bytes come from translate."""
+    return CodeCache(limit, stub=STUB, **kw)
 
 
 def translation(n_moves: int = 1):
@@ -28,7 +34,7 @@ def _perms(address: int) -> str:
 
 
 def test_install_points_the_cell_at_the_code():
-    cache = CodeCache(1 << 20)
+    cache = code_cache(1 << 20)
     e = cache.entry("m")
     assert e.cell[0] == cache.stub_address and not e.installed
     tr = translation()
@@ -41,7 +47,7 @@ def test_install_points_the_cell_at_the_code():
 
 
 def test_methods_share_chunks():
-    cache = CodeCache(1 << 20)
+    cache = code_cache(1 << 20)
     entries = [cache.entry(i) for i in range(20)]
     for e in entries:
         assert cache.install(e, translation())
@@ -54,7 +60,7 @@ def test_methods_share_chunks():
 
 
 def test_stub_answers_compile_me():
-    cache = CodeCache(1 << 20)
+    cache = code_cache(1 << 20)
     e = cache.entry("m")
     fn = ffi.cast("rl_entry", e.cell[0])
     ctx = ffi.new("rl_ctx *")
@@ -62,7 +68,7 @@ def test_stub_answers_compile_me():
 
 
 def test_full_cache_evicts_idle_methods_and_resets_their_cells():
-    cache = CodeCache(2 * PAGE_SIZE, chunk_size=PAGE_SIZE)
+    cache = code_cache(2 * PAGE_SIZE, chunk_size=PAGE_SIZE)
     tr = translation(60)                    # a few hundred bytes
     entries = [cache.entry(i) for i in range(40)]
     for e in entries:
@@ -80,7 +86,7 @@ def test_full_cache_evicts_idle_methods_and_resets_their_cells():
 
 
 def test_running_code_is_never_evicted():
-    cache = CodeCache(2 * PAGE_SIZE, chunk_size=PAGE_SIZE)
+    cache = code_cache(2 * PAGE_SIZE, chunk_size=PAGE_SIZE)
     tr = translation(60)
     busy = cache.entry("busy")
     assert cache.install(busy, tr)
@@ -93,7 +99,7 @@ def test_running_code_is_never_evicted():
 
 
 def test_install_fails_when_everything_runs():
-    cache = CodeCache(PAGE_SIZE, chunk_size=PAGE_SIZE)
+    cache = code_cache(PAGE_SIZE, chunk_size=PAGE_SIZE)
     tr = translation(60)
     installed = []
     for i in range(40):
@@ -109,7 +115,7 @@ def test_install_fails_when_everything_runs():
 
 
 def test_oversized_method_gets_its_own_chunk():
-    cache = CodeCache(1 << 20, chunk_size=PAGE_SIZE)
+    cache = code_cache(1 << 20, chunk_size=PAGE_SIZE)
     tr = translation(800)                   # several pages
     assert tr.size > PAGE_SIZE
     e = cache.entry("big")
@@ -118,7 +124,7 @@ def test_oversized_method_gets_its_own_chunk():
 
 
 def test_close_unmaps():
-    cache = CodeCache(1 << 20)
+    cache = code_cache(1 << 20)
     e = cache.entry("m")
     cache.install(e, translation())
     addr = e.address

@@ -1,26 +1,23 @@
 """Focused tests of runtime/core/string.py and symbol.py.
 
 The helpers are checked against values mruby 3.1 (Debian's build, no
-MRB_UTF8_STRING) printed; when ``mruby`` is on PATH a batch of one-liners
-also runs live through riteload and mruby and must print the same.
+MRB_UTF8_STRING) printed; a batch of one-liners also runs through riteload
+and must print what mruby prints (live when mruby 3.1 is on PATH, else as
+recorded in tests/recorded/, see tests/mruby_runs.py).
 """
 
 from __future__ import annotations
 
 import math
-import shutil
-import subprocess
 
 import pytest
 
+from mruby_runs import mruby_run, riteload
 from runtime import abi
 from runtime.core import string as S
 from runtime.core import symbol as Y
 from runtime.errors import RubyError
 from runtime.vm import VM
-
-MRUBY = shutil.which("mruby")
-MRBC = shutil.which("mrbc")
 
 
 @pytest.fixture(scope="module")
@@ -80,16 +77,16 @@ def test_symbol_inspect(name, out):
     (b"z", 36, 35), (b"0x1f", 8, 0), (b"-0", 10, 0), (b"00012", 10, 12),
     (b"9223372036854775807", 10, 2**63 - 1), (b"-9223372036854775808", 10, -2**63),
 ])
-def test_str_to_inum(vm, s, base, n):
-    assert vm.int_value(S.str_to_inum(vm, s, base, False)) == n
+def test_str_len_to_integer(vm, s, base, n):
+    assert vm.int_value(S.str_len_to_integer(vm, s, base, False)) == n
 
 
-def test_str_to_inum_errors(vm):
-    assert err(vm, lambda: S.str_to_inum(vm, b"99999999999999999999", 10, False)) == \
+def test_str_len_to_integer_errors(vm):
+    assert err(vm, lambda: S.str_len_to_integer(vm, b"99999999999999999999", 10, False)) == \
         ("RangeError", "string (99999999999999999999) too big for integer")
-    assert err(vm, lambda: S.str_to_inum(vm, b"12x", 10, True)) == \
+    assert err(vm, lambda: S.str_len_to_integer(vm, b"12x", 10, True)) == \
         ("ArgumentError", 'invalid string for number("12x")')
-    assert err(vm, lambda: S.str_to_inum(vm, b"1", 40, False)) == \
+    assert err(vm, lambda: S.str_len_to_integer(vm, b"1", 40, False)) == \
         ("ArgumentError", "illegal radix 40")
 
 
@@ -99,8 +96,8 @@ def test_str_to_inum_errors(vm):
     (b"1.2.3", 1.2), (b"Infinity", 0.0), (b"1e400", math.inf), (b"12 34", 12.0),
     (b"x" * 100, math.inf), (b"1.5" + b"x" * 100, 1.5),
 ])
-def test_str_to_dbl(vm, s, x):
-    assert S.str_to_dbl(vm, s, False) == x
+def test_str_len_to_dbl(vm, s, x):
+    assert S.str_len_to_dbl(vm, s, False) == x
 
 
 def test_float_read_is_mruby_arithmetic():
@@ -185,13 +182,7 @@ p "12abc".to_i, "0b11".to_i(0), "1_000.5e1x".to_f, "0x1A".hex, "777".oct
 '''
 
 
-@pytest.mark.skipif(MRUBY is None or MRBC is None, reason="mruby not installed")
 def test_live_against_mruby(tmp_path):
-    src = tmp_path / "live.rb"
-    src.write_text(LIVE)
-    mrb = tmp_path / "live.mrb"
-    subprocess.run([MRBC, "-o", str(mrb), str(src)], check=True)
-    want = subprocess.run([MRUBY, "-b", str(mrb)], capture_output=True).stdout
-    got = subprocess.run(["riteload", "run", "--engine", "interp", str(mrb)],
-                         capture_output=True).stdout
-    assert got == want
+    mrb, want = mruby_run("core_string", LIVE, tmp_path)
+    got = riteload("run", "--engine", "interp", mrb.name, cwd=tmp_path)
+    assert (got.stdout, got.stderr, got.returncode) == want

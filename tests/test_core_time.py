@@ -1,24 +1,30 @@
 """Time (runtime/core/time.py), the mruby-time gem of mruby 3.1.
 
-The helpers and the class are checked directly on a VM; when
-``mruby``/``mrbc`` are on PATH, batches of one-liners also run through
-riteload and mruby, with ``TZ`` set explicitly in both processes'
-environments, and must print the same bytes.
+The helpers and the class are checked directly on a VM; batches of
+one-liners also run through riteload, with ``TZ`` set explicitly in the
+environment, and must print the bytes mruby prints with that ``TZ`` (live
+when mruby 3.1 is on PATH, else as recorded, tests/mruby_runs.py).
 """
 
 from __future__ import annotations
 
 import calendar
 import os
-import subprocess
 
 import pytest
 
+from mruby_runs import mruby_run, riteload
 from runtime import abi
 from runtime.core import time as T
+from runtime.vm import VM
 
-# the VM fixture and helpers of the collections tests (tests/ is on sys.path)
-from test_core_collections import MRBC, MRUBY, call, err, fx, vm  # noqa: F401
+# helpers of the collections tests (tests/ is on sys.path)
+from test_core_collections import call, err, fx
+
+
+@pytest.fixture(scope="module")
+def vm():
+    return VM()
 
 
 def s(vm, w):
@@ -133,9 +139,11 @@ a = Time.at(100, 250_000)
 p a - Time.at(99), (a + 0.5).usec, (a - 0.75).usec, (Time.at(1) - 0.5).usec
 [-> { Time.gm(2000, 13) }, -> { Time.at(1e19) }, -> { Time.at(10**18) },
  -> { Time.gm(-2**31 + 1900) }, -> { Time.at(-1.0 / 0) }, -> { Time.gm(nil) },
- -> { Time.gm(2000) + (2**62 * 2 - 1) }, -> { Time.at }, -> { Time.gm(2000).send(:initialize_copy, 3) }
+ -> { Time.gm(2000) + (2**62 * 2 - 1) }, -> { Time.at },
+ -> { Time.gm(2000).send(:initialize_copy, 3) }
 ].each { |f| begin; p f.call; rescue => e; p [e.class, e.message]; end }
-p Time.at(nil).to_i, Time.at(true).to_i, Time.at(false).to_i, Time.at("a" * 30).to_i, Time.at([1]).to_i
+p Time.at(nil).to_i, Time.at(true).to_i, Time.at(false).to_i, Time.at("a" * 30).to_i,
+  Time.at([1]).to_i
 '''
 
 LIVE_LOCAL = r'''
@@ -154,33 +162,22 @@ p Time.local(2000, 7) - Time.gm(2000, 7), Time.now.utc?, (Time.now - Time.now).c
 
 
 def _run_live(tmp_path, name, program, tz):
-    src = tmp_path / f"{name}.rb"
-    src.write_text(program)
-    mrb = tmp_path / f"{name}.mrb"
-    subprocess.run([MRBC, "-o", str(mrb), str(src)], check=True)
-    env = dict(os.environ)
-    if tz is None:
-        env.pop("TZ", None)
-    else:
-        env["TZ"] = tz
-    want = subprocess.run([MRUBY, "-b", str(mrb)], capture_output=True, env=env)
-    got = subprocess.run(["riteload", "run", "--engine", "interp", str(mrb)],
-                         capture_output=True, timeout=300, env=env)
-    assert got.stdout == want.stdout
-    assert got.stderr == want.stderr
-    assert got.returncode == want.returncode
-    return want.stdout
+    env = dict(os.environ, TZ=tz)
+    mrb, want = mruby_run(name, program, tmp_path, env=env)
+    got = riteload("run", "--engine", "interp", mrb.name, cwd=tmp_path, env=env)
+    assert (got.stdout, got.stderr, got.returncode) == want
+    return want[0]
 
 
-@pytest.mark.skipif(not (MRUBY and MRBC), reason="mruby 3.1 not installed")
+@pytest.mark.slow       # mruby itself needs ~10 s for it (Time.gm of years near 2**31)
 def test_live_utc_against_mruby(tmp_path):
-    _run_live(tmp_path, "live_utc", LIVE_UTC, "UTC")
+    _run_live(tmp_path, "core_time_utc", LIVE_UTC, "UTC")
 
 
 # POSIX TZ strings need no tzdata: US Eastern with its DST rules, India
 # (+0530), and a zone east of UTC with a half-hour DST shift.
-@pytest.mark.skipif(not (MRUBY and MRBC), reason="mruby 3.1 not installed")
-@pytest.mark.parametrize("tz", ["EST5EDT,M3.2.0,M11.1.0", "IST-5:30", "LHST-10:30LHDT-11,M10.1.0,M4.1.0"])
+@pytest.mark.parametrize("tz", ["EST5EDT,M3.2.0,M11.1.0", "IST-5:30",
+                                "LHST-10:30LHDT-11,M10.1.0,M4.1.0"])
 def test_live_local_against_mruby(tmp_path, tz):
-    out = _run_live(tmp_path, "live_local", LIVE_LOCAL, tz)
+    out = _run_live(tmp_path, f"core_time_local_{tz}", LIVE_LOCAL, tz)
     assert b"+0000" not in out.split(b"\n")[0]      # the zone was really applied

@@ -10,13 +10,13 @@ import time
 from pathlib import Path
 
 import pytest
+from construct import ConstructError, SizeofError
 
+from fixture_cases import sampled
 from riteload import format as fmt
 from riteload.errors import ParseError, RiteError
 from riteload.format import build_rite, parse_rite
-from riteload.model import (
-    CatchHandler, DebugFile, Irep, IrepDebug, PoolValue, RiteFile, RiteHeader,
-)
+from riteload.model import CatchHandler, DebugFile, Irep, IrepDebug, PoolValue, RiteFile, RiteHeader
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures"
@@ -52,14 +52,14 @@ def test_fixtures_are_there():
 # ---------------------------------------------------------------------------
 # Round trips
 
-@pytest.mark.parametrize("path", ALL_MRB, ids=_id)
+@pytest.mark.parametrize("path", sampled(ALL_MRB), ids=_id)
 def test_round_trip_byte_identical(path):
     data = path.read_bytes()
     rite = parse_rite(data, str(path))
     assert build_rite(rite) == data
 
 
-@pytest.mark.parametrize("path", ALL_MRB, ids=_id)
+@pytest.mark.parametrize("path", sampled(ALL_MRB), ids=_id)
 def test_round_trip_after_edit_recomputes_sizes(path):
     """Growing a symbol changes the record, section and binary sizes: build recomputes them."""
     rite = parse_rite(path.read_bytes(), str(path))
@@ -219,9 +219,10 @@ def _common(con, data: bytes, obj: dict, **params):
     assert _matches(parsed, obj), parsed
     assert con.build(obj, **params) == data
     try:
-        assert con.sizeof(**params) == len(data)
-    except Exception:       # variable-size declarations have no static size
-        pass
+        size = con.sizeof(**params)
+    except SizeofError:     # variable-size declarations have no static size
+        return
+    assert size == len(data)
 
 
 def test_rite_binary_header():
@@ -266,7 +267,7 @@ def test_pool_entries(con, data, value):
 
 
 def test_pool_entry_0200_has_no_bigint():
-    with pytest.raises(Exception):
+    with pytest.raises(ConstructError, match="unknown pool tag 7"):
         fmt.pool_entry_0200.parse(b"\x07\x02\x0a12")
 
 
@@ -512,6 +513,7 @@ def test_lvar_with_nlocals_zero_rejected():
 # ---------------------------------------------------------------------------
 # Live: files compiled now by the installed mrbc round-trip too
 
+# without mrbc, the round trips of the recorded files above stand in
 @pytest.mark.skipif(shutil.which("mrbc") is None, reason="mrbc not on PATH")
 def test_live_mrbc_round_trip(tmp_path):
     src = tmp_path / "live.rb"

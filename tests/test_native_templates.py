@@ -20,7 +20,6 @@ from riteload.model import CatchHandler, Irep
 from runtime import abi
 from runtime.codecache import ffi
 from runtime.native import NativeEngine
-
 from test_translate import iseq
 
 SLOW = 0x7FFF_FFFF_FFFF_FF00      # a word no value has: "the Python semantics ran"
@@ -70,8 +69,8 @@ def _raise(vm, frame, ins):
     raise RubyError(abi.fixnum(99))
 
 
-OPS = {name: _slow for name in ("ADD", "SUB", "MUL", "DIV", "ADDI", "SUBI", "EQ", "LT", "LE",
-                                "GT", "GE", "LOADL", "LOADSYM")}
+OPS = dict.fromkeys(("ADD", "SUB", "MUL", "DIV", "ADDI", "SUBI", "EQ", "LT", "LE", "GT", "GE",
+                    "LOADL", "LOADSYM"), _slow)
 OPS["RETURN"] = _return
 OPS["SEND"] = _raise
 
@@ -87,12 +86,12 @@ def run(irep: Irep, regs: dict[int, int], base: int = 0) -> int:
     return ENGINE.run(VM, Frame(irep, base))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def binop(name: str) -> Irep:
     return Irep(nlocals=1, nregs=4, iseq=iseq((name, 1), ("RETURN", 1)))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def immop(name: str, b: int) -> Irep:
     return Irep(nlocals=1, nregs=4, iseq=iseq((name, 1, b), ("RETURN", 1)))
 
@@ -373,3 +372,4 @@ def test_tiering_translates_loops_at_once_and_other_code_when_called_again():
     loop = Irep(nlocals=1, nregs=5, iseq=body)
     assert eng.run(VM, Frame(loop)) == abi.fixnum(0)             # loops: native at once
     assert Interp.runs == 1 and eng.translations == 2
+

@@ -24,6 +24,7 @@ from collections import Counter
 import pytest
 
 import riteload
+from fixture_cases import is_slow
 from riteload.opcodes import table_for
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -113,7 +114,7 @@ def test_every_program_is_compiled():
     missing = [f"{n}{g}.mrb" for n in names for g in ("", ".g")
                if not os.path.exists(os.path.join(MRB, f"{n}{g}.mrb"))]
     assert not missing, "run python scripts/record_fixtures.py; missing: " + ", ".join(missing)
-    stale = sorted(set(os.path.basename(p)[:-4] for p in _mrb_files()) - set(names))
+    stale = sorted({os.path.basename(p)[:-4] for p in _mrb_files()} - set(names))
     assert not stale, "compiled files without a program: " + ", ".join(stale)
     expected = os.path.join(FIXTURES, "expected")
     for n in names:
@@ -130,7 +131,8 @@ def _mrbc_31() -> str | None:
     return mrbc if (p.stdout + p.stderr).startswith(b"mruby 3.1.0 ") else None
 
 
-@pytest.mark.parametrize("name", _program_names())
+@pytest.mark.parametrize("name", [pytest.param(n, marks=[pytest.mark.slow] if is_slow(n) else [])
+                                  for n in _program_names()])
 def test_compiled_fixture_is_fresh(name, tmp_path):
     mrbc = _mrbc_31()
     if mrbc is None:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from fixture_cases import mark_known
+from fixture_cases import is_slow, mark_known
 from runtime.main import run_file
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -85,7 +85,8 @@ GC_STRESS = [n for n in ("012_procs_lambdas", "013_closures", "026_enumerator", 
              if n in CASES]
 
 
-@pytest.mark.parametrize("name", GC_STRESS)
+@pytest.mark.parametrize("name", [pytest.param(n, marks=[pytest.mark.slow] if is_slow(n) else [])
+                                  for n in GC_STRESS])
 def test_program_under_gc_stress(name, monkeypatch):
     import runtime.gc
     monkeypatch.setattr(runtime.gc, "MIN_THRESHOLD", 300)
@@ -95,6 +96,7 @@ def test_program_under_gc_stress(name, monkeypatch):
     assert status == int((EXPECTED / f"{name}.status").read_text())
 
 
+# without mruby, test_program_matches_recorded_mruby stands in (fixtures/expected)
 @pytest.mark.skipif(MRUBY is None, reason="mruby not on PATH")
 @pytest.mark.parametrize("name", CASES[:20])
 def test_program_matches_live_mruby(name):

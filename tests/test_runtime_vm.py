@@ -1,27 +1,22 @@
 """The VM's own machinery: value helpers, calls from Python, the call-info
-mirror, depth limits, and small programs compiled on the fly when mrbc is
-installed (compared with the live mruby)."""
+mirror, depth limits, and small programs compared with mruby (live when
+mruby 3.1 is on PATH, else as recorded, tests/mruby_runs.py)."""
 
 from __future__ import annotations
 
 import io
 import math
 import random
-import shutil
 import struct
-import subprocess
-from pathlib import Path
 
 import pytest
 
+from mruby_runs import mruby_run
 from runtime import abi
 from runtime.fastfloat import flonum, flonum_value
 from runtime.interp import InterpEngine
 from runtime.main import run_file
 from runtime.vm import VM
-
-MRBC = shutil.which("mrbc")
-MRUBY = shutil.which("mruby")
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +38,7 @@ def test_fast_flonum_matches_abi():
 def test_floats_are_truncated_like_mruby_word_boxing(vm):
     from runtime.core.fmtfp import float_to_s
     w = vm.float_new(1e100)
-    assert float_to_s(vm.float_value(w)) == b"0.0,6.04*2000001e+99"     # what mruby 3.1 prints
+    assert float_to_s(vm.float_value(w)) == "0.0,6.04*2000001e+99"      # what mruby 3.1 prints
     x = vm.float_value(vm.float_new(1.7000000000000002))
     y = 1.0
     for _ in range(3):
@@ -65,7 +60,7 @@ def _in_fresh_thread(fn):
     def body():
         try:
             fn()
-        except BaseException as e:      # re-raised in the test's thread
+        except BaseException as e:      # noqa: BLE001 - re-raised in the test's thread
             failure.append(e)
 
     t = threading.Thread(target=body)
@@ -134,27 +129,22 @@ def test_sync_callinfo_mirrors_frames(vm):
     assert vm.syms[mid] == "probe_ci" and kind == 1
 
 
-def _compile(tmp_path: Path, src: str, debug=True) -> Path:
-    rb = tmp_path / "t.rb"
-    rb.write_text(src)
-    mrb = tmp_path / "t.mrb"
-    subprocess.run([MRBC] + (["-g"] if debug else []) + ["-o", str(mrb), "t.rb"], cwd=tmp_path,
-                   check=True)
-    return mrb
-
-
 SNIPPETS = {
     "depth": "def f(n); $d = n; f(n + 1); end\nbegin; f(0); rescue SystemStackError; end\np $d\n",
     "block_depth": "$d = 0\ndef f(n); $d = n; [1].each { f(n + 1) }; end\n"
                    "begin; f(0); rescue SystemStackError; end\np $d\n",
-    "send_depth": "def g(n) = ($d = n; send(:g, n + 1))\nbegin; g(0); rescue SystemStackError; end\np $d\n",
-    "hook_depth": "def ins(n) = ($d = n; o = Object.new; o.define_singleton_method(:x) { ins(n + 1) }; o.x)\n"
+    "send_depth": "def g(n) = ($d = n; send(:g, n + 1))\n"
+                  "begin; g(0); rescue SystemStackError; end\np $d\n",
+    "hook_depth": "def ins(n) = ($d = n; o = Object.new; "
+                  "o.define_singleton_method(:x) { ins(n + 1) }; o.x)\n"
                   "begin; ins(0); rescue SystemStackError; end\np $d\n",
     "uncaught": "def a(x) = b(x)\ndef b(x) = raise(ArgumentError, \"bad #{x}\")\nputs 1\na(2)\n",
     "unwinding": "def m\n  [1, 2].each { |x| return x * 10 if x == 2 }\nend\np m\n"
-                 "def e\n  begin\n    [1].each { return :r }\n  ensure\n    puts :ens\n  end\nend\np e\n"
+                 "def e\n  begin\n    [1].each { return :r }\n  ensure\n    puts :ens\n  end\n"
+                 "end\np e\n"
                  "p [1, 2, 3].each { |x| break x if x == 2 }\n"
-                 "def n\n  while true\n    begin\n      break\n    ensure\n      puts :w\n    end\n  end\n  :n\nend\np n\n",
+                 "def n\n  while true\n    begin\n      break\n    ensure\n      puts :w\n    end\n"
+                 "  end\n  :n\nend\np n\n",
     "local_jump": "pr = proc { break 1 }\npr.call\n",
     "kwargs": "def k(a, b = 2, *c, d, e:, f: 6, **g, &h) = [a, b, c, d, e, f, g, h.nil?]\n"
               "p k(1, 9, e: 5)\np k(1, 2, 3, 4, 5, e: 0, z: 1) {}\n"
@@ -165,20 +155,10 @@ SNIPPETS = {
 }
 
 
-@pytest.mark.skipif(MRBC is None or MRUBY is None, reason="mrbc/mruby not installed")
 @pytest.mark.parametrize("name", sorted(SNIPPETS))
-def test_snippet_matches_live_mruby(tmp_path, name):
-    mrb = _compile(tmp_path, SNIPPETS[name])
-    p = subprocess.run([MRUBY, "-b", "t.mrb"], cwd=tmp_path, capture_output=True, timeout=120)
+def test_snippet_matches_mruby(tmp_path, name, monkeypatch):
+    mrb, want = mruby_run(f"vm_{name}", SNIPPETS[name], tmp_path, debug=True)
     out, err = io.BytesIO(), io.BytesIO()
-    import os
-    old = os.getcwd()
-    os.chdir(tmp_path)
-    try:
-        status = run_file("t.mrb", engine="interp", stdout=out, stderr=err, timeout=300)
-    finally:
-        os.chdir(old)
-    assert out.getvalue() == p.stdout
-    assert err.getvalue() == p.stderr
-    assert status == p.returncode
-    del mrb
+    monkeypatch.chdir(tmp_path)
+    status = run_file(mrb.name, engine="interp", stdout=out, stderr=err, timeout=300)
+    assert (out.getvalue(), err.getvalue(), status) == want

@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 MRUBY = shutil.which("mruby")
 
 
+# without mruby there is nothing to compare the recording with: the runtime uses it as is
 @pytest.mark.skipif(MRUBY is None, reason="mruby not installed (CI installs it)")
 def test_recorded_presym_table_is_what_mruby_reports(tmp_path):
     out = tmp_path / "presym.py"

@@ -25,7 +25,6 @@ from __future__ import annotations
 import itertools
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Optional, Union
 
 from iced_x86 import BlockEncoder, Code, Decoder, Instruction, MemoryOperand, Register
 
@@ -67,7 +66,7 @@ class Label:
 
     def __init__(self, name: str = ""):
         self.name = name
-        self._pos: Optional[tuple[int, int]] = None   # (stream, index in stream)
+        self._pos: tuple[int, int] | None = None   # (stream, index in stream)
 
     @property
     def bound(self) -> bool:
@@ -82,12 +81,12 @@ class Mem:
     """A memory operand: [base + index*scale + disp], or [rip + label]."""
 
     size: int                      # 8, 32 or 64 (bits) ; 0 for lea-only
-    base: Optional[Reg] = None
-    index: Optional[Reg] = None
+    base: Reg | None = None
+    index: Reg | None = None
     scale: int = 1
     disp: int = 0
-    target: Optional[Label] = None  # RIP-relative label
-    absolute: Optional[int] = None  # RIP-relative absolute address
+    target: Label | None = None  # RIP-relative label
+    absolute: int | None = None  # RIP-relative absolute address
 
     def _iced(self, resolve) -> MemoryOperand:
         if self.target is not None:
@@ -105,26 +104,26 @@ class Mem:
 _MEMOPS: dict = {}      # Mem -> iced MemoryOperand (immutable, shared)
 
 
-def qword(base: Reg, disp: int = 0, index: Optional[Reg] = None, scale: int = 1) -> Mem:
+def qword(base: Reg, disp: int = 0, index: Reg | None = None, scale: int = 1) -> Mem:
     return Mem(64, base, index, scale, disp)
 
 
-def dword(base: Reg, disp: int = 0, index: Optional[Reg] = None, scale: int = 1) -> Mem:
+def dword(base: Reg, disp: int = 0, index: Reg | None = None, scale: int = 1) -> Mem:
     return Mem(32, base, index, scale, disp)
 
 
-def byte(base: Reg, disp: int = 0, index: Optional[Reg] = None, scale: int = 1) -> Mem:
+def byte(base: Reg, disp: int = 0, index: Reg | None = None, scale: int = 1) -> Mem:
     return Mem(8, base, index, scale, disp)
 
 
-def rip(target: Union[Label, int]) -> Mem:
+def rip(target: Label | int) -> Mem:
     """[rip + label] (or an absolute address reached RIP-relatively)."""
     if isinstance(target, Label):
         return Mem(64, target=target)
     return Mem(64, absolute=target)
 
 
-Operand = Union[Reg, Mem, int, Label]
+Operand = Reg | Mem | int | Label
 
 # ---------------------------------------------------------------------------
 # Operand forms, as they appear in iced's Code names
@@ -285,7 +284,8 @@ class Asm:
         if isinstance(src, int):
             if isinstance(dst, Reg) and dst.kind == "8" or isinstance(dst, Mem) and dst.size == 8:
                 self._emit(Code.TEST_RM8_IMM8, dst, src)
-            elif isinstance(dst, Reg) and dst.kind == "32" or isinstance(dst, Mem) and dst.size == 32:
+            elif (isinstance(dst, Reg) and dst.kind == "32"
+                  or isinstance(dst, Mem) and dst.size == 32):
                 self._emit(Code.TEST_RM32_IMM32, dst, src)
             else:
                 self._emit(Code.TEST_RM64_IMM32, dst, src)
@@ -408,7 +408,7 @@ def _build(e: Emitted, resolve) -> Instruction:
     ops = e.ops
     kinds = "".join("r" if isinstance(o, Reg) else "m" if isinstance(o, Mem)
                     else "l" if isinstance(o, Label) else "i" for o in ops)
-    I = Instruction
+    I = Instruction  # noqa: E741 - iced's Instruction, short for the factory calls
     if kinds == "":
         return I.create(e.code)
     if kinds == "l":

@@ -20,13 +20,12 @@ concatenated in listing order.
 from __future__ import annotations
 
 import sys
-from typing import Optional
 
 from riteload.errors import RiteError
 from riteload.model import Irep
 from riteload.opcodes import LAYOUTS
 
-from .compiler import PROLOGUE, STUBS, Translation, TranslateEnv, translate_irep
+from .compiler import PROLOGUE, STUBS, TranslateEnv, Translation, translate_irep
 
 
 def _irep_by_path(root: Irep, spec: str) -> Irep:
@@ -111,7 +110,7 @@ def format_translation(tr: Translation, texts: dict[int, str]) -> str:
     return "".join(out)
 
 
-def translate_command(path: str, irep: Optional[str] = None, raw: Optional[str] = None) -> int:
+def translate_command(path: str, irep: str | None = None, raw: str | None = None) -> int:
     """Print the translation of FILE's ireps; return the exit status."""
     from riteload import load
     from riteload.verify import verify_rite

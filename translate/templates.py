@@ -1,16 +1,21 @@
-"""One template per RiteVM opcode of RITE0300 (mruby 3.1), in ops.h order.
+"""The templates of RITE0300 (mruby 3.1): the opcodes that do something inline.
 
 Every template has the signature ``gen_NAME(a: Asm, ins: Instruction, cx: Ctx)``
-and starts with the ops.h line of its opcode; ``TEMPLATES`` maps every
-opcode name of ``riteload.opcodes.table_for("0300")`` to its template (a
-test checks both).  A template either
+and starts with the ops.h line of its opcode.  ``TEMPLATES`` lists, in ops.h
+order, only the opcodes that have a template of their own; every other opcode
+of ``riteload.opcodes.table_for("0300")`` runs its Python semantics through
+the generic ``gen_python`` (``template_for`` is the lookup; as YJIT's
+``get_gen_fn`` returns None for an instruction it does not compile, and the
+interpreter runs it).  Tests check the registry against the table, the ops.h
+lines and the signature.  A template either
 
 - writes the operation inline with guards, jumping to ``cx.slow(ins)`` (run
   the Python semantics of the instruction, then continue after it) when a
   guard fails or an integer overflows, or
-- calls the Python semantics inline with ``cx.call_op(ins)`` and lets the
-  returned status decide where to go (next instruction, a jump or catch
-  handler through the pc table, or out of the irep).
+- calls the Python semantics inline with ``cx.call_op(ins)`` (as
+  ``gen_python`` does for every instruction) and lets the returned status
+  decide where to go (next instruction, a jump or catch handler through the
+  pc table, or out of the irep).
 
 Inline fast paths: ENTER when the caller passed exactly the required
 positional arguments (no optional, rest, post or keyword parameters);
@@ -32,15 +37,32 @@ redefined Integer or Float methods, so neither do the fast paths.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from riteload.model import CATCH_ENSURE, POOL_FLOAT, POOL_INT32, POOL_INT64, Instruction
-from riteload.opcodes import table_for
 from runtime import abi
 
-from .asm import (AL, CL, DL, EAX, ECX, EDX, R8, R12, R14, RAX, RCX, RDX, XMM0, XMM1, Asm, Label,
-                  Reg, qword)
-from .compiler import Ctx, TranslateError
+from .asm import (
+    AL,
+    CL,
+    DL,
+    EAX,
+    ECX,
+    EDX,
+    R8,
+    R12,
+    R14,
+    RAX,
+    RCX,
+    RDX,
+    XMM0,
+    XMM1,
+    Asm,
+    Label,
+    Reg,
+    qword,
+)
+from .ctx import Ctx, TranslateError
 
 _FLONUM_ZERO = 0x8000000000000002
 _BAD_DOUBLE = 0x3000000000000000     # the bits flonum decoding of 0.0 yields
@@ -231,6 +253,14 @@ def _compare(a: Asm, cx: Ctx, ins: Instruction, int_cc: str, float_cc: str) -> N
 
 
 # ---------------------------------------------------------------------------
+# the generic template, for every opcode without one of its own
+
+def gen_python(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # OPS[name](vm, frame, ins): the instruction's Python semantics
+    cx.call_op(ins)
+
+
+# ---------------------------------------------------------------------------
 # the templates, in opcode order
 
 def gen_NOP(a: Asm, ins: Instruction, cx: Ctx) -> None:
@@ -359,86 +389,6 @@ def gen_LOADF(a: Asm, ins: Instruction, cx: Ctx) -> None:
     a.mov(cx.R(ins.a), abi.FALSE)
 
 
-def gen_GETGV(a: Asm, ins: Instruction, cx: Ctx) -> None:
-    # R[a] = getglobal(Syms[b])
-    cx.call_op(ins)
-
-
-def gen_SETGV(a: Asm, ins: Instruction, cx: Ctx) -> None:
-    # setglobal(Syms[b], R[a])
-    cx.call_op(ins)
-
-
-def gen_GETSV(a: Asm, ins: Instruction, cx: Ctx) -> None:
-    # R[a] = Special[Syms[b]]
-    cx.call_op(ins)
-
-
-def gen_SETSV(a: Asm, ins: Instruction, cx: Ctx) -> None:
-    # Special[Syms[b]] = R[a]
-    cx.call_op(ins)
-
-
-def gen_GETIV(a: Asm, ins: Instruction, cx: Ctx) -> None:
-    # R[a] = ivget(Syms[b])
-    cx.call_op(ins)
-
-
-def gen_SETIV(a: Asm, ins: Instruction, cx: Ctx) -> None:
-    # ivset(Syms[b],R[a])
-    cx.call_op(ins)
-
-
-def gen_GETCV(a: Asm, ins: Instruction, cx: Ctx) -> None:
-    # R[a] = cvget(Syms[b])
-    cx.call_op(ins)
-
-
-def gen_SETCV(a: Asm, ins: Instruction, cx: Ctx) -> None:
-    # cvset(Syms[b],R[a])
-    cx.call_op(ins)
-
-
-def gen_GETCONST(a: Asm, ins: Instruction, cx: Ctx) -> None:
-    # R[a] = constget(Syms[b])
-    cx.call_op(ins)
-
-
-def gen_SETCONST(a: Asm, ins: Instruction, cx: Ctx) -> None:
-    # constset(Syms[b],R[a])
-    cx.call_op(ins)
-
-
-def gen_GETMCNST(a: Asm, ins: Instruction, cx: Ctx) -> None:
-    # R[a] = R[a]::Syms[b]
-    cx.call_op(ins)
-
-
-def gen_SETMCNST(a: Asm, ins: Instruction, cx: Ctx) -> None:
-    # R[a+1]::Syms[b] = R[a]
-    cx.call_op(ins)
-
-
-def gen_GETUPVAR(a: Asm, ins: Instruction, cx: Ctx) -> None:
-    # R[a] = uvget(b,c)
-    cx.call_op(ins)
-
-
-def gen_SETUPVAR(a: Asm, ins: Instruction, cx: Ctx) -> None:
-    # uvset(b,c,R[a])
-    cx.call_op(ins)
-
-
-def gen_GETIDX(a: Asm, ins: Instruction, cx: Ctx) -> None:
-    # R[a] = R[a][R[a+1]]
-    cx.call_op(ins)
-
-
-def gen_SETIDX(a: Asm, ins: Instruction, cx: Ctx) -> None:
-    # R[a][R[a+1]] = R[a+2]
-    cx.call_op(ins)
-
-
 def gen_JMP(a: Asm, ins: Instruction, cx: Ctx) -> None:
     # pc+=a
     a.jmp(cx.jump_target(ins, ins.a))
@@ -462,66 +412,11 @@ def gen_JMPNIL(a: Asm, ins: Instruction, cx: Ctx) -> None:
     a.jcc("e", cx.jump_target(ins, ins.b))
 
 
-def gen_JMPUW(a: Asm, ins: Instruction, cx: Ctx) -> None:
-    # unwind_and_jump_to(a)
-    cx.call_op(ins)
-
-
-def gen_EXCEPT(a: Asm, ins: Instruction, cx: Ctx) -> None:
-    # R[a] = exc
-    cx.call_op(ins)
-
-
-def gen_RESCUE(a: Asm, ins: Instruction, cx: Ctx) -> None:
-    # R[b] = R[a].isa?(R[b])
-    cx.call_op(ins)
-
-
-def gen_RAISEIF(a: Asm, ins: Instruction, cx: Ctx) -> None:
-    # raise(R[a]) if R[a]
-    cx.call_op(ins)
-
-
-def gen_SSEND(a: Asm, ins: Instruction, cx: Ctx) -> None:
-    # R[a] = self.send(Syms[b],R[a+1]..,R[a+n+1]:R[a+n+2]..) (c=n|k<<4)
-    cx.call_op(ins)
-
-
-def gen_SSENDB(a: Asm, ins: Instruction, cx: Ctx) -> None:
-    # R[a] = self.send(Syms[b],R[a+1]..,R[a+n+1]:R[a+n+2]..,&R[a+n+2k+1])
-    cx.call_op(ins)
-
-
-def gen_SEND(a: Asm, ins: Instruction, cx: Ctx) -> None:
-    # R[a] = R[a].send(Syms[b],R[a+1]..,R[a+n+1]:R[a+n+2]..) (c=n|k<<4)
-    cx.call_op(ins)
-
-
-def gen_SENDB(a: Asm, ins: Instruction, cx: Ctx) -> None:
-    # R[a] = R[a].send(Syms[b],R[a+1]..,R[a+n+1]:R[a+n+2]..,&R[a+n+2k+1])
-    cx.call_op(ins)
-
-
-def gen_CALL(a: Asm, ins: Instruction, cx: Ctx) -> None:
-    # R[0] = self.call(frame.argc, frame.argv)
-    cx.call_op(ins)
-
-
-def gen_SUPER(a: Asm, ins: Instruction, cx: Ctx) -> None:
-    # R[a] = super(R[a+1],... ,R[a+b+1])
-    cx.call_op(ins)
-
-
-def gen_ARGARY(a: Asm, ins: Instruction, cx: Ctx) -> None:
-    # R[a] = argument array (16=m5:r1:m5:d1:lv4)
-    cx.call_op(ins)
-
-
 def gen_ENTER(a: Asm, ins: Instruction, cx: Ctx) -> None:
     # arg setup according to flags (23=m5:o5:r1:m5:k5:d1:b1)
     m1 = (ins.a >> 18) & 0x1F
     only_required = (ins.a & ~((0x1F << 18) | 0x1)) == 0     # o, r, m2, k, d all 0
-    if not only_required or m1 >= 15:
+    if not only_required or m1 >= abi.CALL_MAXARGS:
         cx.call_op(ins)
         return
     # Exactly m1 positional arguments and no keywords: the arguments and the
@@ -534,21 +429,6 @@ def gen_ENTER(a: Asm, ins: Instruction, cx: Ctx) -> None:
         a.mov(cx.R(i), abi.NIL)
 
 
-def gen_KEY_P(a: Asm, ins: Instruction, cx: Ctx) -> None:
-    # R[a] = kdict.key?(Syms[b])
-    cx.call_op(ins)
-
-
-def gen_KEYEND(a: Asm, ins: Instruction, cx: Ctx) -> None:
-    # raise unless kdict.empty?
-    cx.call_op(ins)
-
-
-def gen_KARG(a: Asm, ins: Instruction, cx: Ctx) -> None:
-    # R[a] = kdict[Syms[b]]; kdict.delete(Syms[b])
-    cx.call_op(ins)
-
-
 def gen_RETURN(a: Asm, ins: Instruction, cx: Ctx) -> None:
     # return R[a] (normal)
     if any(h.type == CATCH_ENSURE for h in cx.irep.handlers):
@@ -559,21 +439,6 @@ def gen_RETURN(a: Asm, ins: Instruction, cx: Ctx) -> None:
     a.mov(qword(R12, abi.CTX_RETVAL), RAX)
     a.mov(RAX, abi.ST_RETVAL)
     a.jmp(cx.exit)
-
-
-def gen_RETURN_BLK(a: Asm, ins: Instruction, cx: Ctx) -> None:
-    # return R[a] (in-block return)
-    cx.call_op(ins)
-
-
-def gen_BREAK(a: Asm, ins: Instruction, cx: Ctx) -> None:
-    # break R[a]
-    cx.call_op(ins)
-
-
-def gen_BLKPUSH(a: Asm, ins: Instruction, cx: Ctx) -> None:
-    # R[a] = block (16=m5:r1:m5:d1:lv4)
-    cx.call_op(ins)
 
 
 def gen_ADD(a: Asm, ins: Instruction, cx: Ctx) -> None:
@@ -685,161 +550,6 @@ def gen_GE(a: Asm, ins: Instruction, cx: Ctx) -> None:
     _compare(a, cx, ins, "ge", "ae")
 
 
-def gen_ARRAY(a: Asm, ins: Instruction, cx: Ctx) -> None:
-    # R[a] = ary_new(R[a],R[a+1]..R[a+b])
-    cx.call_op(ins)
-
-
-def gen_ARRAY2(a: Asm, ins: Instruction, cx: Ctx) -> None:
-    # R[a] = ary_new(R[b],R[b+1]..R[b+c])
-    cx.call_op(ins)
-
-
-def gen_ARYCAT(a: Asm, ins: Instruction, cx: Ctx) -> None:
-    # ary_cat(R[a],R[a+1])
-    cx.call_op(ins)
-
-
-def gen_ARYPUSH(a: Asm, ins: Instruction, cx: Ctx) -> None:
-    # ary_push(R[a],R[a+1]..R[a+b])
-    cx.call_op(ins)
-
-
-def gen_ARYDUP(a: Asm, ins: Instruction, cx: Ctx) -> None:
-    # R[a] = ary_dup(R[a])
-    cx.call_op(ins)
-
-
-def gen_AREF(a: Asm, ins: Instruction, cx: Ctx) -> None:
-    # R[a] = R[b][c]
-    cx.call_op(ins)
-
-
-def gen_ASET(a: Asm, ins: Instruction, cx: Ctx) -> None:
-    # R[b][c] = R[a]
-    cx.call_op(ins)
-
-
-def gen_APOST(a: Asm, ins: Instruction, cx: Ctx) -> None:
-    # *R[a],R[a+1]..R[a+c] = R[a][b..]
-    cx.call_op(ins)
-
-
-def gen_INTERN(a: Asm, ins: Instruction, cx: Ctx) -> None:
-    # R[a] = intern(R[a])
-    cx.call_op(ins)
-
-
-def gen_SYMBOL(a: Asm, ins: Instruction, cx: Ctx) -> None:
-    # R[a] = intern(Pool[b])
-    cx.call_op(ins)
-
-
-def gen_STRING(a: Asm, ins: Instruction, cx: Ctx) -> None:
-    # R[a] = str_dup(Pool[b])
-    cx.call_op(ins)
-
-
-def gen_STRCAT(a: Asm, ins: Instruction, cx: Ctx) -> None:
-    # str_cat(R[a],R[a+1])
-    cx.call_op(ins)
-
-
-def gen_HASH(a: Asm, ins: Instruction, cx: Ctx) -> None:
-    # R[a] = hash_new(R[a],R[a+1]..R[a+b*2-1])
-    cx.call_op(ins)
-
-
-def gen_HASHADD(a: Asm, ins: Instruction, cx: Ctx) -> None:
-    # hash_push(R[a],R[a+1]..R[a+b*2])
-    cx.call_op(ins)
-
-
-def gen_HASHCAT(a: Asm, ins: Instruction, cx: Ctx) -> None:
-    # R[a] = hash_cat(R[a],R[a+1])
-    cx.call_op(ins)
-
-
-def gen_LAMBDA(a: Asm, ins: Instruction, cx: Ctx) -> None:
-    # R[a] = lambda(Irep[b],L_LAMBDA)
-    cx.call_op(ins)
-
-
-def gen_BLOCK(a: Asm, ins: Instruction, cx: Ctx) -> None:
-    # R[a] = lambda(Irep[b],L_BLOCK)
-    cx.call_op(ins)
-
-
-def gen_METHOD(a: Asm, ins: Instruction, cx: Ctx) -> None:
-    # R[a] = lambda(Irep[b],L_METHOD)
-    cx.call_op(ins)
-
-
-def gen_RANGE_INC(a: Asm, ins: Instruction, cx: Ctx) -> None:
-    # R[a] = range_new(R[a],R[a+1],FALSE)
-    cx.call_op(ins)
-
-
-def gen_RANGE_EXC(a: Asm, ins: Instruction, cx: Ctx) -> None:
-    # R[a] = range_new(R[a],R[a+1],TRUE)
-    cx.call_op(ins)
-
-
-def gen_OCLASS(a: Asm, ins: Instruction, cx: Ctx) -> None:
-    # R[a] = ::Object
-    cx.call_op(ins)
-
-
-def gen_CLASS(a: Asm, ins: Instruction, cx: Ctx) -> None:
-    # R[a] = newclass(R[a],Syms[b],R[a+1])
-    cx.call_op(ins)
-
-
-def gen_MODULE(a: Asm, ins: Instruction, cx: Ctx) -> None:
-    # R[a] = newmodule(R[a],Syms[b])
-    cx.call_op(ins)
-
-
-def gen_EXEC(a: Asm, ins: Instruction, cx: Ctx) -> None:
-    # R[a] = blockexec(R[a],Irep[b])
-    cx.call_op(ins)
-
-
-def gen_DEF(a: Asm, ins: Instruction, cx: Ctx) -> None:
-    # R[a].newmethod(Syms[b],R[a+1]); R[a] = Syms[b]
-    cx.call_op(ins)
-
-
-def gen_ALIAS(a: Asm, ins: Instruction, cx: Ctx) -> None:
-    # alias_method(target_class,Syms[a],Syms[b])
-    cx.call_op(ins)
-
-
-def gen_UNDEF(a: Asm, ins: Instruction, cx: Ctx) -> None:
-    # undef_method(target_class,Syms[a])
-    cx.call_op(ins)
-
-
-def gen_SCLASS(a: Asm, ins: Instruction, cx: Ctx) -> None:
-    # R[a] = R[a].singleton_class
-    cx.call_op(ins)
-
-
-def gen_TCLASS(a: Asm, ins: Instruction, cx: Ctx) -> None:
-    # R[a] = target_class
-    cx.call_op(ins)
-
-
-def gen_DEBUG(a: Asm, ins: Instruction, cx: Ctx) -> None:
-    # print a,b,c
-    cx.call_op(ins)
-
-
-def gen_ERR(a: Asm, ins: Instruction, cx: Ctx) -> None:
-    # raise(LocalJumpError, Pool[a])
-    cx.call_op(ins)
-
-
 def gen_EXT1(a: Asm, ins: Instruction, cx: Ctx) -> None:
     # make 1st operand (a) 16bit
     _prefix(ins, cx)
@@ -860,11 +570,6 @@ def _prefix(ins: Instruction, cx: Ctx) -> None:
     # operands arrive 16 bits wide), so a prefix never reaches a template.
     raise TranslateError(f"{ins.name} prefix was not folded by the decoder",
                          irep=cx.irep, pc=ins.pc)
-
-
-def gen_STOP(a: Asm, ins: Instruction, cx: Ctx) -> None:
-    # stop VM
-    cx.call_op(ins)
 
 
 Template = Callable[[Asm, Instruction, Ctx], None]
@@ -891,45 +596,12 @@ TEMPLATES: dict[str, Template] = {
     "LOADSELF": gen_LOADSELF,
     "LOADT": gen_LOADT,
     "LOADF": gen_LOADF,
-    "GETGV": gen_GETGV,
-    "SETGV": gen_SETGV,
-    "GETSV": gen_GETSV,
-    "SETSV": gen_SETSV,
-    "GETIV": gen_GETIV,
-    "SETIV": gen_SETIV,
-    "GETCV": gen_GETCV,
-    "SETCV": gen_SETCV,
-    "GETCONST": gen_GETCONST,
-    "SETCONST": gen_SETCONST,
-    "GETMCNST": gen_GETMCNST,
-    "SETMCNST": gen_SETMCNST,
-    "GETUPVAR": gen_GETUPVAR,
-    "SETUPVAR": gen_SETUPVAR,
-    "GETIDX": gen_GETIDX,
-    "SETIDX": gen_SETIDX,
     "JMP": gen_JMP,
     "JMPIF": gen_JMPIF,
     "JMPNOT": gen_JMPNOT,
     "JMPNIL": gen_JMPNIL,
-    "JMPUW": gen_JMPUW,
-    "EXCEPT": gen_EXCEPT,
-    "RESCUE": gen_RESCUE,
-    "RAISEIF": gen_RAISEIF,
-    "SSEND": gen_SSEND,
-    "SSENDB": gen_SSENDB,
-    "SEND": gen_SEND,
-    "SENDB": gen_SENDB,
-    "CALL": gen_CALL,
-    "SUPER": gen_SUPER,
-    "ARGARY": gen_ARGARY,
     "ENTER": gen_ENTER,
-    "KEY_P": gen_KEY_P,
-    "KEYEND": gen_KEYEND,
-    "KARG": gen_KARG,
     "RETURN": gen_RETURN,
-    "RETURN_BLK": gen_RETURN_BLK,
-    "BREAK": gen_BREAK,
-    "BLKPUSH": gen_BLKPUSH,
     "ADD": gen_ADD,
     "ADDI": gen_ADDI,
     "SUB": gen_SUB,
@@ -941,39 +613,13 @@ TEMPLATES: dict[str, Template] = {
     "LE": gen_LE,
     "GT": gen_GT,
     "GE": gen_GE,
-    "ARRAY": gen_ARRAY,
-    "ARRAY2": gen_ARRAY2,
-    "ARYCAT": gen_ARYCAT,
-    "ARYPUSH": gen_ARYPUSH,
-    "ARYDUP": gen_ARYDUP,
-    "AREF": gen_AREF,
-    "ASET": gen_ASET,
-    "APOST": gen_APOST,
-    "INTERN": gen_INTERN,
-    "SYMBOL": gen_SYMBOL,
-    "STRING": gen_STRING,
-    "STRCAT": gen_STRCAT,
-    "HASH": gen_HASH,
-    "HASHADD": gen_HASHADD,
-    "HASHCAT": gen_HASHCAT,
-    "LAMBDA": gen_LAMBDA,
-    "BLOCK": gen_BLOCK,
-    "METHOD": gen_METHOD,
-    "RANGE_INC": gen_RANGE_INC,
-    "RANGE_EXC": gen_RANGE_EXC,
-    "OCLASS": gen_OCLASS,
-    "CLASS": gen_CLASS,
-    "MODULE": gen_MODULE,
-    "EXEC": gen_EXEC,
-    "DEF": gen_DEF,
-    "ALIAS": gen_ALIAS,
-    "UNDEF": gen_UNDEF,
-    "SCLASS": gen_SCLASS,
-    "TCLASS": gen_TCLASS,
-    "DEBUG": gen_DEBUG,
-    "ERR": gen_ERR,
     "EXT1": gen_EXT1,
     "EXT2": gen_EXT2,
     "EXT3": gen_EXT3,
-    "STOP": gen_STOP,
 }
+
+
+def template_for(name: str) -> Template:
+    """The template of opcode ``name``: its own in ``TEMPLATES``, else the
+    generic call of its Python semantics."""
+    return TEMPLATES.get(name, gen_python)

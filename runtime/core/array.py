@@ -10,12 +10,29 @@ the frames a backtrace shows.
 from __future__ import annotations
 
 from .. import abi
+from ..abi import OBJECT_MASK, OBJECT_SHIFT, OBJECT_TAG
 from ..defs import method, smethod
 from ..frames import CALLINFO_MAX
 from ..objects import RArray, RData, RFloat, RHash, RString
-from .enumerable import (FALSE, NIL, TRUE, as_int, c_args, call_block, check_frozen_in,
-                         compare_none, eq, fake_frames, num_gt0, raise_in, rb_argc, spaceship, to_enum,
-                         to_int_arg)
+from .enumerator import to_enum
+from .range import range_beg_len
+from .support import (
+    FALSE,
+    NIL,
+    TRUE,
+    as_int,
+    c_args,
+    call_block,
+    check_frozen_in,
+    compare_none,
+    eq,
+    fake_frames,
+    num_gt0,
+    raise_in,
+    rb_argc,
+    spaceship,
+    to_int_arg,
+)
 
 _NONE = object()
 
@@ -46,31 +63,6 @@ def to_ary(vm, w):
     vm.raise_error(vm.c_TypeError, f"{vm.type_name_for_error(w)} cannot be converted to Array")
 
 
-def range_beg_len(vm, rng, length, trunc):
-    """mrb_range_beg_len: (beg, len) or None for MRB_RANGE_OUT."""
-    r = vm.obj(rng)
-    beg = 0 if r.first == NIL else as_int(vm, r.first)
-    end = -1 if r.last == NIL else as_int(vm, r.last)
-    excl = False if r.last == NIL else r.excl
-    if beg < 0:
-        beg += length
-        if beg < 0:
-            return None
-    if trunc:
-        if beg > length:
-            return None
-        if end > length:
-            end = length
-    if end < 0:
-        end += length
-    if not excl and (not trunc or end < length):
-        end += 1
-    n = end - beg
-    if n < 0:
-        n = 0
-    return beg, n
-
-
 def _new_like(vm, items):
     return vm.ary_new(items)
 
@@ -98,7 +90,7 @@ class inspect_frames(fake_frames):
 def inspect_elem(vm, w, recur):
     """``w._inspect(recur_list)``: Arrays, Hashes and Structs recurse with
     the recursion guard; anything else is ``w.inspect`` (from Kernel#_inspect)."""
-    if w & 7 == 4:
+    if w & OBJECT_MASK == OBJECT_TAG:
         o = vm.obj(w)
         t = type(o)
         if t is RArray:
@@ -129,7 +121,7 @@ def ary_inspect_rec(vm, w, recur):
         items = items_of(vm, w)
         if not items:
             return b"[]"
-        key = w >> 3
+        key = w >> OBJECT_SHIFT
         if key in recur:
             return b"[...]"
         recur.add(key)
@@ -845,7 +837,7 @@ def _elem_eq(vm, a, b):
     """mrblib's ``self[i] != other[i]`` in Array#==: Kernel#!= runs ``==``
     in a frame of its own (seen in backtraces and in the nesting depth
     that overflows the call-info stack)."""
-    if a & 7 == 4 and a != b and type(vm.obj(a)) not in (RString, RFloat):
+    if a & OBJECT_MASK == OBJECT_TAG and a != b and type(vm.obj(a)) not in (RString, RFloat):
         with fake_frames(vm, "!="):
             return vm.equal(a, b)
     return eq(vm, a, b)
@@ -1245,21 +1237,21 @@ def ary_rotate_bang(vm, self, args, blk):
     return self
 
 
-def _cmp_fail(vm, l, r):
-    vm.raise_error(vm.c_ArgumentError, f"comparison of {vm.inspect(l).decode('utf-8', 'replace')} "
-                   f"and {vm.inspect(r).decode('utf-8', 'replace')} failed")
+def _cmp_fail(vm, lhs, rhs):
+    a, b = (vm.inspect(w).decode("utf-8", "replace") for w in (lhs, rhs))
+    vm.raise_error(vm.c_ArgumentError, f"comparison of {a} and {b} failed")
 
 
-def _sort_cmp(vm, blk, l, r):
+def _sort_cmp(vm, blk, lhs, rhs):
     if blk != NIL:
-        c = call_block(vm, blk, [l, r])
-    elif vm.is_ary(l) and _builtin(vm, vm.obj(l).cls, "<=>"):
+        c = call_block(vm, blk, [lhs, rhs])
+    elif vm.is_ary(lhs) and _builtin(vm, vm.obj(lhs).cls, "<=>"):
         with fake_frames(vm, "<=>"):
-            c = ary_cmp(vm, l, r)
+            c = ary_cmp(vm, lhs, rhs)
     else:
-        c = spaceship(vm, l, r)
+        c = spaceship(vm, lhs, rhs)
     if c == NIL:
-        _cmp_fail(vm, l, r)
+        _cmp_fail(vm, lhs, rhs)
     return c
 
 
@@ -1312,7 +1304,7 @@ def plain_sort_keys(vm, items):
             return None
         keys = []
         for w in items:
-            if w & 7 != 4:
+            if w & OBJECT_MASK != OBJECT_TAG:
                 return None
             o = vm.obj(w)
             if type(o) is not RString or o.cls is not sc:
@@ -1783,36 +1775,3 @@ def ary_transpose(vm, self, args, blk):
     for c in range(column_count):
         out.append(vm.ary_new([ary_ref(vm, r, c) for r in items]))
     return vm.ary_new(out)
-
-
-# ------------------------------------------------------------------ boot
-# Array's own instance methods in mruby 3.1's default build
-# (`Array.instance_methods(false)`); anything else comes from Enumerable,
-# Object or Kernel.
-MRUBY_ARRAY_METHODS = frozenset("""
-& * + - << <=> == [] []= __ary_cmp __ary_eq __ary_index __repeated_combination __svalue
-_inspect append assoc at bsearch bsearch_index clear collect! combination compact compact!
-concat delete delete_at delete_if difference dig each each_index empty? entries eql? fetch
-fill filter! first flatten flatten! index initialize initialize_copy insert inspect
-intersect? intersection join keep_if last length map! pack permutation pop prepend product
-push rassoc reject! repeated_combination repeated_permutation replace reverse reverse!
-reverse_each rindex rotate rotate! sample select! shift shuffle shuffle! size slice slice!
-sort sort! to_a to_h to_s transpose union uniq uniq! unshift values_at |
-""".split())
-
-
-def drop_foreign(vm, cls, allowed):
-    """Remove methods the minimal core (basic.py) put on ``cls`` that mruby's
-    class does not have itself, so Enumerable's versions are found."""
-    for sid, m in list(cls.mt.items()):
-        if m is None or m.fn is None:
-            continue
-        if getattr(m.fn, "__module__", "") != "runtime.core.basic":
-            continue
-        if vm.sym_name(sid) not in allowed:
-            del cls.mt[sid]
-    vm.invalidate()
-
-
-def init(vm):
-    drop_foreign(vm, vm.c_Array, MRUBY_ARRAY_METHODS)

@@ -9,15 +9,23 @@ reproduced with the same Float operations.
 
 from __future__ import annotations
 
-import math
-
 from runtime import abi
-from runtime.defs import method, smethod
 from runtime.core.numeric import (
-    NIL, TRUE, FALSE, ComplexData, LIBM1, as_float, c_atan2, c_f2i, c_frexp, c_hypot, c_ldexp,
-    complex_data, div_float, flo, ftrunc,
+    FALSE,
+    LIBM1,
+    ComplexData,
+    as_float,
+    c_atan2,
+    c_f2i,
+    c_frexp,
+    c_hypot,
+    c_ldexp,
+    complex_data,
+    div_float,
+    flo,
+    ftrunc,
 )
-from runtime.core.format import float_to_s
+from runtime.defs import method, smethod
 
 
 def complex_new(vm, re: float, im: float) -> int:

@@ -1,5 +1,8 @@
-"""Enumerable, written once over ``each``, plus the iteration helpers the
-collection modules share (array.py, hash.py, enumerator.py, struct.py).
+"""Enumerable, written once over ``each`` (``iterate``/``each_values``,
+which walk core Arrays, Hashes and Ranges directly).  The helpers the
+collection modules share live in support.py; the names below that other
+modules still import from here (``as_int``, ``rb_argc``, ``fake_frames``...)
+are support.py's.
 
 Behaviour follows mruby 3.1's mrblib/enum.rb, mruby-enum-ext and the
 Enumerable#zip of mruby-enumerator.  Those methods are Ruby code in mruby,
@@ -12,26 +15,35 @@ of the mrblib method the block belongs to, which reproduces that nesting.
 from __future__ import annotations
 
 from .. import abi
+from ..abi import OBJECT_MASK, OBJECT_TAG
 from ..defs import method, module_function
 from ..errors import Unwind
-from ..frames import CINFO_SKIP, Frame
 from ..objects import RArray, RHash, RObject, RRange, RString
-
-NIL = abi.NIL
-
-
-class _LazyHashModule:
-    """hash.py's key helpers (imported late: hash.py imports this module)."""
-
-    def __getattr__(self, name):
-        from . import hash as m
-        return getattr(m, name)
-
-
-_hx = _LazyHashModule()
-TRUE = abi.TRUE
-FALSE = abi.FALSE
-UNDEF = abi.UNDEF
+from . import hash as _hx
+from .array import ary_each, plain_sort_keys
+from .enumerator import ExtIter, lazy_new, to_enum
+from .hash import hash_each
+from .support import (
+    FALSE,
+    NIL,
+    TRUE,
+    as_int,
+    call_block,
+    compare_none,
+    eq,
+    fake_frames,
+    gt,
+    has_builtin_each,
+    lt,
+    num_gt0,
+    num_lt0,
+    pyblock,
+    raise_in,
+    rb_argc,
+    spaceship,
+    svalue,
+    to_int_arg,
+)
 
 
 # ------------------------------------------------------------------ helpers
@@ -45,59 +57,11 @@ class _Stop(Unwind):
         self.value = value
 
 
-def rb_argc(vm, args, req, opt=0, rest=False):
-    """OP_ENTER's argument count check for a method mruby writes in Ruby:
-    its message names only the required count ("given 3, expected 1")."""
-    n = len(args)
-    if n < req or (not rest and n > req + opt):
-        vm.argc_error(n, req, req)
-
-
-def c_args(vm, args, nreq, nopt=0, convs=()):
-    """mrb_get_args for ``nreq`` required and ``nopt`` optional arguments:
-    each present one is converted in order (``convs[i]``, or kept), a
-    missing required one raises the count error when reached, extra ones
-    raise it after the conversions."""
-    n = len(args)
-    mx = nreq + nopt
-    out = []
-    for i in range(mx):
-        if i < n:
-            c = convs[i] if i < len(convs) else None
-            out.append(c(args[i]) if c is not None else args[i])
-        elif i < nreq:
-            vm.argc_error(n, nreq, mx)
-    if n > mx:
-        vm.argc_error(n, nreq, mx)
-    return out
-
-
-def svalue(vm, args):
-    """Array#__svalue of a block's ``*val``: nil, the value, or an Array."""
-    n = len(args)
-    if n == 1:
-        return args[0]
-    if n == 0:
-        return NIL
-    return vm.ary_new(args)
-
-
-def pyblock(vm, fn, mid=None):
-    """A Proc whose body is ``fn(args) -> word``; its call-info record is
-    named ``mid`` (the mrblib method the block is written in; none when
-    None)."""
-    def body(vm_, self_, args, blk):
-        r = fn(args)
-        return NIL if r is None else r
-
-    return vm.make_builtin_proc(body, mid=mid if mid else 0)
-
-
 def _core_each(vm, obj):
     """What to walk directly when ``obj.each`` is a core builtin with a
     known element sequence: ('ary', RArray) / ('hash', pairs) /
     ('range', a, b), or None."""
-    if obj & 7 != 4:
+    if obj & OBJECT_MASK != OBJECT_TAG:
         return None
     o = vm.obj(obj)
     t = type(o)
@@ -106,11 +70,9 @@ def _core_each(vm, obj):
         return None
     fn = m.fn
     if t is RArray:
-        from .array import ary_each
         if fn is ary_each:
             return ("ary", o)
     elif t is RHash:
-        from .hash import hash_each
         if fn is hash_each:
             return ("hash", o.items())
     elif t is RRange:
@@ -208,171 +170,16 @@ def each_values(vm, obj, fn, mid, meth="each", margs=()):
 
 def to_a(vm, obj, mid="entries"):
     """The Python list of what ``each`` yields (Enumerable#entries)."""
-    if vm.is_ary(obj) and _has_builtin_each(vm, obj):
+    if vm.is_ary(obj) and has_builtin_each(vm, obj):
         return list(vm.obj(obj).items)
     out = []
     each_values(vm, obj, lambda args: out.append(svalue(vm, args)), mid)
     return out
 
 
-def _has_builtin_each(vm, obj):
-    from .array import ary_each
-    m, _ = vm.find_method(vm.class_of(obj), vm.intern("each"))
-    return m is not None and m.fn is ary_each
-
-
-def to_enum(vm, obj, meth, args=()):
-    """``self.to_enum(meth, *args)`` as mrblib methods call it without a
-    block (Kernel#to_enum directly unless the receiver overrides it, as
-    Enumerator::Lazy does)."""
-    from .enumerator import enum_new, k_to_enum
-    msym = vm.sym(meth) if isinstance(meth, str) else meth
-    m, _ = vm.find_method(vm.class_of(obj), vm.intern("to_enum"))
-    if m is not None and m.fn is not k_to_enum:
-        return vm.funcall(obj, "to_enum", [msym] + list(args))
-    return enum_new(vm, obj, msym, list(args))
-
-
-def call_block(vm, blk, args):
-    """``block.call(*args)`` for a Proc given as a block."""
-    return vm.yield_block(blk, args)
-
-
-def num_gt0(vm, r):
-    """Ruby ``r > 0``."""
-    if r & 1:
-        return abi.fixnum_value(r) > 0
-    if vm.is_int(r) or vm.is_float(r):
-        return (vm.int_value(r) if vm.is_int(r) else vm.float_value(r)) > 0
-    return abi.truthy(vm.funcall(r, ">", [abi.fixnum(0)]))
-
-
-def num_lt0(vm, r):
-    """Ruby ``r < 0``."""
-    if r & 1:
-        return abi.fixnum_value(r) < 0
-    if vm.is_int(r) or vm.is_float(r):
-        return (vm.int_value(r) if vm.is_int(r) else vm.float_value(r)) < 0
-    return abi.truthy(vm.funcall(r, "<", [abi.fixnum(0)]))
-
-
-def spaceship(vm, a, b):
-    """``a <=> b`` as a word (fast paths for numbers and strings)."""
-    if a & 1 and b & 1:
-        x = abi.fixnum_value(a)
-        y = abi.fixnum_value(b)
-        return abi.fixnum((x > y) - (x < y))
-    if vm.is_str(a) and vm.is_str(b) and _builtin_str_cmp(vm, a):
-        x = bytes(vm.obj(a).value)
-        y = bytes(vm.obj(b).value)
-        return abi.fixnum((x > y) - (x < y))
-    return vm.funcall(a, "<=>", [b])
-
-
-_str_cmp_cache = {}
-
-
-def _builtin_str_cmp(vm, a):
-    # only trust the fast path while String#<=> is the core one
-    m, _ = vm.find_method(vm.class_of(a), vm.intern("<=>"))
-    if m is None or m.proc is not None:
-        return False
-    return getattr(m.fn, "__module__", "").startswith("runtime.core")
-
-
-def gt(vm, a, b):
-    """Ruby ``a > b`` (used by max_by and friends)."""
-    if a & 1 and b & 1:
-        return abi.fixnum_value(a) > abi.fixnum_value(b)
-    return abi.truthy(vm.funcall(a, ">", [b]))
-
-
-def lt(vm, a, b):
-    if a & 1 and b & 1:
-        return abi.fixnum_value(a) < abi.fixnum_value(b)
-    return abi.truthy(vm.funcall(a, "<", [b]))
-
-
-def eq(vm, a, b):
-    """Ruby ``a == b``."""
-    if a == b and not vm.is_float(a):
-        return True
-    if a & 1 and b & 1:
-        return False
-    return vm.equal(a, b)
-
-
-def as_int(vm, w):
-    """mrb_as_int (mrb_get_args "i"): an Integer, a Float truncated, else
-    TypeError "X cannot be converted to Integer"."""
-    if w & 1:
-        return abi.fixnum_value(w)
-    if vm.is_int(w):
-        return vm.int_value(w)
-    if vm.is_float(w):
-        f = vm.float_value(w)
-        if f != f:
-            vm.raise_error(vm.c_FloatDomainError, "NaN")
-        if f in (float("inf"), float("-inf")):
-            vm.raise_error(vm.c_FloatDomainError, "Infinity" if f > 0 else "-Infinity")
-        if not (-9.223372036854776e18 <= f < 9.223372036854776e18):
-            vm.raise_error(vm.c_RangeError,
-                           f"number ({vm.to_s(w).decode()}) too big for integer")
-        return int(f)
-    vm.raise_error(vm.c_TypeError, f"{vm.type_name_for_error(w)} cannot be converted to Integer")
-
-
-def to_int_arg(vm, w):
-    """``w.__to_int`` as mrblib code calls it (a frame named __to_int)."""
-    if w & 1:
-        return abi.fixnum_value(w)
-    return vm.int_value(vm.funcall(w, "__to_int"))
-
-
 @method("Kernel", "__to_int", arity=0)
 def k___to_int(vm, self, args, blk):
     return vm.int_new(as_int(vm, self))
-
-
-class fake_frames:
-    """Push builtin call-info records named ``names`` (outermost first) for
-    the duration of a ``with`` block, so a backtrace shows the mrblib method
-    structure mruby has (``in []=`` inside ``map!``...)."""
-
-    def __init__(self, vm, *names):
-        self.vm = vm
-        self.names = names
-        self.first = None
-
-    def __enter__(self):
-        vm = self.vm
-        for n in self.names:
-            f = Frame(vm.intern(n), None, vm.stack_top(), 0, 0, None, CINFO_SKIP)
-            f.nregs = 3
-            vm.push_frame(f)
-            if self.first is None:
-                self.first = f
-        return self
-
-    def __exit__(self, *exc):
-        if self.first is not None:
-            self.vm.pop_frame(self.first)
-        return False
-
-
-def raise_in(vm, names, cls, msg):
-    """Raise ``cls: msg`` from inside fake frames ``names``."""
-    if isinstance(names, str):
-        names = (names,)
-    with fake_frames(vm, *names):
-        vm.raise_error(cls, msg)
-
-
-def check_frozen_in(vm, w, *names):
-    """FrozenError raised inside the mrblib-called C method ``names``."""
-    if vm.is_frozen(w):
-        with fake_frames(vm, *names):
-            vm.check_frozen(w)
 
 
 def case_eqq(vm, pat, v):
@@ -384,25 +191,6 @@ def enum_class(vm):
 
 
 # ------------------------------------------------------------ Enumerable
-def compare_none(vm, w, op):
-    """mrblib's ``w == NONE`` / ``w != NONE`` (op) for an optional
-    argument: a user-defined ``==``/``!=`` runs, as in mruby (the core
-    ``!=`` goes through ``==``; Comparable#==, Ruby code in mruby, runs
-    ``<=>``)."""
-    m, _ = vm.find_method(vm.class_of(w), vm.intern(op))
-    if _core_method(m) and m.owner is not vm.cls("Comparable"):
-        if op == "!=":
-            return not compare_none(vm, w, "==")
-        return w == vm.c_Enumerable.ivars.get(vm.intern("NONE"), NIL)
-    none = vm.c_Enumerable.ivars.get(vm.intern("NONE"), NIL)
-    return abi.truthy(vm.funcall(w, op, [none]))
-
-
-def _core_method(m):
-    return m is not None and m.fn is not None and getattr(
-        m.fn, "__module__", "").startswith("runtime.core")
-
-
 @method("Enumerable", "all?", arity=-1)
 def enum_all(vm, self, args, blk):
     rb_argc(vm, args, 0, 1, False)
@@ -789,7 +577,7 @@ def enum_hash(vm, self, args, blk):
     def fn(a):
         e = a[0] if a else NIL
         m = None
-        if e & 7 != 4 or type(vm.obj(e)) is RString:
+        if e & OBJECT_MASK != OBJECT_TAG or type(vm.obj(e)) is RString:
             m, _ = vm.find_method(vm.class_of(e), sid)
         if m is not None and m.fn is not None and m.proc is None and m.special is None \
                 and getattr(m.fn, "__module__", "").startswith("runtime.core"):
@@ -957,7 +745,6 @@ def enum_sort_by(vm, self, args, blk):
         keys.append(vm.ary_new([call_block(vm, blk, [e]), vm.int_new(len(keys))]))
     each_values(vm, self, fn, "sort_by", "each_with_index")
     if len(keys) > 1:
-        from .array import plain_sort_keys
         pk = plain_sort_keys(vm, [vm.obj(k).items[0] for k in keys])
         if pk is not None:
             order = sorted(range(len(pk)), key=pk.__getitem__)
@@ -1022,7 +809,7 @@ def enum_flat_map(vm, self, args, blk):
     def fn(a):
         e2 = call_block(vm, blk, a)
         if vm.respond_to(e2, "each"):
-            if vm.is_ary(e2) and _has_builtin_each(vm, e2):
+            if vm.is_ary(e2) and has_builtin_each(vm, e2):
                 out.extend(vm.obj(e2).items)
             else:
                 each_values(vm, e2, lambda b: out.append(b[0] if b else NIL), "flat_map")
@@ -1165,7 +952,6 @@ def enum_tally(vm, self, args, blk):
 
 @method("Enumerable", "zip", arity=-1)
 def enum_zip(vm, self, args, blk):
-    from .enumerator import ExtIter
     iters = []
     for a in args:
         if not vm.respond_to(a, "each"):
@@ -1193,7 +979,6 @@ def enum_zip(vm, self, args, blk):
 
 @method("Enumerable", "lazy", arity=0)
 def enum_lazy(vm, self, args, blk):
-    from .enumerator import lazy_new
     return lazy_new(vm, self)
 
 

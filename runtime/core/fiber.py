@@ -1,6 +1,6 @@
 """Fiber and FiberError (the mruby-fiber gem of mruby 3.1).
 
-A fiber's body runs as an ``enumerator.Coroutine``: its own Python thread,
+A fiber's body runs as a ``runtime.coroutine.Coroutine``: its own Python thread,
 call-info stack and register window; control passes strictly back and forth
 between a resumer and the fiber it resumed.  Fiber#transfer is symmetric:
 a fiber that transfers (or whose resumed fiber did) hands the request up
@@ -11,6 +11,7 @@ fiber's ``prev`` as mruby's fiber_switch does.
 from __future__ import annotations
 
 from .. import abi
+from ..coroutine import Coroutine
 from ..defs import method, smethod
 from ..objects import RData
 
@@ -97,7 +98,6 @@ def fiber_init(vm, self, args, blk):
 def _enter(vm, w, st, args):
     """Run fiber w's coroutine (started with ``args``, a list, or continued
     with their packed value, or a _Ret) until it yields, ends or transfers."""
-    from .enumerator import Coroutine
     if st.co is None:
         first = list(args)
         proc = st.proc

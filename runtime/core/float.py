@@ -2,7 +2,7 @@
 Float#/ and #quo as mruby-complex redefines them).
 
 Results go through ``numeric.flo`` (mruby's word boxing drops the two
-lowest mantissa bits of every stored Float); printing is ``format.float_to_s``.
+lowest mantissa bits of every stored Float); printing is ``fmtfp.float_to_s``.
 """
 
 from __future__ import annotations
@@ -10,14 +10,32 @@ from __future__ import annotations
 import math
 
 from runtime import abi
-from runtime.defs import method
-from runtime.core.numeric import (
-    NIL, TRUE, FALSE, INT_MIN, as_float, as_int, c_ceil, c_ldexp, c_f2i, c_floor, c_pow, c_trunc,
-    check_num_exact, cmperr, cmpnum, div_float, fixable_float, flo, flodivmod, ftrunc,
-    is_complex, is_rational,
-)
-from runtime.core.format import float_to_s
+from runtime.core.fmtfp import float_to_s
 from runtime.core.integer import div_int, float_bitop, num_step
+from runtime.core.numeric import (
+    FALSE,
+    INT_MIN,
+    NIL,
+    as_float,
+    as_int,
+    c_ceil,
+    c_f2i,
+    c_floor,
+    c_ldexp,
+    c_pow,
+    c_trunc,
+    check_num_exact,
+    cmperr,
+    cmpnum,
+    div_float,
+    fixable_float,
+    flo,
+    flodivmod,
+    ftrunc,
+    is_complex,
+    is_rational,
+)
+from runtime.defs import method
 
 
 def _fv(vm, w):
@@ -143,7 +161,7 @@ def flo_eql(vm, self, args, blk):
 # ------------------------------------------------------------ bits
 @method("Float", "~", arity=0)
 def flo_rev(vm, self, args, blk):
-    from runtime.core.integer import _value_int64, _int64_value
+    from runtime.core.integer import _int64_value, _value_int64
     return _int64_value(vm, ~_value_int64(vm, self))
 
 
@@ -351,5 +369,4 @@ def init(vm):
     vm.define_const(c, "MAX_10_EXP", abi.fixnum(308))
     sc = vm.singleton_class(c.word)
     sc.mt[vm.intern("new")] = None
-    from runtime.core.integer import remove_methods
-    remove_methods(vm, c, ("-@", "+@", "zero?", "integer?", "to_int"))
+    vm.invalidate()

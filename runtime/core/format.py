@@ -1,251 +1,22 @@
-"""Kernel#format / Kernel#sprintf / String#% and mruby's float printing.
+"""Kernel#format / Kernel#sprintf / String#%, written after mruby 3.1's
+C sources.
 
-Two engines live here, both written after mruby 3.1's C sources:
-
-* ``format_float`` reproduces ``mrb_format_float`` (src/fmt_fp.c): mruby
-  does not use the C library's printf for floats but a digit-by-digit
-  routine working in doubles.  Its results differ from correctly rounded
-  output (``3.7 % 1`` prints ``0.699999999999999``; ``1e100`` prints
-  garbage), so every double operation is replayed in the same order.
-  ``float_to_s`` is ``Float#to_s``/``inspect`` (``mrb_float_to_str``).
 * ``format_string(vm, fmt_bytes, args) -> bytes`` is ``mrb_str_format``
   (mruby-sprintf): flags, width, precision, ``*``, ``n$``, ``%<name>``,
   ``%{name}`` and the ArgumentError messages of mruby 3.1.
+* Floats are printed by ``fmtfp.format_float`` (``mrb_format_float``,
+  src/fmt_fp.c); ``float_to_s`` (``mrb_float_to_str``, Float#to_s) is
+  imported from there too, and other modules still find it here.
 """
 
 from __future__ import annotations
 
 import math
-import struct
 
 from runtime import abi
+from runtime.core.fmtfp import float_to_s, format_float  # noqa: F401  (complex.py's float_to_s)
+from runtime.core.string import str_len_to_integer
 from runtime.defs import method, module_function
-
-# --------------------------------------------------------------------------
-# mrb_format_float
-
-_POS_POW = (1e256, 1e128, 1e64, 1e32, 1e16, 1e8, 1e4, 1e2, 1e1)
-_NEG_POW = (1e-256, 1e-128, 1e-64, 1e-32, 1e-16, 1e-8, 1e-4, 1e-2, 1e-1)
-_FLT_DECEXP = 256
-_FLT_ROUND_TO_ONE = 0.999999999995
-_FLT_MIN_BUF_SIZE = 7
-
-
-def _signbit(f: float) -> bool:
-    return math.copysign(1.0, f) < 0
-
-
-def _c_digit(f: float) -> int:
-    """``(int8_t)((int)f) % 10`` with C semantics."""
-    if f != f:
-        v = -(1 << 31)
-    elif f >= 2147483648.0 or f <= -2147483649.0:
-        v = -(1 << 31)          # x86 cvttsd2si result for out-of-range values
-    else:
-        v = int(f)
-    v = ((v + 128) & 0xFF) - 128
-    if v >= 0:
-        return v % 10
-    return -((-v) % 10)
-
-
-def format_float(f: float, fmt: str, prec: int, sign: str = "", alt: bool = False,
-                 buf_size: int = 25) -> str:
-    """mrb_format_float(f, buf, buf_size, fmt, prec, sign) -> the text."""
-    if buf_size <= _FLT_MIN_BUF_SIZE:
-        return "?" if buf_size >= 2 else ""
-    # ``int buf_remaining = buf_size - 1``: a C int, so a size_t past
-    # INT_MAX wraps negative (then the precision shrinks to nothing)
-    buf_remaining = ((buf_size - 1 + (1 << 31)) & 0xFFFFFFFF) - (1 << 31)
-    s: list[str] = []
-    if _signbit(f):
-        s.append("-")
-        f = -f
-    elif sign:
-        s.append(sign)
-    buf_remaining -= len(s)
-
-    upper = fmt.isupper()
-    if math.isinf(f):
-        s.append("INF" if upper else "inf")
-        return "".join(s)
-    if math.isnan(f):
-        s.append("NAN" if upper else "nan")
-        return "".join(s)
-
-    if prec < 0:
-        prec = 6
-    e_char = "E" if upper else "e"
-    fmt = fmt.lower()
-    org_fmt = fmt
-    if fmt == "g" and prec == 0:
-        prec = 1
-    e = 0
-    dec = 0
-    e_sign = ""
-    num_digits = 0
-
-    if f == 0.0:
-        e = 0
-        if fmt == "e":
-            e_sign = "+"
-        elif fmt == "f":
-            num_digits = prec + 1
-    elif f < 1.0:
-        first_dig = "0"
-        if f >= _FLT_ROUND_TO_ONE:
-            first_dig = "1"
-        e = 0
-        e1 = _FLT_DECEXP
-        i = 0
-        while e1:
-            if _NEG_POW[i] > f:
-                e += e1
-                f *= _POS_POW[i]
-            e1 >>= 1
-            i += 1
-        e_sign_char = "-"
-        if f < 1.0:
-            if f >= _FLT_ROUND_TO_ONE:
-                f = 1.0
-                if e == 0:
-                    e_sign_char = "+"
-            else:
-                e += 1
-                f *= 10.0
-        if fmt == "f" or (fmt == "g" and e <= 4):
-            fmt = "f"
-            dec = -1
-            s.append(first_dig)
-            if org_fmt == "g":
-                prec += e - 1
-            if prec + 2 > buf_remaining:
-                prec = buf_remaining - 2
-            num_digits = prec
-            if num_digits or alt:
-                s.append(".")
-                while True:
-                    e -= 1
-                    if not (e and num_digits):
-                        break
-                    s.append("0")
-                    num_digits -= 1
-        else:
-            e_sign = e_sign_char
-            dec = 0
-            if prec > buf_remaining - _FLT_MIN_BUF_SIZE:
-                prec = buf_remaining - _FLT_MIN_BUF_SIZE
-                if fmt == "g":
-                    prec += 1
-    else:
-        e = 0
-        e1 = _FLT_DECEXP
-        i = 0
-        while e1:
-            if _POS_POW[i] <= f:
-                e += e1
-                f *= _NEG_POW[i]
-            e1 >>= 1
-            i += 1
-        if fmt == "f":
-            if e >= buf_remaining:
-                fmt = "e"
-            elif e + prec + 2 > buf_remaining:
-                prec = buf_remaining - e - 2
-                if prec < 0:
-                    prec += 1
-        if fmt == "e" and prec > buf_remaining - 6:
-            prec = buf_remaining - 6
-        if fmt == "g" and e < prec:
-            fmt = "f"
-            prec -= e + 1
-        if fmt == "f":
-            dec = e
-            num_digits = prec + e + 1
-        else:
-            e_sign = "+"
-    if prec < 0:
-        prec = 0
-
-    if fmt == "e":
-        num_digits = prec + 1
-    elif fmt == "g":
-        if prec == 0:
-            prec = 1
-        num_digits = prec
-
-    for _ in range(num_digits):
-        d = _c_digit(f)
-        s.append(chr(48 + d))
-        if dec == 0 and (prec > 0 or alt):
-            s.append(".")
-        f -= float(d)
-        f *= 10.0
-        dec -= 1
-
-    if f >= 5.0:
-        rs = len(s) - 1
-        while True:
-            if rs < 0:
-                rs = 0
-                break
-            c = s[rs]
-            if c == ".":
-                rs -= 1
-                continue
-            if c < "0" or c > "9":
-                rs += 1
-                break
-            if c < "9":
-                s[rs] = chr(ord(c) + 1)
-                break
-            s[rs] = "0"
-            if rs == 0:
-                break
-            rs -= 1
-        if rs < len(s) and s[rs] == "0":
-            if rs + 1 < len(s) and s[rs + 1] == "." and fmt != "f":
-                s[rs] = "."
-                s[rs + 1] = "0"
-                if e_sign == "-":
-                    e -= 1
-                else:
-                    e += 1
-            s.insert(rs, "1")
-            if f < 1.0 and fmt == "f":
-                prec -= 1
-
-    if org_fmt == "g" and prec > 0 and not alt:
-        while s and s[-1] == "0":
-            s.pop()
-        if s and s[-1] == ".":
-            s.pop()
-
-    if e_sign:
-        s.append(e_char)
-        s.append(e_sign)
-        if e >= 100:
-            s.append(chr(48 + e // 100))
-            e %= 100
-        s.append(chr(48 + e // 10))
-        s.append(chr(48 + e % 10))
-    return "".join(s)
-
-
-def float_to_s(f: float) -> str:
-    """Float#to_s / Float#inspect."""
-    if math.isinf(f):
-        return "-Infinity" if f < 0 else "Infinity"
-    if math.isnan(f):
-        return "NaN"
-    t = format_float(f, "g", 15)
-    if "." in t:
-        return t
-    i = t.find("e")
-    if i >= 0:
-        return t[:i] + ".0" + t[i:]
-    return t + ".0"
-
 
 # --------------------------------------------------------------------------
 # integer to text
@@ -362,7 +133,6 @@ def _hash_fetch_sym(vm, h, name: bytes):
 
 def format_string(vm, fmt: bytes, args: list) -> bytes:
     """mrb_str_format(argc, argv, fmt): the result bytes."""
-    from runtime.core.conversions import str_to_integer
     from runtime.core.numeric import as_float, as_int
 
     fmt = bytes(fmt)
@@ -434,8 +204,9 @@ def format_string(vm, fmt: bytes, args: list) -> bytes:
         nextvalue = abi.UNDEF
         sym_named = False
 
+        # getarg and getaster run within the iteration that defines them
         def getarg():
-            return nextvalue if nextvalue != abi.UNDEF else getnextarg()
+            return nextvalue if nextvalue != abi.UNDEF else getnextarg()  # noqa: B023
 
         def check_for_width(fl):
             if fl & FWIDTH:
@@ -451,8 +222,8 @@ def format_string(vm, fmt: bytes, args: list) -> bytes:
 
         def getaster():
             """GETASTER: p points at '*'; returns (value, new p)."""
-            t0 = p
-            q = p + 1
+            t0 = p     # noqa: B023 - called within the iteration that defines it
+            q = p + 1  # noqa: B023
             r = get_num(q)
             if r is None:
                 err("val too big 1")
@@ -591,7 +362,7 @@ def format_string(vm, fmt: bytes, args: list) -> bytes:
                 done = True
             elif c in "dioxXbBu":
                 val = getarg()
-                _format_int(vm, out, c, flags, width, prec, val, str_to_integer)
+                _format_int(vm, out, c, flags, width, prec, val)
                 done = True
             elif c in "fgGeE":
                 val = getarg()
@@ -659,8 +430,8 @@ def _format_s(vm, out: bytearray, c: str, flags: int, width: int, prec: int, arg
     out += s
 
 
-def _format_int(vm, out: bytearray, c: str, flags: int, width: int, prec: int, val: int,
-                str_to_integer) -> None:
+def _format_int(vm, out: bytearray, c: str, flags: int, width: int, prec: int,
+                val: int) -> None:
     from runtime.core.numeric import as_int, float_to_integer
     prefix = None
     if flags & FSHARP:
@@ -670,7 +441,7 @@ def _format_int(vm, out: bytearray, c: str, flags: int, width: int, prec: int, v
             val = vm.int_new(float_to_integer(vm, vm.float_value(val)))
             continue
         if vm.is_str(val):
-            val = str_to_integer(vm, vm.str_bytes(val), 0, True)
+            val = str_len_to_integer(vm, vm.str_bytes(val), 0, True)
             continue
         if vm.is_int(val):
             v = vm.int_value(val)

@@ -8,11 +8,24 @@ unfrozen String keys are copied and frozen on insertion (objects.RHash).
 from __future__ import annotations
 
 from .. import abi
+from ..abi import FLONUM_MASK, FLONUM_TAG, OBJECT_MASK, OBJECT_SHIFT, OBJECT_TAG
 from ..defs import method, smethod
 from ..frames import CALL_LEVEL_MAX
 from ..objects import HKey, RArray, RFloat, RHash, RInteger, RProc, RString
-from .enumerable import (FALSE, NIL, TRUE, c_args, call_block, compare_none, eq, fake_frames,
-                         pyblock, raise_in, rb_argc, to_enum)
+from .enumerator import to_enum
+from .support import (
+    FALSE,
+    NIL,
+    TRUE,
+    c_args,
+    call_block,
+    compare_none,
+    eq,
+    fake_frames,
+    pyblock,
+    raise_in,
+    rb_argc,
+)
 
 
 def H(vm, w) -> RHash:
@@ -35,8 +48,8 @@ def table_key(vm, w):
     such Arrays) gets a structural key: equal exactly when the Arrays are
     eql?, and without the many equal hash codes mruby's Array#hash gives
     small-integer tuples (which would make every lookup a long probe)."""
-    if w & 7 == 4:
-        o = vm.objects[w >> 3]
+    if w & OBJECT_MASK == OBJECT_TAG:
+        o = vm.objects[w >> OBJECT_SHIFT]
         if type(o) is RArray and o.cls is vm.c_Array and _plain_array_ok(vm):
             k = _struct_key(vm, o, 0)
             if k is not None:
@@ -57,13 +70,13 @@ def _struct_key(vm, o, depth):
     out = ["A"]
     objs = vm.objects
     for e in o.items:
-        if e & 7 != 4:
-            if e & 3 == 2:
+        if e & OBJECT_MASK != OBJECT_TAG:
+            if e & FLONUM_MASK == FLONUM_TAG:
                 out.append(("f", vm.float_value(e)))
             else:
                 out.append(e)
             continue
-        x = objs[e >> 3]
+        x = objs[e >> OBJECT_SHIFT]
         t = type(x)
         if t is RString:
             out.append(("s", bytes(x.value)))
@@ -82,7 +95,7 @@ def _struct_key(vm, o, depth):
 
 
 def _generic_key(vm, w):
-    if w & 7 != 4:
+    if w & OBJECT_MASK != OBJECT_TAG:
         return False
     return type(vm.obj(w)) not in (RString, RInteger, RFloat)
 
@@ -234,7 +247,7 @@ def hash_inspect_rec(vm, w, recur):
         h = H(vm, w)
         if len(h) == 0:
             return b"{}"
-        key = w >> 3
+        key = w >> OBJECT_SHIFT
         if key in recur:
             return b"{...}"
         recur.add(key)
@@ -724,7 +737,7 @@ def hash_compact(vm, self, args, blk):
     out = vm.hash_new()
     o = H(vm, out)
     for k, v in H(vm, self).items():
-        if not eq(vm, v, NIL) if v & 7 == 4 else v != NIL:
+        if not eq(vm, v, NIL) if v & OBJECT_MASK == OBJECT_TAG else v != NIL:
             o.set(vm, k, v)
     return out
 
@@ -733,7 +746,7 @@ def hash_compact(vm, self, args, blk):
 def hash_compact_bang(vm, self, args, blk):
     h = H(vm, self)
     keep = [(k, v) for k, v in h.items()
-            if (not eq(vm, v, NIL) if v & 7 == 4 else v != NIL)]
+            if (not eq(vm, v, NIL) if v & OBJECT_MASK == OBJECT_TAG else v != NIL)]
     if len(keep) == len(h):
         return NIL
     with fake_frames(vm, "replace"):
@@ -848,7 +861,7 @@ def hash_equal(vm, a, b, eql):
         return True
     # mrblib: self.each do |k,v| ... self[k] == hash[k] ... end
     with fake_frames(vm, "each", "eql?" if eql else "=="):
-        for k, v in x.items():
+        for k in x.keys():
             w = h_lookup(vm, y, k)
             if w is None:
                 return False
@@ -909,17 +922,6 @@ def hash_ge(vm, self, args, blk):
     return vm.bool(len(H(vm, self)) >= len(H(vm, args[0])) and _subset(vm, args[0], self))
 
 
-MRUBY_HASH_METHODS = frozenset("""
-< <= == > >= [] []= __delete _inspect clear compact compact! default default= default_proc
-default_proc= delete delete_if dig each each_key each_pair each_value empty? eql? except
-fetch fetch_values filter filter! flatten has_key? has_value? include? initialize
-initialize_copy inspect invert keep_if key key? keys length member? merge merge! rehash
-reject reject! replace select select! shift size slice store to_h to_proc to_s
-transform_keys transform_keys! transform_values transform_values! update value? values
-values_at
-""".split())
-
-
 def _install_ar_lookup():
     """Give every RHash (literals and keyword hashes built by the opcodes
     included) the small-table lookup of mruby 3.1 (see h_find)."""
@@ -946,6 +948,4 @@ def _install_ar_lookup():
 
 
 def init(vm):
-    from .array import drop_foreign
-    drop_foreign(vm, vm.c_Hash, MRUBY_HASH_METHODS)
     _install_ar_lookup()

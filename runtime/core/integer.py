@@ -12,14 +12,35 @@ from __future__ import annotations
 import math
 
 from runtime import abi
-from runtime.defs import method, smethod
-from runtime.core.numeric import (
-    INT_MAX, INT_MIN, FIXNUM_MAX, FIXNUM_MIN, NIL, TRUE, FALSE,
-    as_float, as_int, c_f2i, cmperr, cmpnum, div_float, flo, flodivmod, int_result,
-    is_complex, is_rational, op_le, op_ge, op_lt, op_gt, op_add, c_pow, c_trunc,
-)
-from runtime.core.format import int_to_str
 from runtime.core.enumerable import rb_argc
+from runtime.core.format import int_to_str
+from runtime.core.numeric import (
+    FALSE,
+    FIXNUM_MAX,
+    FIXNUM_MIN,
+    INT_MAX,
+    INT_MIN,
+    NIL,
+    as_float,
+    as_int,
+    c_f2i,
+    c_pow,
+    c_trunc,
+    cmperr,
+    cmpnum,
+    div_float,
+    flo,
+    flodivmod,
+    int_result,
+    is_complex,
+    is_rational,
+    op_add,
+    op_ge,
+    op_gt,
+    op_le,
+    op_lt,
+)
+from runtime.defs import method
 
 
 def _iv(vm, w):
@@ -552,19 +573,8 @@ def int_step(vm, self, args, blk):
     return num_step(vm, self, args, blk, False)
 
 
-def remove_methods(vm, cls, names) -> None:
-    """Drop methods an earlier core module gave ``cls`` that mruby 3.1 does not
-    define there (they must raise NoMethodError, or come from Numeric)."""
-    for n in names:
-        cls.mt.pop(vm.intern(n), None)
-    vm.invalidate()
-
-
 def init(vm):
     vm.define_const(vm.c_Object, "Fixnum", vm.c_Integer.word)
-    # Kernel#hash (mrb_obj_id) serves Integers in mruby; abs etc. come from Numeric
-    remove_methods(vm, vm.c_Integer, ("-@", "+@", "abs", "magnitude", "zero?", "pred", "even?",
-                                      "odd?", "integer?"))
     sc = vm.singleton_class(vm.c_Integer.word)
     sc.mt[vm.intern("new")] = None
     vm.invalidate()

@@ -12,8 +12,18 @@ from __future__ import annotations
 import math as _pymath
 
 from runtime import abi
+from runtime.core.numeric import (
+    LIBM1,
+    as_float,
+    as_int,
+    c_atan2,
+    c_frexp,
+    c_hypot,
+    c_ldexp,
+    div_float,
+    flo,
+)
 from runtime.defs import module_function
-from runtime.core.numeric import LIBM1, as_float, as_int, c_atan2, c_frexp, c_hypot, c_ldexp, div_float, flo
 
 
 def _domain_error(vm, name):

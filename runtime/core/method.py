@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from .. import abi
 from ..defs import method
-from ..objects import TT_ICLASS, TT_MODULE, TT_SCLASS, RData, RProc
 from ..mrblib_params import mrblib_params, params_arity
+from ..objects import TT_ICLASS, TT_MODULE, TT_SCLASS, RData, RProc
 
 NIL = abi.NIL
 TRUE = abi.TRUE
@@ -209,7 +209,7 @@ def meth_source_location(vm, self, args, blk):
     p = _entry_proc(_ref(vm, self))
     if p is None or p.irep is None:
         return NIL
-    from .basic import irep_source_location
+    from .proc import irep_source_location
     return irep_source_location(vm, p.irep)
 
 

@@ -28,6 +28,8 @@ from runtime import abi
 from runtime.defs import method
 from runtime.fastfloat import truncate as _truncate
 
+from ..abi import FLONUM_MASK, FLONUM_TAG, OBJECT_MASK, OBJECT_TAG
+
 NIL = abi.NIL
 TRUE = abi.TRUE
 FALSE = abi.FALSE
@@ -156,7 +158,7 @@ def float_to_integer(vm, f: float) -> int:
     check_num_exact(vm, f)
     if fixable_float(f):
         return int(f)
-    from runtime.core.format import float_to_s
+    from runtime.core.fmtfp import float_to_s
     vm.raise_error("RangeError", f"number ({float_to_s(f)}) too big for integer")
 
 
@@ -191,14 +193,14 @@ class ComplexData:
 
 
 def rational_data(vm, w: int):
-    if w & 7 != 4:
+    if w & OBJECT_MASK != OBJECT_TAG:
         return None
     d = getattr(vm.obj(w), "data", None)
     return d if type(d) is RationalData else None
 
 
 def complex_data(vm, w: int):
-    if w & 7 != 4:
+    if w & OBJECT_MASK != OBJECT_TAG:
         return None
     d = getattr(vm.obj(w), "data", None)
     return d if type(d) is ComplexData else None
@@ -301,9 +303,9 @@ def _opval(vm, w: int):
     """The number an OP_EQ/OP_LT... comparison uses, or None (not a number)."""
     if w & 1:
         return abi.fixnum_value(w)
-    if w & 3 == 2:
+    if w & FLONUM_MASK == FLONUM_TAG:
         return abi.flonum_value(w)
-    if w & 7 == 4:
+    if w & OBJECT_MASK == OBJECT_TAG:
         o = vm.obj(w)
         t = type(o).__name__
         if t == "RFloat":

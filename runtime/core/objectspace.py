@@ -11,10 +11,26 @@ from __future__ import annotations
 
 from .. import abi
 from ..defs import smethod
-from ..objects import (TT_CLASS, TT_ICLASS, TT_MODULE, TT_SCLASS, RArray, RBreak, RClass,
-                       RData, REnv, RException, RFloat, RHash, RInteger, RObject, RProc, RRange,
-                       RString)
-from .enumerable import NIL, TRUE, FALSE
+from ..objects import (
+    TT_CLASS,
+    TT_ICLASS,
+    TT_MODULE,
+    TT_SCLASS,
+    RArray,
+    RBreak,
+    RClass,
+    RData,
+    REnv,
+    RException,
+    RFloat,
+    RHash,
+    RInteger,
+    RObject,
+    RProc,
+    RRange,
+    RString,
+)
+from .enumerable import FALSE, NIL, TRUE
 
 
 def _gc(vm):

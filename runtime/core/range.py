@@ -12,19 +12,55 @@ import math
 import weakref
 
 from runtime import abi
+from runtime.core.numeric import (
+    FALSE,
+    NIL,
+    TRUE,
+    as_int,
+    c_floor,
+    cmpnum,
+    flo,
+    is_num,
+    op_add,
+    op_eq,
+    op_gt,
+    op_lt,
+    op_sub,
+)
+from runtime.core.support import fake_frames
 from runtime.defs import method, smethod
 from runtime.objects import RRange
-from runtime.core.numeric import (
-    NIL, TRUE, FALSE, as_int, c_floor, cmpnum, flo, is_num, op_add, op_eq, op_gt, op_lt, op_sub,
-)
-from runtime.core.enumerable import fake_frames
 
 # ranges made by Range.new that have not run #initialize yet
-_fresh: "weakref.WeakSet" = weakref.WeakSet()
+_fresh: weakref.WeakSet = weakref.WeakSet()
 
 
 def _r(vm, w) -> RRange:
     return vm.obj(w)
+
+
+def range_beg_len(vm, rng: int, length: int, trunc: bool):
+    """mrb_range_beg_len for the Range ``rng`` over ``length`` elements:
+    (beg, len), or None for MRB_RANGE_OUT.  Array#[], #[]=, #slice!,
+    #values_at, String#[], #[]=, #slice!, #byteslice use it; the ends
+    go through mrb_as_int (Integer, Float, Rational, Complex)."""
+    r = _r(vm, rng)
+    beg = 0 if r.first == NIL else as_int(vm, r.first)
+    end = -1 if r.last == NIL else as_int(vm, r.last)
+    excl = False if r.last == NIL else r.excl
+    if beg < 0:
+        beg += length
+        if beg < 0:
+            return None
+    if trunc:
+        if beg > length:
+            return None
+        end = min(end, length)
+    if end < 0:
+        end += length
+    if not excl and (not trunc or end < length):
+        end += 1        # include end point
+    return beg, max(end - beg, 0)
 
 
 def mrb_cmp(vm, a: int, b: int):

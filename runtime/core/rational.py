@@ -13,11 +13,24 @@ from __future__ import annotations
 import math
 
 from runtime import abi
-from runtime.defs import method, smethod
 from runtime.core.numeric import (
-    NIL, TRUE, FALSE, INT_MAX, INT_MIN, RationalData, as_float, c_frexp, c_ldexp,
-    check_num_exact, complex_data, div_float, flo, rat_float, rational_data,
+    FALSE,
+    INT_MAX,
+    INT_MIN,
+    NIL,
+    TRUE,
+    RationalData,
+    as_float,
+    c_frexp,
+    c_ldexp,
+    check_num_exact,
+    complex_data,
+    div_float,
+    flo,
+    rat_float,
+    rational_data,
 )
+from runtime.defs import method, smethod
 
 
 def _ovf(vm):

@@ -14,18 +14,22 @@ arguments (``expected 1``, not ``expected 1..2``), and their odd corners
 
 Helpers other modules may use: ``as_int`` (mrb_as_int), ``ensure_str``
 (mrb_ensure_string_type), ``str_inspect_bytes`` (String#inspect of bytes),
-``str_to_inum`` (mrb_str_len_to_integer), ``str_to_dbl``
+``str_len_to_integer`` (mrb_str_len_to_integer), ``str_len_to_dbl``
 (mrb_str_len_to_dbl), ``float_read`` (mrb_float_read), ``str_hash``.
 """
 
 from __future__ import annotations
 
 import math
+import struct as _struct
 
 from runtime import abi
+from runtime.core.range import range_beg_len
 from runtime.defs import method
 from runtime.errors import RubyError
 from runtime.objects import RFloat, RInteger, RRange, RString
+
+from ..abi import FLONUM_MASK, FLONUM_TAG, OBJECT_MASK, OBJECT_SHIFT, OBJECT_TAG
 
 NIL = abi.NIL
 TRUE = abi.TRUE
@@ -62,15 +66,15 @@ def _isalnum(c):
 
 
 def _obj(vm, w):
-    return vm.objects[w >> 3]
+    return vm.objects[w >> OBJECT_SHIFT]
 
 
 def _is_str(vm, w):
-    return w & 7 == 4 and type(vm.objects[w >> 3]) is RString
+    return w & OBJECT_MASK == OBJECT_TAG and type(vm.objects[w >> OBJECT_SHIFT]) is RString
 
 
 def _bytes(vm, w) -> bytearray:
-    return vm.objects[w >> 3].value
+    return vm.objects[w >> OBJECT_SHIFT].value
 
 
 def new_str(vm, b) -> int:
@@ -80,8 +84,8 @@ def new_str(vm, b) -> int:
 
 def ensure_str(vm, w) -> bytearray:
     """mrb_ensure_string_type: the bytes of a String, else TypeError."""
-    if w & 7 == 4:
-        o = vm.objects[w >> 3]
+    if w & OBJECT_MASK == OBJECT_TAG:
+        o = vm.objects[w >> OBJECT_SHIFT]
         if type(o) is RString:
             return o.value
     vm.raise_error(vm.c_TypeError, f"{vm.type_name_for_error(w)} cannot be converted to String")
@@ -98,10 +102,10 @@ def as_int(vm, w) -> int:
     """mrb_as_int (mrb_ensure_int_type): Integer, or a Float truncated."""
     if w & 1:
         return abi.fixnum_value(w)
-    if w & 3 == 2:
+    if w & FLONUM_MASK == FLONUM_TAG:
         f = abi.flonum_value(w)
-    elif w & 7 == 4:
-        o = vm.objects[w >> 3]
+    elif w & OBJECT_MASK == OBJECT_TAG:
+        o = vm.objects[w >> OBJECT_SHIFT]
         t = type(o)
         if t is RInteger:
             return o.value
@@ -145,7 +149,7 @@ def _rb_argc(vm, args, req, opt=0, rest=False):
 
 def _modify(vm, w):
     """mrb_str_modify: FrozenError on a frozen String."""
-    if vm.objects[w >> 3].frozen:
+    if vm.objects[w >> OBJECT_SHIFT].frozen:
         vm.frozen_error(w)
 
 
@@ -217,30 +221,6 @@ def _beg_len(slen, beg, ln):
     return beg, ln
 
 
-def range_beg_len(vm, rng: RRange, length, trunc):
-    """mrb_range_beg_len: (beg, len), or None for MRB_RANGE_OUT."""
-    beg = 0 if rng.first == NIL else as_int(vm, rng.first)
-    end = -1 if rng.last == NIL else as_int(vm, rng.last)
-    excl = False if rng.last == NIL else rng.excl
-    if beg < 0:
-        beg += length
-        if beg < 0:
-            return None
-    if trunc:
-        if beg > length:
-            return None
-        if end > length:
-            end = length
-    if end < 0:
-        end += length
-    if not excl and (not trunc or end < length):
-        end += 1
-    ln = end - beg
-    if ln < 0:
-        ln = 0
-    return beg, ln
-
-
 def _search(hay, needle, offset=0) -> int:
     """mrb_str_index: byte offset of needle at or after offset, or -1."""
     n = len(hay)
@@ -267,9 +247,10 @@ def _conv_digit(c):
     return -1
 
 
-def str_to_inum(vm, s: bytes, base: int, badcheck: bool) -> int:
+def str_len_to_integer(vm, s: bytes, base: int, badcheck: bool) -> int:
     """mrb_str_len_to_integer: the Integer word ``s`` denotes in ``base``
-    (0: by prefix, default 10)."""
+    (0: by prefix, default 10); String#to_i, #hex, #oct, Kernel#Integer
+    and sprintf's %d of a String use it."""
     s = bytes(s)
     pend = len(s)
 
@@ -277,8 +258,9 @@ def str_to_inum(vm, s: bytes, base: int, badcheck: bool) -> int:
         return s[i] if i < pend else 0
 
     def bad():
+        # %!l: the string inspected by a call of #inspect
         vm.raise_error(vm.c_ArgumentError,
-                       "invalid string for number(" + _inspect_bytes_str(s) + ")")
+                       b"invalid string for number(" + _inspect_bytes(vm, s) + b")")
 
     p = 0
     sign = True
@@ -362,15 +344,16 @@ def str_to_inum(vm, s: bytes, base: int, badcheck: bool) -> int:
         if c < 0 or c >= base:
             break
         n = n * base
-        if n > MRB_INT_MAX or MRB_INT_MAX - c < n:
-            if n <= MRB_INT_MAX and not sign and MRB_INT_MAX - n == c - 1:
+        if n > MRB_INT_MAX:                 # mrb_int_mul_overflow
+            _too_big(vm, s)
+        if MRB_INT_MAX - c < n:
+            if not sign and MRB_INT_MAX - n == c - 1:
+                # the break leaves p on the last digit: with badcheck,
+                # Integer("-9223372036854775808") is "invalid string"
                 n = MRB_INT_MIN
                 sign = True
-                p += 1
                 break
-            vm.raise_error(vm.c_RangeError,
-                           "string (" + s.decode("utf-8", "surrogateescape")
-                           + ") too big for integer")
+            _too_big(vm, s)
         n += c
         p += 1
     if badcheck:
@@ -385,8 +368,14 @@ def str_to_inum(vm, s: bytes, base: int, badcheck: bool) -> int:
     return vm.int_new(n if sign else -n)
 
 
-def _inspect_bytes_str(b) -> str:
-    return str_escape(b).decode("utf-8", "surrogateescape")
+def _too_big(vm, s: bytes):
+    vm.raise_error(vm.c_RangeError, b"string (" + s + b") too big for integer")
+
+
+def _inspect_bytes(vm, b: bytes) -> bytes:
+    """%!l / %!s of mrb_raisef: the bytes as a String, inspected by a call
+    of #inspect (a program's own String#inspect shows in the message)."""
+    return vm.inspect(vm.str_new(b))
 
 
 def float_read(s: bytes, start: int = 0):
@@ -466,14 +455,15 @@ def float_read(s: bytes, start: int = 0):
 _BUFMAX = 15 * 4 + 20 - 1     # DBL_DIG * 4 + 20, minus the NUL
 
 
-def str_to_dbl(vm, s: bytes, badcheck: bool) -> float:
-    """mrb_str_len_to_dbl."""
+def str_len_to_dbl(vm, s: bytes, badcheck: bool) -> float:
+    """mrb_str_len_to_dbl: String#to_f (badcheck false) and Kernel#Float."""
     s = bytes(s)
     pend = len(s)
 
     def bad():
+        # %!s: the C string, up to its first NUL, inspected
         vm.raise_error(vm.c_ArgumentError,
-                       "invalid string for float(" + _inspect_bytes_str(s.split(b"\0")[0]) + ")")
+                       b"invalid string for float(" + _inspect_bytes(vm, s.split(b"\0")[0]) + b")")
 
     p = 0
     while p < pend and s[p] in _SPACE:
@@ -482,7 +472,7 @@ def str_to_dbl(vm, s: bytes, badcheck: bool) -> float:
     if pend - p > 2 and s[p] == 0x30 and s[p + 1] in (0x78, 0x58):
         if not badcheck:
             return 0.0
-        x = str_to_inum(vm, s[p:], 0, badcheck)
+        x = str_len_to_integer(vm, s[p:], 0, badcheck)
         return float(vm.int_value(x))
     buf = None
     q = p
@@ -569,21 +559,21 @@ def str_replace(vm, self, args, blk):
 @method("String", "size", arity=0)
 @method("String", "length", arity=0)
 def str_size(vm, self, args, blk):
-    return abi.fixnum(len(vm.objects[self >> 3].value))
+    return abi.fixnum(len(vm.objects[self >> OBJECT_SHIFT].value))
 
 
 @method("String", "empty?", arity=0)
 def str_empty_p(vm, self, args, blk):
-    return TRUE if not vm.objects[self >> 3].value else FALSE
+    return TRUE if not vm.objects[self >> OBJECT_SHIFT].value else FALSE
 
 
 @method("String", "+", arity=1)
 def str_plus(vm, self, args, blk):
     o = args[0]
-    if o & 7 == 4:
-        r = vm.objects[o >> 3]
+    if o & OBJECT_MASK == OBJECT_TAG:
+        r = vm.objects[o >> OBJECT_SHIFT]
         if type(r) is RString:
-            return vm.alloc(RString(vm.c_String, vm.objects[self >> 3].value + r.value))
+            return vm.alloc(RString(vm.c_String, vm.objects[self >> OBJECT_SHIFT].value + r.value))
     ensure_str(vm, o)
 
 
@@ -592,7 +582,7 @@ def raise_nomem(vm):
     and, being out of memory, keeps no backtrace for it (mrb_exc_set), so an
     uncaught one prints nothing (mrb_print_backtrace skips a nil backtrace)."""
     w = vm.exc_new(vm.cls("NoMemoryError"), "Out of memory")
-    vm.objects[w >> 3].ivars[vm.SYM_backtrace] = NIL
+    vm.objects[w >> OBJECT_SHIFT].ivars[vm.SYM_backtrace] = NIL
     raise RubyError(w)
 
 
@@ -601,7 +591,7 @@ def str_times(vm, self, args, blk):
     times = as_int(vm, args[0])
     if times < 0:
         vm.raise_error(vm.c_ArgumentError, "negative argument")
-    b = vm.objects[self >> 3].value
+    b = vm.objects[self >> OBJECT_SHIFT].value
     if times and MRB_INT_MAX // times < len(b):
         vm.raise_error(vm.c_ArgumentError, "argument too big")
     if len(b) * times >= MRB_INT_MAX:      # str_new: len >= MRB_SSIZE_MAX
@@ -616,8 +606,8 @@ def str_cmp(vm, self, args, blk):
     o = args[0]
     if not _is_str(vm, o):
         return NIL
-    a = vm.objects[self >> 3].value
-    b = vm.objects[o >> 3].value
+    a = vm.objects[self >> OBJECT_SHIFT].value
+    b = vm.objects[o >> OBJECT_SHIFT].value
     if a == b:
         return abi.fixnum(0)
     return abi.fixnum(-1) if a < b else abi.fixnum(1)
@@ -629,22 +619,22 @@ def str_equal(vm, self, args, blk):
     o = args[0]
     if o == self:
         return TRUE
-    if o & 7 == 4:
-        r = vm.objects[o >> 3]
+    if o & OBJECT_MASK == OBJECT_TAG:
+        r = vm.objects[o >> OBJECT_SHIFT]
         if type(r) is RString:
-            return TRUE if r.value == vm.objects[self >> 3].value else FALSE
+            return TRUE if r.value == vm.objects[self >> OBJECT_SHIFT].value else FALSE
     return FALSE
 
 
 @method("String", "hash", arity=0)
 def str_hash_m(vm, self, args, blk):
-    return vm.int_new(str_hash(vm.objects[self >> 3].value))
+    return vm.int_new(str_hash(vm.objects[self >> OBJECT_SHIFT].value))
 
 
 @method("String", "to_str", arity=0)
 @method("String", "to_s", arity=0)
 def str_to_s(vm, self, args, blk):
-    s = vm.objects[self >> 3]
+    s = vm.objects[self >> OBJECT_SHIFT]
     if vm.real_class_of_obj(s) is not vm.c_String:
         return new_str(vm, s.value)
     return self
@@ -653,13 +643,13 @@ def str_to_s(vm, self, args, blk):
 @method("String", "to_sym", arity=0)
 @method("String", "intern", arity=0)
 def str_intern(vm, self, args, blk):
-    return vm.sym(bytes(vm.objects[self >> 3].value))
+    return vm.sym(bytes(vm.objects[self >> OBJECT_SHIFT].value))
 
 
 @method("String", "inspect", arity=0)
 @method("String", "dump", arity=0)
 def str_inspect(vm, self, args, blk):
-    return new_str(vm, str_escape(vm.objects[self >> 3].value))
+    return new_str(vm, str_escape(vm.objects[self >> OBJECT_SHIFT].value))
 
 
 @method("String", "to_i", arity=(0, 1))
@@ -667,22 +657,22 @@ def str_to_i(vm, self, args, blk):
     base = as_int(vm, args[0]) if args else 10
     if base < 0 or base > 36:
         vm.raise_error(vm.c_ArgumentError, f"illegal radix {base}")
-    return str_to_inum(vm, _bytes(vm, self), base, False)
+    return str_len_to_integer(vm, _bytes(vm, self), base, False)
 
 
 @method("String", "to_f", arity=0)
 def str_to_f(vm, self, args, blk):
-    return vm.float_new(str_to_dbl(vm, _bytes(vm, self), False))
+    return vm.float_new(str_len_to_dbl(vm, _bytes(vm, self), False))
 
 
 @method("String", "hex", arity=0)
 def str_hex(vm, self, args, blk):
-    return str_to_inum(vm, _bytes(vm, self), 16, False)
+    return str_len_to_integer(vm, _bytes(vm, self), 16, False)
 
 
 @method("String", "oct", arity=0)
 def str_oct(vm, self, args, blk):
-    return str_to_inum(vm, _bytes(vm, self), 8, False)
+    return str_len_to_integer(vm, _bytes(vm, self), 8, False)
 
 
 # ---------------------------------------------------------------- indexing
@@ -696,7 +686,7 @@ def _substr(vm, b, beg, ln):
 
 
 def str_aref(vm, self, indx, alen=UNDEF):
-    b = vm.objects[self >> 3].value
+    b = vm.objects[self >> OBJECT_SHIFT].value
     if alen != UNDEF:
         beg = as_int(vm, indx)
         ln = as_int(vm, alen)
@@ -704,14 +694,14 @@ def str_aref(vm, self, indx, alen=UNDEF):
     if indx & 1:
         beg = abi.fixnum_value(indx)
     else:
-        o = vm.objects[indx >> 3] if indx & 7 == 4 else None
+        o = vm.objects[indx >> OBJECT_SHIFT] if indx & OBJECT_MASK == OBJECT_TAG else None
         t = type(o)
         if t is RString:
             if _search(b, o.value, 0) < 0:
                 return NIL
             return new_str(vm, o.value)
         if t is RRange:
-            r = range_beg_len(vm, o, len(b), True)
+            r = range_beg_len(vm, indx, len(b), True)
             if r is None:
                 return NIL
             beg, ln = r
@@ -736,7 +726,7 @@ def str_aref_m(vm, self, args, blk):
 
 
 def _replace_partial(vm, self, pos, end, rep):
-    s = vm.objects[self >> 3]
+    s = vm.objects[self >> OBJECT_SHIFT]
     n = len(s.value)
     if end > n:
         end = n
@@ -748,14 +738,14 @@ def _replace_partial(vm, self, pos, end, rep):
 
 def str_aset(vm, self, indx, alen, rep_w):
     rep = bytes(ensure_str(vm, rep_w))
-    b = vm.objects[self >> 3].value
+    b = vm.objects[self >> OBJECT_SHIFT].value
     if alen != UNDEF:
         beg = as_int(vm, indx)
         ln = as_int(vm, alen)
         if ln < 0:
             vm.raise_error(vm.c_IndexError, f"negative length {_inspect_str(vm, alen)}")
     else:
-        o = vm.objects[indx >> 3] if indx & 7 == 4 else None
+        o = vm.objects[indx >> OBJECT_SHIFT] if indx & OBJECT_MASK == OBJECT_TAG else None
         t = type(o)
         if t is RString:
             beg = _search(b, o.value, 0)
@@ -764,7 +754,7 @@ def str_aset(vm, self, indx, alen, rep_w):
             _replace_partial(vm, self, beg, beg + len(o.value), rep)
             return
         if t is RRange:
-            r = range_beg_len(vm, o, len(b), True)
+            r = range_beg_len(vm, indx, len(b), True)
             if r is None:
                 vm.raise_error(vm.c_IndexError, "string not matched")
             beg, ln = r
@@ -801,7 +791,7 @@ def str_byteslice(vm, self, args, blk):
     else:
         a1 = args[0]
         if vm.is_range(a1):
-            r = range_beg_len(vm, _obj(vm, a1), len(b), True)
+            r = range_beg_len(vm, a1, len(b), True)
             if r is None:
                 return NIL
             beg, ln = r
@@ -945,7 +935,7 @@ def _upcase(b):
 
 
 def _bang(vm, self, fn):
-    s = vm.objects[self >> 3]
+    s = vm.objects[self >> OBJECT_SHIFT]
     _modify(vm, self)
     new = fn(s.value)
     if new == s.value:
@@ -955,7 +945,7 @@ def _bang(vm, self, fn):
 
 
 def _copy_with(vm, self, fn):
-    return new_str(vm, fn(vm.objects[self >> 3].value))
+    return new_str(vm, fn(vm.objects[self >> OBJECT_SHIFT].value))
 
 
 def _capitalize(b):
@@ -1248,20 +1238,20 @@ def int_chr_binary(vm, num) -> bytes:
 @method("String", "concat", arity=1)
 def str_concat(vm, self, args, blk):
     o = args[0]
-    if o & 7 == 4:
-        r = vm.objects[o >> 3]
+    if o & OBJECT_MASK == OBJECT_TAG:
+        r = vm.objects[o >> OBJECT_SHIFT]
         if type(r) is RString:
             add = r.value
         elif type(r) in (RInteger, RFloat):
             add = int_chr_binary(vm, o)
         else:
             ensure_str(vm, o)
-    elif o & 1 or o & 3 == 2:
+    elif o & 1 or o & FLONUM_MASK == FLONUM_TAG:
         add = int_chr_binary(vm, o)
     else:
         ensure_str(vm, o)
     if add:
-        s = vm.objects[self >> 3]
+        s = vm.objects[self >> OBJECT_SHIFT]
         if s.frozen:
             vm.frozen_error(self)
         if add is s.value:
@@ -1836,8 +1826,8 @@ def str_upto(vm, self, args, blk):
             vm.yield_block(blk, [new_str(vm, bytes((c,)))])
             c += 1
         return self
-    bi = vm.int_value(str_to_inum(vm, sb, 10, False))
-    ei = vm.int_value(str_to_inum(vm, mb, 10, False))
+    bi = vm.int_value(str_len_to_integer(vm, sb, 10, False))
+    ei = vm.int_value(str_len_to_integer(vm, mb, 10, False))
     # `bi == "0"*len` compares an Integer with a String: always false
     if bi > 0 and ei > 0:
         while bi <= ei:
@@ -1871,7 +1861,7 @@ def str_upto(vm, self, args, blk):
 def str___upto_endless(vm, self, args, blk):
     sb = bytes(_bytes(vm, self))
     ln = len(sb)
-    bi = vm.int_value(str_to_inum(vm, sb, 10, False))
+    bi = vm.int_value(str_len_to_integer(vm, sb, 10, False))
     if bi > 0:
         while True:
             s = str(bi).encode()
@@ -2069,10 +2059,10 @@ def _fix(w):
 def _numval(vm, w):
     if w & 1:
         return abi.fixnum_value(w)
-    if w & 3 == 2:
+    if w & FLONUM_MASK == FLONUM_TAG:
         return abi.flonum_value(w)
-    if w & 7 == 4:
-        o = vm.objects[w >> 3]
+    if w & OBJECT_MASK == OBJECT_TAG:
+        o = vm.objects[w >> OBJECT_SHIFT]
         t = type(o)
         if t is RInteger or t is RFloat:
             return o.value
@@ -2294,8 +2284,6 @@ def str_center(vm, self, args, blk):
 
 # ------------------------------------------------------ pack / unpack
 # mruby-pack (part of the default build): Array#pack, String#unpack(1).
-
-import struct as _struct
 
 _P_CHAR, _P_SHORT, _P_LONG, _P_QUAD, _P_BER, _P_UTF8, _P_DOUBLE, _P_FLOAT, _P_STR, \
     _P_HEX, _P_BASE64, _P_QENC, _P_NUL, _P_BACK, _P_ABS, _P_INVALID = range(16)

@@ -9,9 +9,10 @@ Enumerable in mruby.
 from __future__ import annotations
 
 from .. import abi
+from ..abi import OBJECT_MASK, OBJECT_SHIFT, OBJECT_TAG
 from ..defs import method, smethod
 from ..objects import RData
-from .enumerable import FALSE, NIL, TRUE, as_int, call_block, fake_frames, pyblock, rb_argc
+from .support import FALSE, NIL, TRUE, as_int, call_block, fake_frames, pyblock, rb_argc
 
 
 def _members_table(vm):
@@ -37,7 +38,7 @@ def class_members(vm, cls):
 
 
 def is_struct(vm, w):
-    if w & 7 != 4:
+    if w & OBJECT_MASK != OBJECT_TAG:
         return False
     o = vm.obj(w)
     if type(o) is not RData or not isinstance(o.data, list):
@@ -341,7 +342,7 @@ def struct_inspect_rec(vm, w, recur):
     from .array import inspect_elem, inspect_frames
     cname = vm.class_name(vm.real_class(w))
     with inspect_frames(vm, "_inspect"):
-        key = w >> 3
+        key = w >> OBJECT_SHIFT
         if key in recur:
             return f"#<struct {cname}:...>".encode()
         recur.add(key)

@@ -7,11 +7,13 @@ undefined.
 
 from __future__ import annotations
 
+from riteload.symbol import symname_p
 from runtime import abi
 from runtime.defs import method
 from runtime.frames import CINFO_SKIP, Frame
 from runtime.objects import RProc
 
+from ..abi import CALL_MAXARGS
 from .string import _rb_argc, mrblib_signature, str_escape
 
 NIL = abi.NIL
@@ -21,131 +23,6 @@ FALSE = abi.FALSE
 
 def _name(vm, w) -> bytes:
     return vm.sym_bytes(w >> 8)
-
-
-def _isupper(c):
-    return 65 <= c <= 90
-
-
-def _isalpha(c):
-    return 65 <= c <= 90 or 97 <= c <= 122
-
-
-def _isdigit(c):
-    return 48 <= c <= 57
-
-
-def _is_identchar(c):
-    return _isalpha(c) or _isdigit(c) or c == 0x5F
-
-
-def _special_global(m: bytes, i: int) -> bool:
-    """is_special_global_name on m[i:] (NUL terminated)."""
-    n = len(m)
-
-    def at(k):
-        return m[k] if k < n else 0
-
-    c = at(i)
-    if c in b"~*$?!@/\\;,.=:<>\"&`'+0" and c != 0:
-        i += 1
-    elif c == 0x2D:
-        i += 1
-        if _is_identchar(at(i)):
-            i += 1
-    else:
-        if not _isdigit(c):
-            return False
-        while _isdigit(at(i)):
-            i += 1
-    return at(i) == 0
-
-
-def symname_p(m: bytes) -> bool:
-    """symname_p of symbol.c: can ``m`` be written as :m without quotes?"""
-    n = len(m)
-
-    def at(k):
-        return m[k] if k < n else 0
-
-    i = 0
-    localid = False
-    c = at(0)
-    if c == 0:
-        return False
-    ident = False
-    if c == 0x24:          # $
-        i += 1
-        if _special_global(m, i):
-            return True
-        ident = True
-    elif c == 0x40:        # @
-        i += 1
-        if at(i) == 0x40:
-            i += 1
-        ident = True
-    elif c == 0x3C:        # <
-        i += 1
-        if at(i) == 0x3C:
-            i += 1
-        elif at(i) == 0x3D:
-            i += 1
-            if at(i) == 0x3E:
-                i += 1
-    elif c == 0x3E:        # >
-        i += 1
-        if at(i) in (0x3E, 0x3D):
-            i += 1
-    elif c == 0x3D:        # =
-        i += 1
-        if at(i) == 0x7E:
-            i += 1
-        elif at(i) == 0x3D:
-            i += 1
-            if at(i) == 0x3D:
-                i += 1
-        else:
-            return False
-    elif c == 0x2A:        # *
-        i += 1
-        if at(i) == 0x2A:
-            i += 1
-    elif c == 0x21:        # !
-        i += 1
-        if at(i) in (0x3D, 0x7E):
-            i += 1
-    elif c in (0x2B, 0x2D):   # + -
-        i += 1
-        if at(i) == 0x40:
-            i += 1
-    elif c == 0x7C:        # |
-        i += 1
-        if at(i) == 0x7C:
-            i += 1
-    elif c == 0x26:        # &
-        i += 1
-        if at(i) == 0x26:
-            i += 1
-    elif c in (0x5E, 0x2F, 0x25, 0x7E, 0x60):
-        i += 1
-    elif c == 0x5B:        # [
-        i += 1
-        if at(i) != 0x5D:
-            return False
-        i += 1
-        if at(i) == 0x3D:
-            i += 1
-    else:
-        localid = not _isupper(c)
-        ident = True
-    if ident:
-        if at(i) != 0x5F and not _isalpha(at(i)):
-            return False
-        while _is_identchar(at(i)):
-            i += 1
-        if localid and at(i) in (0x21, 0x3F, 0x3D):
-            i += 1
-    return at(i) == 0
 
 
 def sym_inspect_bytes(name: bytes) -> bytes:
@@ -270,7 +147,8 @@ def _make_sym_proc(vm, sym_w):
             # __send__ hands over to the method (no frame of its own)
             return vm.funcall(obj, mid, args[1:], blk)
         # a missing method is reported from inside __send__
-        frame = Frame(vm.intern("__send__"), None, vm.stack_top(), min(len(args) - 1, 15), 0,
+        frame = Frame(vm.intern("__send__"), None, vm.stack_top(),
+                      min(len(args) - 1, CALL_MAXARGS), 0,
                       None, CINFO_SKIP)
         frame.nregs = 3
         vm.push_frame(frame)
@@ -307,8 +185,6 @@ def init(vm):
     # mrb_undef_class_method(mrb, sym, "new")
     sc = vm.singleton_class(vm.c_Symbol.word)
     vm.add_method(sc, vm.intern("new"), None)
-    # mruby 3.1 has no Symbol#id2name; drop any earlier minimal definition
-    vm.c_Symbol.origin.mt.pop(vm.intern("id2name"), None)
     vm.invalidate()
 
 

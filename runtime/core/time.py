@@ -22,8 +22,9 @@ import ctypes
 import time as _time
 
 from .. import abi
+from ..abi import OBJECT_MASK, OBJECT_TAG
 from ..defs import method, smethod
-from ..objects import RData, RString, RArray, RRange
+from ..objects import RArray, RData, RRange, RString
 from .numeric import as_int, rational_data
 
 NIL = abi.NIL
@@ -148,7 +149,7 @@ class TimeData:
         self.utc = utc
         self.dt = dt
 
-    def copy(self) -> "TimeData":
+    def copy(self) -> TimeData:
         return TimeData(self.sec, self.usec, self.utc, self.dt)
 
 
@@ -218,7 +219,7 @@ def _mrb_integer(vm, w: int) -> int:
     unset instance-variable table)."""
     if vm.is_int(w):
         return vm.int_value(w)
-    if w & 7 != 4:
+    if w & OBJECT_MASK != OBJECT_TAG:
         if vm.is_sym(w):
             return vm.object_id(w) >> 1
         return _mruby_word(vm, w) >> 1
@@ -303,7 +304,7 @@ def _get(vm, w: int):
 
 def _check_get(vm, w: int):
     """DATA_CHECK_GET_PTR: the TimeData of w, or None."""
-    if w & 7 != 4:
+    if w & OBJECT_MASK != OBJECT_TAG:
         return None
     o = vm.obj(w)
     if type(o) is not RData or type(o.data) is not TimeData:

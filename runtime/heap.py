@@ -1,0 +1,74 @@
+"""The object table and allocation: mruby's ``mrb_obj_alloc`` (src/gc.c).
+
+A heap object is a Python ``RBasic`` at ``vm.objects[handle]``; its word is
+``(handle << 3) | 4`` and its class word sits in the native array
+``vm.class_words`` (what generated code reads).  ``alloc`` reuses handles
+the collector freed, records the new handle in the GC arena (``vm.arena``)
+and starts a collection when the allocation budget runs out; the collector
+itself is ``runtime/gc.py``.
+
+It exists so that ``runtime/vm.py`` stays a façade: ``VM`` inherits this
+``Heap`` part.  The fields (``objects``, ``free_handles``, ``arena``,
+``gc_countdown``, ``class_words``...) are laid out in ``VM.__init__``.
+"""
+
+from __future__ import annotations
+
+from .abi import OBJECT_SHIFT, OBJECT_TAG
+from .frames import ffi
+from .objects import RBasic, RClass
+
+
+class Heap:
+    """``VM``'s allocation part (gc.c): the object table and class words."""
+
+    def alloc(self, obj: RBasic) -> int:
+        free = self.free_handles
+        if free:
+            h = free.pop()
+            self.objects[h] = obj
+        else:
+            h = len(self.objects)
+            self.objects.append(obj)
+            if h >= self._cw_len:
+                self._grow_class_words(h + 1)
+        obj.handle = h
+        c = obj.cls
+        if c is not None:
+            self.class_words[h] = (c.handle << OBJECT_SHIFT) | OBJECT_TAG
+        self.arena.append(h)
+        self.gc_countdown -= 1
+        if self.gc_countdown <= 0:
+            self.gc()
+        return (h << OBJECT_SHIFT) | OBJECT_TAG
+
+    def gc(self) -> int:
+        """Collect unreachable objects now (runtime/gc.py); return how many."""
+        from . import gc as _gc
+        if not self.gc_enabled:
+            self.gc_countdown = _gc.MIN_THRESHOLD
+            return 0
+        freed = _gc.collect(self)
+        live = len(self.objects) - 1 - len(self.free_handles)
+        self.gc_countdown = max(_gc.MIN_THRESHOLD, live)
+        self.gc_runs += 1
+        return freed
+
+    def _grow_class_words(self, need: int) -> None:
+        n = self._cw_len
+        while n < need:
+            n *= 2
+        new = ffi.new("uint64_t[]", n)
+        ffi.memmove(new, self.class_words, self._cw_len * 8)
+        self.class_words = new
+        self._cw_len = n
+        self.state.class_words = new
+        self.state.class_words_len = n
+
+    def set_class(self, obj: RBasic, cls: RClass) -> None:
+        obj.cls = cls
+        if obj.handle:
+            self.class_words[obj.handle] = cls.word
+
+    def obj(self, word: int):
+        return self.objects[word >> OBJECT_SHIFT]

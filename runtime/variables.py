@@ -1,0 +1,163 @@
+"""Instance, global and class variables, and constants (mruby's src/variable.c).
+
+Instance variables live in ``RBasic.ivars``; a class keeps its constants
+and class variables in the same table (as mruby's iv_tbl does); globals in
+``vm.globals``.  ``const_get_lexical`` is ``mrb_vm_const_get`` (the lexical
+scopes of the running proc, then the ancestors), ``const_get_from`` is
+variable.c's ``const_get`` (ancestors, then Object for a module, then
+``const_missing``); ``const_set`` names an anonymous class or module on its
+first assignment, as ``assign_class_name`` does.
+
+It exists so that ``runtime/vm.py`` stays a façade: ``VM`` inherits this
+``Variables`` part and every ``vm.ivar_get(...)`` keeps working.
+"""
+
+from __future__ import annotations
+
+from . import abi
+from .abi import OBJECT_MASK, OBJECT_SHIFT, OBJECT_TAG
+from .frames import Frame
+from .objects import TT_CLASS, TT_MODULE, TT_SCLASS, RClass
+
+NIL = abi.NIL
+
+
+class Variables:
+    """``VM``'s variable part (variable.c): ivars, globals, class variables, constants."""
+
+    def ivar_get(self, w: int, sid: int) -> int:
+        if w & OBJECT_MASK != OBJECT_TAG:
+            return NIL
+        iv = self.objects[w >> OBJECT_SHIFT].ivars
+        if iv is None:
+            return NIL
+        return iv.get(sid, NIL)
+
+    def ivar_set(self, w: int, sid: int, v: int) -> None:
+        if w & OBJECT_MASK != OBJECT_TAG:
+            self.raise_error(self.c_ArgumentError,
+                             "can't set instance variable")  # pragma: no cover
+        o = self.objects[w >> OBJECT_SHIFT]
+        if o.frozen:
+            self.frozen_error(w)
+        if o.ivars is None:
+            o.ivars = {}
+        o.ivars[sid] = v
+
+    def gv_get(self, sid: int) -> int:
+        return self.globals.get(sid, NIL)
+
+    def gv_set(self, sid: int, v: int) -> None:
+        self.globals[sid] = v
+
+    def cv_lookup_class(self, frame: Frame) -> RClass:
+        p = frame.proc
+        while p is not None:
+            c = p.target_class
+            if c is not None and c.tt != TT_SCLASS:
+                return c
+            p = p.upper
+        c = frame.target_class
+        return c if c is not None else self.c_Object
+
+    def cv_get(self, c: RClass, sid: int) -> int:
+        cls = c
+        v = None
+        while c is not None:
+            x = c.ivars.get(sid)
+            if x is not None:
+                v = x
+            c = c.superclass
+        if v is not None:
+            return v
+        if cls.tt == TT_SCLASS and cls.attached is not None and self.is_class(cls.attached):
+            c = self.objects[cls.attached >> OBJECT_SHIFT]
+            while c is not None:
+                x = c.ivars.get(sid)
+                if x is not None:
+                    v = x
+                c = c.superclass
+            if v is not None:
+                return v
+        self.raise_name_error(f"uninitialized class variable {self.syms[sid]} in "
+                              f"{self.class_name(cls)}", sid)
+
+    def cv_set(self, c: RClass, sid: int, v: int) -> None:
+        cls = c
+        while c is not None:
+            if sid in c.ivars:
+                if c.frozen:        # mrb_mod_cv_set checks the holder
+                    self.frozen_error(c.word)
+                c.ivars[sid] = v
+                return
+            c = c.superclass
+        if cls.tt == TT_SCLASS and cls.attached is not None and self.is_class(cls.attached):
+            cls = self.objects[cls.attached >> OBJECT_SHIFT]
+        if cls.frozen:
+            self.frozen_error(cls.word)
+        cls.ivars[sid] = v
+
+    def cv_defined(self, c: RClass, sid: int) -> bool:
+        while c is not None:
+            if sid in c.ivars:
+                return True
+            c = c.superclass
+        return False
+
+    def define_const(self, cls: RClass, name: str, w: int) -> None:
+        self.const_set(cls, self.intern(name), w)
+
+    def const_set(self, cls: RClass, sid: int, w: int) -> None:
+        if w & OBJECT_MASK == OBJECT_TAG:
+            o = self.objects[w >> OBJECT_SHIFT]
+            if type(o) is RClass and o.name is None and o.tt in (TT_CLASS, TT_MODULE):
+                o.name = self.syms[sid]
+                if cls is not self.c_Object:
+                    o.outer = cls
+        cls.ivars[sid] = w
+
+    def const_get_from(self, base: RClass, sid: int, skip: bool = False) -> int:
+        """const_get of variable.c: the ancestors of base (then Object for modules)."""
+        c = base.superclass if skip else base
+        retry = False
+        while True:
+            while c is not None:
+                if not c.prepended:
+                    v = c.ivars.get(sid)
+                    if v is not None:
+                        return v
+                c = c.superclass
+            if not retry and base.tt == TT_MODULE:
+                c = self.c_Object
+                retry = True
+                continue
+            break
+        return self.c_funcall(base.word, "const_missing", [abi.symbol_word(sid)])
+
+    def const_get_lexical(self, frame: Frame, sid: int) -> int:
+        """mrb_vm_const_get: the lexical scopes, then the ancestors."""
+        proc = frame.proc
+        c = proc.target_class if proc is not None else None
+        if c is None:
+            c = frame.target_class or self.c_Object
+        v = c.ivars.get(sid)
+        if v is not None:
+            return v
+        c2 = c
+        while c2 is not None and c2.tt == TT_SCLASS:
+            att = c2.attached
+            if att is None or not self.is_class(att):
+                c2 = None
+                break
+            c2 = self.objects[att >> OBJECT_SHIFT]
+        if c2 is not None and c2.tt in (TT_CLASS, TT_MODULE):
+            c = c2
+        p = proc.upper if proc is not None else None
+        while p is not None:
+            c3 = p.target_class
+            if c3 is not None:
+                v = c3.ivars.get(sid)
+                if v is not None:
+                    return v
+            p = p.upper
+        return self.const_get_from(c, sid, True)

@@ -1,0 +1,108 @@
+"""What the tests that compare with mruby share: mruby's answer, live or recorded.
+
+DESIGN.md section 6: a test talks to the real ``mrbc``/``mruby`` when mruby
+3.1 is on PATH (CI installs Debian's) and falls back to a recording
+otherwise, so it never skips.  ``mruby_run(name, source, workdir)`` compiles
+``source`` as ``workdir/NAME.mrb`` and returns that file with what ``mruby -b``
+printed running it.  The recording lives in ``tests/recorded/NAME.{rb,mrb,
+stdout,stderr,status}``:
+
+- live, the recording must equal what mrbc and mruby produce now, or the
+  test fails as stale; ``RITELOAD_RECORD=1`` rewrites it instead;
+- not live, the recording's ``.rb`` must equal ``source`` (else it is stale
+  too) and its ``.mrb`` is copied to ``workdir``.
+
+``riteload(*args)`` runs this checkout's CLI, ``python -m riteload``, as a
+subprocess (never a ``riteload`` found on PATH, which may be another copy).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+RECORDED = Path(__file__).resolve().parent / "recorded"
+RECORD = os.environ.get("RITELOAD_RECORD") == "1"
+
+
+def _mruby_31() -> tuple[str, str] | None:
+    """(mrbc, mruby) when both are on PATH and are mruby 3.1."""
+    mrbc, mruby = shutil.which("mrbc"), shutil.which("mruby")
+    if not (mrbc and mruby):
+        return None
+    p = subprocess.run([mruby, "--version"], capture_output=True)
+    return (mrbc, mruby) if (p.stdout + p.stderr).startswith(b"mruby 3.1.") else None
+
+
+TOOLS = _mruby_31()
+LIVE = TOOLS is not None
+
+
+def riteload(*args: str, cwd=None, env=None, timeout: float = 300, **kw):
+    """``python -m riteload ARGS`` of this checkout (bytes output captured)."""
+    return subprocess.run([sys.executable, "-m", "riteload", *args], cwd=cwd or ROOT, env=env,
+                          capture_output=True, timeout=timeout, **kw)
+
+
+def _stem(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", name)
+
+
+def _stale(name: str, what: str) -> None:
+    pytest.fail(f"tests/recorded/{name}.{what} is stale: record it again with mruby 3.1 on PATH "
+                f"(RITELOAD_RECORD=1 python -m pytest tests/...)")
+
+
+def _check_or_record(name: str, files: dict[str, bytes]) -> None:
+    for ext, data in files.items():
+        path = RECORDED / f"{name}.{ext}"
+        if RECORD:
+            RECORDED.mkdir(exist_ok=True)
+            path.write_bytes(data)
+        elif not path.exists() or path.read_bytes() != data:
+            _stale(name, ext)
+
+
+def _recorded(name: str, ext: str) -> bytes:
+    path = RECORDED / f"{name}.{ext}"
+    if not path.exists():
+        pytest.fail(f"mruby 3.1 is not on PATH and {path.relative_to(ROOT)} was never recorded")
+    return path.read_bytes()
+
+
+def compile_mrb(name: str, source: str, workdir: Path, *, debug: bool = False) -> Path:
+    """``workdir/NAME.mrb`` compiled from ``source`` (``mrbc [-g]``, run in workdir)."""
+    name = _stem(name)
+    rb, mrb = workdir / f"{name}.rb", workdir / f"{name}.mrb"
+    rb.write_text(source)
+    if LIVE:
+        subprocess.run([TOOLS[0], *(["-g"] if debug else []), "-o", mrb.name, rb.name],
+                       cwd=workdir, check=True, capture_output=True, timeout=120)
+        _check_or_record(name, {"rb": rb.read_bytes(), "mrb": mrb.read_bytes()})
+    else:
+        if _recorded(name, "rb") != rb.read_bytes():
+            _stale(name, "rb")
+        mrb.write_bytes(_recorded(name, "mrb"))
+    return mrb
+
+
+def mruby_run(name: str, source: str, workdir: Path, *, debug: bool = False, env=None,
+              timeout: float = 120) -> tuple[Path, tuple[bytes, bytes, int]]:
+    """(workdir/NAME.mrb, (stdout, stderr, status) of ``mruby -b NAME.mrb`` in workdir)."""
+    mrb = compile_mrb(name, source, workdir, debug=debug)
+    name = _stem(name)
+    if LIVE:
+        p = subprocess.run([TOOLS[1], "-b", mrb.name], cwd=workdir, env=env,
+                           capture_output=True, timeout=timeout)
+        _check_or_record(name, {"stdout": p.stdout, "stderr": p.stderr,
+                                "status": f"{p.returncode}\n".encode()})
+        return mrb, (p.stdout, p.stderr, p.returncode)
+    return mrb, (_recorded(name, "stdout"), _recorded(name, "stderr"),
+                 int(_recorded(name, "status")))

@@ -1,0 +1,2 @@
+pr = proc { break 1 }
+pr.call

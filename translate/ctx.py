@@ -1,0 +1,151 @@
+"""What a template sees while one irep is translated: ``Ctx``.
+
+``Ctx`` holds the per-irep state the templates of ``templates.py`` and the
+driver of ``compiler.py`` share: the labels of every instruction and of the
+stubs (end of iseq, dispatch on ``ctx->pc``, status check, epilogue), the
+cold slow paths that call the Python semantics, and the subroutines shared by
+the templates of one irep.  ``TranslateEnv`` is what the translator may ask
+of a runtime, ``TranslateError`` what it raises.  Both ``compiler.py`` and
+``templates.py`` import this module; it imports neither.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from riteload.errors import RiteError
+from riteload.model import Instruction, Irep
+from runtime import abi
+
+from .asm import ESI, R12, RAX, RBX, RDI, RSP, Asm, Label, Mem, qword
+
+
+class TranslateError(RiteError):
+    """An instruction the translator cannot turn into machine code."""
+
+
+class TranslateEnv:
+    """What the translator may ask of a runtime: symbol words for LOADSYM.
+
+    The default stands in for a runtime (listings): symbol ids are handed
+    out in order of first use, starting at 1.
+    """
+
+    def __init__(self):
+        self._syms: dict[str, int] = {}
+
+    def symbol_word(self, name: str) -> int | None:
+        sid = self._syms.setdefault(name, len(self._syms) + 1)
+        return abi.symbol_word(sid)
+
+
+# owners of code that belongs to no single instruction
+PROLOGUE = "prologue"
+STUBS = "stubs"
+
+
+class Ctx:
+    """Per-irep state templates use: labels, slow paths, operand helpers."""
+
+    def __init__(self, asm: Asm, irep: Irep, env: TranslateEnv, counting: bool):
+        self.asm = asm
+        self.irep = irep
+        self.env = env
+        self.counting = counting
+        self.instructions = irep.instructions
+        self.index_of_pc = {ins.pc: i for i, ins in enumerate(self.instructions)}
+        self.pc_labels: dict[int, Label] = {}
+        for ins in self.instructions:
+            lab = asm.label(f"pc{ins.start}")
+            self.pc_labels[ins.start] = lab
+            if ins.ext:
+                self.pc_labels[ins.pc] = lab
+        self.end = asm.label("end")           # falling off the iseq
+        self.dispatch = asm.label("dispatch")  # jump to ctx->pc
+        self.status = asm.label("status")      # rax = nonzero status of a call
+        self.exit = asm.label("exit")          # epilogue, rax = status
+        self.badpc = asm.label("badpc")
+        self._slow: dict[int, Label] = {}
+        self._shared: dict[str, Label] = {}
+        self.python_sites = 0                  # instructions that may call Python
+        self.op_calls = 0                      # instructions that always call Python
+
+    # -- operands and labels --------------------------------------------------
+    @staticmethod
+    def R(i: int) -> Mem:
+        """The register R[i] of the running frame: qword [rbx + 8*i]."""
+        return qword(RBX, 8 * i)
+
+    def label_at(self, pc: int) -> Label:
+        lab = self.pc_labels.get(pc)
+        if lab is None:
+            raise TranslateError(f"jump target {pc} is not an instruction boundary",
+                                 irep=self.irep, pc=pc)
+        return lab
+
+    def next(self, ins: Instruction) -> Label:
+        return self.pc_labels.get(ins.next_pc, self.end)
+
+    def jump_target(self, ins: Instruction, offset: int) -> Label:
+        """Label of ``next_pc + (int16)offset`` (mruby's ``pc += (int16_t)a``)."""
+        if offset >= 0x8000:
+            offset -= 0x10000
+        return self.label_at(ins.next_pc + offset)
+
+    def shared(self, name: str, emit: Callable[[Asm], None]) -> Label:
+        """A subroutine shared by the templates of this irep, emitted once
+        (after the cold code, owned by the stubs) the first time it is asked for."""
+        lab = self._shared.get(name)
+        if lab is None:
+            lab = self._shared[name] = self.asm.label(name)
+            owner, self.asm.owner = self.asm.owner, STUBS
+            with self.asm.subroutines():
+                self.asm.bind(lab)
+                emit(self.asm)
+            self.asm.owner = owner
+        return lab
+
+    # -- calls into the Python semantics --------------------------------------
+    def _emit_op_call(self, ins: Instruction) -> None:
+        a = self.asm
+        a.comment(f"OPS[{ins.name!r}](vm, frame, ins@{ins.pc})")
+        a.mov(ESI, ins.pc)
+        a.call(self._op_call_stub())
+
+    def _op_call_stub(self) -> Label:
+        """The subroutine every Python call of this irep goes through (esi = pc):
+        ctx->op(ctx, pc) with the stack 16-byte aligned again (our own call
+        pushed 8 bytes); it returns on ST_NEXT, and on any other
+        status drops its return address and goes to the status stub."""
+        def emit(a: Asm) -> None:
+            other = a.label()
+            a.comment("ctx->op(ctx, pc = esi); return if ST_NEXT (rbx is callee-saved)")
+            a.mov(RDI, R12)
+            a.sub(RSP, 8)
+            a.call(qword(R12, abi.CTX_OP))
+            a.add(RSP, 8)
+            a.test(RAX, RAX)
+            a.jcc("ne", other)
+            a.ret()
+            a.bind(other)
+            a.add(RSP, 8)                   # our return address
+            a.jmp(self.status)
+        return self.shared("op_call", emit)
+
+    def call_op(self, ins: Instruction) -> None:
+        """Inline: run the instruction's Python semantics, then fall through."""
+        self.python_sites += 1
+        self.op_calls += 1
+        self._emit_op_call(ins)
+
+    def slow(self, ins: Instruction) -> Label:
+        """A cold stub that runs the Python semantics and resumes after ``ins``."""
+        lab = self._slow.get(ins.pc)
+        if lab is None:
+            self.python_sites += 1
+            lab = self._slow[ins.pc] = self.asm.label(f"slow{ins.pc}")
+            with self.asm.cold():
+                self.asm.bind(lab)
+                self._emit_op_call(ins)
+                self.asm.jmp(self.next(ins))
+        return lab
