@@ -174,7 +174,8 @@ typedef struct rl_ctx {
     int64_t   pc;            /* ST_JUMP: the pc to continue at */
     int64_t (*op)(struct rl_ctx *ctx, int64_t pc);
     uint64_t  retval;        /* ST_RETVAL: the value of the frame */
-    uint64_t  reserved[4];
+    uint64_t *redefined;     /* -> the VM's word of INT_BUILTINS bits: set = not inline */
+    uint64_t  reserved[3];
 } rl_ctx;
 typedef int64_t (*rl_entry)(rl_ctx *ctx, uintptr_t regs, uintptr_t counters, int64_t start_pc,
                             uint64_t argc);
@@ -186,6 +187,18 @@ CTX_REGS = 0
 CTX_PC = 8
 CTX_OP = 16
 CTX_RETVAL = 24
+CTX_REDEFINED = 32
+
+# Integer methods that a SEND of a fixnum receiver (and fixnum argument) runs
+# inline while they are the builtins: (name, argument count), the index is
+# the bit in ``*ctx->redefined``.  The runtime sets every bit when any method
+# table changes and clears the bit of each method that ``Integer`` still
+# finds as its boot-time builtin (``!=`` needs ``==`` too: BasicObject#!=
+# calls it); a set bit sends the call through Python.
+INT_BUILTINS = (("&", 1), ("|", 1), ("^", 1), ("<<", 1), (">>", 1), ("%", 1),
+                ("!=", 1), ("<=>", 1), ("-@", 0), ("~", 0))
+INT_BUILTIN_BIT = {name: i for i, (name, _argc) in enumerate(INT_BUILTINS)}
+REDEFINED_ALL = (1 << len(INT_BUILTINS)) - 1
 
 # statuses of ctx->op and of an irep's entry
 ST_NEXT = 0

@@ -239,6 +239,31 @@ class Classes:
     def invalidate(self) -> None:
         self.mcache.clear()
         self.method_serial += 1
+        if not self.redefined_dirty:
+            self.redefined_dirty = True
+            self.redefined[0] = abi.REDEFINED_ALL
+
+    def record_int_builtins(self) -> None:
+        """Remember, at the end of boot, the method entries of the Integer
+        methods generated code may run inline (abi.INT_BUILTINS)."""
+        self.int_builtins = tuple(self.find_method(self.c_Integer, self.intern(name))[0]
+                                  for name, _argc in abi.INT_BUILTINS)
+        self.int_builtin_eq = self.find_method(self.c_Integer, self.SYM_eq)[0]
+
+    def refresh_redefined(self) -> None:
+        """Clear the bit of each INT_BUILTINS method that Integer still finds
+        as its builtin (the others stay set: their sends go through Python).
+        Called lazily, by the slow path of an inline site, after ``invalidate``."""
+        bits = 0
+        c = self.c_Integer
+        for i, (name, _argc) in enumerate(abi.INT_BUILTINS):
+            m = self.find_method(c, self.intern(name))[0]
+            if m is None or m is not self.int_builtins[i]:
+                bits |= 1 << i
+        if self.find_method(c, self.SYM_eq)[0] is not self.int_builtin_eq:
+            bits |= 1 << abi.INT_BUILTIN_BIT["!="]
+        self.redefined[0] = bits
+        self.redefined_dirty = False
 
     def add_method(self, cls: RClass, sid: int, m) -> None:
         """Put a MethodEntry (or None for undef) in cls's own method table."""

@@ -110,6 +110,23 @@ def _no_semantics(vm, frame, ins):
     raise NativeEngineError(f"no Python semantics for {ins.name}")
 
 
+def _refreshing(fn):
+    """The slow path of an instruction whose inline path reads the VM's
+    redefinition bits (abi.INT_BUILTINS): bring the bits up to date after a
+    method-table change, so the next run of the site can stay inline."""
+    def op_refreshing(vm, frame, ins):
+        if vm.redefined_dirty:
+            vm.refresh_redefined()
+        return fn(vm, frame, ins)
+    return op_refreshing
+
+
+def _address(cdata) -> int:
+    """The address of cffi memory owned by another ``FFI`` (the VM's)."""
+    from .frames import ffi as vm_ffi
+    return int(vm_ffi.cast("uintptr_t", cdata))
+
+
 class _VMEnv:
     """What the translator asks of the runtime (translate.ctx.TranslateEnv)."""
 
@@ -150,6 +167,7 @@ class NativeEngine:
         self._codes: dict[int, _Code] = {}
         self._vm = None
         self._stack = 0
+        self._redefined = ffi.NULL
         # kept alive with the engine; should anything escape _op after all, cffi
         # returns ST_ERROR and the thread's ``stray`` keeps the exception for run()
         self._cb = ffi.callback("rl_op", self._op, error=abi.ST_ERROR, onerror=self._onerror)
@@ -231,6 +249,9 @@ class NativeEngine:
             from .interp import op_table
             ops = self.ops
             code.table = op_table(irep, lambda ins: ops.get(ins.name) or _no_semantics)
+            for pc in entry.translation.redefinable:
+                fn, ins, npc = code.table[pc]
+                code.table[pc] = code.table[ins.start] = (_refreshing(fn), ins, npc)
             if self.counting:
                 code.counters = ffi.new("uint64_t[]", max(1, len(irep.instructions)))
                 code.counters_addr = int(ffi.cast("uintptr_t", code.counters))
@@ -251,11 +272,15 @@ class NativeEngine:
         if vm is not self._vm:
             self._vm = vm
             self._stack = int(ffi.cast("uintptr_t", vm.stack))
+            self._redefined = ffi.cast("uint64_t *", _address(vm.redefined))
+            if self._tls.ctx is not None:
+                self._tls.ctx.redefined = self._redefined
         tls = self._tls
         ctx = tls.ctx
         if ctx is None:
             ctx = tls.ctx = ffi.new("rl_ctx *")
             ctx.op = self._cb
+            ctx.redefined = self._redefined
         caller = tls.top
         act = tls.top = _new_activation(_Activation)
         act.vm = vm

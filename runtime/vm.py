@@ -92,6 +92,11 @@ class VM(Symbols, Heap, Values, Classes, Variables, Calls, Backtraces, Raising):
         self.exc = None             # mrb->exc: pending exception/break word for EXCEPT
         self.mcache: dict = {}
         self.method_serial = 0
+        # INT_BUILTINS bits for generated code (abi.py): all set until boot
+        # ends and after each method-table change, until refresh_redefined
+        self.redefined = ffi.new("uint64_t[1]", [abi.REDEFINED_ALL])
+        self.redefined_dirty = True
+        self.int_builtins: tuple = ()
         # modules (and origins) that some chain holds an iclass of:
         # MRB_FL_CLASS_IS_INHERITED, which makes include fix other chains
         self.inherited_modules = weakref.WeakSet()
@@ -215,6 +220,7 @@ class VM(Symbols, Heap, Values, Classes, Variables, Calls, Backtraces, Raising):
 
         from .core import boot_core
         boot_core(self)
+        self.record_int_builtins()
 
     # ------------------------------------------------------------- hash.c
     def hash_default(self, h: int, key: int) -> int:

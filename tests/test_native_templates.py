@@ -36,10 +36,14 @@ class Frame:
 
 
 class FakeVM:
-    def __init__(self):
+    def __init__(self, redefined=abi.REDEFINED_ALL):
+        from runtime.frames import ffi as vm_ffi
         self.stack = ffi.new("uint64_t[]", 1024)
         self.exc = None
         self.arena = []             # the engine cuts it back after each callback
+        # the redefinition bits of abi.INT_BUILTINS (set: the send goes to Python)
+        self.redefined = vm_ffi.new("uint64_t[1]", [redefined])
+        self.redefined_dirty = False
 
     def sym(self, name):
         return abi.symbol_word(sum(name.encode()))
@@ -373,3 +377,99 @@ def test_tiering_translates_loops_at_once_and_other_code_when_called_again():
     assert eng.run(VM, Frame(loop)) == abi.fixnum(0)             # loops: native at once
     assert Interp.runs == 1 and eng.translations == 2
 
+
+# ---------------------------------------------------------------------------
+# SEND of an Integer builtin (abi.INT_BUILTINS) on fixnums
+
+SEND_OPS = dict(OPS, SEND=_slow)
+SEND_ENGINE = NativeEngine(1 << 20, ops=SEND_OPS, counting=True, verify=False, hot_calls=1)
+SEND_VM = FakeVM(redefined=0)      # every Integer builtin intact
+
+
+@functools.cache
+def send_site(name: str, argc: int) -> Irep:
+    return Irep(nlocals=1, nregs=5, iseq=iseq(("SEND", 1, 0, argc), ("RETURN", 1)), syms=[name])
+
+
+def run_send(name: str, *words: int) -> tuple[int, int]:
+    """(result word, the block slot after the send) of ``R1.name(R2)``."""
+    vm = SEND_VM
+    ir = send_site(name, len(words) - 1)
+    for i in range(ir.nregs):
+        vm.stack[i] = abi.TRUE
+    for i, w in enumerate(words):
+        vm.stack[1 + i] = w & abi.MASK64
+    r = SEND_ENGINE.run(vm, Frame(ir))
+    return r, vm.stack[1 + len(words)]
+
+
+def _mruby_int(name: str, x: int, y: int = 0):
+    """What mruby 3.1's numeric.c gives for fixnum operands, SLOW where the
+    result is not a fixnum or an error must be raised (Python's semantics)."""
+    def fix(n):
+        return abi.fixnum(n) if abi.fixable(n) else SLOW
+    if name == "&":
+        return fix(x & y)
+    if name == "|":
+        return fix(x | y)
+    if name == "^":
+        return fix(x ^ y)
+    if name == "<<":
+        return fix(x << y) if 0 <= y <= 63 else SLOW
+    if name == ">>":
+        return fix(x >> min(y, 63)) if y >= 0 else SLOW
+    if name == "%":
+        return fix(x - y * (x // y)) if y else SLOW     # floored, as int_mod
+    if name == "!=":
+        return abi.TRUE if x != y else abi.FALSE
+    if name == "<=>":
+        return abi.fixnum((x > y) - (x < y))
+    if name == "-@":
+        return fix(-x)
+    if name == "~":
+        return fix(~x)
+    raise AssertionError(name)
+
+
+widths = st.one_of(st.integers(-70, 70), fixnums)
+
+
+@settings(max_examples=150, deadline=None)
+@given(x=fixnums, y=fixnums, w=widths)
+@pytest.mark.parametrize("name", [n for n, argc in abi.INT_BUILTINS if argc == 1])
+def test_int_builtin_send_on_fixnums(name, x, y, w):
+    if name in ("<<", ">>"):
+        y = w
+    r, blk = run_send(name, abi.fixnum(x), abi.fixnum(y))
+    assert r == _mruby_int(name, x, y)
+    assert blk == (abi.NIL if r != SLOW else abi.TRUE)
+
+
+@settings(max_examples=150, deadline=None)
+@given(x=fixnums)
+@pytest.mark.parametrize("name", [n for n, argc in abi.INT_BUILTINS if argc == 0])
+def test_int_builtin_unary_send_on_fixnums(name, x):
+    assert run_send(name, abi.fixnum(x))[0] == _mruby_int(name, x)
+
+
+def test_int_builtin_send_leaves_other_receivers_and_redefinitions_to_python():
+    one, two = abi.fixnum(1), abi.fixnum(2)
+    assert run_send("&", f2w(1.5), two)[0] == SLOW          # a Float receiver
+    assert run_send("&", one, abi.NIL)[0] == SLOW           # a non-fixnum argument
+    assert run_send("&", one, two)[0] == abi.fixnum(0)
+    bit = 1 << abi.INT_BUILTIN_BIT["&"]
+    SEND_VM.redefined[0] = bit                              # Integer#& redefined
+    try:
+        assert run_send("&", one, two)[0] == SLOW
+        assert run_send("|", one, two)[0] == abi.fixnum(3)  # the others stay inline
+    finally:
+        SEND_VM.redefined[0] = 0
+
+
+def test_other_sends_and_shapes_call_python():
+    from translate.compiler import translate_irep
+    for name, argc in (("foo", 1), ("&", 0), ("&", 2), ("-@", 1)):
+        tr = translate_irep(send_site(name, argc))
+        assert tr.redefinable == () and tr.inline_ops == 1, (name, argc)   # RETURN only
+    tr = translate_irep(send_site("&", 1))
+    assert tr.redefinable == (0,) and tr.inline_ops == 2

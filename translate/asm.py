@@ -293,8 +293,15 @@ class Asm:
         self._op("test", dst, src)
 
     def imul(self, dst, src): self._op("imul", dst, src)
-    def sar(self, dst, n: int): self._op("sar", dst, n)
-    def shl(self, dst, n: int): self._op("shl", dst, n)
+    def sar(self, dst, n): self._shift("sar", dst, n)
+    def shl(self, dst, n): self._shift("shl", dst, n)
+
+    def _shift(self, mnemonic: str, dst, n) -> None:
+        """A shift by an immediate count, or by ``cl`` (pass ``CL``)."""
+        if n is CL:
+            self._emit(getattr(Code, f"{mnemonic.upper()}_RM64_CL"), dst, CL)
+        else:
+            self._op(mnemonic, dst, n)
     def shr(self, dst, n: int): self._op("shr", dst, n)
     def rol(self, dst, n: int): self._op("rol", dst, n)
     def ror(self, dst, n: int): self._op("ror", dst, n)

@@ -69,6 +69,7 @@ class Translation:
     python_sites: int = 0
     inline_ops: int = 0           # instructions with an inline fast path
     counting: bool = False
+    redefinable: tuple = ()       # pcs guarded by *ctx->redefined (Ctx.redefinable)
 
     @property
     def code(self) -> bytes:
@@ -169,7 +170,8 @@ def translate_irep(irep: Irep, *, env: TranslateEnv | None = None,
         table[pc] = asm.offset_of(lab)
     raw = b"".join(int(v).to_bytes(4, "little", signed=True) for v in table)
     raw += b"\0" * (table_size - len(raw))
-    return Translation(irep, raw + asm.code, table_size, asm, cx.python_sites, inline, counting)
+    return Translation(irep, raw + asm.code, table_size, asm, cx.python_sites, inline, counting,
+                       tuple(cx.redefinable))
 
 
 def compile_me_stub() -> bytes:

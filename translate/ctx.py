@@ -68,6 +68,9 @@ class Ctx:
         self._slow: dict[int, Label] = {}
         self._shared: dict[str, Label] = {}
         self.python_sites = 0                  # instructions that may call Python
+        # pcs whose inline path depends on *ctx->redefined (abi.INT_BUILTINS):
+        # the runtime makes their slow path refresh those bits
+        self.redefinable: list[int] = []
         self.op_calls = 0                      # instructions that always call Python
 
     # -- operands and labels --------------------------------------------------

@@ -412,6 +412,133 @@ def gen_JMPNIL(a: Asm, ins: Instruction, cx: Ctx) -> None:
     a.jcc("e", cx.jump_target(ins, ins.b))
 
 
+def gen_SEND(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = R[a].send(Syms[b],R[a+1]..,R[a+n+1]:R[a+n+2]..) (c=n|k<<4)
+    name = cx.irep.syms[ins.b] if ins.b < len(cx.irep.syms) else None
+    bit = abi.INT_BUILTIN_BIT.get(name)
+    argc = abi.INT_BUILTINS[bit][1] if bit is not None else -1
+    if argc != ins.c or ins.ext == "EXT3":     # EXT3: mruby 3.1 takes a block register
+        cx.call_op(ins)
+        return
+    # An Integer builtin (abi.INT_BUILTINS) on fixnums, while Integer still
+    # finds the builtin (its bit of *ctx->redefined clear); else the send.
+    slow = cx.slow(ins)
+    cx.redefinable.append(ins.pc)
+    a.mov(RAX, cx.R(ins.a))
+    a.test(AL, 1)
+    a.jcc("e", slow)
+    if argc:
+        a.mov(RCX, cx.R(ins.a + 1))
+        a.test(CL, 1)
+        a.jcc("e", slow)
+    a.mov(RDX, qword(R12, abi.CTX_REDEFINED))
+    a.test(qword(RDX, 0), 1 << bit)
+    a.jcc("ne", slow)
+    _INT_SENDS[name](a, slow)
+    a.mov(cx.R(ins.a), RAX)
+    _store_const(a, cx, ins.a + argc + 1, abi.NIL)    # OP_SEND: regs[bidx] = nil
+
+
+def _int_and(a: Asm, slow: Label) -> None:
+    a.comment("int_and: (2x+1) & (2y+1) = 2(x&y)+1")
+    a.and_(RAX, RCX)
+
+
+def _int_or(a: Asm, slow: Label) -> None:
+    a.comment("int_or: (2x+1) | (2y+1) = 2(x|y)+1")
+    a.or_(RAX, RCX)
+
+
+def _int_xor(a: Asm, slow: Label) -> None:
+    a.comment("int_xor: (2x+1) ^ (2y+1) = 2(x^y), tag it again")
+    a.xor(RAX, RCX)
+    a.or_(RAX, 1)
+
+
+def _int_lshift(a: Asm, slow: Label) -> None:
+    a.comment("int_lshift: 0 <= width <= 63 and the result a fixnum, else Python")
+    a.sar(RCX, 1)
+    a.cmp(RCX, 63)
+    a.jcc("a", slow)                   # unsigned: negative widths too
+    a.sub(RAX, 1)                      # 2x
+    a.mov(RDX, RAX)
+    a.shl(RDX, CL)
+    a.mov(R8, RDX)
+    a.sar(R8, CL)
+    a.cmp(R8, RAX)
+    a.jcc("ne", slow)                  # bits lost: a bigger Integer or RangeError
+    a.lea(RAX, qword(RDX, 1))
+
+
+def _int_rshift(a: Asm, slow: Label) -> None:
+    a.comment("int_rshift: width >= 0 (widths past 63 shift out every bit), else Python")
+    a.sar(RCX, 1)
+    a.jcc("s", slow)
+    a.mov(EDX, 63)
+    a.cmp(RCX, RDX)
+    a.cmovcc("a", RCX, RDX)
+    a.sar(RAX, 1)
+    a.sar(RAX, CL)
+    a.add(RAX, RAX)
+    a.or_(RAX, 1)
+
+
+def _int_mod(a: Asm, slow: Label) -> None:
+    a.comment("int_mod: the remainder takes the divisor's sign; 0 goes to Python")
+    done = a.label()
+    a.sar(RAX, 1)
+    a.sar(RCX, 1)
+    a.test(RCX, RCX)
+    a.jcc("e", slow)                   # ZeroDivisionError
+    a.cqo()
+    a.idiv(RCX)                        # 63-bit operands: never the INT64_MIN/-1 trap
+    a.test(RDX, RDX)
+    a.jcc("e", done)
+    a.mov(RAX, RDX)
+    a.xor(RAX, RCX)
+    a.jcc("ns", done)
+    a.add(RDX, RCX)
+    a.bind(done)
+    a.lea(RAX, qword(RDX, 1, RDX, 1))
+
+
+def _int_neq(a: Asm, slow: Label) -> None:
+    a.comment("BasicObject#!= of two fixnums: !(x == y)")
+    a.cmp(RAX, RCX)
+    a.mov(EAX, abi.TRUE)
+    a.mov(EDX, abi.FALSE)
+    a.cmovcc("e", RAX, RDX)
+
+
+def _int_cmp(a: Asm, slow: Label) -> None:
+    a.comment("num_cmp of two fixnums: -1, 0 or 1")
+    a.cmp(RAX, RCX)
+    a.mov(EAX, abi.fixnum(0))
+    a.mov(RDX, abi.fixnum(-1) - (1 << 64))
+    a.cmovcc("l", RAX, RDX)
+    a.mov(EDX, abi.fixnum(1))
+    a.cmovcc("g", RAX, RDX)
+
+
+def _int_neg(a: Asm, slow: Label) -> None:
+    a.comment("-x: 2 - (2x+1) = 2(-x)+1; -(-2**62) is not a fixnum")
+    a.mov(EDX, 2)
+    a.sub(RDX, RAX)
+    a.jcc("o", slow)
+    a.mov(RAX, RDX)
+
+
+def _int_rev(a: Asm, slow: Label) -> None:
+    a.comment("int_rev: ~(2x+1) ^ 1 = 2(~x)+1")
+    a.xor(RAX, -2)
+
+
+_INT_SENDS: dict[str, Callable[[Asm, Label], None]] = {
+    "&": _int_and, "|": _int_or, "^": _int_xor, "<<": _int_lshift, ">>": _int_rshift,
+    "%": _int_mod, "!=": _int_neq, "<=>": _int_cmp, "-@": _int_neg, "~": _int_rev,
+}
+
+
 def gen_ENTER(a: Asm, ins: Instruction, cx: Ctx) -> None:
     # arg setup according to flags (23=m5:o5:r1:m5:k5:d1:b1)
     m1 = (ins.a >> 18) & 0x1F
@@ -600,6 +727,7 @@ TEMPLATES: dict[str, Template] = {
     "JMPIF": gen_JMPIF,
     "JMPNOT": gen_JMPNOT,
     "JMPNIL": gen_JMPNIL,
+    "SEND": gen_SEND,
     "ENTER": gen_ENTER,
     "RETURN": gen_RETURN,
     "ADD": gen_ADD,
