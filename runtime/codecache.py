@@ -29,13 +29,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from cffi import FFI
-
-from . import abi
+from .cdecls import ffi
 from .execmem import PAGE_SIZE, ExecMemory
-
-ffi = FFI()
-ffi.cdef(abi.NATIVE_CDEF)
 
 DEFAULT_CHUNK = 256 << 10
 _CELLS_PER_BLOCK = 1024

@@ -15,7 +15,8 @@ from __future__ import annotations
 import threading
 
 from . import abi
-from .frames import CINFO_SKIP, MRB_STACK_MAX, Frame, ffi
+from .cdecls import ffi
+from .frames import CINFO_SKIP, MRB_STACK_MAX, Frame
 
 NIL = abi.NIL
 

@@ -7,7 +7,7 @@ A ``weakref.finalize`` unmaps memory whose owner forgot to free it.
 
 Every libc call is checked (``MAP_FAILED`` for mmap, ``-1`` for mprotect and
 munmap) and a failure raises ``ExecMemoryError`` carrying ``errno``.  The
-cffi declarations of this module are the only ones for these calls.
+cffi declarations of these calls are in ``runtime/cdecls.py``.
 
 Pages are never mapped ``PROT_WRITE | PROT_EXEC`` at the same time: a page is
 flipped back to read-write only while no instruction of it is running (the
@@ -21,15 +21,8 @@ import errno as _errno
 import os
 import weakref
 
-from cffi import FFI
-
-_ffi = FFI()
-_ffi.cdef("""
-void *mmap(void *addr, size_t length, int prot, int flags, int fd, long offset);
-int mprotect(void *addr, size_t len, int prot);
-int munmap(void *addr, size_t length);
-""")
-_libc = _ffi.dlopen(None)
+from .cdecls import ffi as _ffi
+from .cdecls import libc as _libc
 
 PROT_NONE = 0x0
 PROT_READ = 0x1

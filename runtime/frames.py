@@ -16,37 +16,10 @@ is the line of ``pc - 1``.
 
 from __future__ import annotations
 
-import cffi
-
 from .abi import CALL_MAXARGS
+from .cdecls import FRAMES_CDEF
 
-# The native mirror of the call-info stack and the VM roots native code needs.
-CDEF = """
-typedef struct rl_callinfo {
-    uint8_t  n;             /* positional argument count, 15 = packed Array */
-    uint8_t  nk;            /* keyword argument count, 15 = packed Hash */
-    uint8_t  cci;           /* CINFO_NONE / CINFO_SKIP / CINFO_DIRECT */
-    uint8_t  kind;          /* 0 = Ruby irep, 1 = builtin */
-    uint32_t mid;           /* method symbol id, 0 for none */
-    uint32_t stack;         /* register base: index into the register stack */
-    int32_t  pc;            /* byte offset of the next instruction (ci->pc) */
-    uint64_t proc;          /* word of the RProc, nil for a builtin */
-    uint64_t target_class;  /* word of the target class */
-} rl_callinfo;
-
-typedef struct rl_vmstate {
-    uint64_t    *stack;           /* register stack */
-    uint64_t     stack_size;      /* in words */
-    rl_callinfo *cibase;          /* call-info stack */
-    int64_t      ci;              /* index of the current call-info record */
-    int64_t      ci_size;
-    uint64_t    *class_words;     /* class word of each object handle */
-    uint64_t     class_words_len;
-} rl_vmstate;
-"""
-
-ffi = cffi.FFI()
-ffi.cdef(CDEF)
+CDEF = FRAMES_CDEF     # the native call-info records, declared in runtime/cdecls.py
 
 CINFO_NONE = 0
 CINFO_SKIP = 1

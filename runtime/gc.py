@@ -47,7 +47,8 @@ import types
 from riteload.model import CatchHandler, Instruction, Irep, PoolValue
 
 from .abi import OBJECT_MASK, OBJECT_SHIFT, OBJECT_TAG
-from .frames import IrepRT, ffi
+from .cdecls import ffi
+from .frames import IrepRT
 from .objects import (
     RArray,
     RBasic,

@@ -15,7 +15,7 @@ It exists so that ``runtime/vm.py`` stays a façade: ``VM`` inherits this
 from __future__ import annotations
 
 from .abi import OBJECT_SHIFT, OBJECT_TAG
-from .frames import ffi
+from .cdecls import ffi
 from .objects import RBasic, RClass
 
 

@@ -77,6 +77,17 @@ class _ThreadState(threading.local):
         self.stray: BaseException | None = None
 
 
+class _NotTranslated:
+    """The entry of an irep not translated yet (no code-cache entry)."""
+
+    fn = None
+    translation = None
+    installed = False
+
+
+_NOT_TRANSLATED = _NotTranslated()
+
+
 class _Code:
     """The engine's record of one irep: its cache entry and call tables."""
 
@@ -121,12 +132,6 @@ def _refreshing(fn):
     return op_refreshing
 
 
-def _address(cdata) -> int:
-    """The address of cffi memory owned by another ``FFI`` (the VM's)."""
-    from .frames import ffi as vm_ffi
-    return int(vm_ffi.cast("uintptr_t", cdata))
-
-
 class _VMEnv:
     """What the translator asks of the runtime (translate.ctx.TranslateEnv)."""
 
@@ -146,8 +151,8 @@ class NativeEngine:
     def __init__(self, code_cache_size: int = 16 << 20, stats: bool = False, *,
                  counting: bool | None = None, ops: dict | None = None, fallback=None,
                  verify: bool = True, hot_calls: int | None = None):
-        from translate.compiler import compile_me_stub
-        self.cache = CodeCache(code_cache_size, stub=compile_me_stub())
+        self._cache_size = code_cache_size
+        self._cache: CodeCache | None = None
         # tiering: an irep is translated on its first activation if it loops,
         # else on its ``hot_calls``-th; until then the interpreter runs it
         if hot_calls is None:
@@ -181,6 +186,15 @@ class NativeEngine:
         self.native_runs = 0
 
     # -- lazily bound collaborators --------------------------------------------
+    @property
+    def cache(self) -> CodeCache:
+        """The code cache, made when the first irep is translated: a program
+        that translates nothing imports no assembler and maps no memory."""
+        if self._cache is None:
+            from translate.compiler import compile_me_stub
+            self._cache = CodeCache(self._cache_size, stub=compile_me_stub())
+        return self._cache
+
     @property
     def ops(self) -> dict:
         if self._ops is None:
@@ -224,7 +238,7 @@ class NativeEngine:
         key = id(irep)                  # the translation keeps the irep (and its id) alive
         code = self._codes.get(key)
         if code is None:
-            code = self._codes[key] = _Code(self.cache.entry(key), _has_loop(irep))
+            code = self._codes[key] = _Code(_NOT_TRANSLATED, _has_loop(irep))
         if code.error is not None:
             self.fallback_runs += 1
             return None
@@ -240,12 +254,14 @@ class NativeEngine:
                 if self.verify:         # native code only ever comes from verified ireps
                     from riteload.verify import verify_irep
                     verify_irep(irep)
-                entry.translation = translate_irep(irep, env=_VMEnv(vm), counting=self.counting)
+                translation = translate_irep(irep, env=_VMEnv(vm), counting=self.counting)
             except RiteError as e:
                 code.error = str(e)
                 self.translate_errors += 1
                 self.fallback_runs += 1
                 return None
+            code.entry = entry = self.cache.entry(key)
+            entry.translation = translation
             from .interp import op_table
             ops = self.ops
             code.table = op_table(irep, lambda ins: ops.get(ins.name) or _no_semantics)
@@ -272,7 +288,7 @@ class NativeEngine:
         if vm is not self._vm:
             self._vm = vm
             self._stack = int(ffi.cast("uintptr_t", vm.stack))
-            self._redefined = ffi.cast("uint64_t *", _address(vm.redefined))
+            self._redefined = vm.redefined
             if self._tls.ctx is not None:
                 self._tls.ctx.redefined = self._redefined
         tls = self._tls

@@ -31,8 +31,9 @@ import weakref
 from . import abi
 from .backtrace import Backtraces
 from .calls import Calls
+from .cdecls import ffi
 from .classes import Classes
-from .frames import CALLINFO_MAX, STACK_SIZE, Frame, ffi
+from .frames import CALLINFO_MAX, STACK_SIZE, Frame
 from .heap import Heap
 from .objects import (
     TT_CLASS,

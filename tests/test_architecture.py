@@ -187,3 +187,32 @@ def test_graph_sees_function_level_and_relative_imports():
     got = [t for n in ast.walk(node) if isinstance(n, ast.ImportFrom)
            for t in _targets(kernel, mods[kernel], n, mods)]
     assert got == ["runtime.abi", "runtime.core.hash"]
+
+
+def test_generated_ffi_module_is_up_to_date():
+    """runtime/_cdecls_ffi.py is cffi's out-of-line module of the declarations
+    in runtime/cdecls.py: regenerate it (scripts/build_ffi.py) after a change."""
+    import importlib.util
+    script = os.path.join(ROOT, "scripts", "build_ffi.py")
+    spec = importlib.util.spec_from_file_location("build_ffi", script)
+    build_ffi = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build_ffi)
+    with open(os.path.join(ROOT, "runtime", "_cdecls_ffi.py")) as f:
+        generated = f.read()
+    assert generated == build_ffi.generated_source(), "run scripts/build_ffi.py"
+
+
+def test_start_up_imports_only_what_a_run_needs():
+    """A program that translates nothing parses no C (pycparser) and loads no
+    assembler or disassembler (iced-x86, capstone): those cost ~150 ms."""
+    import subprocess
+    import sys
+    p = subprocess.run([sys.executable, "-X", "importtime", "-m", "riteload", "run",
+                        os.path.join(ROOT, "fixtures", "mrb", "001_hello.mrb")],
+                       capture_output=True, text=True, cwd=ROOT)
+    assert p.returncode == 0, p.stderr[-2000:]
+    imported = {line.rsplit("|", 1)[-1].strip() for line in p.stderr.splitlines()
+                if line.startswith("import time:")}
+    assert "runtime.vm" in imported and "runtime.native" in imported
+    for heavy in ("pycparser", "iced_x86", "capstone", "translate.asm"):
+        assert heavy not in imported, heavy

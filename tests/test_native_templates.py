@@ -37,12 +37,11 @@ class Frame:
 
 class FakeVM:
     def __init__(self, redefined=abi.REDEFINED_ALL):
-        from runtime.frames import ffi as vm_ffi
         self.stack = ffi.new("uint64_t[]", 1024)
         self.exc = None
         self.arena = []             # the engine cuts it back after each callback
         # the redefinition bits of abi.INT_BUILTINS (set: the send goes to Python)
-        self.redefined = vm_ffi.new("uint64_t[1]", [redefined])
+        self.redefined = ffi.new("uint64_t[1]", [redefined])
         self.redefined_dirty = False
 
     def sym(self, name):

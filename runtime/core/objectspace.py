@@ -54,7 +54,7 @@ def _clear_stack_above_top(vm):
     """mark_context_stack: registers past the running frame's window are
     set to nil, not marked, so what dead frames left there is garbage (not
     while a coroutine's window lives near the stack's end)."""
-    from ..frames import ffi
+    from ..cdecls import ffi
     from ..gc import _coroutines_alive
     if _coroutines_alive(vm):
         return

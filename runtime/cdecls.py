@@ -1,0 +1,81 @@
+"""The C declarations of the runtime and the one cffi ``FFI`` built from them.
+
+Every structure native code shares with Python (the call-info stack and VM
+roots of ``runtime/frames.py``, the ``rl_ctx`` contract of ``runtime/abi.py``)
+and every libc call the runtime makes through cffi (``mmap``, ``mprotect``,
+``munmap`` for ``runtime/execmem.py``) is declared here, once, and all of
+them come from the same ``ffi``, so a pointer made by one module can be
+stored in another's structure.
+
+Parsing C declarations needs pycparser, which costs ~90 ms at start-up.  So
+``ffi`` is normally loaded from ``runtime/_cdecls_ffi.py``, cffi's
+"out-of-line ABI mode" module that ``scripts/build_ffi.py`` generates from
+``DECLARATIONS`` (its type tables are data: importing it parses nothing).
+``tests/test_architecture.py`` checks that the generated module is up to
+date; if it is missing, the declarations are parsed at import as before.
+"""
+
+from __future__ import annotations
+
+from . import abi
+
+# The native mirror of the call-info stack and the VM roots native code needs.
+FRAMES_CDEF = """
+typedef struct rl_callinfo {
+    uint8_t  n;             /* positional argument count, 15 = packed Array */
+    uint8_t  nk;            /* keyword argument count, 15 = packed Hash */
+    uint8_t  cci;           /* CINFO_NONE / CINFO_SKIP / CINFO_DIRECT */
+    uint8_t  kind;          /* 0 = Ruby irep, 1 = builtin */
+    uint32_t mid;           /* method symbol id, 0 for none */
+    uint32_t stack;         /* register base: index into the register stack */
+    int32_t  pc;            /* byte offset of the next instruction (ci->pc) */
+    uint64_t proc;          /* word of the RProc, nil for a builtin */
+    uint64_t target_class;  /* word of the target class */
+} rl_callinfo;
+
+typedef struct rl_vmstate {
+    uint64_t    *stack;           /* register stack */
+    uint64_t     stack_size;      /* in words */
+    rl_callinfo *cibase;          /* call-info stack */
+    int64_t      ci;              /* index of the current call-info record */
+    int64_t      ci_size;
+    uint64_t    *class_words;     /* class word of each object handle */
+    uint64_t     class_words_len;
+} rl_vmstate;
+"""
+
+# The libc calls of runtime/execmem.py.
+LIBC_CDEF = """
+void *mmap(void *addr, size_t length, int prot, int flags, int fd, long offset);
+int mprotect(void *addr, size_t len, int prot);
+int munmap(void *addr, size_t length);
+"""
+
+DECLARATIONS = FRAMES_CDEF + abi.NATIVE_CDEF + LIBC_CDEF
+
+GENERATED_MODULE = "runtime._cdecls_ffi"
+
+
+def builder():
+    """An FFI builder of ``DECLARATIONS`` for the out-of-line module."""
+    import cffi
+    b = cffi.FFI()
+    b.cdef(DECLARATIONS)
+    b.set_source(GENERATED_MODULE, None)
+    return b
+
+
+try:
+    from ._cdecls_ffi import ffi
+except ImportError:         # not generated: parse the declarations now
+    import cffi
+    ffi = cffi.FFI()
+    ffi.cdef(DECLARATIONS)
+
+# Realize the named types structures first: cffi 2.1's out-of-line module
+# aborts (an assertion in realize_c_type.c) when ``rl_op``, a function
+# pointer type taking ``rl_ctx *``, is realized before ``rl_ctx`` is.
+for _name in ("rl_callinfo", "rl_vmstate", "rl_ctx", "rl_entry", "rl_op"):
+    ffi.typeof(_name)
+
+libc = ffi.dlopen(None)
