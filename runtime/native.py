@@ -398,6 +398,13 @@ class NativeEngine:
             share_all = 100.0 * native / every if every else 0.0
             lines.append(f"native: {self.interpreted} instructions interpreted; of all {every} "
                          f"executed, {share_all:.1f}% stayed in native code")
+            # a crossing is one cffi transition: a callback out of generated code
+            # (ctx->op) or a call into it (one per native activation)
+            crossings = self.op_calls + self.native_runs
+            per_k = 1000.0 * crossings / total if total else 0.0
+            lines.append(f"native: {crossings} crossings ({self.op_calls} callbacks into Python, "
+                         f"{self.native_runs} calls into native code), {per_k:.1f} per 1000 "
+                         f"instructions executed by native code")
         else:
             lines.append(f"native: {self.op_calls} instructions called into Python")
         return lines

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -168,6 +169,23 @@ def test_stats_report():
     text = stderr.decode()
     assert "bytes used" in text and "methods compiled" in text and "evicted" in text
     assert "stayed in native code" in text and "called into Python" in text
+
+
+def test_stats_count_crossings(tmp_path):
+    """fib(10) makes 177 calls of fib.  The first runs in the interpreter (fib
+    is not hot yet) and the other 176 in native code: 176 calls into native
+    code, and 174 callbacks out of a translated fib's SSEND (two of the 176
+    calls came from the interpreted one)."""
+    src = tmp_path / "fib.rb"
+    src.write_text("def fib(n)\n  n < 2 ? n : fib(n - 1) + fib(n - 2)\nend\np fib(10)\n")
+    mrb = tmp_path / "fib.mrb"
+    subprocess.run(["mrbc", "-o", str(mrb), str(src)], check=True) if shutil.which("mrbc") \
+        else mrb.write_bytes((ROOT / "tests" / "recorded" / "stats_fib.mrb").read_bytes())
+    out, err, status = riteload_run(mrb, "--engine", "native", "--stats")
+    assert (out, status) == (b"55\n", 0)
+    line = next(ln for ln in err.decode().splitlines() if " crossings " in ln)
+    assert line.startswith("native: 350 crossings (174 callbacks into Python, "
+                           "176 calls into native code), ")
 
 
 def test_no_writable_executable_mapping_while_native_code_runs(monkeypatch, capfd):
