@@ -3,7 +3,8 @@
 Every structure native code shares with Python (the call-info stack and VM
 roots of ``runtime/frames.py``, the ``rl_ctx`` contract of ``runtime/abi.py``)
 and every libc call the runtime makes through cffi (``mmap``, ``mprotect``,
-``munmap`` for ``runtime/execmem.py``) is declared here, once, and all of
+``munmap`` for ``runtime/execmem.py``; the C API functions whose addresses
+the native engine's callback trampoline holds) is declared here, once, and all of
 them come from the same ``ffi``, so a pointer made by one module can be
 stored in another's structure.
 
@@ -51,7 +52,20 @@ int mprotect(void *addr, size_t len, int prot);
 int munmap(void *addr, size_t length);
 """
 
-DECLARATIONS = FRAMES_CDEF + abi.NATIVE_CDEF + LIBC_CDEF
+# CPython's C API functions the native engine's callback trampoline calls
+# (translate.compiler.TRAMPOLINE_CALLS).  Only their addresses are taken:
+# never call them through cffi, which releases the GIL around a call.
+CPYTHON_CDEF = """
+int PyGILState_Ensure(void);
+void PyGILState_Release(int state);
+void *PyLong_FromLongLong(long long v);
+void *PyObject_CallOneArg(void *callable, void *arg);
+long long PyLong_AsLongLong(void *obj);
+void Py_DecRef(void *obj);
+void PyErr_Fetch(void **ptype, void **pvalue, void **ptraceback);
+"""
+
+DECLARATIONS = FRAMES_CDEF + abi.NATIVE_CDEF + LIBC_CDEF + CPYTHON_CDEF
 
 GENERATED_MODULE = "runtime._cdecls_ffi"
 

@@ -23,7 +23,12 @@ and turns its outcome into a status:
 - a Python exception (``RubyError``, ``Unwind``...) -> the catch handler
   the VM finds for this pc (ST_JUMP to it), or ST_ERROR, the exception kept
   on the activation; when the code returns ST_ERROR, ``run`` re-raises it
-  on the Python side.  Nothing ever propagates through the cffi callback.
+  on the Python side.  Nothing ever propagates through the callback.
+
+``ctx->op`` is a trampoline of our own (``_make_trampoline``), mapped
+read-execute like the code it serves, that calls ``_op(pc)`` through
+CPython's C API: no page of the process is ever writable and executable
+(a cffi ``ffi.callback`` would be a libffi closure in such a page).
 
 Frames are entered through Python (the VM sets the frame up, then calls
 ``run``); calls between compiled methods go through the VM as well.  An
@@ -39,7 +44,9 @@ import sys
 import threading
 
 from . import abi
+from .cdecls import libc
 from .codecache import CodeCache, ffi
+from .execmem import ExecMemory
 
 _NEXT, _JUMP, _RETURN, _ERROR = abi.ST_NEXT, abi.ST_JUMP, abi.ST_RETURN, abi.ST_ERROR
 _RETVAL = abi.ST_RETVAL
@@ -74,7 +81,6 @@ class _ThreadState(threading.local):
     def __init__(self):
         self.top: _Activation | None = None
         self.ctx = None
-        self.stray: BaseException | None = None
 
 
 class _NotTranslated:
@@ -173,9 +179,11 @@ class NativeEngine:
         self._vm = None
         self._stack = 0
         self._redefined = ffi.NULL
-        # kept alive with the engine; should anything escape _op after all, cffi
-        # returns ST_ERROR and the thread's ``stray`` keeps the exception for run()
-        self._cb = ffi.callback("rl_op", self._op, error=abi.ST_ERROR, onerror=self._onerror)
+        # ctx->op: the Python callback trampoline, made with the code cache
+        self._cb = None
+        self._trampoline: ExecMemory | None = None
+        self._op_callable = None
+        self._stray = None
         # figures for --stats
         self.op_calls = 0             # instructions that ran through the Python semantics
         self.translations = 0         # distinct ireps translated
@@ -193,7 +201,43 @@ class NativeEngine:
         if self._cache is None:
             from translate.compiler import compile_me_stub
             self._cache = CodeCache(self._cache_size, stub=compile_me_stub())
+            self._make_trampoline()
         return self._cache
+
+    def _make_trampoline(self) -> None:
+        """``ctx->op``: machine code (translate.compiler.python_trampoline)
+        that calls ``self._op(pc)`` through CPython's C API, mapped read-execute
+        like any translation.  cffi's ``ffi.callback`` would need a libffi
+        closure, which libffi places in a page both writable and executable."""
+        from translate.compiler import TRAMPOLINE_CALLS, python_trampoline
+        self._op_callable = self._op        # its address is in the code: keep it alive
+        self._stray = ffi.new("uintptr_t[3]")
+        calls = {name: int(ffi.cast("uintptr_t", getattr(libc, name)))
+                 for name in TRAMPOLINE_CALLS}
+        code = python_trampoline(calls, id(self._op_callable),
+                                 int(ffi.cast("uintptr_t", self._stray)))
+        mem = self._trampoline = ExecMemory(len(code))
+        mem.write(0, code)
+        mem.protect_exec()
+        self._cb = ffi.cast("rl_op", mem.address)
+
+    def _take_stray(self) -> BaseException | None:
+        """The exception the trampoline kept (PyErr_Fetch) when calling
+        ``_op`` itself failed: a KeyboardInterrupt before its first line."""
+        stray = self._stray
+        if stray is None or not stray[0]:
+            return None
+        t, v, tb = stray[0], stray[1], stray[2]
+        stray[0] = stray[1] = stray[2] = 0
+        import ctypes
+        restore = ctypes.pythonapi.PyErr_Restore     # with the GIL, unlike a cffi call
+        restore.argtypes = (ctypes.c_void_p,) * 3
+        restore.restype = None
+        try:
+            restore(t, v, tb)                        # takes the references; ctypes raises it
+        except BaseException as exc:                 # noqa: BLE001 - handed to run()
+            return exc
+        return None
 
     @property
     def ops(self) -> dict:
@@ -320,7 +364,7 @@ class NativeEngine:
         if status == _ERROR:
             exc, act.exc = act.exc, None
             if exc is None:
-                exc, tls.stray = tls.stray, None
+                exc = self._take_stray()
             if exc is None:
                 raise NativeEngineError(f"native code of {frame.irep.path_name} failed "
                                         f"without an exception")
@@ -329,7 +373,7 @@ class NativeEngine:
                                 f"{status} at pc {ctx.pc}")
 
     # -- the callback: Python semantics of one instruction -----------------------
-    def _op(self, ctx, pc: int) -> int:
+    def _op(self, pc: int) -> int:
         act = self._tls.top
         try:
             self.op_calls += 1
@@ -352,14 +396,11 @@ class NativeEngine:
                 return _NEXT
             if r < 0:                       # abi.OP_RETURN
                 return _RETURN
-            ctx.pc = r
+            self._tls.ctx.pc = r
             return _JUMP
         except BaseException as exc:        # noqa: BLE001 - an unwind passing through
             act.exc = exc
             return _ERROR
-
-    def _onerror(self, exc_type, exc, tb) -> None:
-        self._tls.stray = exc if exc is not None else exc_type()
 
     def _caught(self, act: _Activation, exc: BaseException) -> int | None:
         """Where this frame goes on after ``exc`` (interp.py's rules): a catch

@@ -189,12 +189,10 @@ def test_stats_count_crossings(tmp_path):
 
 
 def test_no_writable_executable_mapping_while_native_code_runs(monkeypatch, capfd):
-    """Look at /proc/self/maps from inside a callback, i.e. with native code on the stack.
-
-    Only the code cache's mappings are checked: the trampoline libffi builds
-    for the one ``ffi.callback`` (ctypes' callbacks do the same) lives in a
-    page libffi maps rwx on this system, outside our control.
-    """
+    """Look at /proc/self/maps from inside a callback, i.e. with native code
+    on the stack: no mapping of the whole process is writable and executable
+    (the callback trampoline is our own read-execute code, not a libffi
+    closure), and the code cache's pages are read-execute or read-write."""
     import runtime.main as main
     from runtime.native import NativeEngine
 
@@ -202,15 +200,13 @@ def test_no_writable_executable_mapping_while_native_code_runs(monkeypatch, capf
     engine = NativeEngine(code_cache_size=1 << 20)
     real_op = engine._op
 
-    def spy(ctx, pc):
+    def spy(pc):
         if len(snapshots) < 3 and engine._tls.top is not None:
             with open("/proc/self/maps") as f:
                 snapshots.append((f.read(), [c.mem for c in engine.cache.chunks]))
-        return real_op(ctx, pc)
+        return real_op(pc)
 
-    # the callback the generated code calls (before any rl_ctx is made)
-    from runtime.codecache import ffi
-    engine._cb = ffi.callback("rl_op", spy)
+    engine._op = spy          # what the trampoline calls (bound when the cache is made)
     monkeypatch.setattr(main, "make_engine", lambda *a, **k: engine)
     path = next(p for p in FIXTURES if p.name.startswith("002_"))
     main.run_file(str(path), engine="native")
@@ -222,10 +218,39 @@ def test_no_writable_executable_mapping_while_native_code_runs(monkeypatch, capf
         for line in maps.splitlines():
             lo, hi = (int(x, 16) for x in line.split()[0].split("-"))
             perms = line.split()[1]
+            assert not perms.startswith("rwx"), line
             if any(lo < e and s < hi for s, e in spans):
                 assert perms in ("r-xp", "rw-p"), line
                 checked += 1
     assert checked
+
+
+def test_interrupt_before_the_callback_runs_reaches_the_program(tmp_path):
+    """A KeyboardInterrupt raised as the trampoline calls into Python (before
+    _op's first line, where nothing can catch it) is kept by PyErr_Fetch and
+    re-raised by the engine: the run ends as mruby's does on SIGINT."""
+    from runtime.native import NativeEngine
+    engine = NativeEngine(code_cache_size=1 << 20)
+    calls = []
+
+    def interrupted(pc):
+        calls.append(pc)
+        raise KeyboardInterrupt
+    engine._op = interrupted
+    src = tmp_path / "loop.rb"
+    src.write_text("i = 0\nwhile i < 3\n  puts i\n  i += 1\nend\n")
+    mrb = tmp_path / "loop.mrb"
+    if shutil.which("mrbc"):
+        subprocess.run(["mrbc", "-o", str(mrb), str(src)], check=True)
+    else:
+        mrb.write_bytes((ROOT / "tests" / "recorded" / "loop3.mrb").read_bytes())
+    import riteload
+    from runtime.vm import VM
+    rite = riteload.parse(mrb.read_bytes())
+    vm = VM(engine=engine)
+    with pytest.raises(KeyboardInterrupt):
+        vm.run_main(rite)
+    assert len(calls) == 1
 
 
 def test_mutated_files_never_kill_the_process(tmp_path):

@@ -45,6 +45,7 @@ from .asm import (
     RDI,
     RDX,
     RSI,
+    RSP,
     Asm,
     AsmError,
     Assembled,
@@ -181,5 +182,72 @@ def compile_me_stub() -> bytes:
     a = Asm()
     a.comment("entry of a method without code: ask the engine to compile it")
     a.mov(RAX, abi.ST_COMPILE)
+    a.ret()
+    return a.assemble(0).code
+
+
+# the C functions the Python callback trampoline calls (names of CPython's C API)
+TRAMPOLINE_CALLS = ("PyGILState_Ensure", "PyGILState_Release", "PyLong_FromLongLong",
+                    "PyObject_CallOneArg", "PyLong_AsLongLong", "Py_DecRef", "PyErr_Fetch")
+
+
+def python_trampoline(calls: dict[str, int], callable_address: int, stray_address: int) -> bytes:
+    """``int64_t op(rl_ctx *ctx, int64_t pc)``, the callback generated code
+    makes through ``ctx->op``: it returns ``callable(pc)`` (a Python int), the
+    GIL held around the call.  ``calls`` maps each TRAMPOLINE_CALLS name to
+    its address, ``callable_address`` is the Python callable (kept alive by
+    the runtime).  Should the call itself fail (a KeyboardInterrupt before
+    the callable's first line), the exception is moved, with PyErr_Fetch,
+    to the three words at ``stray_address`` and the status is ST_ERROR.
+
+    The runtime maps this code read-execute like any translation: unlike a
+    libffi closure (cffi's ``ffi.callback``), it needs no page that is
+    writable and executable."""
+    def c_call(name: str) -> None:
+        a.mov(RAX, calls[name])
+        a.call(RAX)
+
+    a = Asm()
+    fail, out = a.label("fail"), a.label("out")
+    a.comment("int64_t op(rl_ctx *ctx, int64_t pc): status = callable(pc), GIL held")
+    for r in (RBX, R12, R13, R14):
+        a.push(r)
+    a.sub(RSP, 8)                       # 4 pushes + return address: realign to 16
+    a.mov(R12, RSI)                     # pc
+    c_call("PyGILState_Ensure")
+    a.mov(R13, RAX)                     # the GIL state, for PyGILState_Release
+    a.mov(RDI, R12)
+    c_call("PyLong_FromLongLong")
+    a.test(RAX, RAX)
+    a.jcc("e", fail)
+    a.mov(RBX, RAX)                     # the argument
+    a.mov(RDI, callable_address)
+    a.mov(RSI, RBX)
+    c_call("PyObject_CallOneArg")
+    a.mov(R14, RAX)                     # the result, or NULL
+    a.mov(RDI, RBX)
+    c_call("Py_DecRef")
+    a.test(R14, R14)
+    a.jcc("e", fail)
+    a.mov(RDI, R14)
+    c_call("PyLong_AsLongLong")
+    a.mov(R12, RAX)                     # the status
+    a.mov(RDI, R14)
+    c_call("Py_DecRef")
+    a.jmp(out)
+    a.bind(fail)
+    a.comment("PyErr_Fetch(&stray[0], &stray[1], &stray[2]); status = ST_ERROR")
+    a.mov(RDI, stray_address)
+    a.mov(RSI, stray_address + 8)
+    a.mov(RDX, stray_address + 16)
+    c_call("PyErr_Fetch")
+    a.mov(R12, abi.ST_ERROR)
+    a.bind(out)
+    a.mov(RDI, R13)
+    c_call("PyGILState_Release")
+    a.mov(RAX, R12)
+    a.add(RSP, 8)
+    for r in (R14, R13, R12, RBX):
+        a.pop(r)
     a.ret()
     return a.assemble(0).code
