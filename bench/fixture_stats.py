@@ -37,8 +37,8 @@ PATTERNS = {
 
 
 def run(path: Path, cache: str) -> tuple[str, dict]:
-    p = subprocess.run([sys.executable, "-m", "riteload", "run", path.name, "--engine", "native",
-                        "--stats", "--code-cache-size", cache],
+    p = subprocess.run([sys.executable, "-m", "riteload", "run", "--engine", "native",
+                        "--stats", "--code-cache-size", cache, path.name],
                        cwd=path.parent, capture_output=True, timeout=600)
     text = p.stderr.decode(errors="replace")
     figures = {}

@@ -67,7 +67,7 @@ def main(argv=None) -> int:
         empty = tmpd / "empty.mrb"
         (tmpd / "empty.rb").write_text("nil\n")
         subprocess.run(["mrbc", "-o", str(empty), "empty.rb"], cwd=tmpd, check=True)
-        base = {e: _time(riteload + [str(empty), "--engine", e], args.repeat, tmpd)[0]
+        base = {e: _time(riteload + ["--engine", e, str(empty)], args.repeat, tmpd)[0]
                 for e in ("native", "interp")}
         base["mruby"] = _time(["mruby", "-b", str(empty)], args.repeat, tmpd)[0]
 
@@ -77,15 +77,15 @@ def main(argv=None) -> int:
             mrb = tmpd / f"{name}.mrb"
             subprocess.run(["mrbc", "-o", str(mrb), str(src)], check=True)
             t_m, out_m = _time(["mruby", "-b", str(mrb)], args.repeat, tmpd)
-            t_n, out_n = _time(riteload + [str(mrb), "--engine", "native"], args.repeat, tmpd)
+            t_n, out_n = _time(riteload + ["--engine", "native", str(mrb)], args.repeat, tmpd)
             if out_n != out_m:
                 raise SystemExit(f"{name}: native output differs from mruby's")
             t_i = None
             if not (args.quick and name in SLOW_FOR_INTERP):
-                t_i, out_i = _time(riteload + [str(mrb), "--engine", "interp"], 1, tmpd)
+                t_i, out_i = _time(riteload + ["--engine", "interp", str(mrb)], 1, tmpd)
                 if out_i != out_m:
                     raise SystemExit(f"{name}: interp output differs from mruby's")
-            p = subprocess.run(riteload + [str(mrb), "--engine", "native", "--stats"],
+            p = subprocess.run(riteload + ["--engine", "native", "--stats", str(mrb)],
                                cwd=tmpd, capture_output=True)
             stats.append((name, [ln for ln in p.stderr.decode().splitlines()
                                  if ln.startswith(("native:", "code cache:"))]))

@@ -72,18 +72,34 @@ def _cmd_disasm(args) -> int:
 
 
 def _cmd_run(args) -> int:
-    from runtime.main import EXIT_INTERRUPT, run_file
-    status = run_file(args.file, engine=args.engine, stats=args.stats,
-                      code_cache_size=args.code_cache_size, verbose=args.verbose)
+    """``mruby [-e CODE] [FILE] [ARGS...]``: options before the program, the
+    words after it are ARGV; no FILE (or "-") reads the program from stdin."""
+    import os
+    import signal
+
+    from runtime.main import EXIT_INTERRUPT, EXIT_SIGPIPE, run_file
+    # a write to a pipe whose reader is gone kills the run, as it kills mruby
+    # (Python ignores SIGPIPE and would raise BrokenPipeError instead)
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    words = list(args.args)
+    path = args.file
+    if args.code and path is not None:
+        words.insert(0, path)       # with -e every word is an argument
+        path = None
+    status = run_file(path, engine=args.engine, stats=args.stats,
+                      code_cache_size=args.code_cache_size, verbose=args.verbose,
+                      argv=[os.fsencode(w) for w in words], code=args.code)
     if status == EXIT_INTERRUPT:
-        _die_of_sigint()
+        _die_of(signal.SIGINT, 130)
+    if status == EXIT_SIGPIPE:
+        _die_of(signal.SIGPIPE, 128 + signal.SIGPIPE)
     return status
 
 
-def _die_of_sigint() -> None:
-    """End as mruby does on Ctrl-C: killed by SIGINT.  The VM thread may still
-    be inside native code, so the process must not go through interpreter
-    shutdown (which frees the code it is running)."""
+def _die_of(signum: int, fallback: int) -> None:
+    """End as mruby does on Ctrl-C or a closed pipe: killed by the signal.
+    The VM thread may still be inside native code, so the process must not
+    go through interpreter shutdown (which frees the code it is running)."""
     import os
     import signal
     for stream in (sys.stdout, sys.stderr):
@@ -91,9 +107,9 @@ def _die_of_sigint() -> None:
             stream.flush()
         except Exception:       # noqa: BLE001 - a closed pipe changes nothing here
             pass
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-    os.kill(os.getpid(), signal.SIGINT)
-    os._exit(130)               # if SIGINT could not end us
+    signal.signal(signum, signal.SIG_DFL)
+    os.kill(os.getpid(), signum)
+    os._exit(fallback)          # if the signal could not end us
 
 
 def _cmd_translate(args) -> int:
@@ -129,9 +145,18 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
 
-    s = sub.add_parser("run", help="run a .mrb file as `mruby -b FILE` does",
-                       description="Run a compiled .mrb file and print what mruby 3.1 prints.")
-    s.add_argument("file", metavar="FILE.mrb")
+    s = sub.add_parser("run", help="run a program as `mruby FILE ARGS...` does",
+                       description="Run a compiled .mrb file (or Ruby source, compiled with "
+                                   "mruby's mrbc when it is on PATH) and print what mruby 3.1 "
+                                   "prints. Options go before the program; the words after it "
+                                   "are the program's ARGV, as for mruby.")
+    s.add_argument("file", metavar="FILE", nargs="?",
+                   help="a .mrb file, Ruby source, or - (the default) for standard input")
+    s.add_argument("args", metavar="ARGS", nargs=argparse.REMAINDER,
+                   help="the program's arguments (ARGV)")
+    s.add_argument("-e", dest="code", action="append", metavar="CODE",
+                   help="one line of program (several -e make several lines); then FILE "
+                        "and ARGS are all arguments")
     s.add_argument("--engine", choices=("native", "interp"), default="native",
                    help="native: x86-64 code from the translator (default); "
                         "interp: the reference interpreter")
@@ -198,6 +223,8 @@ def main(argv=None) -> int:
     try:
         return args.func(args)
     except RiteError as e:
+        if e.filename is None:      # every error names the file (a decoded iseq does not)
+            e.filename = getattr(args, "file", None)
         sys.stderr.write(f"riteload: {e}\n")
         return EXIT_ERROR
     except BrokenPipeError:

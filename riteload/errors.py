@@ -6,6 +6,21 @@ byte offset or pc, so a user can find the bad byte.
 
 from __future__ import annotations
 
+#: index paths longer than this are shown by their first and last indexes
+PATH_SHOWN = 8
+
+
+def irep_path_text(path) -> str:
+    """An irep index path as messages show it: ``root``, ``0.2``; a deep
+    one by its first and last three indexes and its depth
+    (``0.1.0...0.0.2 (depth 257)``), never hundreds of characters."""
+    if not path:
+        return "root"
+    if len(path) <= PATH_SHOWN:
+        return ".".join(map(str, path))
+    return (".".join(map(str, path[:3])) + "..." + ".".join(map(str, path[-3:]))
+            + f" (depth {len(path)})")
+
 
 class RiteError(Exception):
     """Base of every error riteload raises on bad input."""
@@ -27,8 +42,7 @@ class RiteError(Exception):
         if self.section:
             where.append(f"section {self.section}")
         if self.irep_path is not None:
-            path = ".".join(map(str, self.irep_path)) if self.irep_path else "root"
-            where.append(f"irep {path}")
+            where.append(f"irep {irep_path_text(self.irep_path)}")
         if self.offset is not None:
             where.append(f"offset 0x{self.offset:x}")
         if self.pc is not None:

@@ -560,8 +560,8 @@ def _parse_irep_section(r: _Reader, stream: io.BytesIO, spec: RiteVersion):
             continue
         path = parent.path + (len(parent.reps),)
         if len(path) > MAX_IREP_DEPTH:
-            r.fail(f"ireps nested deeper than {MAX_IREP_DEPTH}", irep=path,
-                   offset=r.base + stream.tell())
+            r.fail(f"ireps nested deeper than {MAX_IREP_DEPTH}, the most riteload accepts",
+                   irep=path, offset=r.base + stream.tell())
         child, crlen = read(path)
         parent.reps.append(child)
         order.append(child)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .debug import file_line, get_file
+from .errors import irep_path_text
 from .versions import DEFAULT
 
 # Pool entry tags, by the names of mruby's IREP_TT_* constants.
@@ -156,7 +157,7 @@ class Irep:
     @property
     def path_name(self) -> str:
         """The index path as text, e.g. ``irep 0.2`` (the root is ``irep root``)."""
-        return "irep " + (".".join(map(str, self.path)) if self.path else "root")
+        return "irep " + irep_path_text(self.path)
 
     def walk(self):
         """This irep and all its descendants, depth first, in file order."""

@@ -12,7 +12,12 @@ irep's index path and the pc) on the first fault:
   instruction plus a signed 16-bit offset, in every format version) lie inside
   the iseq on an instruction boundary;
 * catch handlers: known type, ``begin <= end <= ilen`` on boundaries, the
-  target inside the iseq on a boundary;
+  target an EXCEPT instruction of the iseq (mrbc starts every rescue and
+  ensure clause by taking the exception; one that does not leaves it pending,
+  and mruby re-raises a pending exception at its next C-method call);
+* ENTER with ``o`` optional arguments is followed by the ``o + 1`` JMPs of
+  the jump table mrbc writes there: the VM skips ``3 * k`` bytes past ENTER
+  (k optional arguments given), which must land on one of them;
 * the last instruction does not fall off the end of the iseq.
 
 Not checked statically: GETUPVAR/SETUPVAR's ``b`` indexes the frame of an
@@ -235,11 +240,11 @@ def verify_irep(irep: Irep, *, filename: str | None = None) -> None:
     except DecodeError as e:
         raise VerifyError(e.message, filename=filename, irep=irep, pc=e.pc) from None
 
-    starts = {ins.start for ins in insns}
+    starts = {ins.start: ins for ins in insns}     # instruction boundaries
     npool, nsyms, nreps = len(irep.pool), len(irep.syms), len(irep.reps)
     nregs = irep.nregs
 
-    for ins in insns:
+    for k, ins in enumerate(insns):
         spec = specs[ins.name]
         name = ins.name
         ops = {"a": ins.a, "b": ins.b, "c": ins.c}
@@ -271,6 +276,9 @@ def verify_irep(irep: Irep, *, filename: str | None = None) -> None:
             if target not in starts:
                 fail(f"{name} jumps to {target}, not an instruction boundary", ins.pc)
 
+        if name == "ENTER":
+            _check_optional_table(k, insns, fail)
+
     last = insns[-1]
     if last.name not in _TERMINATORS:
         fail(f"the iseq ends with {last.name}, which can fall off its end", last.pc)
@@ -285,3 +293,26 @@ def verify_irep(irep: Irep, *, filename: str | None = None) -> None:
                 fail(f"catch handler {i}: {what} {pc} is not an instruction boundary")
         if not 0 <= h.target < ilen or h.target not in starts:
             fail(f"catch handler {i}: target {h.target} is not an instruction of the iseq")
+        target = starts[h.target]
+        if target.name != "EXCEPT":
+            fail(f"catch handler {i}: target {h.target} is {target.name}, not the EXCEPT that "
+                 "starts every rescue or ensure clause", target.pc)
+
+
+# the JMP of an ENTER jump table: 3 bytes, as vm.c's ``pc += jump * 3`` counts them
+_JMP_SIZE = 3
+
+
+def _check_optional_table(k: int, insns, fail) -> None:
+    """ENTER (``insns[k]``) with o optional arguments: the o+1 JMPs after it
+    (codegen.c's "jump table for optional arguments initializer")."""
+    ins = insns[k]
+    o = (ins.a >> 13) & 0x1F
+    if not o:
+        return
+    table = insns[k + 1:k + 2 + o]
+    for j in range(o + 1):
+        t = table[j] if j < len(table) else None
+        if t is None or t.name != "JMP" or t.ext or t.start != ins.next_pc + _JMP_SIZE * j:
+            fail(f"ENTER with {o} optional arguments must be followed by {o + 1} JMPs (the "
+                 f"table it jumps into), pc {ins.next_pc + _JMP_SIZE * j} is not one", ins.pc)

@@ -38,6 +38,7 @@ class Backtraces:
         """each_backtrace of backtrace.c: (filename, lineno, mid) innermost first."""
         out = []
         frames = self.frames
+        below = _lines_below(frames)
         for i in range(len(frames) - 1 - skip, -1, -1):
             f = frames[i]
             irep = None
@@ -52,18 +53,8 @@ class Backtraces:
                     continue
                 idx = f.pc - 1
                 lineno = _line_of(irep, idx)
-            if lineno == -1:
-                for j in range(i - 1, -1, -1):
-                    g = frames[j]
-                    if g.irep is None:
-                        continue
-                    if g.pc <= 0:
-                        continue
-                    irep = g.irep
-                    idx = g.pc - 1
-                    lineno = _line_of(irep, idx)
-                    if lineno > 0:
-                        break
+            if lineno == -1 and i > 0 and below[i - 1] is not None:
+                irep, idx, lineno = below[i - 1]
             fname = _file_of(irep, idx) if irep is not None else None
             out.append((fname or "(unknown)", lineno, f.mid))
         return out
@@ -89,6 +80,27 @@ class Backtraces:
             o.ivars[self.SYM_backtrace] = arr
             return arr
         return NIL
+
+
+def _lines_below(frames) -> list:
+    """For each frame index j, what each_backtrace's inner loop finds scanning
+    frames j, j-1, ..., 0 for a line (a frame without one borrows it): the
+    first Ruby frame with a line > 0, else the lowest Ruby frame, as
+    (irep, idx, lineno), else None.  One pass instead of that loop per frame
+    (quadratic in mruby's 962 levels when the file has no debug info)."""
+    out = []
+    prev = None
+    for g in frames:
+        found = prev
+        if g.irep is not None and g.pc > 0:
+            line = _line_of(g.irep, g.pc - 1)
+            if line > 0:
+                found = (g.irep, g.pc - 1, line)
+            elif prev is None:
+                found = (g.irep, g.pc - 1, line)
+        out.append(found)
+        prev = found
+    return out
 
 
 def _line_of(irep, idx: int) -> int:

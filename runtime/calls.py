@@ -26,7 +26,7 @@ from __future__ import annotations
 from . import abi
 from .abi import CALL_MAXARGS, OBJECT_MASK, OBJECT_SHIFT, OBJECT_TAG
 from .errors import BreakUnwind, Unwind
-from .frames import CALL_LEVEL_MAX, CALLINFO_MAX, CINFO_SKIP, MRB_STACK_MAX, Frame, IrepRT, bidx
+from .frames import CALL_LEVEL_MAX, CINFO_SKIP, MRB_STACK_MAX, Frame, IrepRT, bidx
 from .objects import MethodEntry, RBreak, RClass, REnv, RHash, RProc
 
 NIL = abi.NIL
@@ -43,7 +43,7 @@ class Calls:
     def push_frame(self, f: Frame) -> None:
         frames = self.frames
         n = len(frames)
-        if n >= CALLINFO_MAX:
+        if n >= self.ci_max:        # the running context's limit (runtime/context.py)
             self.raise_stack_error()
         if f.base + f.nregs > MRB_STACK_MAX:
             self.raise_stack_error()
@@ -278,7 +278,7 @@ class Calls:
         nr = frame.nregs = nr if nr > b else b
         frames = self.frames
         idx = len(frames)
-        if idx >= CALLINFO_MAX or base + nr > MRB_STACK_MAX:
+        if idx >= self.ci_max or base + nr > MRB_STACK_MAX:
             self.raise_stack_error()
         frame.index = idx
         frames.append(frame)

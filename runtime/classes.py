@@ -324,8 +324,9 @@ class Classes:
         if new_id == old_id:
             return
         m, _ = self.find_method(cls, old_id)
-        if m is None:
-            self.name_error_undefined_method(old_id, cls)
+        if m is None:       # mrb_method_search's wording: the class name unquoted
+            self.raise_name_error(f"undefined method '{self.syms[old_id]}' for class "
+                                  f"{self.class_name(cls)}", old_id)
         p = m.proc
         if p is not None and p.irep is not None:
             if p.env is not None:

@@ -3,10 +3,11 @@
 A ``Frame`` is one ``mrb_callinfo`` (field names kept): ``mid``, ``proc``,
 ``pc``, ``base`` (mruby's ``stack``: the register base), ``n``/``nk``
 (argument counts, 15 = packed into one Array/Hash), ``cci``,
-``target_class`` and ``env``.  ``vm.frames`` lists the live frames, bottom
-first.  Each push also writes the record into ``vm.ci``, a native array of
-``struct rl_callinfo`` (``CDEF``), so native code and debuggers can read the
-call stack without Python.
+``target_class`` and ``env``.  ``vm.frames`` lists the live frames of the
+running context (runtime/context.py), bottom first; ``base`` indexes that
+context's register stack.  ``vm.sync_callinfo()`` writes the records into
+``vm.ci``, a native array of ``struct rl_callinfo`` (``CDEF``), so native
+code and debuggers can read the call stack without Python.
 
 ``pc`` follows mruby's convention: while an instruction runs, ``frame.pc``
 is the byte offset of the *next* instruction (``ci->pc``).  Catch handlers
@@ -35,6 +36,10 @@ STACK_SIZE = 0x40000 + 0x1000
 # raises SystemStackError when it must grow beyond MRB_CALL_LEVEL_MAX (512):
 # 32, 62, 122, 242, 482, 962 records, so at most 962 live records.
 CALLINFO_MAX = 962
+# A fiber's call-info array (mruby-fiber's fiber_init) starts at 8 records and
+# grows the same way: 8, 14, 26, 50, 98, 194, 386, 770.  Coroutines (Fibers,
+# Enumerators' external iteration) run in contexts of their own with this limit.
+FIBER_CALLINFO_MAX = 770
 # mrb_funcall (a C function calling Ruby) refuses to go deeper than this
 MRB_CALL_LEVEL_MAX = CALL_LEVEL_MAX = 512
 

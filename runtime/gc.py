@@ -5,17 +5,22 @@ its object by handle, so an object may only leave the table when no word and
 no Python reference the runtime can see still points at it.
 
 Roots:
-- the whole register stack (stale words above the live frames only keep
-  garbage a little longer);
-- the live frames (proc, env, target class, method entry);
+- every live execution context (``vm.contexts``, runtime/context.py: the
+  root one and those of the coroutines running Fibers and external
+  Enumerators, suspended ones included): the registers of its frames
+  (its register stack up to the last register of its frames, plus ``SLACK``
+  words for the running context, where arguments are placed before their
+  frame is pushed), its live frames (proc, env, target class, method
+  entry), its arena and its pending exception;
 - every class and module (never freed) with its constants, class variables,
   class-level instance variables and method tables (method procs);
 - globals, ``vm.exc``, the preallocated SystemStackError, the main object;
-- the arena (``vm.arena``, mruby's GC arena): every object allocated since
-  the running builtin began, or since the running instruction of an
-  interpreted frame began, and the results Ruby methods returned to Python;
-  it covers Python temporaries (a list being built, an argument being
-  evaluated) that no variable names;
+- the arenas (``vm.arena``, mruby's GC arena, one per context): every
+  object allocated since the running builtin began, or since the running
+  instruction of an interpreted frame began, and the results Ruby methods
+  returned to Python; it covers Python temporaries (a list being built, an
+  argument being evaluated) that no variable names, in suspended coroutines
+  too, since each context keeps its own;
 - the locals of every Python frame of this VM's threads (the thread that
   collects and the coroutine threads of its Fibers and external Enumerators,
   tagged ``riteload_vm``): the words a builtin
@@ -29,8 +34,7 @@ an int that is the word of a live object keeps that object, a Python
 reference to a heap object keeps it.  Conservative scanning only ever keeps
 too much, never too little.
 
-Collection runs from ``VM.alloc`` (never while a coroutine thread is alive:
-they share ``vm.arena``) once the number of allocations since the
+Collection runs from ``VM.alloc`` once the number of allocations since the
 last collection reaches the threshold (at least MIN_THRESHOLD, and at least
 the number of objects that survived the last one).  A freed object's handle
 is reset to 0, so a forgotten Python reference to it fails loudly instead of
@@ -48,6 +52,7 @@ from riteload.model import CatchHandler, Instruction, Irep, PoolValue
 
 from .abi import OBJECT_MASK, OBJECT_SHIFT, OBJECT_TAG
 from .cdecls import ffi
+from .context import Context
 from .frames import IrepRT
 from .objects import (
     RArray,
@@ -72,7 +77,12 @@ MIN_THRESHOLD = int(_os.environ.get("RITELOAD_GC_THRESHOLD", "200000"))
 
 _SKIP_VM_ATTRS = frozenset(("objects", "stack", "ci", "state", "class_words", "syms",
                             "sym_ids", "mcache", "irep_rts", "out", "err", "engine",
-                            "free_handles", "arena"))
+                            "free_handles", "arena", "context", "root_context",
+                            "contexts", "stack_addr", "ci_max"))
+# registers past the running context's top frame that are still marked: a
+# call places the receiver, arguments and block there before it pushes the
+# callee's frame (at most CALL_MAXARGS + 3 of them)
+SLACK = 64
 _LEAF = (str, bytes, bytearray, float, bool, type(None), types.FunctionType,
          types.BuiltinFunctionType, type, types.ModuleType, Irep, IrepRT, Instruction,
          CatchHandler, PoolValue, types.CodeType)
@@ -159,6 +169,8 @@ class Marker:
             return
         if isinstance(x, (threading.Thread, type(threading.Semaphore()), type(threading.Lock()))):
             return
+        if type(x) is Context:
+            return      # collect marks each live one precisely (its arena holds handles)
         if type(x).__name__ == "VM" and x is not self.vm:
             return      # another VM's words name its own objects, not ours
         d = getattr(x, "__dict__", None)
@@ -269,39 +281,45 @@ class Marker:
             self.trace(todo.pop())
 
 
-def _coroutines_alive(vm) -> bool:
-    """Whether a coroutine thread of this VM is alive (other VMs' don't matter)."""
-    for t in threading.enumerate():
-        if getattr(t, "riteload_vm", None) is vm and t.is_alive():
-            return True
-    return False
-
-
 def collect(vm) -> int:
-    """Mark and sweep; return the number of objects freed (0 when skipped)."""
-    if _coroutines_alive(vm):
-        # a suspended coroutine thread shares vm.arena with this one, so the
-        # arena does not cover its temporaries: wait until it has finished
-        return 0
+    """Mark and sweep; return the number of objects freed."""
     mk = Marker(vm)
     objects = vm.objects
     # classes and modules are never freed
     for o in objects:
         if o is not None and type(o) is RClass:
             mk.obj(o)
-    # the register stack (all of it: coroutine windows sit near its end)
-    mv = memoryview(ffi.buffer(vm.stack)).cast("Q")
+    # every live context: registers, frames, arena, pending exception (the
+    # running one's are on the VM: vm.frames, vm.arena, vm.exc)
     word = mk.word
-    for w in mv:
-        if w & OBJECT_MASK == OBJECT_TAG:
-            word(w)
-    del mv
-    for f in vm.frames:
-        mk.frame(f)
-    for h in vm.arena:
-        if 0 < h < mk.n and not mk.marked[h] and objects[h] is not None:
-            mk.marked[h] = 1
-            mk.todo.append(objects[h])
+    for c in vm.contexts:
+        if c is vm.context:
+            frames, arena, exc, slack = vm.frames, vm.arena, vm.exc, SLACK
+        else:
+            frames, arena, exc, slack = c.frames, c.arena, c.exc, 0
+        # past the highest window of a live frame (mruby's mark_context_stack
+        # stops at the top frame's; a callee's window may end below its caller's)
+        top = 0
+        for f in frames:
+            t = f.base + f.nregs
+            if t > top:
+                top = t
+        top = min(top + slack, len(c.stack))
+        if top > 0:
+            mv = memoryview(ffi.buffer(c.stack, top * 8)).cast("Q")
+            for w in mv:
+                if w & OBJECT_MASK == OBJECT_TAG:
+                    word(w)
+            del mv
+        for f in frames:
+            mk.frame(f)
+        if c is not vm.context:
+            mk.py(frames)       # what else they hold (as vm.frames is, through vm.__dict__)
+        for h in arena:
+            if 0 < h < mk.n and not mk.marked[h] and objects[h] is not None:
+                mk.marked[h] = 1
+                mk.todo.append(objects[h])
+        mk.py(exc)
     for w in vm.globals.values():
         mk.word(w)
     for k, v in vm.__dict__.items():

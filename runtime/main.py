@@ -1,7 +1,10 @@
 """``riteload run``: load a .mrb file and run it as ``mruby -b FILE`` does.
 
 Exit status: 0, or 1 after an uncaught Ruby exception (printed on stderr in
-mruby's format) or a load error (one line on stderr), 130 on Ctrl-C.
+mruby's format) or a load error (one line on stderr), 130 on Ctrl-C, and
+``EXIT_SIGPIPE`` when the reader of a pipe the program writes went away
+(the CLI then ends by SIGPIPE, as mruby does).  The program may be Ruby
+source, ``-e`` code or standard input (runtime/program.py).
 The VM runs in a thread with a large C stack and a high Python recursion
 limit, so deep Ruby recursion ends in SystemStackError at mruby's depth,
 never in a Python RecursionError.
@@ -15,6 +18,7 @@ import threading
 
 EXIT_FAILURE = 1
 EXIT_INTERRUPT = 130
+EXIT_SIGPIPE = -13          # as subprocess reports a death by SIGPIPE
 THREAD_STACK = 512 << 20
 RECURSION_LIMIT = 200_000
 
@@ -121,34 +125,56 @@ def _listing(rite) -> str:
         return listing(rite)
 
 
-def run_file(path: str, engine: str = "native", stats: bool = False,
+def run_file(path: str | None, engine: str = "native", stats: bool = False,
              code_cache_size: int = 16 << 20, verbose: bool = False,
-             stdout=None, stderr=None, timeout: float = None) -> int:
-    """Run a .mrb file; return the exit status.  ``stdout``/``stderr`` are
-    binary streams (default: the process's); ``timeout`` (seconds) makes a
-    run that does not finish in time return -1 (for tests)."""
-    import riteload
+             stdout=None, stderr=None, timeout: float = None, argv=(), stdin=None,
+             code=None) -> int:
+    """Run a program as ``mruby [-b] FILE ARGS...`` does; return the exit
+    status.  ``path`` is a .mrb file, Ruby source, or "-"/None for standard
+    input; ``code`` (a list of lines) runs as ``mruby -e``; ``argv`` becomes
+    ARGV.  ``stdin``/``stdout``/``stderr`` are binary streams (default: the
+    process's); ``timeout`` (seconds) makes a run that does not finish in
+    time return -1 (for tests)."""
     from riteload.errors import RiteError
+
+    from .program import CompileError, load_program
     out = stdout if stdout is not None else sys.stdout.buffer
     err = stderr if stderr is not None else sys.stderr.buffer
+    if isinstance(stdin, (bytes, bytearray)):
+        import io
+        stdin = io.BytesIO(stdin)
     try:
-        rite = riteload.load(path)
+        program = load_program(path, code=code, stdin=stdin, verbose=verbose)
     except RiteError as e:
         err.write(f"riteload: {e}\n".encode("utf-8", "surrogateescape"))
         err.flush()
         return EXIT_FAILURE
+    except CompileError as e:
+        err.write(e.message)
+        err.flush()
+        return EXIT_FAILURE
+    if program.messages:
+        err.write(program.messages)
+        err.flush()
+    rite = program.rite
     missing = _without_semantics(rite)
     if missing is not None:
         err.write(f"riteload: {missing}\n".encode("utf-8", "surrogateescape"))
         err.flush()
         return EXIT_FAILURE
-    if verbose:
+    if verbose and program.listing is not None:
+        out.write(program.listing)          # mrbc -v: the parse tree and the listing
+    elif verbose:
         out.write(b"mruby 3.1.0 (2022-05-12)\n")
         out.write(_listing(rite).encode("utf-8", "surrogateescape"))
     result = [EXIT_FAILURE]
+    # mruby keeps the program file open while it runs (descriptor 3 when
+    # nothing else is open): the program's own files get the numbers they get there
+    held = _hold_open(program.source)
 
     def body():
-        result[0] = _run(rite, engine, stats, code_cache_size, out, err)
+        result[0] = _run(rite, engine, stats, code_cache_size, out, err,
+                         program.name, argv, stdin)
 
     old_limit = sys.getrecursionlimit()
     sys.setrecursionlimit(RECURSION_LIMIT)
@@ -174,7 +200,16 @@ def run_file(path: str, engine: str = "native", stats: bool = False,
         return EXIT_INTERRUPT
     finally:
         sys.setrecursionlimit(old_limit)
+        if held is not None and not t.is_alive():
+            os.close(held)
     return result[0]
+
+
+def _hold_open(source: str | None) -> int | None:
+    try:
+        return os.open(source, os.O_RDONLY | os.O_CLOEXEC) if source else None
+    except OSError:
+        return None
 
 
 def _without_semantics(rite):
@@ -190,14 +225,15 @@ def _without_semantics(rite):
     return None
 
 
-def _run(rite, engine, stats, code_cache_size, out, err) -> int:
+def _run(rite, engine, stats, code_cache_size, out, err, name, argv, stdin) -> int:
     from .errors import RubyError, Unwind
     from .vm import VM
     eng = make_engine(engine, code_cache_size, stats)
     vm = VM(engine=eng, stdout=out, stderr=err)
+    vm.inp = stdin
     status = 0
     try:
-        vm.setup_program(rite.filename)
+        vm.setup_program(name, argv)
         vm.run_main(rite)
     except RubyError as e:
         vm.flush()
@@ -208,9 +244,9 @@ def _run(rite, engine, stats, code_cache_size, out, err) -> int:
         vm.flush()
         status = EXIT_FAILURE
     except BrokenPipeError:
-        # the reader went away (`riteload run x.mrb | head`): stop quietly,
-        # as mruby does when SIGPIPE ends it
-        status = EXIT_FAILURE
+        # the reader of a pipe went away (`riteload run x.mrb | head`): SIGPIPE
+        # ends mruby there, without another word; what is still buffered is lost
+        return EXIT_SIGPIPE
     except Exception as e:  # noqa: BLE001 - a bug of riteload itself: one line, or the traceback on request
         vm.flush()
         if os.environ.get("RITELOAD_DEBUG"):
@@ -224,7 +260,7 @@ def _run(rite, engine, stats, code_cache_size, out, err) -> int:
         try:
             vm.flush()
         except BrokenPipeError:
-            status = EXIT_FAILURE
+            status = EXIT_SIGPIPE
     if stats:
         report = getattr(eng, "stats_report", None)
         if report is not None:

@@ -177,7 +177,6 @@ class NativeEngine:
         self._tls = _ThreadState()
         self._codes: dict[int, _Code] = {}
         self._vm = None
-        self._stack = 0
         self._redefined = ffi.NULL
         # ctx->op: the Python callback trampoline, made with the code cache
         self._cb = None
@@ -331,7 +330,6 @@ class NativeEngine:
         entry = code.entry
         if vm is not self._vm:
             self._vm = vm
-            self._stack = int(ffi.cast("uintptr_t", vm.stack))
             self._redefined = vm.redefined
             if self._tls.ctx is not None:
                 self._tls.ctx.redefined = self._redefined
@@ -351,7 +349,8 @@ class NativeEngine:
         entry.active += 1
         self.native_runs += 1
         try:
-            status = entry.fn(ctx, self._stack + 8 * frame.base, code.counters_addr, frame.pc,
+            # vm.stack_addr: the running context's register stack (runtime/context.py)
+            status = entry.fn(ctx, vm.stack_addr + 8 * frame.base, code.counters_addr, frame.pc,
                               frame.n | frame.nk << 8)
         finally:
             entry.active -= 1

@@ -253,15 +253,19 @@ class REnv(RBasic):
 
     While the frame runs, the variables live in the register stack at
     ``base`` (``values`` is None); when the frame ends they are copied out
-    (``mrb_env_unshare``).
+    (``mrb_env_unshare``).  ``stack`` is the register stack of the frame's
+    context (runtime/context.py), which need not be the running one: a
+    block made at the top level and called in a Fiber reads the top level's
+    registers.
     """
 
-    __slots__ = ("vm", "base", "length", "values", "mid", "target_class", "frame", "bidx",
-                 "is_detached")
+    __slots__ = ("vm", "stack", "base", "length", "values", "mid", "target_class", "frame",
+                 "bidx", "is_detached")
 
     def __init__(self, vm, frame, length):
         super().__init__(None)
         self.vm = vm
+        self.stack = vm.stack       # env_of makes envs for frames of the running context
         self.frame = frame
         self.base = frame.base
         self.length = length
@@ -281,6 +285,7 @@ class REnv(RBasic):
         e = cls.__new__(cls)
         RBasic.__init__(e, None)
         e.vm = vm
+        e.stack = None
         e.frame = None
         e.base = 0
         e.length = 0
@@ -298,21 +303,22 @@ class REnv(RBasic):
 
     def get(self, i: int) -> int:
         if self.values is None:
-            return self.vm.stack[self.base + i]
+            return self.stack[self.base + i]
         return self.values[i]
 
     def set(self, i: int, w: int) -> None:
         if self.values is None:
-            self.vm.stack[self.base + i] = w
+            self.stack[self.base + i] = w
         else:
             self.values[i] = w
 
     def unshare(self) -> None:
         if self.values is None:
-            st = self.vm.stack
+            st = self.stack
             b = self.base
             self.values = [st[b + i] for i in range(self.length)]
             self.frame = None
+            self.stack = None
 
 
 class RProc(RBasic):

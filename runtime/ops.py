@@ -315,6 +315,12 @@ def uvenv(vm, frame, up: int):
     return None
 
 
+def _env_ref(e, i: int) -> int:
+    """Slot ``i`` of env ``e``, nil past its end (ARGARY and BLKPUSH check
+    the env's length against m1+r+m2+1 only, then read the kd slot after it)."""
+    return e.get(i) if i < e.length else NIL
+
+
 def op_getupvar(vm, frame, ins):
     # R[a] = uvget(b,c)
     e = uvenv(vm, frame, ins.c)
@@ -462,17 +468,8 @@ def _send(vm, frame, ins, with_block: bool, self_call: bool):
         st[base + a] = vm.call_at(frame, a, st[base + a], frame.rt.syms[ins.b], n, 0, blk)
         return
     old_bidx = a + bidx(n, nk)
-    if 0 < nk < CALL_MAXARGS:
-        kidx = a + (1 if n == CALL_MAXARGS else n) + 1
-        h = vm.hash_new()
-        ho = vm.objects[h >> OBJECT_SHIFT]
-        for j in range(nk):
-            ho.set(vm, st[base + kidx + 2 * j], st[base + kidx + 2 * j + 1])
-        blk = st[base + old_bidx] if with_block else NIL
-        st[base + kidx] = h
-        nk = CALL_MAXARGS
-    else:
-        blk = st[base + old_bidx] if with_block else NIL
+    blk = st[base + old_bidx] if with_block else NIL
+    nk = _pack_args(vm, base + a, n, nk)
     new_bidx = a + bidx(n, nk)
     if with_block:
         if blk != NIL and not (blk & OBJECT_MASK == OBJECT_TAG
@@ -481,6 +478,31 @@ def _send(vm, frame, ins, with_block: bool, self_call: bool):
     st[base + new_bidx] = blk
     recv = st[base + a]
     st[base + a] = vm.call_at(frame, a, recv, frame.rt.syms[ins.b], n, nk, blk)
+
+
+def _pack_args(vm, base, n, nk):
+    """The argument registers after R[base] of a call with counts n, nk (c =
+    n|nk<<4) as the callee reads them: nk pairs packed into one Hash (vm.c's
+    hash_new_from_values); return the keyword count, 0 or CALL_MAXARGS.
+
+    Types vm.c does not check, because mrbc's code always has them: n == 15
+    means R[base+1] holds the arguments as an Array (TypeError if not: every
+    callee would read it as one); a keyword "dict" that is no Hash is no
+    keyword arguments (OP_ENTER and mrb_get_args drop it: nk becomes 0)."""
+    st = vm.stack
+    kidx = base + (1 if n == CALL_MAXARGS else n) + 1
+    if n == CALL_MAXARGS:
+        vm.check_type(st[base + 1], "Array")
+    if 0 < nk < CALL_MAXARGS:
+        h = vm.hash_new()
+        ho = vm.objects[h >> OBJECT_SHIFT]
+        for j in range(nk):
+            ho.set(vm, st[kidx + 2 * j], st[kidx + 2 * j + 1])
+        st[kidx] = h
+        return CALL_MAXARGS
+    if nk and not vm.is_hash(st[kidx]):
+        return 0
+    return nk
 
 
 def op_ssend(vm, frame, ins):
@@ -571,10 +593,11 @@ def upvar_fast(ins):
             return general(vm, frame, ins)
         st = vm.stack
         vals = e.values
+        # an env on a stack is on its own context's (e.stack): a block may run in a Fiber
         if get:
-            st[frame.base + a] = st[e.base + b] if vals is None else vals[b]
+            st[frame.base + a] = e.stack[e.base + b] if vals is None else vals[b]
         elif vals is None:
-            st[e.base + b] = st[frame.base + a]
+            e.stack[e.base + b] = st[frame.base + a]
         else:
             vals[b] = st[frame.base + a]
     return op_upvar_at
@@ -599,7 +622,11 @@ def op_call(vm, frame, ins):
     # R[0] = self.call(frame.argc, frame.argv)
     st = vm.stack
     recv = st[frame.base]
-    p = vm.objects[recv >> OBJECT_SHIFT]
+    # vm.c takes self as the Proc unchecked: mrbc never writes CALL, only
+    # Proc#call's own irep (src/proc.c) has it, where self is always a Proc
+    p = vm.objects[vm.check_type(recv, "Proc") >> OBJECT_SHIFT]
+    if frame.n == CALL_MAXARGS:
+        vm.check_type(st[frame.base + 1], "Array")     # the packed arguments
     args = vm.collect_args(frame.base, frame.n, frame.nk)
     blk = st[frame.base + bidx(frame.n, frame.nk)]
     frame.retval = vm.call_proc(p, args, None, None, blk)
@@ -621,15 +648,9 @@ def op_super(vm, frame, ins):
     nk = (b >> 4) & 0xF
     bi = a + bidx(n, nk)
     blk = st[base + bi]
-    if 0 < nk < CALL_MAXARGS:
-        kidx = a + (1 if n == CALL_MAXARGS else n) + 1
-        h = vm.hash_new()
-        ho = vm.objects[h >> OBJECT_SHIFT]
-        for j in range(nk):
-            ho.set(vm, st[base + kidx + 2 * j], st[base + kidx + 2 * j + 1])
-        st[base + kidx] = h
-        nk = CALL_MAXARGS
-        bi = kidx + 1
+    if nk or n == CALL_MAXARGS:
+        nk = _pack_args(vm, base + a, n, nk)
+        bi = a + bidx(n, nk)
         st[base + bi] = blk
     if not mid or target_class is None:
         vm.raise_error(vm.c_NoMethodError, "super called outside of method")
@@ -695,7 +716,7 @@ def op_argary(vm, frame, ins):
             vm.raise_error(vm.c_NoMethodError, "super called outside of method")
 
         def get(i):
-            return e.get(1 + i)
+            return _env_ref(e, 1 + i)
     if r == 0:
         items = [get(i) for i in range(m1 + m2)]
     else:
@@ -717,8 +738,9 @@ def op_enter(vm, frame, ins):
     # arg setup according to flags (23=m5:o5:r1:m5:k5:d1:b1)
     asp = ins.a
     m1 = (asp >> 18) & 0x1F
-    if not (asp & 0x3FFFE) and frame.n == m1 and not frame.nk:
-        # fast path: only required arguments (and &blk), given exactly
+    if not (asp & 0x3FFFE) and frame.n == m1 != CALL_MAXARGS and not frame.nk:
+        # fast path: only required arguments (and &blk), given exactly (15
+        # given are packed in an Array: the general path)
         st = vm.stack
         base = frame.base
         for i in range(base + m1 + 2, base + frame.irep.nlocals):
@@ -736,6 +758,8 @@ def op_enter(vm, frame, ins):
     kw_pos = length + kd
     blk_pos = kw_pos + 1
     blk = st[base + bidx(frame.n, frame.nk)]
+    if argc == CALL_MAXARGS:
+        vm.check_type(st[base + 1], "Array")    # vm.c reads it as the packed arguments
     kdict = NIL
     if frame.nk > 0:
         kidx = 2 if frame.n == CALL_MAXARGS else frame.n + 1
@@ -920,7 +944,7 @@ def op_blkpush(vm, frame, ins):
         e = uvenv(vm, frame, lv - 1)
         if e is None or (not e.on_stack and e.mid == 0) or e.length <= m1 + r + m2 + 1:
             vm.raise_error(vm.c_LocalJumpError, "unexpected yield")
-        blk = e.get(1 + idx)
+        blk = _env_ref(e, 1 + idx)
     if blk == NIL:
         vm.raise_error(vm.c_LocalJumpError, "unexpected yield")
     vm.stack[frame.base + ins.a] = blk
@@ -1204,6 +1228,10 @@ def op_arycat(vm, frame, ins):
     if st[i] == NIL:
         st[i] = vm.ary_new(splat)
     else:
+        # vm.c asserts an Array (mrbc's code always has one); mrb_ary_concat
+        # checks that it is not frozen
+        vm.check_type(st[i], "Array")
+        vm.check_frozen(st[i])
         vm.obj(st[i]).items.extend(splat)
 
 
@@ -1211,6 +1239,11 @@ def op_arypush(vm, frame, ins):
     # ary_push(R[a],R[a+1]..R[a+b])
     st = vm.stack
     i = frame.base + ins.a
+    if not ins.b:
+        return None
+    # vm.c asserts an Array; each mrb_ary_push checks that it is not frozen
+    vm.check_type(st[i], "Array")
+    vm.check_frozen(st[i])
     items = vm.obj(st[i]).items
     for j in range(ins.b):
         items.append(st[i + 1 + j])
@@ -1241,7 +1274,10 @@ def op_aref(vm, frame, ins):
 def op_aset(vm, frame, ins):
     # R[b][c] = R[a]
     st = vm.stack
-    items = vm.obj(st[frame.base + ins.b]).items
+    # vm.c asserts an Array; mrb_ary_set checks that it is not frozen
+    ary = vm.check_type(st[frame.base + ins.b], "Array")
+    vm.check_frozen(ary)
+    items = vm.obj(ary).items
     c = ins.c
     while len(items) <= c:
         items.append(NIL)
@@ -1314,9 +1350,9 @@ def op_hashadd(vm, frame, ins):
     # hash_push(R[a],R[a+1]..R[a+b*2])
     st = vm.stack
     i = frame.base + ins.a
-    h = st[i]
-    if not vm.is_hash(h):
-        vm.type_error_conv(h, "Hash")
+    h = vm.ensure_hash_type(st[i])
+    if ins.b:
+        vm.check_frozen(h)              # mrb_hash_set's hash_modify
     ho = vm.obj(h)
     for j in range(ins.b):
         ho.set(vm, st[i + 1 + 2 * j], st[i + 2 + 2 * j])
@@ -1326,12 +1362,9 @@ def op_hashcat(vm, frame, ins):
     # R[a] = hash_cat(R[a],R[a+1])
     st = vm.stack
     i = frame.base + ins.a
-    h = st[i]
-    if not vm.is_hash(h):
-        vm.type_error_conv(h, "Hash")
-    o = st[i + 1]
-    if not vm.is_hash(o):
-        vm.type_error_conv(o, "Hash")
+    h = vm.ensure_hash_type(st[i])
+    vm.check_frozen(h)                  # mrb_hash_merge: hash_modify, then
+    o = vm.ensure_hash_type(st[i + 1])  # mrb_ensure_hash_type of the second
     ho = vm.obj(h)
     for k, v in vm.obj(o).items():
         ho.set(vm, k, v)
@@ -1395,9 +1428,16 @@ def _outer(vm, frame, base):
         p = frame.proc
         c = p.target_class if p is not None else None
         return c if c is not None else vm.c_Object
-    if not vm.is_class(base) or vm.obj(base).tt == TT_ICLASS:
-        vm.raise_error(vm.c_TypeError, vm.inspect(base) + b" is not a class/module")
-    return vm.obj(base)
+    return _class_or_module(vm, base)
+
+
+def _class_or_module(vm, w):
+    """The RClass of a class or module word, else TypeError "X is not a
+    class/module" (check_if_class_or_module in src/class.c; OP_EXEC and
+    OP_DEF cast their register unchecked, mrbc's code always has one)."""
+    if not vm.is_class(w) or vm.obj(w).tt == TT_ICLASS:
+        vm.raise_error(vm.c_TypeError, vm.inspect(w) + b" is not a class/module")
+    return vm.obj(w)
 
 
 def op_class(vm, frame, ins):
@@ -1455,7 +1495,7 @@ def op_exec(vm, frame, ins):
     st = vm.stack
     i = frame.base + ins.a
     recv = st[i]
-    cls = vm.obj(recv)
+    cls = _class_or_module(vm, recv)
     st[i] = vm.exec_irep(frame.rt.reps[ins.b], recv, cls, upper=frame.proc,
                          base=frame.base + ins.a)
 
@@ -1464,8 +1504,8 @@ def op_def(vm, frame, ins):
     # R[a].newmethod(Syms[b],R[a+1]); R[a] = Syms[b]
     st = vm.stack
     i = frame.base + ins.a
-    target = vm.obj(st[i])
-    p = vm.obj(st[i + 1])
+    target = _class_or_module(vm, st[i])
+    p = vm.obj(vm.check_type(st[i + 1], "Proc"))
     sid = frame.rt.syms[ins.b]
     vm.define_proc_method(target, sid, p)
     vm.method_added(target, sid)

@@ -43,6 +43,9 @@ FALSE = abi.FALSE
 # mruby 3.1's words (boxing_word.h) for the special constants, as object ids
 _SPECIAL_IDS = {abi.NIL: 0, abi.FALSE: 4, abi.TRUE: 12}
 
+# the object types check_type knows, by the name mruby's type_name() gives them
+_CHECKED_TYPES = {"Array": RArray, "Hash": RHash, "Proc": RProc, "String": RString}
+
 
 class Values:
     """``VM``'s value part (value.h, object.c): constructors, tests, conversions."""
@@ -182,6 +185,36 @@ class Values:
     def type_error_conv(self, w: int, to: str):
         self.raise_error(self.c_TypeError,
                          f"no implicit conversion of {self.type_name_for_error(w)} into {to}")
+
+    def check_type(self, w: int, tname: str) -> int:
+        """mrb_check_type: ``w`` when it is a ``tname`` ("Array", "Hash",
+        "Proc", "String"), else TypeError "wrong argument type X (expected
+        T)", X named as object.c names it (nil, Integer, Symbol, other
+        immediates by their to_s, objects by their class).  Also what the
+        opcodes raise where vm.c casts a register to a type without looking
+        (an ``mrb_assert`` of a debug build)."""
+        if w & OBJECT_MASK == OBJECT_TAG and type(self.objects[w >> OBJECT_SHIFT]) is \
+                _CHECKED_TYPES[tname]:
+            return w
+        if w == NIL:
+            ename = "nil"
+        elif self.is_int(w):
+            ename = "Integer"
+        elif self.is_sym(w):
+            ename = "Symbol"
+        elif w & OBJECT_MASK != OBJECT_TAG:
+            ename = self.str_bytes_of(self.obj_as_string(w)).decode("utf-8", "replace")
+        else:
+            ename = self.class_name(self.real_class(w))
+        self.raise_error(self.c_TypeError, f"wrong argument type {ename} (expected {tname})")
+
+    def ensure_hash_type(self, w: int) -> int:
+        """mrb_ensure_hash_type: ``w`` when it is a Hash, else TypeError
+        "X cannot be converted to Hash"."""
+        if w & OBJECT_MASK == OBJECT_TAG and type(self.objects[w >> OBJECT_SHIFT]) is RHash:
+            return w
+        self.raise_error(self.c_TypeError,
+                         f"{self.type_name_for_error(w)} cannot be converted to Hash")
 
     def type_name_for_error(self, w: int) -> str:
         """mruby's %Y: nil/true/false by value, otherwise the class name."""

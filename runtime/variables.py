@@ -35,8 +35,7 @@ class Variables:
 
     def ivar_set(self, w: int, sid: int, v: int) -> None:
         if w & OBJECT_MASK != OBJECT_TAG:
-            self.raise_error(self.c_ArgumentError,
-                             "can't set instance variable")  # pragma: no cover
+            self.raise_error(self.c_ArgumentError, "cannot set instance variable")
         o = self.objects[w >> OBJECT_SHIFT]
         if o.frozen:
             self.frozen_error(w)

@@ -33,7 +33,8 @@ from .backtrace import Backtraces
 from .calls import Calls
 from .cdecls import ffi
 from .classes import Classes
-from .frames import CALLINFO_MAX, STACK_SIZE, Frame
+from .context import Context, install
+from .frames import CALLINFO_MAX, Frame
 from .heap import Heap
 from .objects import (
     TT_CLASS,
@@ -61,26 +62,25 @@ class VM(Symbols, Heap, Values, Classes, Variables, Calls, Backtraces, Raising):
     """One Ruby world.  See docs/runtime.md for the API."""
 
     def __init__(self, engine=None, stdout=None, stderr=None):
-        self.stack = ffi.new("uint64_t[]", STACK_SIZE)
-        self.ci = ffi.new("rl_callinfo[]", CALLINFO_MAX + 2)
+        # the root context (runtime/context.py): its register stack, call-info
+        # stack, frames, pending exception and arena; ``install`` below puts
+        # them on the VM (vm.stack, vm.stack_addr, vm.ci, vm.frames, vm.exc,
+        # vm.arena, vm.ci_max), and coroutines switch the VM to their own
+        self.root_context = Context(CALLINFO_MAX)
+        self.contexts = [self.root_context]     # the live ones (runtime/gc.py marks them)
         self.state = ffi.new("rl_vmstate *")
         self.objects: list = [None]
         self.free_handles: list = []    # handles freed by the collector, reused first
         # mruby's GC arena: handles allocated since the running builtin (or the
         # running instruction of an interpreted frame) began; runtime/gc.py
         # keeps them.  Truncated when a builtin returns and after each instruction.
-        self.arena: list = []
+        self.arena: list = self.root_context.arena
         from .gc import MIN_THRESHOLD
         self.gc_countdown = MIN_THRESHOLD   # allocations left before the next collection
         self.gc_enabled = True
         self.gc_runs = 0
         self._cw_len = 1 << 12
         self.class_words = ffi.new("uint64_t[]", self._cw_len)
-        self.state.stack = self.stack
-        self.state.stack_size = STACK_SIZE
-        self.state.cibase = self.ci
-        self.state.ci = -1
-        self.state.ci_size = CALLINFO_MAX + 2
         self.state.class_words = self.class_words
         self.state.class_words_len = self._cw_len
         self.syms: list[str] = [""]
@@ -91,6 +91,7 @@ class VM(Symbols, Heap, Values, Classes, Variables, Calls, Backtraces, Raising):
         self.globals: dict[int, int] = {}
         self.frames: list[Frame] = []
         self.exc = None             # mrb->exc: pending exception/break word for EXCEPT
+        install(self, self.root_context)
         self.mcache: dict = {}
         self.method_serial = 0
         # INT_BUILTINS bits for generated code (abi.py): all set until boot
@@ -242,10 +243,13 @@ class VM(Symbols, Heap, Values, Classes, Variables, Calls, Backtraces, Raising):
             pass
 
     # ---------------------------------------------------------------- running
-    def setup_program(self, filename: str) -> None:
-        self.globals[self.intern("$0")] = self.str_new(filename)
+    def setup_program(self, filename: str, argv=()) -> None:
+        """What mruby's main() sets before running: ARGV (the program's
+        arguments, ``bytes`` or ``str``), ``$DEBUG`` and ``$0`` (the program's
+        name as given, ``-`` for standard input, ``-e`` for -e code)."""
+        self.define_const(self.c_Object, "ARGV", self.ary_new([self.str_new(a) for a in argv]))
         self.globals[self.intern("$DEBUG")] = FALSE
-        self.define_const(self.c_Object, "ARGV", self.ary_new())
+        self.globals[self.intern("$0")] = self.str_new(filename)
 
     def run_main(self, rite) -> int:
         """Run the top-level irep of a loaded file; return its value word."""

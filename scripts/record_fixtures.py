@@ -12,7 +12,10 @@ For every fixtures/programs/NAME.rb this script
 - runs ``mruby -b NAME.mrb`` (and ``NAME.g.mrb``) with fixtures/mrb as the
   working directory and writes what it printed to
   fixtures/expected/NAME[.g].stdout, NAME[.g].stderr and NAME[.g].status
-  (the exit status as decimal text and a newline);
+  (the exit status as decimal text and a newline).  Standard input is empty,
+  unless the program has sidecar files (tests/fixture_io.py): NAME.args (its
+  arguments, one per line) and NAME.stdin (its standard input); such a
+  program runs in a fresh scratch folder of its own, for each run;
 
 - runs ``mruby -v -b NAME[.g].mrb`` and writes fixtures/expected/NAME[.g].disasm:
   that output minus its first (version) line and minus the program's own
@@ -42,8 +45,12 @@ import platform
 import shutil
 import subprocess
 import sys
+import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tests"))
+from fixture_io import ProgramIO, program_io  # noqa: E402 - the tests' module, beside this one
+
 FIXTURES = os.path.join(ROOT, "fixtures")
 PROGRAMS = os.path.join(FIXTURES, "programs")
 MRB = os.path.join(FIXTURES, "mrb")
@@ -63,9 +70,9 @@ class RecordError(Exception):
     pass
 
 
-def run(cmd, cwd, timeout=TIMEOUT):
+def run(cmd, cwd, timeout=TIMEOUT, stdin: bytes = b""):
     try:
-        p = subprocess.run(cmd, cwd=cwd, capture_output=True, timeout=timeout)
+        p = subprocess.run(cmd, cwd=cwd, capture_output=True, timeout=timeout, input=stdin)
     except subprocess.TimeoutExpired:
         raise RecordError(f"{' '.join(cmd)}: timed out after {timeout}s (in {cwd})") from None
     return p.stdout, p.stderr, p.returncode
@@ -121,15 +128,13 @@ def record_one(name: str, mrbc: str, mruby: str, prefix: list[str]) -> tuple[str
                                   + (out + err).decode("utf-8", "replace"))
             with open(tmp_mrb, "rb") as f:
                 binary = f.read()
-            # run from the mrb folder under the final name
-            run_dir = os.path.join(MRB, f".run-{name}{g}")
-            os.makedirs(run_dir, exist_ok=True)
-            with_tmp.append(run_dir)
-            with open(os.path.join(run_dir, mrb_name), "wb") as f:
-                f.write(binary)
-            stdout, stderr, status = run([mruby, "-b", mrb_name], cwd=run_dir)
-            vout, _verr, vstatus = run([*prefix, mruby, "-v", "-b", mrb_name], cwd=run_dir)
-            shutil.rmtree(run_dir)
+            # run from the mrb folder under the final name (a fresh scratch
+            # folder for each run of a program with sidecars)
+            pio = program_io(name)
+            stdout, stderr, status = run_program(binary, mrb_name, [mruby, "-b"], pio,
+                                                 with_tmp, f".run-{name}{g}")
+            vout, _verr, vstatus = run_program(binary, mrb_name, [*prefix, mruby, "-v", "-b"],
+                                               pio, with_tmp, f".run-{name}{g}")
             lines = vout.split(b"\n", 1)
             if not lines[0].startswith(b"mruby " + WANT_VERSION.encode()):
                 raise RecordError(f"{mrb_name}: unexpected first line of mruby -v: {lines[0]!r}")
@@ -155,6 +160,25 @@ def record_one(name: str, mrbc: str, mruby: str, prefix: list[str]) -> tuple[str
                 os.unlink(p)
     changed = [os.path.relpath(p, ROOT) for p, data in outputs.items() if write_if_changed(p, data)]
     return name, changed
+
+
+def run_program(binary: bytes, mrb_name: str, cmd: list[str], pio: ProgramIO,
+                with_tmp: list, run_name: str):
+    """``cmd MRB_NAME ARGS...`` with the program's stdin, in a folder holding
+    only the .mrb: fixtures/mrb/RUN_NAME, or a scratch folder for a program
+    with sidecars."""
+    if pio.scratch:
+        run_dir = tempfile.mkdtemp(prefix=f"record-{run_name.lstrip('.')}-")
+    else:
+        run_dir = os.path.join(MRB, run_name)
+        os.makedirs(run_dir, exist_ok=True)
+    with_tmp.append(run_dir)
+    try:
+        with open(os.path.join(run_dir, mrb_name), "wb") as f:
+            f.write(binary)
+        return run([*cmd, mrb_name, *pio.args], cwd=run_dir, stdin=pio.stdin)
+    finally:
+        shutil.rmtree(run_dir, ignore_errors=True)
 
 
 def remove_stale(names: set[str]) -> list[str]:

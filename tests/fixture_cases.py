@@ -7,8 +7,8 @@ that fails until its line is removed.
 The quick tier (``pytest -m "not slow"``, README.md) runs every
 ``QUICK_EVERY``-th program of fixtures/programs, plain and ``-g`` build,
 under both engines and through the per-file format, disasm and verify tests
-(and every file of fixtures/versions); the other programs' cases are marked
-``slow``.
+(and every file of fixtures/versions), and the plain build of every program
+with arguments or standard input; the other programs' cases are marked ``slow``.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
+from fixture_io import program_io
 
 KNOWN_FILE = Path(__file__).parent / "known_mismatches.txt"
 PROGRAMS = Path(__file__).resolve().parent.parent / "fixtures" / "programs"
@@ -44,8 +46,12 @@ def quick_sample() -> frozenset[str]:
 
 def is_slow(name: str) -> bool:
     """Is this fixture (a name or file name) a program outside the quick sample?
-    Files that are not programs of fixtures/programs (fixtures/versions...) are not."""
+    Files that are not programs of fixtures/programs (fixtures/versions...) are
+    not, nor are the programs with arguments or standard input (tests/fixture_io.py),
+    which the quick tier runs all (their plain build)."""
     program = program_of(name)
+    if not program_io(program).plain:
+        return Path(name).name.removesuffix(".mrb").endswith(".g")
     return (PROGRAMS / f"{program}.rb").exists() and program not in quick_sample()
 
 

@@ -228,45 +228,6 @@ def test_coroutine_handoff(vm):
     assert co.done
 
 
-def test_coroutine_close_frees_its_window(vm):
-    def body(co):
-        co.suspend(fx(1))
-        return NIL
-
-    co = EN.Coroutine(vm, body)
-    co.resume(NIL)
-    slot = co.slot
-    assert slot is not None
-    owners = EN._windows(vm).owners[slot]
-    co.close()
-    assert co.done and co.slot is None and EN._windows(vm).owners[slot] == owners - 1
-
-
-def test_more_coroutines_than_windows(vm):
-    """Suspended coroutines share windows; each gets its registers back."""
-    n = EN._SLOTS * 2 + 5
-
-    def make(k):
-        def body(co):
-            # keep values in this frame's registers across suspensions
-            total = 0
-            for step in range(3):
-                got = co.suspend(fx(k * 10 + step))
-                total += abi.fixnum_value(got)
-            return fx(total)
-        return body
-
-    cos = [EN.Coroutine(vm, make(k)) for k in range(n)]
-    for k, co in enumerate(cos):
-        assert co.resume(NIL) == ("yield", fx(k * 10))
-    for step in (1, 2):
-        for k in reversed(range(n)):
-            assert cos[k].resume(fx(1)) == ("yield", fx(k * 10 + step))
-    for co in cos:
-        assert co.resume(fx(2)) == ("done", fx(4))
-    assert all(c == 0 for c in EN._windows(vm).owners) or True
-
-
 def test_coroutine_double_resume(vm):
     holder = {}
 

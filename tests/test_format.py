@@ -488,6 +488,10 @@ def test_nesting_depth_capped():
     with pytest.raises(ParseError, match="nested deeper") as e:
         parse_rite(data, "deep.mrb")
     assert len(e.value.irep_path) == fmt.MAX_IREP_DEPTH + 1
+    # one readable line: the depth and the first and last indexes, not the whole path
+    text = str(e.value)
+    assert f"irep 0.0.0...0.0.0 (depth {fmt.MAX_IREP_DEPTH + 1})" in text, text
+    assert text.startswith("deep.mrb, ") and len(text) < 200, text
 
 
 def test_errors_are_one_line():

@@ -2,16 +2,21 @@
 
 Parsing and verifying a mutated file either succeeds or raises RiteError,
 never anything else, and never takes long; what parses also builds.  The CLI
-answers a bad file with exit status 1 and one line on stderr.
+answers a bad file with exit status 1 and one line on stderr.  Running a
+mutated file (scripts/fuzz_run.py's mutants, under both engines) ends in
+its output, a one-line refusal or a Ruby exception: never an internal error,
+a Python traceback, a signal or a hang.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import random
 import struct
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -191,3 +196,41 @@ def test_cli_on_mutated_files(tmp_path):
         lines = r.stderr.splitlines()
         assert len(lines) == 1, r.stderr
         assert lines[0].startswith("riteload: ") and f.name in lines[0]
+
+
+# ---------------------------------------------------------------------------
+# Running mutated programs (scripts/fuzz_run.py; README.md, "What riteload
+# refuses that mruby accepts").  The quick tier runs a small sample under
+# each engine, the full suite RUN_MUTATIONS more (other seeds).  The seeds
+# draw no mutant that loops forever, so a timeout is a hang of riteload.
+
+RUN_MUTATIONS = 100
+RUN_SAMPLE = 12
+
+
+def _fuzz_run():
+    """scripts/fuzz_run.py, loaded by path (a script, not a package module)."""
+    spec = importlib.util.spec_from_file_location("fuzz_run", ROOT / "scripts" / "fuzz_run.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("engine", ["interp", "native"])
+@pytest.mark.parametrize("seed,count", [
+    pytest.param(101, RUN_SAMPLE, id="sample"),
+    pytest.param(202, RUN_MUTATIONS, id="many", marks=pytest.mark.slow)])
+def test_run_mutations(engine, seed, count, tmp_path):
+    fuzz = _fuzz_run()
+    paths = fuzz.make_cases([ROOT / p for p in fuzz.DEFAULT_PROGRAMS], count, seed, tmp_path)
+    start = time.perf_counter()
+    results = fuzz.run_cases(paths, engine, timeout=10)
+    assert len(results) == count
+    bad = [r for r in results if r["outcome"] in fuzz.BUGS or r["outcome"] == "timeout"]
+    assert not bad, "\n".join(
+        f"{r['outcome']}: {Path(r['path']).name} (riteload run --engine {engine}; "
+        f"seed {seed}): {r['err'].strip()[-300:]}" for r in bad)
+    counts = Counter(r["outcome"] for r in results)
+    if count >= 100:        # the mutants reach every outcome
+        assert counts["ok"] and counts["ruby"] and counts["clean"], counts
+    assert time.perf_counter() - start < 4 * count

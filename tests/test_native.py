@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from fixture_cases import mark_known
+from fixture_io import program_io, run_folder, stdin_fd
 
 ROOT = Path(__file__).resolve().parents[1]
 MRB = ROOT / "fixtures" / "mrb"
@@ -26,10 +27,14 @@ JOBS = max(2, os.cpu_count() or 2)
 
 
 def riteload_run(path: Path, *args: str, timeout: float = TIMEOUT):
-    """(stdout bytes, stderr bytes, status) of ``riteload run``, run where mruby ran it."""
+    """(stdout bytes, stderr bytes, status) of ``riteload run``, run where mruby
+    ran it (with a fixture's arguments and standard input, tests/fixture_io.py)."""
+    pio = program_io(path.name)
     try:
-        p = subprocess.run([sys.executable, "-m", "riteload", "run", path.name, *args],
-                           cwd=path.parent, capture_output=True, timeout=timeout)
+        with run_folder(path, pio) as cwd:
+            p = subprocess.run([sys.executable, "-m", "riteload", "run", *args, path.name,
+                                *pio.args], cwd=cwd, input=pio.stdin, capture_output=True,
+                               timeout=timeout)
     except subprocess.TimeoutExpired:
         return b"", b"(timed out)", None
     return p.stdout, p.stderr, p.returncode
@@ -46,12 +51,16 @@ def expected(path: Path):
 EAGER = {"RITELOAD_NATIVE_HOT_CALLS": "1"}    # translate every irep on first use
 
 
-def run_many(jobs: list[tuple[Path, tuple[str, ...]]], timeout: float = TIMEOUT,
+def run_many(jobs: list[tuple], timeout: float = TIMEOUT,
              env: dict | None = None) -> list:
-    """``riteload run`` for many (file, args) pairs: forked children of this
-    process (the imports are paid once), ``JOBS`` at a time, with ``env``
-    added to their environment.  Results are (stdout, stderr, status) with
-    status None on a timeout, in job order."""
+    """``riteload run`` for many (file, options[, ProgramIO]) jobs: forked
+    children of this process (the imports are paid once), ``JOBS`` at a
+    time, with ``env`` added to their environment.  A job's ProgramIO
+    (tests/fixture_io.py; by default the sidecars of a fixture of that name)
+    gives the program's arguments and standard input and, with ``scratch``,
+    runs it in a fresh folder holding a copy of the file.  Results are
+    (stdout, stderr, status) with status None on a timeout, in job order."""
+    import shutil
     import signal
     import tempfile
     import time
@@ -60,55 +69,64 @@ def run_many(jobs: list[tuple[Path, tuple[str, ...]]], timeout: float = TIMEOUT,
     from riteload.cli import main as cli_main
 
     results: list = [None] * len(jobs)
-    running: dict[int, tuple[int, float, str, str]] = {}
+    running: dict[int, tuple[int, float, str, str, str | None]] = {}
     todo = list(range(len(jobs)))
     tmp = tempfile.mkdtemp(prefix="native-runs-")
 
-    def reap(pid, status_word, idx, out, err):
+    def reap(pid, status_word, idx, out, err, scratch):
         code = os.waitstatus_to_exitcode(status_word) if status_word is not None else None
         with open(out, "rb") as f1, open(err, "rb") as f2:
             results[idx] = (f1.read(), f2.read(), code)
         os.unlink(out)
         os.unlink(err)
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
 
     while todo or running:
         while todo and len(running) < JOBS:
             idx = todo.pop(0)
-            path, args = jobs[idx]
+            path, args = jobs[idx][:2]
+            pio = jobs[idx][2] if len(jobs[idx]) > 2 else program_io(path.name)
             out, err = os.path.join(tmp, f"{idx}.out"), os.path.join(tmp, f"{idx}.err")
+            scratch = None
+            if pio.scratch:
+                scratch = tempfile.mkdtemp(prefix=f"native-{path.stem}-")
+                shutil.copyfile(path, os.path.join(scratch, path.name))
             pid = os.fork()
             if pid == 0:                                    # child
                 try:
                     os.environ.update(env or {})
-                    os.chdir(path.parent)
+                    os.chdir(scratch or path.parent)
                     fo = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
                     fe = os.open(err, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
                     os.dup2(fo, 1)
                     os.dup2(fe, 2)
+                    if pio.scratch:
+                        os.dup2(stdin_fd(pio), 0)
                     # pytest may have replaced sys.stdout/err: write to the real fds
                     sys.stdout = sys.__stdout__ = os.fdopen(1, "w", closefd=False)
                     sys.stderr = sys.__stderr__ = os.fdopen(2, "w", closefd=False)
-                    code = cli_main(["run", path.name, *args])
+                    code = cli_main(["run", *args, path.name, *pio.args])
                     sys.stdout.flush()
                     sys.stderr.flush()
                     os._exit(code)
                 except BaseException:                       # noqa: BLE001
                     os._exit(99)
-            running[pid] = (idx, time.monotonic() + timeout, out, err)
+            running[pid] = (idx, time.monotonic() + timeout, out, err, scratch)
         pid, status_word = os.waitpid(-1, os.WNOHANG)
         if pid == 0:
             now = time.monotonic()
-            for p, (idx, deadline, out, err) in list(running.items()):
+            for p, (idx, deadline, out, err, scratch) in list(running.items()):
                 if now > deadline:
                     os.kill(p, signal.SIGKILL)
                     os.waitpid(p, 0)
                     del running[p]
-                    reap(p, None, idx, out, err)
+                    reap(p, None, idx, out, err, scratch)
             time.sleep(0.02)
             continue
         if pid in running:
-            idx, _, out, err = running.pop(pid)
-            reap(pid, status_word, idx, out, err)
+            idx, _, out, err, scratch = running.pop(pid)
+            reap(pid, status_word, idx, out, err, scratch)
     os.rmdir(tmp)
     return results
 
@@ -124,10 +142,11 @@ def test_native_matches_mruby(path):
     as much generated code as possible runs; the interpreter runs only when
     the native engine does not reproduce mruby's recorded output, to tell
     which engine is wrong."""
-    [native] = run_many([(path, ("--engine", "native"))], env=EAGER)
+    pio = program_io(path.name)
+    [native] = run_many([(path, ("--engine", "native"), pio)], env=EAGER)
     assert native[2] is not None, "native run timed out"
     if native != expected(path):
-        [interp] = run_many([(path, ("--engine", "interp"))])
+        [interp] = run_many([(path, ("--engine", "interp"), pio)])
         assert native == expected(path), ("the interpreter differs from mruby the same way"
                                           if native == interp else "the engines disagree")
 
@@ -188,41 +207,52 @@ def test_stats_count_crossings(tmp_path):
                            "176 calls into native code), ")
 
 
-def test_no_writable_executable_mapping_while_native_code_runs(monkeypatch, capfd):
+_WX_PROBE = """
+import sys
+import runtime.main as main
+from runtime.native import NativeEngine
+
+snapshots = []
+engine = NativeEngine(code_cache_size=1 << 20)
+real_op = engine._op
+
+def spy(pc):
+    if len(snapshots) < 3 and engine._tls.top is not None:
+        with open("/proc/self/maps") as f:
+            snapshots.append((f.read(), [c.mem for c in engine.cache.chunks]))
+    return real_op(pc)
+
+engine._op = spy          # what the trampoline calls (bound when the cache is made)
+main.make_engine = lambda *a, **k: engine
+main.run_file(sys.argv[1], engine="native")
+assert snapshots, "no callback ran while native code was on the stack"
+checked = 0
+for maps, mems in snapshots:
+    spans = [(m.address, m.address + m.size) for m in mems]
+    for line in maps.splitlines():
+        lo, hi = (int(x, 16) for x in line.split()[0].split("-"))
+        perms = line.split()[1]
+        assert not perms.startswith("rwx"), line
+        if any(lo < e and s < hi for s, e in spans):
+            assert perms in ("r-xp", "rw-p"), line
+            checked += 1
+assert checked
+print("checked", checked, file=sys.stderr)
+"""
+
+
+def test_no_writable_executable_mapping_while_native_code_runs():
     """Look at /proc/self/maps from inside a callback, i.e. with native code
     on the stack: no mapping of the whole process is writable and executable
     (the callback trampoline is our own read-execute code, not a libffi
-    closure), and the code cache's pages are read-execute or read-write."""
-    import runtime.main as main
-    from runtime.native import NativeEngine
-
-    snapshots = []
-    engine = NativeEngine(code_cache_size=1 << 20)
-    real_op = engine._op
-
-    def spy(pc):
-        if len(snapshots) < 3 and engine._tls.top is not None:
-            with open("/proc/self/maps") as f:
-                snapshots.append((f.read(), [c.mem for c in engine.cache.chunks]))
-        return real_op(pc)
-
-    engine._op = spy          # what the trampoline calls (bound when the cache is made)
-    monkeypatch.setattr(main, "make_engine", lambda *a, **k: engine)
+    closure), and the code cache's pages are read-execute or read-write.
+    A process of its own: other tests (test_execmem's probe) make libffi
+    closures, which do live in rwx pages."""
     path = next(p for p in FIXTURES if p.name.startswith("002_"))
-    main.run_file(str(path), engine="native")
-    capfd.readouterr()
-    assert snapshots, "no callback ran while native code was on the stack"
-    checked = 0
-    for maps, mems in snapshots:
-        spans = [(m.address, m.address + m.size) for m in mems]
-        for line in maps.splitlines():
-            lo, hi = (int(x, 16) for x in line.split()[0].split("-"))
-            perms = line.split()[1]
-            assert not perms.startswith("rwx"), line
-            if any(lo < e and s < hi for s, e in spans):
-                assert perms in ("r-xp", "rw-p"), line
-                checked += 1
-    assert checked
+    p = subprocess.run([sys.executable, "-c", _WX_PROBE, str(path)], cwd=ROOT,
+                       capture_output=True, text=True, timeout=TIMEOUT)
+    assert p.returncode == 0, p.stderr[-3000:]
+    assert "checked" in p.stderr
 
 
 def test_interrupt_before_the_callback_runs_reaches_the_program(tmp_path):

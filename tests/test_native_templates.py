@@ -38,6 +38,7 @@ class Frame:
 class FakeVM:
     def __init__(self, redefined=abi.REDEFINED_ALL):
         self.stack = ffi.new("uint64_t[]", 1024)
+        self.stack_addr = int(ffi.cast("uintptr_t", self.stack))   # what the engine adds 8*base to
         self.exc = None
         self.arena = []             # the engine cuts it back after each callback
         # the redefinition bits of abi.INT_BUILTINS (set: the send goes to Python)

@@ -152,6 +152,16 @@ SNIPPETS = {
     "super_forms": "class A; def f(*a) = [:A, a]; end\nmodule M; def f(*a) = [:M, super]; end\n"
                    "class B < A; include M; def f(x, y = 2) = [:B, super, super(x)]; end\n"
                    "p B.new.f(1)\n",
+    # 15 required arguments arrive packed in one Array (n = 15): OP_ENTER's general path
+    "fifteen_args": "def f(a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15)"
+                    " = [a1, a8, a15]\np f(*1..15)\np f(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,"
+                    " 13, 14, 15)\n",
+    # alias of a missing method: mrb_method_search's message (class name unquoted), undef's
+    "missing_method_names": "class Foo; end\n"
+                            "begin; class Foo; alias x nope; end; rescue => e; p e; end\n"
+                            "begin; Foo.alias_method(:x, :nope); rescue => e; p e; end\n"
+                            "begin; class Foo; undef nope; end; rescue => e; p e; end\n"
+                            "begin; 1.instance_variable_set(:@a, 1); rescue => e; p e; end\n",
 }
 
 

@@ -217,14 +217,31 @@ def test_falls_off_the_end(v):
 
 @pytest.mark.parametrize("v", VERSIONS)
 def test_catch_handlers(v):
-    code = (("LOADNIL", 1), ("LOADNIL", 2), ret(v))
+    code = (("LOADNIL", 1), ("LOADNIL", 2), ("EXCEPT", 1), ret(v))
     verify_rite(rite_of(v, *code, handlers=[CatchHandler(0, 0, 4, 4)]))
+    verify_rite(rite_of(v, *code, handlers=[CatchHandler(1, 0, 4, 4)]))
+    # a handler starts by taking the exception, as every clause mrbc writes does
+    bad(rite_of(v, *code, handlers=[CatchHandler(0, 0, 4, 2)]), "target 2 is LOADNIL, not the "
+        "EXCEPT", pc=2)
     bad(rite_of(v, *code, handlers=[CatchHandler(0, 0, 4, 5)]), "target 5")
     bad(rite_of(v, *code, handlers=[CatchHandler(0, 0, 4, 40)]), "target 40")
     bad(rite_of(v, *code, handlers=[CatchHandler(0, 1, 4, 4)]), "begin 1")
     bad(rite_of(v, *code, handlers=[CatchHandler(0, 4, 2, 4)]), "not inside the iseq")
     bad(rite_of(v, *code, handlers=[CatchHandler(0, 0, 90, 4)]), "not inside the iseq")
     bad(rite_of(v, *code, handlers=[CatchHandler(7, 0, 4, 4)]), "unknown type 7")
+
+
+@pytest.mark.parametrize("v", VERSIONS)
+def test_enter_jump_table(v):
+    # ENTER with o optional arguments skips 3*k bytes (k of them given): o+1 JMPs follow
+    aspec = (1 << 18) | (2 << 13)       # m1 = 1, o = 2
+    table = [("JMP", 6), ("JMP", 3), ("JMP", 0)]
+    body = [("LOADI_1", 2), ("LOADI_2", 3), ret(v)]
+    verify_rite(rite_of(v, ("ENTER", aspec), *table, *body))
+    bad(rite_of(v, ("ENTER", aspec), *table[1:], *body),
+        "ENTER with 2 optional arguments .* followed by 3 JMPs", pc=0)
+    bad(rite_of(v, ("ENTER", aspec), ("LOADNIL", 1), ("NOP",), *table, *body),
+        "pc 4 is not one", pc=0)
 
 
 def test_fault_in_a_child_names_its_path():

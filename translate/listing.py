@@ -28,7 +28,7 @@ from riteload.opcodes import LAYOUTS
 from .compiler import PROLOGUE, STUBS, TranslateEnv, Translation, translate_irep
 
 
-def _irep_by_path(root: Irep, spec: str) -> Irep:
+def _irep_by_path(root: Irep, spec: str, filename: str | None = None) -> Irep:
     spec = spec.strip()
     if spec in ("root", ""):
         return root
@@ -36,12 +36,13 @@ def _irep_by_path(root: Irep, spec: str) -> Irep:
     try:
         path = [int(p) for p in spec.split(".")]
     except ValueError:
-        raise RiteError(f"bad irep path {spec!r} (expected 'root', '0', '0.2', ...)") from None
+        raise RiteError(f"bad irep path {spec!r} (expected 'root', '0', '0.2', ...)",
+                        filename=filename) from None
     for depth, i in enumerate(path):
         if not 0 <= i < len(node.reps):
             where = ".".join(map(str, path[:depth])) or "root"
             raise RiteError(f"irep {spec}: irep {where} has {len(node.reps)} children, "
-                            f"no child {i}")
+                            f"no child {i}", filename=filename)
         node = node.reps[i]
     return node
 
@@ -117,17 +118,28 @@ def translate_command(path: str, irep: str | None = None, raw: str | None = None
 
     rite = load(path, check=False)
     verify_rite(rite)               # only verified ireps are translated
-    ireps = [_irep_by_path(rite.irep, irep)] if irep is not None else list(rite.ireps())
-    env = TranslateEnv()
-    chunks = []
-    for node in ireps:
-        tr = translate_irep(node, env=env)
-        sys.stdout.write(format_translation(tr, _instruction_texts(rite, node)))
-        chunks.append(tr.code)
-    if raw is not None:
+    ireps = ([_irep_by_path(rite.irep, irep, path)] if irep is not None
+             else list(rite.ireps()))
+    out = None
+    if raw is not None:             # a bad OUT fails before the listing starts
         try:
-            with open(raw, "wb") as f:
-                f.write(b"".join(chunks))
+            out = open(raw, "wb")   # closed below, after the listing
         except OSError as e:
-            raise RiteError(f"cannot write {raw}: {e.strerror}") from None
+            raise RiteError(f"cannot write the code: {e.strerror}", filename=raw) from None
+    try:
+        env = TranslateEnv()
+        chunks = []
+        for node in ireps:
+            tr = translate_irep(node, env=env)
+            sys.stdout.write(format_translation(tr, _instruction_texts(rite, node)))
+            chunks.append(tr.code)
+        if out is not None:
+            try:
+                out.write(b"".join(chunks))
+                out.close()
+            except OSError as e:
+                raise RiteError(f"cannot write the code: {e.strerror}", filename=raw) from None
+    finally:
+        if out is not None:
+            out.close()
     return 0

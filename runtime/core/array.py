@@ -12,7 +12,6 @@ from __future__ import annotations
 from .. import abi
 from ..abi import OBJECT_MASK, OBJECT_SHIFT, OBJECT_TAG
 from ..defs import method, smethod
-from ..frames import CALLINFO_MAX
 from ..objects import RArray, RData, RFloat, RHash, RString
 from .enumerator import to_enum
 from .range import range_beg_len
@@ -82,7 +81,7 @@ class inspect_frames(fake_frames):
 
     def __enter__(self):
         super().__enter__()
-        if len(self.vm.frames) >= CALLINFO_MAX:
+        if len(self.vm.frames) >= self.vm.ci_max:
             self.vm.raise_stack_error()
         return self
 
@@ -813,7 +812,7 @@ def ary_equal(vm, a, b, eql=False):
     y = items_of(vm, b)
     if len(x) != len(y):
         return False
-    if len(vm.frames) >= CALLINFO_MAX - 2:
+    if len(vm.frames) >= vm.ci_max - 2:
         # mrblib's `return false if other == false` runs Array#== on the
         # other array, whose __ary_eq call is the deepest record
         with inspect_frames(vm, "=="):

@@ -4,9 +4,9 @@ gems have them.
 
 External iteration (``next``/``peek``) runs ``each`` in a coroutine, as
 mruby does with a Fiber: a ``Coroutine`` (runtime/coroutine.py) runs its
-body in a Python thread with its own call-info stack and its own window of
-the register stack; control passes strictly back and forth, so only one
-thread touches the VM at a time.
+body in a Python thread and an execution context of its own (register
+stack, call-info stack: runtime/context.py); control passes strictly back
+and forth, so only one thread touches the VM at a time.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 import weakref
 
 from .. import abi
-from ..coroutine import _SLOTS, Coroutine, _windows  # noqa: F401  (tests read _SLOTS, _windows here)
+from ..coroutine import Coroutine
 from ..defs import method, smethod
 from ..errors import RubyError
 from ..frames import CINFO_SKIP, Frame

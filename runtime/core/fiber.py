@@ -1,7 +1,8 @@
 """Fiber and FiberError (the mruby-fiber gem of mruby 3.1).
 
-A fiber's body runs as a ``runtime.coroutine.Coroutine``: its own Python thread,
-call-info stack and register window; control passes strictly back and forth
+A fiber's body runs as a ``runtime.coroutine.Coroutine``: its own Python thread
+and execution context (register and call-info stacks of its own, mruby's
+``struct mrb_context``); control passes strictly back and forth
 between a resumer and the fiber it resumed.  Fiber#transfer is symmetric:
 a fiber that transfers (or whose resumed fiber did) hands the request up
 to the root, which runs the target and routes yields and ends to each

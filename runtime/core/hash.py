@@ -235,9 +235,7 @@ def hash_set(vm, self, key, val):
 
 
 def to_hash_arg(vm, w):
-    if vm.is_hash(w):
-        return w
-    vm.raise_error(vm.c_TypeError, f"{vm.type_name_for_error(w)} cannot be converted to Hash")
+    return vm.ensure_hash_type(w)
 
 
 # ---------------------------------------------------------------- inspect

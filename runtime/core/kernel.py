@@ -14,7 +14,7 @@ from ..abi import CALL_MAXARGS, OBJECT_MASK, OBJECT_TAG
 from ..calls import obj_missing
 from ..defs import method, module_function
 from ..errors import RubyError
-from ..frames import CALLINFO_MAX, Frame, bidx
+from ..frames import Frame, bidx
 from ..objects import (
     TT_CLASS,
     TT_ICLASS,
@@ -447,7 +447,7 @@ def send_special(vm, base, recv, m, owner, mid, n, nk, blk):
     if target is None:
         return vm.invoke_method(base, recv, m.copy(special=None), owner, mid, n, nk, blk)
     if target.proc is not None and target.proc.irep is not None and \
-            len(vm.frames) + 2 > CALLINFO_MAX:
+            len(vm.frames) + 2 > vm.ci_max:
         # exec_irep pushes one more call-info record while send's is still there
         f = Frame(sid, None, base, 0, 0, towner)
         vm.frames.append(f)

@@ -197,7 +197,9 @@ def meth_parameters(vm, self, args, blk):
     if p is None:
         params = _mrblib_params(vm, r)
         if params:
-            return vm.ary_new([vm.ary_new([vm.sym(k), vm.sym(n)]) for k, n in params])
+            # (a nameless pair, mruby 3.1's [:key] for ``mode: "r"``, has name None)
+            return vm.ary_new([vm.ary_new([vm.sym(k)] + ([vm.sym(n)] if n else []))
+                               for k, n in params])
         return vm.ary_new()
     return proc_parameters(vm, p)
 

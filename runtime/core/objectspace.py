@@ -52,16 +52,17 @@ def gc_start(vm, self, args, blk):
 
 def _clear_stack_above_top(vm):
     """mark_context_stack: registers past the running frame's window are
-    set to nil, not marked, so what dead frames left there is garbage (not
-    while a coroutine's window lives near the stack's end)."""
+    set to nil, not marked, so what dead frames left there is garbage.  The
+    running context's stack (runtime/context.py) is a mapping whose pages
+    are backed once touched: only words written before (not zero) are
+    reset, so the untouched pages stay unbacked."""
     from ..cdecls import ffi
-    from ..gc import _coroutines_alive
-    if _coroutines_alive(vm):
-        return
     top = vm.stack_top()
-    n = len(vm.stack) - top
+    buf = ffi.buffer(vm.stack)
+    used = len(bytes(buf[top * 8:]).rstrip(b"\0"))
+    n = (used + 7) // 8
     if n > 0:
-        ffi.buffer(vm.stack)[top * 8:] = abi.NIL.to_bytes(8, "little") * n
+        buf[top * 8:(top + n) * 8] = abi.NIL.to_bytes(8, "little") * n
 
 
 def _set_enabled(vm, on):

@@ -1,0 +1,2 @@
+i = 0
+loop { puts "line #{i}"; i += 1 }

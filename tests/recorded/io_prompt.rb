@@ -1,0 +1,3 @@
+print "name? "
+name = gets
+puts "hi #{name}"
