@@ -25,7 +25,7 @@ is replaced and its case counted.  Outcomes:
 * ``signal``: the worker died of a signal (a bug);
 * ``other``: any other status.
 
-Usage (the figures of README.md's "Hostile input"):
+Usage:
 
     python scripts/fuzz_run.py --cases 2000 --engine interp --engine native
     python scripts/fuzz_run.py --cases 200 --seed 7 --keep /tmp/bad fixtures/mrb/035_*.mrb
