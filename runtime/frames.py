@@ -6,8 +6,9 @@ A ``Frame`` is one ``mrb_callinfo`` (field names kept): ``mid``, ``proc``,
 ``target_class`` and ``env``.  ``vm.frames`` lists the live frames of the
 running context (runtime/context.py), bottom first; ``base`` indexes that
 context's register stack.  ``vm.sync_callinfo()`` writes the records into
-``vm.ci``, a native array of ``struct rl_callinfo`` (``CDEF``), so native
-code and debuggers can read the call stack without Python.
+``vm.ci``, a native array of ``struct rl_callinfo`` (declared in
+``runtime/cdecls.py``), so native code and debuggers can read the call
+stack without Python.
 
 ``pc`` follows mruby's convention: while an instruction runs, ``frame.pc``
 is the byte offset of the *next* instruction (``ci->pc``).  Catch handlers
@@ -18,9 +19,6 @@ is the line of ``pc - 1``.
 from __future__ import annotations
 
 from .abi import CALL_MAXARGS
-from .cdecls import FRAMES_CDEF
-
-CDEF = FRAMES_CDEF     # the native call-info records, declared in runtime/cdecls.py
 
 CINFO_NONE = 0
 CINFO_SKIP = 1

@@ -98,7 +98,8 @@ class VM(Symbols, Heap, Values, Classes, Variables, Calls, Backtraces, Raising):
         # ends and after each method-table change, until refresh_redefined
         self.redefined = ffi.new("uint64_t[1]", [abi.REDEFINED_ALL])
         self.redefined_dirty = True
-        self.int_builtins: tuple = ()
+        self.int_builtins: tuple = ()      # their boot-time entries (record_int_builtins)
+        self.int_builtin_eq = None          # Integer#== at boot: BasicObject#!= calls it
         # modules (and origins) that some chain holds an iclass of:
         # MRB_FL_CLASS_IS_INHERITED, which makes include fix other chains
         self.inherited_modules = weakref.WeakSet()
