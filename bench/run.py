@@ -30,7 +30,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 PROGRAMS = HERE / "programs"
-SLOW_FOR_INTERP = {"loop_sum", "bitops"}      # tens of seconds under the interpreter
+SLOW_FOR_INTERP = {"loop_sum", "bitops", "fib", "chains"}   # a minute or more under the interpreter
 
 
 def _time(cmd: list[str], repeat: int, cwd: Path) -> tuple[float, bytes]:

@@ -146,40 +146,95 @@ OP_RETURN = -1
 # Generated code for an irep is a function
 #
 #     int64_t entry(rl_ctx *ctx, uintptr_t regs, uintptr_t counters, int64_t start_pc,
-#                   uint64_t argc)
+#                   uint64_t argc, uintptr_t sites)
 #
-# with ``regs`` = &R[0] of the frame (the VM's cffi register stack),
-# ``counters`` the address of one uint64 per instruction (incremented when
-# translated with counting), ``start_pc`` the pc to start at and ``argc``
+# with ``regs`` = &R[0] of the frame (in the running context's register
+# stack), ``counters`` the address of one uint64 per instruction (incremented
+# when translated with counting), ``start_pc`` the pc to start at, ``argc``
 # the frame's argument counts as the caller left them, ``n | nk << 8`` (read
-# by the inline ENTER).  (Addresses travel as integers: Python passes them
-# without building cdata.)  It
-# returns ST_RETURN when the frame is done (the value is where the Python
-# semantics of RETURN put it, ``frame.retval``), ST_RETVAL when generated code
-# returned by itself (the value in ``ctx->retval``), ST_ERROR when a Ruby exception or an unwind
+# by the inline ENTER), and ``sites`` the irep's inline caches (one
+# ``rl_site`` per native call site).  (Addresses travel as integers: Python
+# passes them without building cdata.)  It returns ST_RETURN when the frame
+# is done (the value is where the Python semantics of RETURN put it,
+# ``frame.retval``), ST_RETVAL when generated code returned by itself (the
+# value in ``ctx->retval``), ST_ERROR when a Ruby exception or an unwind
 # leaves the frame (the engine re-raises the stored Python exception), or
 # ST_BADPC when control reached a pc that is not an instruction.
 #
-# Everything generated code does not do inline it asks of ``ctx->op(ctx, pc)``:
-# run ``runtime.ops.OPS[name](vm, frame, ins)`` for the instruction at ``pc``
-# of the running irep.  Generated code keeps ``regs`` in a callee-saved
-# register (a frame's register window never moves; ``ctx->regs`` is not
-# used).  The callback returns ST_NEXT (fall through), ST_JUMP (continue
-# at ``ctx->pc``: a jump, or the catch handler of an exception raised here),
-# ST_RETURN or ST_ERROR.  No Python exception ever crosses the callback.
+# The call-info stack.  ``ctx->ci`` points at the running frame's
+# ``rl_callinfo`` in the running context's call-info array (``cibase``):
+# record ``i`` is the frame at ``vm.frames[i]``.  A native call site pushes
+# the callee's record itself (``ctx->ci += 1``, up to ``ci_limit``) and
+# calls the callee's entry directly; Python makes a ``Frame`` for such a
+# record only when a slow path needs one (a *view*: ``view`` = 1 in the
+# record; such a frame returns through Python).  Before it calls, a site
+# stores its own pc (the next instruction's) in its record, so backtraces
+# made later see where each native frame is.
+#
+# Everything generated code does not do inline it asks of ``ctx->op(ctx, arg)``
+# with ``arg = pc | depth << 32 | kind << 48`` (``depth``: the index of the
+# running frame's record): kind OPK_RUN runs ``runtime.ops.OPS[name](vm,
+# frame, ins)`` for the instruction at ``pc``; OPK_FILL fills the inline
+# cache of the call site at ``pc`` (0: it now holds a callee to call, else
+# the site takes its slow path); OPK_FAILED re-raises, in the frame of the
+# site at ``pc``, what made its native callee return ST_ERROR.  Generated
+# code keeps ``regs`` in a callee-saved register (a frame's register window
+# never moves; ``ctx->regs`` is not used).  The callback returns ST_NEXT
+# (fall through), ST_JUMP (continue at ``ctx->pc``: a jump, or the catch
+# handler of an exception raised here), ST_RETURN, ST_RETVAL or ST_ERROR.
+# No Python exception ever crosses the callback.
 
 NATIVE_CDEF = """
+typedef struct rl_callinfo {
+    uint8_t  n;             /* positional argument count, 15 = packed Array */
+    uint8_t  nk;            /* keyword argument count, 15 = packed Hash */
+    uint8_t  cci;           /* CINFO_NONE / CINFO_SKIP / CINFO_DIRECT */
+    uint8_t  kind;          /* 0 = Ruby irep, 1 = builtin */
+    uint32_t mid;           /* method symbol id, 0 for none */
+    uint32_t stack;         /* register base: index into the register stack */
+    int32_t  pc;            /* byte offset of the next instruction (ci->pc) */
+    uint64_t proc;          /* word of the RProc, nil for a builtin */
+    uint64_t target_class;  /* word of the target class */
+    uint64_t view;          /* 1: Python holds a Frame of this record */
+    uint64_t reserved[3];
+} rl_callinfo;
+typedef struct rl_vmstate {
+    uint64_t    *stack;           /* register stack */
+    uint64_t     stack_size;      /* in words */
+    rl_callinfo *cibase;          /* call-info stack */
+    int64_t      ci;              /* index of the current call-info record */
+    int64_t      ci_size;
+    uint64_t    *class_words;     /* class word of each object handle */
+    uint64_t     class_words_len;
+} rl_vmstate;
+typedef struct rl_site {
+    uint64_t klass;          /* receiver's class word (1: a fixnum) */
+    uint64_t serial;         /* method-state serial it was filled at */
+    uint64_t cell;           /* callee's entry cell; 0: call through Python */
+    uint64_t counters;       /* callee's instruction counters */
+    uint64_t sites;          /* callee's inline caches */
+    uint64_t proc;           /* word of the callee's RProc */
+    uint64_t target_class;   /* word of the class the method was found in */
+    uint64_t nregs;          /* registers the callee's frame needs */
+} rl_site;
 typedef struct rl_ctx {
     uintptr_t regs;          /* unused (generated code keeps &R[0] in rbx) */
     int64_t   pc;            /* ST_JUMP: the pc to continue at */
-    int64_t (*op)(struct rl_ctx *ctx, int64_t pc);
+    int64_t (*op)(struct rl_ctx *ctx, int64_t arg);
     uint64_t  retval;        /* ST_RETVAL: the value of the frame */
-    uint64_t *redefined;     /* -> the VM's word of INT_BUILTINS bits: set = not inline */
-    uint64_t  reserved[3];
+    uint64_t *redefined;     /* [0]: INT_BUILTINS bits, set = not inline; [1]: method serial */
+    uintptr_t ci;            /* the running frame's rl_callinfo */
+    uintptr_t ci_limit;      /* the first record past the context's depth limit */
+    uintptr_t cibase;        /* the context's call-info array */
+    uintptr_t stack;         /* the context's register stack */
+    uintptr_t stack_limit;   /* &stack[MRB_STACK_MAX]: no frame's registers reach past it */
+    rl_vmstate *state;       /* class words of heap objects */
+    uint64_t  calls;         /* native calls made (counted when translated with counting) */
+    uint64_t  reserved[4];
 } rl_ctx;
 typedef int64_t (*rl_entry)(rl_ctx *ctx, uintptr_t regs, uintptr_t counters, int64_t start_pc,
-                            uint64_t argc);
-typedef int64_t (*rl_op)(rl_ctx *ctx, int64_t pc);
+                            uint64_t argc, uintptr_t sites);
+typedef int64_t (*rl_op)(rl_ctx *ctx, int64_t arg);
 """
 
 # byte offsets of rl_ctx fields (a test checks them against cffi's layout)
@@ -188,6 +243,49 @@ CTX_PC = 8
 CTX_OP = 16
 CTX_RETVAL = 24
 CTX_REDEFINED = 32
+CTX_CI = 40
+CTX_CI_LIMIT = 48
+CTX_CIBASE = 56
+CTX_STACK = 64
+CTX_STACK_LIMIT = 72
+CTX_STATE = 80
+CTX_CALLS = 88
+
+# words of ``*ctx->redefined``
+REDEFINED_BITS = 0
+METHOD_SERIAL = 1
+
+# byte offsets of rl_callinfo fields, its size, and of rl_vmstate's class words
+CI_N = 0
+CI_MID = 4
+CI_STACK = 8
+CI_PC = 12
+CI_PROC = 16
+CI_TARGET_CLASS = 24
+CI_VIEW = 32
+CI_SIZE = 64
+CI_SHIFT = 6                # log2(CI_SIZE)
+STATE_CLASS_WORDS = 40
+
+# rl_site: the inline cache of one native call site
+SITE_KLASS = 0
+SITE_SERIAL = 8
+SITE_CELL = 16
+SITE_COUNTERS = 24
+SITE_SITES = 32
+SITE_PROC = 40
+SITE_TARGET_CLASS = 48
+SITE_NREGS = 56
+SITE_SIZE = 64
+SITE_WORDS = SITE_SIZE // 8
+SITE_FIXNUM = 1             # the class key of a fixnum receiver
+
+# the kinds of ctx->op calls (bits 48.. of its argument)
+OPK_RUN = 0
+OPK_FILL = 1
+OPK_FAILED = 2
+OPK_SHIFT = 48
+DEPTH_SHIFT = 32
 
 # Integer methods that a SEND of a fixnum receiver (and fixnum argument) runs
 # inline while they are the builtins: (name, argument count), the index is

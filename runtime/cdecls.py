@@ -1,7 +1,7 @@
 """The C declarations of the runtime and the one cffi ``FFI`` built from them.
 
-Every structure native code shares with Python (the call-info stack and VM
-roots of ``runtime/frames.py``, the ``rl_ctx`` contract of ``runtime/abi.py``)
+Every structure native code shares with Python (the call-info records, VM
+roots, inline caches and ``rl_ctx`` of the contract in ``runtime/abi.py``)
 and every libc call the runtime makes through cffi (``mmap``, ``mprotect``,
 ``munmap`` for ``runtime/execmem.py``; the C API functions whose addresses
 the native engine's callback trampoline holds) is declared here, once, and all of
@@ -19,31 +19,6 @@ date; if it is missing, the declarations are parsed at import as before.
 from __future__ import annotations
 
 from . import abi
-
-# The native mirror of the call-info stack and the VM roots native code needs.
-FRAMES_CDEF = """
-typedef struct rl_callinfo {
-    uint8_t  n;             /* positional argument count, 15 = packed Array */
-    uint8_t  nk;            /* keyword argument count, 15 = packed Hash */
-    uint8_t  cci;           /* CINFO_NONE / CINFO_SKIP / CINFO_DIRECT */
-    uint8_t  kind;          /* 0 = Ruby irep, 1 = builtin */
-    uint32_t mid;           /* method symbol id, 0 for none */
-    uint32_t stack;         /* register base: index into the register stack */
-    int32_t  pc;            /* byte offset of the next instruction (ci->pc) */
-    uint64_t proc;          /* word of the RProc, nil for a builtin */
-    uint64_t target_class;  /* word of the target class */
-} rl_callinfo;
-
-typedef struct rl_vmstate {
-    uint64_t    *stack;           /* register stack */
-    uint64_t     stack_size;      /* in words */
-    rl_callinfo *cibase;          /* call-info stack */
-    int64_t      ci;              /* index of the current call-info record */
-    int64_t      ci_size;
-    uint64_t    *class_words;     /* class word of each object handle */
-    uint64_t     class_words_len;
-} rl_vmstate;
-"""
 
 # The libc calls of runtime/execmem.py.
 LIBC_CDEF = """
@@ -65,7 +40,7 @@ void Py_DecRef(void *obj);
 void PyErr_Fetch(void **ptype, void **pvalue, void **ptraceback);
 """
 
-DECLARATIONS = FRAMES_CDEF + abi.NATIVE_CDEF + LIBC_CDEF + CPYTHON_CDEF
+DECLARATIONS = abi.NATIVE_CDEF + LIBC_CDEF + CPYTHON_CDEF
 
 GENERATED_MODULE = "runtime._cdecls_ffi"
 
@@ -89,7 +64,7 @@ except ImportError:         # not generated: parse the declarations now
 # Realize the named types structures first: cffi 2.1's out-of-line module
 # aborts (an assertion in realize_c_type.c) when ``rl_op``, a function
 # pointer type taking ``rl_ctx *``, is realized before ``rl_ctx`` is.
-for _name in ("rl_callinfo", "rl_vmstate", "rl_ctx", "rl_entry", "rl_op"):
+for _name in ("rl_callinfo", "rl_vmstate", "rl_site", "rl_ctx", "rl_entry", "rl_op"):
     ffi.typeof(_name)
 
 libc = ffi.dlopen(None)

@@ -6,8 +6,9 @@ modules and singleton classes (with their metaclasses), method tables
 method lookup with its cache (``find_method``: ``mrb_method_search_vm``),
 include and prepend with iclasses and origins (``include_module_at``),
 ancestry tests, and ``allocate`` (``mrb_instance_alloc``).  Any change to a
-method table bumps ``vm.method_serial`` and clears ``vm.mcache``
-(``invalidate``), which the engines' inline caches check.
+method table bumps the method serial (``vm.redefined[abi.METHOD_SERIAL]``,
+native memory) and clears ``vm.mcache`` (``invalidate``): the native call
+sites' inline caches check the serial.
 
 It exists so that ``runtime/vm.py`` stays a façade: ``VM`` inherits this
 ``Classes`` part and every ``vm.find_method(...)`` keeps working.
@@ -238,7 +239,7 @@ class Classes:
 
     def invalidate(self) -> None:
         self.mcache.clear()
-        self.method_serial += 1
+        self.redefined[abi.METHOD_SERIAL] += 1      # native inline caches miss from now on
         if not self.redefined_dirty:
             self.redefined_dirty = True
             self.redefined[0] = abi.REDEFINED_ALL

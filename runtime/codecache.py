@@ -44,6 +44,8 @@ def _align(n: int, to: int = _ALIGN) -> int:
 class Chunk:
     """One mapping code is appended to; ``entries`` are the methods in it."""
 
+    GC_OPAQUE = True    # runtime/gc.py scans no further: it holds no value words
+
     def __init__(self, size: int):
         self.mem = ExecMemory(size)
         self.size = self.mem.size
@@ -71,6 +73,8 @@ class Chunk:
 class Entry:
     """The per-irep record: entry cell, installed code, activity."""
 
+    GC_OPAQUE = True    # runtime/gc.py scans no further: it holds no value words
+
     key: object
     cell: object                      # cffi uint64_t * (stable address)
     translation: object = None        # translate.compiler.Translation, kept for reinstalling
@@ -94,6 +98,8 @@ class CodeCache:
     """See the module doc.  ``limit`` bounds the bytes of mapped chunks;
     ``stub`` is the machine code of the "compile me" stub (the engine has it
     from the translator: the cache only maps and runs bytes)."""
+
+    GC_OPAQUE = True    # runtime/gc.py scans no further: it holds no value words
 
     def __init__(self, limit: int = 16 << 20, chunk_size: int = DEFAULT_CHUNK, *, stub: bytes):
         self.limit = max(limit, PAGE_SIZE)

@@ -147,6 +147,8 @@ class Marker:
         if i in self.seen_py:
             return
         self.seen_py.add(i)
+        if getattr(type(x), "GC_OPAQUE", False):
+            return      # the engines' records of code: machine-code offsets, no words
         if isinstance(x, (list, tuple, set, frozenset)):
             for y in x:
                 self.py(y, depth + 1)

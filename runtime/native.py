@@ -30,11 +30,24 @@ read-execute like the code it serves, that calls ``_op(pc)`` through
 CPython's C API: no page of the process is ever writable and executable
 (a cffi ``ffi.callback`` would be a libffi closure in such a page).
 
-Frames are entered through Python (the VM sets the frame up, then calls
-``run``); calls between compiled methods go through the VM as well.  An
-activation that cannot get code (the cache is full of running methods)
-runs in the interpreter instead: both engines share the opcode semantics,
-so they cannot disagree.
+Calls between compiled methods stay in machine code.  A SEND/SSEND with
+positional arguments and no block has an inline cache (``rl_site``,
+abi.py) keyed on the receiver's class word and the method serial; on a hit
+the site pushes the callee's call-info record (``ctx->ci``) and calls the
+callee's entry cell directly.  A miss asks ``_fill`` (OPK_FILL), which
+looks the method up and, for compiled Ruby, translates the callee and
+fills the site; builtins, ``method_missing`` and the rest take the Python
+send.  Python learns of natively pushed records only when it must run
+something for one of them: ``_sync`` makes a ``Frame`` *view* of each (and
+drops those an exception unwound), so ``vm.frames`` is the call-info stack
+again before any Python semantics, backtrace, collection or eviction runs.
+A view's RETURN goes through Python (``_view_return``); a callee that
+fails (ST_ERROR) has its exception raised again in the caller's frame
+(OPK_FAILED, ``_callee_failed``), one frame at a time, as ``call_at``
+would see it.  Frames the VM sets up (``run``) are entered through Python
+as before.  An activation that cannot get code (the cache is full of
+running methods) runs in the interpreter instead: both engines share the
+opcode semantics, so they cannot disagree.
 """
 
 from __future__ import annotations
@@ -47,6 +60,7 @@ from . import abi
 from .cdecls import libc
 from .codecache import CodeCache, ffi
 from .execmem import ExecMemory
+from .frames import Frame
 
 _NEXT, _JUMP, _RETURN, _ERROR = abi.ST_NEXT, abi.ST_JUMP, abi.ST_RETURN, abi.ST_ERROR
 _RETVAL = abi.ST_RETVAL
@@ -71,6 +85,8 @@ class _Activation:
     ever made alive).  ``run`` fills the slots itself (no __init__: one Python
     call less per Ruby call)."""
 
+    GC_OPAQUE = True    # runtime/gc.py scans no further: it holds no value words
+
     __slots__ = ("vm", "frame", "table", "exc", "mark")
 
 
@@ -78,13 +94,25 @@ _new_activation = object.__new__
 
 
 class _ThreadState(threading.local):
+    """Per thread (each coroutine runs on a thread and a context of its own):
+    the innermost activation, the rl_ctx its code uses, the context the
+    ctx's stack fields describe, and the Frame views of native records by
+    depth (``views[i]`` is valid while record ``i``'s ``view`` is 1)."""
+
+    GC_OPAQUE = True    # runtime/gc.py: live views are in vm.frames, stale ones are garbage
+
     def __init__(self):
         self.top: _Activation | None = None
         self.ctx = None
+        self.context = None
+        self.cibase = 0
+        self.views: list = []
 
 
 class _NotTranslated:
     """The entry of an irep not translated yet (no code-cache entry)."""
+
+    GC_OPAQUE = True    # runtime/gc.py scans no further: it holds no value words
 
     fn = None
     translation = None
@@ -97,7 +125,10 @@ _NOT_TRANSLATED = _NotTranslated()
 class _Code:
     """The engine's record of one irep: its cache entry and call tables."""
 
-    __slots__ = ("entry", "table", "counters", "counters_addr", "error", "calls", "loops")
+    GC_OPAQUE = True    # runtime/gc.py scans no further: it holds no value words
+
+    __slots__ = ("entry", "table", "counters", "counters_addr", "error", "calls", "loops",
+                 "sites", "sites_addr", "site_of_pc")
 
     def __init__(self, entry, loops: bool):
         self.entry = entry
@@ -107,6 +138,9 @@ class _Code:
         self.counters = None
         self.counters_addr = 0
         self.error: str | None = None
+        self.sites = None           # the irep's inline caches: rl_site[] (abi.SITE_*)
+        self.sites_addr = 0
+        self.site_of_pc: dict[int, int] = {}
 
 
 def _has_loop(irep) -> bool:
@@ -191,6 +225,10 @@ class NativeEngine:
         self.cold_runs = 0            # activations the interpreter ran: not hot yet
         self.interpreted = 0          # instructions those ran (counted with --stats)
         self.native_runs = 0
+        self.ic_misses = 0            # inline-cache fills (OPK_FILL)
+        self.ic_filled = 0            # of them, fills that found compiled Ruby to call
+        self._ctxs: list = []         # every thread's rl_ctx (their native call counts)
+        self._pin = None              # (activation depth, depth) of a fill that installs
 
     # -- lazily bound collaborators --------------------------------------------
     @property
@@ -274,10 +312,11 @@ class NativeEngine:
         tables[TRANSLATED.version] = [counted(fn) for fn in ops_by_number(TRANSLATED.version)]
 
     # -- compiling ---------------------------------------------------------------
-    def _install(self, vm, irep) -> _Code | None:
-        """The irep's code, translated once hot and (re)installed if evicted;
-        None when the interpreter is to run this activation (not hot yet,
-        cannot be translated, or no room in the cache)."""
+    def _install(self, vm, irep, hot: bool = False) -> _Code | None:
+        """The irep's code, translated once hot (or now: ``hot``, a native
+        call site wants it) and (re)installed if evicted; None when the
+        interpreter is to run this activation (not hot yet, cannot be
+        translated, or no room in the cache)."""
         key = id(irep)                  # the translation keeps the irep (and its id) alive
         code = self._codes.get(key)
         if code is None:
@@ -288,7 +327,7 @@ class NativeEngine:
         entry = code.entry
         if entry.translation is None:
             code.calls += 1
-            if not code.loops and code.calls < self.hot_calls:
+            if not code.loops and code.calls < self.hot_calls and not hot:
                 self.cold_runs += 1
                 return None
             from riteload.errors import RiteError
@@ -314,11 +353,39 @@ class NativeEngine:
             if self.counting:
                 code.counters = ffi.new("uint64_t[]", max(1, len(irep.instructions)))
                 code.counters_addr = int(ffi.cast("uintptr_t", code.counters))
+            if translation.sites:
+                code.sites = ffi.new("uint64_t[]", abi.SITE_WORDS * len(translation.sites))
+                code.sites_addr = int(ffi.cast("uintptr_t", code.sites))
+                code.site_of_pc = {pc: i for i, pc in enumerate(translation.sites)}
             self.translations += 1
-        if not entry.installed and not self.cache.install(entry, entry.translation):
+        if not entry.installed and not self._install_code(vm, entry):
             self.fallback_runs += 1
             return None
         return code
+
+    def _install_code(self, vm, entry) -> bool:
+        """Install ``entry``'s translation; the code of every frame on a
+        call-info stack stays where it is (the cache evicts only chunks none
+        of whose methods runs: a native callee's frame is not counted in
+        ``entry.active``, so it is pinned here for the time of the install)."""
+        pinned = []
+        ireps = [f.irep for c in getattr(vm, "contexts", ()) or (vm.context,)
+                 for f in (vm.frames if c is vm.context else c.frames)]
+        if self._pin is not None:
+            # a fill (it makes no views) installs: the natively pushed records count too
+            base, depth = self._pin
+            for i in range(base + 1, depth + 1):
+                ireps.append(vm.objects[vm.ci[i].proc >> abi.OBJECT_SHIFT].irep)
+        for irep in ireps:
+            code = self._codes.get(id(irep)) if irep is not None else None
+            if code is not None and code.entry.installed:
+                code.entry.active += 1
+                pinned.append(code.entry)
+        try:
+            return self.cache.install(entry, entry.translation)
+        finally:
+            for e in pinned:
+                e.active -= 1
 
     # -- the engine interface ----------------------------------------------------
     def run(self, vm, frame) -> int:
@@ -337,8 +404,12 @@ class NativeEngine:
         ctx = tls.ctx
         if ctx is None:
             ctx = tls.ctx = ffi.new("rl_ctx *")
+            self._ctxs.append(ctx)
             ctx.op = self._cb
             ctx.redefined = self._redefined
+            ctx.state = vm.state
+        if tls.context is not vm.context:
+            self._bind_context(vm, tls, ctx)
         caller = tls.top
         act = tls.top = _new_activation(_Activation)
         act.vm = vm
@@ -348,11 +419,14 @@ class NativeEngine:
         act.mark = len(vm.arena)
         entry.active += 1
         self.native_runs += 1
+        saved_ci = ctx.ci
+        ctx.ci = tls.cibase + (frame.index << abi.CI_SHIFT)
         try:
             # vm.stack_addr: the running context's register stack (runtime/context.py)
             status = entry.fn(ctx, vm.stack_addr + 8 * frame.base, code.counters_addr, frame.pc,
-                              frame.n | frame.nk << 8)
+                              frame.n | frame.nk << 8, code.sites_addr)
         finally:
+            ctx.ci = saved_ci
             entry.active -= 1
             tls.top = caller
         if status == _RETVAL:
@@ -371,19 +445,36 @@ class NativeEngine:
         raise NativeEngineError(f"native code of {frame.irep.path_name} stopped with status "
                                 f"{status} at pc {ctx.pc}")
 
+    def _bind_context(self, vm, tls: _ThreadState, ctx) -> None:
+        """Point the ctx at the running context's stacks (once per context)."""
+        from .frames import MRB_STACK_MAX
+        c = vm.context
+        tls.context = c
+        tls.cibase = int(ffi.cast("uintptr_t", vm.ci))
+        ctx.cibase = tls.cibase
+        ctx.ci_limit = tls.cibase + (vm.ci_max << abi.CI_SHIFT)
+        ctx.stack = vm.stack_addr
+        ctx.stack_limit = vm.stack_addr + 8 * MRB_STACK_MAX
+        tls.views = [None] * (vm.ci_max + 2)
+
     # -- the callback: Python semantics of one instruction -----------------------
-    def _op(self, pc: int) -> int:
+    def _op(self, arg: int) -> int:
+        """ctx->op: ``arg`` = pc | depth << 32 | kind << 48 (abi.OPK_*).  The
+        common case, an instruction of the activation's own frame, is this
+        function alone; the others are ``_op_other``."""
         act = self._tls.top
         try:
             self.op_calls += 1
-            fn, ins, npc = act.table[pc]
             frame = act.frame
+            if arg >> abi.DEPTH_SHIFT != frame.index:
+                return self._op_other(act, arg)
+            fn, ins, npc = act.table[arg & 0xFFFFFFFF]
             frame.pc = npc                  # as the interpreter: ci->pc past the instruction
             vm = act.vm
             try:
                 r = fn(vm, frame, ins)
             except BaseException as exc:    # noqa: BLE001 - nothing crosses the callback
-                r = self._caught(act, exc)
+                r = self._caught(vm, frame, exc)
                 if r is None:
                     act.exc = exc
                     return _ERROR
@@ -401,16 +492,191 @@ class NativeEngine:
             act.exc = exc
             return _ERROR
 
-    def _caught(self, act: _Activation, exc: BaseException) -> int | None:
+    def _op_other(self, act: _Activation, arg: int) -> int:
+        """ctx->op for a frame a native call site pushed (made a view first),
+        or of kind OPK_FILL or OPK_FAILED."""
+        kind = arg >> abi.OPK_SHIFT
+        depth = (arg >> abi.DEPTH_SHIFT) & 0xFFFF
+        pc = arg & 0xFFFFFFFF
+        vm = act.vm
+        if kind == abi.OPK_FILL:
+            return self._fill(act, vm, depth, pc)
+        frame = self._sync(act, vm, depth)
+        table = act.table if frame is act.frame else self._codes[id(frame.irep)].table
+        fn, ins, npc = table[pc]
+        frame.pc = npc
+        try:
+            if kind == abi.OPK_FAILED:
+                r = self._callee_failed(act, vm, frame, ins)
+            else:
+                r = fn(vm, frame, ins)
+        except BaseException as exc:        # noqa: BLE001 - nothing crosses the callback
+            r = self._caught(vm, frame, exc)
+            if r is None:
+                act.exc = exc
+                return _ERROR
+        else:
+            arena = vm.arena
+            if len(arena) > act.mark:
+                del arena[act.mark:]
+        if r is None:
+            return _NEXT
+        if r < 0:                           # abi.OP_RETURN
+            if frame is act.frame:
+                return _RETURN
+            return self._view_return(vm, frame)
+        self._tls.ctx.pc = r
+        return _JUMP
+
+    def _callee_failed(self, act: _Activation, vm, frame, ins):
+        """OPK_FAILED: the native callee of the send ``ins`` left with
+        ST_ERROR; what ``call_at`` would see: its exception, raised here (a
+        ``break`` to this frame's block ends the send with its value)."""
+        from .errors import BreakUnwind
+        exc, act.exc = act.exc, None
+        if exc is None:
+            exc = self._take_stray()
+        if exc is None:
+            raise NativeEngineError(f"native callee at pc {ins.pc} of "
+                                    f"{frame.irep.path_name} failed without an exception")
+        if isinstance(exc, BreakUnwind) and exc.proc.upper is frame.proc \
+                and frame.proc is not None:
+            vm.stack[frame.base + ins.a] = exc.value
+            return None
+        raise exc
+
+    def _sync(self, act: _Activation, vm, depth: int):
+        """Make ``vm.frames`` the call-info stack again, up to the record at
+        ``depth``: drop the Frames of records natively popped since (an
+        exception left them), make a view of each record natively pushed
+        since, and bring the pc of the frame below them up to date (its code
+        stored it in its record before calling).  Returns the frame at
+        ``depth``."""
+        frames = vm.frames
+        base = act.frame.index
+        if depth <= base:
+            if len(frames) > base + 1:
+                self._drop(frames, base + 1)
+            return act.frame
+        tls = self._tls
+        views = tls.views
+        ci = vm.ci
+        d = depth
+        while d > base:
+            if ci[d].view and d < len(frames) and frames[d] is views[d]:
+                break
+            d -= 1
+        if d == depth:
+            if len(frames) > depth + 1:
+                self._drop(frames, depth + 1)
+            return frames[depth]
+        if len(frames) > d + 1:
+            self._drop(frames, d + 1)
+        frames[d].pc = ci[d].pc
+        objects = vm.objects
+        for i in range(d + 1, depth + 1):
+            rec = ci[i]
+            proc = objects[rec.proc >> abi.OBJECT_SHIFT]
+            f = Frame(rec.mid, proc, rec.stack, rec.n, rec.nk,
+                      objects[rec.target_class >> abi.OBJECT_SHIFT])
+            irep = f.irep = proc.irep
+            rt = proc.rt
+            if rt is None:
+                rt = proc.rt = vm.irep_rt(irep)
+            f.rt = rt
+            nr = irep.nregs
+            f.nregs = nr if nr > rec.n + 2 else rec.n + 2
+            f.index = i
+            f.pc = rec.pc
+            frames.append(f)
+            views[i] = f
+            rec.view = 1
+        return frames[depth]
+
+    @staticmethod
+    def _drop(frames: list, keep: int) -> None:
+        """Pop the Frames of records an exception unwound natively; their
+        envs get their registers (still intact) copied out, as pop_frame does."""
+        while len(frames) > keep:
+            g = frames.pop()
+            if g.env is not None:
+                g.env.unshare()
+
+    def _view_return(self, vm, frame) -> int:
+        """A natively called frame returned through Python (RETURN with an
+        ensure clause, or a frame Python holds): pop it as run_irep would and
+        hand its value to the native caller."""
+        vm.pop_frame(frame)
+        vm.ci[frame.index].view = 0
+        self._tls.ctx.retval = frame.retval
+        return _RETVAL
+
+    def _fill(self, act: _Activation, vm, depth: int, pc: int) -> int:
+        """OPK_FILL: fill the inline cache of the send at ``pc`` (of the frame
+        at ``depth``) for the receiver in its register; 0 when it now names
+        compiled Ruby code to call, 1 when the site must run the Python send.
+        It makes no Frame views: it reads the caller from its record."""
+        self.ic_misses += 1
+        try:
+            return self._fill_site(act, vm, depth, pc)
+        except Exception:               # noqa: BLE001 - the Python send will say
+            return 1
+
+    def _fill_site(self, act: _Activation, vm, depth: int, pc: int) -> int:
+        if depth == act.frame.index:
+            proc, base = act.frame.proc, act.frame.base
+        else:
+            rec = vm.ci[depth]
+            proc, base = vm.objects[rec.proc >> abi.OBJECT_SHIFT], rec.stack
+        code = self._codes[id(proc.irep)]
+        idx = code.site_of_pc[pc]
+        ins = code.table[pc][1]
+        st = vm.stack
+        recv = st[base] if ins.name == "SSEND" else st[base + ins.a]
+        if recv & 1:
+            key, cls = abi.SITE_FIXNUM, vm.c_Integer
+        else:
+            cls = vm.objects[recv >> abi.OBJECT_SHIFT].cls
+            key = vm.class_words[recv >> abi.OBJECT_SHIFT]
+        site = code.sites
+        w = idx * abi.SITE_WORDS
+        site[w + abi.SITE_KLASS // 8] = key
+        site[w + abi.SITE_SERIAL // 8] = vm.redefined[abi.METHOD_SERIAL]
+        site[w + abi.SITE_CELL // 8] = 0
+        m, owner = vm.find_method(cls, vm.intern(proc.irep.syms[ins.b]))
+        proc = m.proc if m is not None else None
+        irep = proc.irep if proc is not None else None
+        if irep is None or m.special is not None:
+            return 1
+        callee = self._codes.get(id(irep))
+        if callee is None or callee.entry.fn is None:
+            self._pin = (act.frame.index, depth)
+            try:
+                callee = self._install(vm, irep, hot=True)
+            finally:
+                self._pin = None
+            if callee is None:
+                return 1
+        n = ins.c & 0xF
+        site[w + abi.SITE_COUNTERS // 8] = callee.counters_addr
+        site[w + abi.SITE_SITES // 8] = callee.sites_addr
+        site[w + abi.SITE_PROC // 8] = (proc.handle << abi.OBJECT_SHIFT) | abi.OBJECT_TAG
+        site[w + abi.SITE_TARGET_CLASS // 8] = (owner.handle << abi.OBJECT_SHIFT) | abi.OBJECT_TAG
+        site[w + abi.SITE_NREGS // 8] = max(irep.nregs, n + 2)
+        site[w + abi.SITE_CELL // 8] = callee.entry.cell_address
+        self.ic_filled += 1
+        return 0
+
+    def _caught(self, vm, frame, exc: BaseException) -> int | None:
         """Where this frame goes on after ``exc`` (interp.py's rules): a catch
         handler's pc, OP_RETURN, or None when the exception leaves the frame.
         Raises when an unwind passes through."""
         from .errors import RubyError, Unwind
         from .interp import handle_raise, handle_unwind
         if isinstance(exc, RubyError):
-            return handle_raise(act.vm, act.frame, exc)
+            return handle_raise(vm, frame, exc)
         if isinstance(exc, Unwind):
-            return handle_unwind(act.vm, act.frame, exc)
+            return handle_unwind(vm, frame, exc)
         return None
 
     # -- figures -------------------------------------------------------------------
@@ -438,6 +704,11 @@ class NativeEngine:
             share_all = 100.0 * native / every if every else 0.0
             lines.append(f"native: {self.interpreted} instructions interpreted; of all {every} "
                          f"executed, {share_all:.1f}% stayed in native code")
+            calls = sum(c.calls for c in self._ctxs)
+            entered = self.native_runs + self.cold_runs + self.fallback_runs
+            lines.append(f"native: {calls} calls made natively, {entered} entered through "
+                         f"Python; inline caches: {calls - self.ic_filled} hits, "
+                         f"{self.ic_misses} misses")
             # a crossing is one cffi transition: a callback out of generated code
             # (ctx->op) or a call into it (one per native activation)
             crossings = self.op_calls + self.native_runs

@@ -93,10 +93,9 @@ class VM(Symbols, Heap, Values, Classes, Variables, Calls, Backtraces, Raising):
         self.exc = None             # mrb->exc: pending exception/break word for EXCEPT
         install(self, self.root_context)
         self.mcache: dict = {}
-        self.method_serial = 0
         # INT_BUILTINS bits for generated code (abi.py): all set until boot
         # ends and after each method-table change, until refresh_redefined
-        self.redefined = ffi.new("uint64_t[1]", [abi.REDEFINED_ALL])
+        self.redefined = ffi.new("uint64_t[2]", [abi.REDEFINED_ALL, 0])
         self.redefined_dirty = True
         self.int_builtins: tuple = ()      # their boot-time entries (record_int_builtins)
         self.int_builtin_eq = None          # Integer#== at boot: BasicObject#!= calls it

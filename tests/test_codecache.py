@@ -64,7 +64,7 @@ def test_stub_answers_compile_me():
     e = cache.entry("m")
     fn = ffi.cast("rl_entry", e.cell[0])
     ctx = ffi.new("rl_ctx *")
-    assert fn(ctx, 0, 0, 0, 0) == abi.ST_COMPILE
+    assert fn(ctx, 0, 0, 0, 0, 0) == abi.ST_COMPILE
 
 
 def test_full_cache_evicts_idle_methods_and_resets_their_cells():

@@ -192,9 +192,10 @@ def test_stats_report():
 
 def test_stats_count_crossings(tmp_path):
     """fib(10) makes 177 calls of fib.  The first runs in the interpreter (fib
-    is not hot yet) and the other 176 in native code: 176 calls into native
-    code, and 174 callbacks out of a translated fib's SSEND (two of the 176
-    calls came from the interpreted one)."""
+    is not hot yet); it calls fib(9) and fib(8) through Python, which run
+    as native code (2 calls into native code), and the other 174 calls go
+    from native code straight to native code: each of fib's two call sites
+    misses its inline cache once (a fill is a callback), then hits."""
     src = tmp_path / "fib.rb"
     src.write_text("def fib(n)\n  n < 2 ? n : fib(n - 1) + fib(n - 2)\nend\np fib(10)\n")
     mrb = tmp_path / "fib.mrb"
@@ -202,9 +203,13 @@ def test_stats_count_crossings(tmp_path):
         else mrb.write_bytes((ROOT / "tests" / "recorded" / "stats_fib.mrb").read_bytes())
     out, err, status = riteload_run(mrb, "--engine", "native", "--stats")
     assert (out, status) == (b"55\n", 0)
-    line = next(ln for ln in err.decode().splitlines() if " crossings " in ln)
-    assert line.startswith("native: 350 crossings (174 callbacks into Python, "
-                           "176 calls into native code), ")
+    lines = err.decode().splitlines()
+    calls = next(ln for ln in lines if " calls made natively" in ln)
+    assert calls == ("native: 174 calls made natively, 4 entered through Python; "
+                     "inline caches: 172 hits, 2 misses")
+    line = next(ln for ln in lines if " crossings " in ln)
+    assert line.startswith("native: 4 crossings (2 callbacks into Python, "
+                           "2 calls into native code), ")
 
 
 _WX_PROBE = """

@@ -33,6 +33,7 @@ class Frame:
         self.n = n
         self.nk = nk
         self.retval = None
+        self.index = 0          # its call-info record (vm.ci[0])
 
 
 class FakeVM:
@@ -42,8 +43,14 @@ class FakeVM:
         self.exc = None
         self.arena = []             # the engine cuts it back after each callback
         # the redefinition bits of abi.INT_BUILTINS (set: the send goes to Python)
-        self.redefined = ffi.new("uint64_t[1]", [redefined])
+        self.redefined = ffi.new("uint64_t[2]", [redefined, 0])
         self.redefined_dirty = False
+        # the call-info stack native call sites push onto (runtime/context.py's)
+        self.ci_max = 16
+        self.ci = ffi.new("rl_callinfo[]", self.ci_max + 2)
+        self.context = object()
+        self.frames = []
+        self.state = ffi.new("rl_vmstate *")
 
     def sym(self, name):
         return abi.symbol_word(sum(name.encode()))
@@ -335,13 +342,13 @@ def test_nested_frames_share_the_register_stack():
         # the callee's R0 is the caller's R[a], as the VM sets frames up
         vm.stack[frame.base + ins.a] = ENGINE.run(vm, Frame(inner, base=frame.base + ins.a))
 
-    ENGINE.ops["SSEND"] = call_inner
+    ENGINE.ops["SEND"] = call_inner
     try:
-        outer = Irep(nlocals=1, nregs=6, iseq=iseq(("LOADI_3", 2), ("SSEND", 2, 0, 0),
+        outer = Irep(nlocals=1, nregs=6, iseq=iseq(("LOADI_3", 2), ("SEND", 2, 0, 0),
                                                    ("ADDI", 2, 1), ("RETURN", 2)), syms=["f"])
         assert run(outer, {}, base=100) == abi.fixnum(9)
     finally:
-        del ENGINE.ops["SSEND"]
+        del ENGINE.ops["SEND"]
 
 
 def test_every_flonum_word_decodes():
@@ -468,8 +475,13 @@ def test_int_builtin_send_leaves_other_receivers_and_redefinitions_to_python():
 
 def test_other_sends_and_shapes_call_python():
     from translate.compiler import translate_irep
-    for name, argc in (("foo", 1), ("&", 0), ("&", 2), ("-@", 1)):
+    for name, argc in (("&", 0), ("&", 2), ("-@", 1)):
         tr = translate_irep(send_site(name, argc))
         assert tr.redefinable == () and tr.inline_ops == 1, (name, argc)   # RETURN only
+        assert tr.sites == ()
+    # any other method: a native call site with an inline cache (a miss, or a
+    # callee that is no compiled Ruby, goes to Python)
+    tr = translate_irep(send_site("foo", 1))
+    assert tr.redefinable == () and tr.inline_ops == 2 and tr.sites == (0,)
     tr = translate_irep(send_site("&", 1))
     assert tr.redefinable == (0,) and tr.inline_ops == 2

@@ -18,7 +18,7 @@ from riteload.model import CatchHandler, Irep, PoolValue
 from riteload.opcodes import table_for
 from runtime import abi
 from translate import asm as A
-from translate.compiler import TranslateError, compile_me_stub, translate_irep
+from translate.compiler import TranslateEnv, TranslateError, compile_me_stub, translate_irep
 from translate.templates import TEMPLATES, gen_python, template_for
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -170,31 +170,33 @@ def test_add_fast_path():
 
 
 def test_python_call_sequence():
-    tr = translate_irep(irep_of(("SEND", 1, 0, 0), ("RETURN", 1), syms=["foo"]))
+    tr = translate_irep(irep_of(("GETGV", 1, 0), ("RETURN", 1), syms=["$foo"]))
     text = code_of(tr, 0)
     assert text[0] == "mov esi, 0" and text[1].startswith("call ")
     # the generic template of every opcode without its own, exactly: mov esi, pc;
     # call rel32 to the shared subroutine
-    tr2 = translate_irep(irep_of(("SEND", 1, 0, 0), ("GETGV", 1, 0), ("RETURN", 1),
-                                 syms=["foo"]))
+    tr2 = translate_irep(irep_of(("GETGV", 1, 0), ("GETGV", 1, 0), ("RETURN", 1),
+                                 syms=["$foo"]))
     a = tr2.assembled
     end = a.offsets[a.owners.index(1)] + 10
     rel = (int(code_of(tr2, 0)[1].split()[1], 16) - end).to_bytes(4, "little", signed=True)
-    assert bytes_of(tr2, 4) == bytes.fromhex("be04000000" "e8") + rel
-    # the shared subroutine: realign, call ctx->op, dispatch on the status (rbx,
+    assert bytes_of(tr2, 3) == bytes.fromhex("be03000000" "e8") + rel
+    # the shared subroutine: the running frame's depth into the argument (which
+    # record ctx->ci is), realign, call ctx->op, dispatch on the status (rbx,
     # callee-saved, still holds the frame's registers: no reload)
     a = tr.assembled
-    stub = a.offsets[a.owners.index("stubs")]
     target = int(text[1].split()[1], 16)
     k = a.offsets.index(target)
     md = Cs(CS_ARCH_X86, CS_MODE_64)
     seq = []
-    for j in range(k, k + 5):
+    for j in range(k, k + 9):
         (ci,) = md.disasm(a.code[a.offsets[j]:a.offsets[j] + a.sizes[j]], a.offsets[j])
         seq.append(f"{ci.mnemonic} {ci.op_str}")
-    assert seq == ["mov rdi, r12", "sub rsp, 8", "call qword ptr [r12 + 0x10]", "add rsp, 8",
+    assert seq == [f"mov rax, qword ptr [r12 + {abi.CTX_CI:#x}]",
+                   f"sub rax, qword ptr [r12 + {abi.CTX_CIBASE:#x}]",
+                   f"shl rax, {abi.DEPTH_SHIFT - abi.CI_SHIFT:#x}", "or rsi, rax",
+                   "mov rdi, r12", "sub rsp, 8", "call qword ptr [r12 + 0x10]", "add rsp, 8",
                    "test rax, rax"]
-    del stub
 
 
 def test_loadsym_uses_the_environment():
@@ -317,7 +319,8 @@ def test_translate_command_lists_every_instruction(tmp_path):
     # --raw: the code of every irep, in listing order
     from riteload.verify import verify_rite
     verify_rite(rite)
-    expected = b"".join(translate_irep(ir).code for ir in rite.ireps())
+    env = TranslateEnv()            # one symbol table for the file, as the command has
+    expected = b"".join(translate_irep(ir, env=env).code for ir in rite.ireps())
     assert raw.read_bytes() == expected
 
 

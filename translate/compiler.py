@@ -22,6 +22,7 @@ Machine registers while an irep runs::
     r12  the rl_ctx
     r13  this irep's instruction counters (uint64 per instruction) when counting
     r14  the frame's argument counts at entry, n | nk << 8 (for ENTER)
+    r15  the irep's inline caches (one rl_site per native call site)
     rax, rcx, rdx, rsi, rdi, r8-r11, xmm0-3: scratch inside one template
 """
 
@@ -35,6 +36,7 @@ from runtime import abi
 
 from .asm import (
     R8,
+    R9,
     R12,
     R13,
     R14,
@@ -71,6 +73,7 @@ class Translation:
     inline_ops: int = 0           # instructions with an inline fast path
     counting: bool = False
     redefinable: tuple = ()       # pcs guarded by *ctx->redefined (Ctx.redefinable)
+    sites: tuple = ()             # pcs of native call sites, in rl_site order
 
     @property
     def code(self) -> bytes:
@@ -83,13 +86,14 @@ class Translation:
 
 def _prologue(a: Asm, cx: Ctx) -> None:
     a.owner = PROLOGUE
-    a.comment("rl_entry(ctx, regs, counters, start_pc, argc): save callee-saved registers")
+    a.comment("rl_entry(ctx, regs, counters, start_pc, argc, sites): save callee-saved registers")
     for r in (RBX, R12, R13, R14, R15):
         a.push(r)                       # 5 pushes + return address: rsp 16-aligned
     a.mov(R12, RDI)
     a.mov(RBX, RSI)
     a.mov(R13, RDX)
     a.mov(R14, R8)
+    a.mov(R15, R9)
     a.test(RCX, RCX)
     enter_at = a.label("enter_at")
     a.jcc("ne", enter_at)
@@ -171,8 +175,9 @@ def translate_irep(irep: Irep, *, env: TranslateEnv | None = None,
         table[pc] = asm.offset_of(lab)
     raw = b"".join(int(v).to_bytes(4, "little", signed=True) for v in table)
     raw += b"\0" * (table_size - len(raw))
+    sites = tuple(sorted(cx.sites, key=cx.sites.__getitem__))
     return Translation(irep, raw + asm.code, table_size, asm, cx.python_sites, inline, counting,
-                       tuple(cx.redefinable))
+                       tuple(cx.redefinable), sites)
 
 
 def compile_me_stub() -> bytes:

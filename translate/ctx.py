@@ -17,7 +17,7 @@ from riteload.errors import RiteError
 from riteload.model import Instruction, Irep
 from runtime import abi
 
-from .asm import ESI, R12, RAX, RBX, RDI, RSP, Asm, Label, Mem, qword
+from .asm import R12, R15, RAX, RBX, RDI, RSI, RSP, Asm, Label, Mem, qword
 
 
 class TranslateError(RiteError):
@@ -72,6 +72,8 @@ class Ctx:
         # the runtime makes their slow path refresh those bits
         self.redefinable: list[int] = []
         self.op_calls = 0                      # instructions that always call Python
+        # native call sites: pc -> index of its rl_site in the irep's inline caches
+        self.sites: dict[int, int] = {}
 
     # -- operands and labels --------------------------------------------------
     @staticmethod
@@ -109,21 +111,37 @@ class Ctx:
         return lab
 
     # -- calls into the Python semantics --------------------------------------
-    def _emit_op_call(self, ins: Instruction) -> None:
+    def site(self, ins: Instruction) -> Mem:
+        """The inline cache of the call site ``ins``: its rl_site, at
+        ``r15 + SITE_SIZE * index`` (the irep's caches, passed at entry)."""
+        idx = self.sites.setdefault(ins.pc, len(self.sites))
+        return qword(R15, abi.SITE_SIZE * idx)
+
+    def _emit_op_call(self, ins: Instruction, kind: int = abi.OPK_RUN) -> None:
         a = self.asm
-        a.comment(f"OPS[{ins.name!r}](vm, frame, ins@{ins.pc})")
-        a.mov(ESI, ins.pc)
+        if kind == abi.OPK_RUN:
+            a.comment(f"OPS[{ins.name!r}](vm, frame, ins@{ins.pc})")
+        a.mov(RSI, ins.pc | kind << abi.OPK_SHIFT)
         a.call(self._op_call_stub())
 
+    def _op_arg(self, a: Asm) -> None:
+        """rdi = ctx, rsi |= the running frame's depth << DEPTH_SHIFT."""
+        a.mov(RAX, qword(R12, abi.CTX_CI))
+        a.sub(RAX, qword(R12, abi.CTX_CIBASE))
+        a.shl(RAX, abi.DEPTH_SHIFT - abi.CI_SHIFT)
+        a.or_(RSI, RAX)
+        a.mov(RDI, R12)
+
     def _op_call_stub(self) -> Label:
-        """The subroutine every Python call of this irep goes through (esi = pc):
-        ctx->op(ctx, pc) with the stack 16-byte aligned again (our own call
-        pushed 8 bytes); it returns on ST_NEXT, and on any other
-        status drops its return address and goes to the status stub."""
+        """The subroutine every Python call of this irep goes through (rsi =
+        pc | kind << OPK_SHIFT): ctx->op(ctx, rsi | depth << DEPTH_SHIFT)
+        with the stack 16-byte aligned again (our own call pushed 8 bytes);
+        it returns on ST_NEXT, and on any other status drops its return
+        address and goes to the status stub."""
         def emit(a: Asm) -> None:
             other = a.label()
-            a.comment("ctx->op(ctx, pc = esi); return if ST_NEXT (rbx is callee-saved)")
-            a.mov(RDI, R12)
+            a.comment("ctx->op(ctx, pc | depth | kind); return if ST_NEXT (rbx is callee-saved)")
+            self._op_arg(a)
             a.sub(RSP, 8)
             a.call(qword(R12, abi.CTX_OP))
             a.add(RSP, 8)
@@ -134,6 +152,26 @@ class Ctx:
             a.add(RSP, 8)                   # our return address
             a.jmp(self.status)
         return self.shared("op_call", emit)
+
+    def call_raw(self, ins: Instruction, kind: int) -> None:
+        """rax = ctx->op(ctx, pc | depth | kind) for ``ins``, whatever the
+        status: the caller decides where to go."""
+        def emit(a: Asm) -> None:
+            a.comment("rax = ctx->op(ctx, pc | depth | kind)")
+            self._op_arg(a)
+            a.sub(RSP, 8)
+            a.call(qword(R12, abi.CTX_OP))
+            a.add(RSP, 8)
+            a.ret()
+        self.python_sites += 1
+        self.asm.mov(RSI, ins.pc | kind << abi.OPK_SHIFT)
+        self.asm.call(self.shared("op_raw", emit))
+
+    def call_failed(self, ins: Instruction) -> None:
+        """The native callee of the site ``ins`` failed (ST_ERROR): raise it
+        again in this frame (a catch handler here, or out of the frame)."""
+        self.python_sites += 1
+        self._emit_op_call(ins, abi.OPK_FAILED)
 
     def call_op(self, ins: Instruction) -> None:
         """Inline: run the instruction's Python semantics, then fall through."""

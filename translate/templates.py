@@ -50,16 +50,22 @@ from .asm import (
     ECX,
     EDX,
     R8,
+    R8D,
+    R9,
     R12,
     R14,
+    R15,
     RAX,
     RCX,
+    RDI,
     RDX,
+    RSI,
     XMM0,
     XMM1,
     Asm,
     Label,
     Reg,
+    dword,
     qword,
 )
 from .ctx import Ctx, TranslateError
@@ -418,7 +424,10 @@ def gen_SEND(a: Asm, ins: Instruction, cx: Ctx) -> None:
     bit = abi.INT_BUILTIN_BIT.get(name)
     argc = abi.INT_BUILTINS[bit][1] if bit is not None else -1
     if argc != ins.c or ins.ext == "EXT3":     # EXT3: mruby 3.1 takes a block register
-        cx.call_op(ins)
+        if bit is None and ins.ext != "EXT3":
+            _native_call(a, ins, cx, self_call=False)
+        else:
+            cx.call_op(ins)
         return
     # An Integer builtin (abi.INT_BUILTINS) on fixnums, while Integer still
     # finds the builtin (its bit of *ctx->redefined clear); else the send.
@@ -437,6 +446,120 @@ def gen_SEND(a: Asm, ins: Instruction, cx: Ctx) -> None:
     _INT_SENDS[name](a, slow)
     a.mov(cx.R(ins.a), RAX)
     _store_const(a, cx, ins.a + argc + 1, abi.NIL)    # OP_SEND: regs[bidx] = nil
+
+
+def gen_SSEND(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = self.send(Syms[b],R[a+1]..,R[a+n+1]:R[a+n+2]..) (c=n|k<<4)
+    _native_call(a, ins, cx, self_call=True)
+
+
+def _native_call(a: Asm, ins: Instruction, cx: Ctx, self_call: bool) -> None:
+    """A send with positional arguments and no block (OP_SEND/OP_SSEND):
+    through the site's inline cache (rl_site) straight into the callee's
+    code when the receiver's class and the method serial are those the
+    cache was filled at and the callee is compiled Ruby; on a miss the
+    runtime fills the cache first (OPK_FILL); a builtin, ``method_missing``
+    and every other case run the Python send (the slow path)."""
+    n = ins.c & 0xF
+    name = cx.irep.syms[ins.b] if ins.b < len(cx.irep.syms) else None
+    word = cx.env.symbol_word(name) if name is not None else None
+    if ins.c >> 4 or n >= abi.CALL_MAXARGS or word is None or ins.a + n + 1 >= cx.irep.nregs:
+        cx.call_op(ins)
+        return
+    mid = word >> 8
+    slow = cx.slow(ins)
+    site = cx.site(ins)
+    site_disp = site.disp
+    fix, have, miss, do_call, failed, refill = (a.label() for _ in range(6))
+    a.comment(f"send :{name} with {n} argument(s), no block: inline cache")
+    if self_call:
+        a.mov(RAX, cx.R(0))
+        a.mov(cx.R(ins.a), RAX)
+    _store_const(a, cx, ins.a + n + 1, abi.NIL)          # OP_SEND: regs[bidx] = nil
+    a.mov(RAX, cx.R(ins.a))
+    a.test(AL, 1)
+    a.jcc("ne", fix)
+    a.mov(ECX, EAX)
+    a.and_(ECX, abi.OBJECT_MASK)
+    a.cmp(ECX, abi.OBJECT_TAG)
+    a.jcc("ne", slow)                   # nil, true, false, symbols, flonums: Python
+    a.comment("class word of the heap object: state->class_words[word >> 3]")
+    a.shr(RAX, abi.OBJECT_SHIFT)
+    a.mov(RCX, qword(R12, abi.CTX_STATE))
+    a.mov(RCX, qword(RCX, abi.STATE_CLASS_WORDS))
+    a.mov(RAX, qword(RCX, 0, RAX, 8))
+    a.bind(have)
+    a.lea(RDX, site)
+    a.cmp(RAX, qword(RDX, abi.SITE_KLASS))
+    a.jcc("ne", miss)
+    a.mov(RCX, qword(R12, abi.CTX_REDEFINED))
+    a.mov(RCX, qword(RCX, 8 * abi.METHOD_SERIAL))
+    a.cmp(RCX, qword(RDX, abi.SITE_SERIAL))
+    a.jcc("ne", miss)
+    a.bind(do_call)
+    a.mov(RCX, qword(RDX, abi.SITE_CELL))
+    a.test(RCX, RCX)
+    a.jcc("e", slow)                    # a builtin or method_missing: Python
+    a.comment("room for the callee's registers and call-info record, else Python")
+    a.lea(RSI, cx.R(ins.a))
+    a.mov(RAX, qword(RDX, abi.SITE_NREGS))
+    a.lea(RAX, qword(RSI, 0, RAX, 8))
+    a.cmp(RAX, qword(R12, abi.CTX_STACK_LIMIT))
+    a.jcc("a", slow)
+    a.mov(RAX, qword(R12, abi.CTX_CI))
+    a.lea(RDI, qword(RAX, abi.CI_SIZE))
+    a.cmp(RDI, qword(R12, abi.CTX_CI_LIMIT))
+    a.jcc("ae", slow)
+    a.comment("our pc in our record; push the callee's record")
+    a.mov(dword(RAX, abi.CI_PC), ins.next_pc)
+    a.mov(qword(R12, abi.CTX_CI), RDI)
+    a.mov(dword(RDI, abi.CI_N), n)
+    a.mov(dword(RDI, abi.CI_MID), mid)
+    a.mov(RAX, RSI)
+    a.sub(RAX, qword(R12, abi.CTX_STACK))
+    a.shr(RAX, 3)
+    a.mov(dword(RDI, abi.CI_STACK), EAX)
+    a.mov(dword(RDI, abi.CI_PC), 0)
+    a.mov(RAX, qword(RDX, abi.SITE_PROC))
+    a.mov(qword(RDI, abi.CI_PROC), RAX)
+    a.mov(RAX, qword(RDX, abi.SITE_TARGET_CLASS))
+    a.mov(qword(RDI, abi.CI_TARGET_CLASS), RAX)
+    a.mov(qword(RDI, abi.CI_VIEW), 0)
+    if cx.counting:
+        a.inc(qword(R12, abi.CTX_CALLS))
+    a.comment("entry(ctx, &R[a], counters, 0, n, sites) through the callee's entry cell")
+    a.mov(RAX, RCX)
+    a.mov(R9, qword(RDX, abi.SITE_SITES))
+    a.mov(RDX, qword(RDX, abi.SITE_COUNTERS))
+    a.mov(RDI, R12)
+    a.xor(ECX, ECX)
+    a.mov(R8D, n)
+    a.call(qword(RAX, 0))
+    a.sub(qword(R12, abi.CTX_CI), abi.CI_SIZE)
+    a.cmp(EAX, abi.ST_RETVAL)
+    a.jcc("ne", failed)
+    a.mov(RAX, qword(R12, abi.CTX_RETVAL))
+    a.mov(cx.R(ins.a), RAX)
+    with a.cold():
+        a.bind(fix)
+        a.mov(EAX, abi.SITE_FIXNUM)
+        a.jmp(have)
+        a.bind(miss)
+        a.comment("fill the inline cache (rax = 0: it holds a callee now)")
+        cx.call_raw(ins, abi.OPK_FILL)
+        a.test(RAX, RAX)
+        a.jcc("e", refill)
+        a.cmp(EAX, abi.ST_ERROR)          # the callback itself failed (an interrupt)
+        a.jcc("e", cx.status)
+        a.jmp(slow)
+        a.bind(refill)
+        a.lea(RDX, qword(R15, site_disp))
+        a.jmp(do_call)
+        a.bind(failed)
+        a.cmp(EAX, abi.ST_COMPILE)
+        a.jcc("e", slow)                # the callee's code was evicted: nothing ran
+        cx.call_failed(ins)
+        a.jmp(cx.next(ins))
 
 
 def _int_and(a: Asm, slow: Label) -> None:
@@ -561,7 +684,11 @@ def gen_RETURN(a: Asm, ins: Instruction, cx: Ctx) -> None:
     if any(h.type == CATCH_ENSURE for h in cx.irep.handlers):
         cx.call_op(ins)             # an ensure clause may have to run first
         return
-    a.comment("no ensure clause in this irep: return R[a] in ctx->retval")
+    a.comment("no ensure clause in this irep: return R[a] in ctx->retval, unless Python")
+    a.comment("holds a Frame of this record (it pops that frame itself)")
+    a.mov(RAX, qword(R12, abi.CTX_CI))
+    a.test(qword(RAX, abi.CI_VIEW), 1)
+    a.jcc("ne", cx.slow(ins))
     a.mov(RAX, cx.R(ins.a))
     a.mov(qword(R12, abi.CTX_RETVAL), RAX)
     a.mov(RAX, abi.ST_RETVAL)
@@ -727,6 +854,7 @@ TEMPLATES: dict[str, Template] = {
     "JMPIF": gen_JMPIF,
     "JMPNOT": gen_JMPNOT,
     "JMPNIL": gen_JMPNIL,
+    "SSEND": gen_SSEND,
     "SEND": gen_SEND,
     "ENTER": gen_ENTER,
     "RETURN": gen_RETURN,

@@ -1,4 +1,4 @@
-# method calls: each SSEND calls Python, which sets the frame up and calls the callee's code
+# recursive method calls: a native SSEND calls the callee's code directly
 def fib(n)
   if n < 2
     n
@@ -6,4 +6,4 @@ def fib(n)
     fib(n - 1) + fib(n - 2)
   end
 end
-puts fib(25)
+puts fib(32)

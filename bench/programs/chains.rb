@@ -1,0 +1,9 @@
+# iterator chains: each/map/select/inject over ranges and arrays
+total = 0
+200.times do |k|
+  a = (1..1000).map { |i| i * k }
+  b = a.select { |x| x % 3 == 0 }
+  total += b.inject(0) { |s, x| s + x }
+  a.each_with_index { |x, i| total += 1 if x > i }
+end
+puts total

@@ -1,0 +1,208 @@
+"""Native calls: a send whose inline cache names compiled Ruby code calls the
+callee's code directly, its call-info record pushed by generated code, and
+Python makes a Frame of that record only when a slow path needs one.
+
+Each program is run by mruby (live, or its recording in tests/recorded/) and
+by riteload's native engine three ways: every irep translated on first use
+(the most native calls), with the default tiering, and in a tiny code cache
+(code evicted while native frames may be live); all must print what mruby
+printed.  The programs aim at what the native records must keep working:
+backtraces and handler search through native frames, ensure clauses,
+``break``/``return`` out of blocks across native calls, method redefinition
+(the method serial), ``method_missing``, SystemStackError at mruby's depth,
+the collector's roots, Fibers, ``__method__`` and ``caller``.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from mruby_runs import mruby_run, riteload
+
+EAGER = {**os.environ, "RITELOAD_NATIVE_HOT_CALLS": "1"}
+
+PROGRAMS = {
+    "ncall_unwind": """\
+def fib(n) n < 2 ? n : fib(n - 1) + fib(n - 2) end
+p fib(20)
+def deep(n)
+  n == 0 ? raise(ArgumentError, "bottom") : deep(n - 1)
+end
+begin
+  deep(30)
+rescue => e
+  p e.message, e.backtrace.size, e.backtrace.first(3)
+end
+def with_ensure(n, log)
+  begin
+    n == 0 ? raise("x") : with_ensure(n - 1, log)
+  ensure
+    log << n
+  end
+end
+log = []
+begin
+  with_ensure(4, log)
+rescue => e
+  p e.message
+end
+p log
+def rescuer(n)
+  deep(n)
+rescue ArgumentError
+  :rescued
+end
+p rescuer(3)
+def retval(n) n > 0 ? retval(n - 1) + 1 : 0 end
+p retval(100)
+""",
+    "ncall_redefine": """\
+class A
+  def f; 1; end
+end
+def use(a) a.f end
+a = A.new
+s = 0
+i = 0
+while i < 10
+  s += use(a)
+  if i == 4
+    class A
+      def f; 2; end
+    end
+  end
+  i += 1
+end
+p s
+def a.f; 100; end
+p use(a), use(A.new)
+module M
+  def f; super + 1000; end
+end
+b = A.new
+b.extend(M)
+p use(b)
+class Integer
+  def twice; self * 2; end
+end
+def tw(x) x.twice end
+p tw(4), tw(5)
+""",
+    "ncall_missing": """\
+class B
+  def method_missing(name, *args) "mm:#{name}:#{args.size}" end
+  def g; h(1, 2); end
+  def k; zz; end
+end
+p B.new.g, B.new.k
+def nm(x) x.nosuch end
+begin
+  nm(1)
+rescue NoMethodError => e
+  p e.message
+end
+def arity(a, b) a + b end
+def bad; arity(1) end
+begin
+  bad
+rescue ArgumentError => e
+  p e.message
+end
+def opt(a, b = 5) a + b end
+def useopt; opt(1) + opt(1, 2) end
+p useopt
+def rest(*r) r.size end
+def userest; rest + rest(1, 2, 3) end
+p userest
+""",
+    "ncall_stack": """\
+def down(n) down(n + 1) end
+begin
+  down(0)
+rescue SystemStackError => e
+  p e.class
+end
+$d = 0
+def down2; $d += 1; down2; end
+begin
+  down2
+rescue SystemStackError
+  p $d
+end
+""",
+    "ncall_blocks": """\
+def each3; yield 1; yield 2; yield 3; end
+def find2; each3 { |x| return x * 10 if x == 2 }; nil; end
+p find2
+def via(n) n == 0 ? find2 : via(n - 1) end
+p via(5)
+r = each3 { |x| break x * 100 if x == 2 }
+p r
+def twice(&b) b.call(1) + b.call(2) end
+def wrap; twice { |v| v * 3 }; end
+p wrap
+def counter
+  count = 0
+  inc = lambda { |by| count += by }
+  i = 0
+  while i < 100
+    inc.call(i & 3)
+    i += 1
+  end
+  count
+end
+p counter
+""",
+    "ncall_gc_fiber": """\
+class P
+  def initialize(i) @i = i end
+  def i; @i; end
+end
+def keep(n) o = P.new(n); GC.start; o.i end
+p keep(5)
+def build(n)
+  return [] if n == 0
+  a = build(n - 1)
+  a << P.new(n)
+  GC.start if n == 3
+  a
+end
+p build(6).map { |o| o.i }
+def gen(x) Fiber.yield x; Fiber.yield x + 1; x + 2 end
+def inner(x) gen(x) end
+f = Fiber.new { inner(10) }
+p f.resume, f.resume, f.resume
+def who; __method__; end
+def outer; who; end
+p outer
+def c1; caller(0).size; end
+def c2; c1; end
+p c2 - c1
+""",
+}
+
+
+@pytest.mark.parametrize("name", sorted(PROGRAMS))
+@pytest.mark.parametrize("debug", [False, True], ids=["plain", "g"])
+def test_native_calls_print_what_mruby_prints(tmp_path, name, debug):
+    stem = name + (".g" if debug else "")
+    mrb, expected = mruby_run(stem, PROGRAMS[name], tmp_path, debug=debug)
+    for args, env in ((("--engine", "native"), EAGER),
+                      (("--engine", "native"), None),
+                      (("--engine", "native", "--code-cache-size", "4k"), EAGER)):
+        p = riteload("run", *args, mrb.name, cwd=tmp_path, env=env)
+        assert (p.stdout, p.stderr, p.returncode) == expected, (args, env is EAGER)
+
+
+def test_fib_calls_stay_native(tmp_path):
+    """Every call of fib after the first few is made by generated code: the
+    calls made natively outnumber the activations Python entered by far."""
+    mrb, expected = mruby_run("ncall_unwind", PROGRAMS["ncall_unwind"], tmp_path)
+    p = riteload("run", "--stats", mrb.name, cwd=tmp_path)
+    assert p.stdout == expected[0]
+    line = next(ln for ln in p.stderr.decode().splitlines() if "calls made natively" in ln)
+    native = int(line.split()[1])
+    entered = int(line.split(", ")[1].split()[0])
+    assert native > 20000 and entered < 100, line
