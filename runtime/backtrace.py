@@ -68,6 +68,23 @@ class Backtraces:
             out.append(s)
         return out
 
+    def uncaught_head(self, lines: list) -> bytes:
+        """What mrb_print_error prints before ``message (Class)`` of an
+        uncaught exception, from its backtrace lines (``bytes``, or None for
+        an entry that is no String), innermost first: mruby 3.1's
+        print_backtrace heads a trace of more than one line."""
+        buf = bytearray()
+        n = len(lines)
+        if n:
+            if n > 1:
+                buf += b"trace (most recent call last):\n"
+            for i in range(n - 1, 0, -1):
+                if lines[i] is not None:
+                    buf += b"\t[%d] " % i + lines[i] + b"\n"
+            if lines[0] is not None:
+                buf += lines[0] + b": "
+        return bytes(buf)
+
     def exc_backtrace(self, w: int) -> int:
         """Exception#backtrace: unpack the kept locations into an Array of Strings."""
         o = self.objects[w >> OBJECT_SHIFT]

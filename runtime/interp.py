@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from . import abi
 from .calls import CATCH_FILTER_ALL, CATCH_FILTER_ENSURE
+from .dialects import dialect_for
 from .errors import JumpUnwind, ReturnUnwind, RubyError, StopUnwind, Unwind
-from .ops import ops_by_number, specialized
+from .ops import specialized
 
 OP_RETURN = abi.OP_RETURN
 
@@ -33,8 +34,9 @@ class InterpEngine:
             fmt = rt.irep.format_version
             ops = self._ops.get(fmt)
             if ops is None:
-                ops = self._ops[fmt] = ops_by_number(fmt)
-            code = ("interp", op_table(rt.irep, lambda ins: ops[ins.opcode]))
+                ops = self._ops[fmt] = dialect_for(fmt).ops_by_number(fmt)
+            code = ("interp", op_table(rt.irep, lambda ins: ops[ins.opcode],
+                                       dialect_for(fmt).specialize))
             rt.native = code
         return code[1]
 
@@ -69,17 +71,18 @@ class InterpEngine:
                 return frame.retval
 
 
-def op_table(irep, semantics) -> list:
+def op_table(irep, semantics, specialize=specialized) -> list:
     """pc -> (function, instruction, next pc) for the instructions of
     ``irep``: what an engine runs for the instruction at a pc (this loop,
     the native engine's callback).  ``semantics(ins)`` is the Python
-    function of the instruction's opcode, which ``specialized`` may replace
-    by one made for its operands.  An instruction after an EXT prefix is
-    found at its start (where jumps land) and at its opcode byte (the pc
-    generated code passes to the callback)."""
+    function of the instruction's opcode, which ``specialize`` (the
+    dialect's: runtime/dialects) may replace by one made for its operands.
+    An instruction after an EXT prefix is found at its start (where jumps
+    land) and at its opcode byte (the pc generated code passes to the
+    callback)."""
     table = [None] * (len(irep.iseq) + 1)
     for ins in irep.instructions:
-        table[ins.start] = table[ins.pc] = (specialized(semantics(ins), ins), ins,
+        table[ins.start] = table[ins.pc] = (specialize(semantics(ins), ins), ins,
                                             ins.pc + ins.size)
     return table
 

@@ -57,16 +57,7 @@ def print_uncaught(vm, exc: int, out) -> None:
         if not isinstance(data, list):
             return
         lines = [s.encode("utf-8", "surrogateescape") for s in vm.backtrace_strings(data)]
-    buf = bytearray()
-    n = len(lines)
-    if n:
-        if n > 1:
-            buf += b"trace (most recent call last):\n"
-        for i in range(n - 1, 0, -1):
-            if lines[i] is not None:
-                buf += b"\t[%d] " % i + lines[i] + b"\n"
-        if lines[0] is not None:
-            buf += lines[0] + b": "
+    buf = bytearray(vm.uncaught_head(lines))
     buf += exc_inspect(vm, exc, pending=True) + b"\n"
     out.write(bytes(buf))
     out.flush()
@@ -114,13 +105,13 @@ def _pending_as_string(vm, w) -> bytes:
     return vm.str_bytes_of(s) if vm.is_str(s) else vm.any_to_s_str(w).encode()
 
 
-def _listing(rite) -> str:
+def _listing(rite, release: str) -> str:
     try:
         from riteload.disasm import listing
     except Exception:  # noqa: BLE001 - a listing is only a help  # pragma: no cover
         return ""
     try:
-        return listing(rite, release="3.1")
+        return listing(rite, release=release)
     except TypeError:      # pragma: no cover
         return listing(rite)
 
@@ -157,7 +148,9 @@ def run_file(path: str | None, engine: str = "native", stats: bool = False,
         err.write(program.messages)
         err.flush()
     rite = program.rite
-    missing = _without_semantics(rite)
+    from .dialects import dialect_for
+    dialect = dialect_for(rite.format_version)
+    missing = _without_semantics(rite, dialect)
     if missing is not None:
         err.write(f"riteload: {missing}\n".encode("utf-8", "surrogateescape"))
         err.flush()
@@ -165,8 +158,8 @@ def run_file(path: str | None, engine: str = "native", stats: bool = False,
     if verbose and program.listing is not None:
         out.write(program.listing)          # mrbc -v: the parse tree and the listing
     elif verbose:
-        out.write(b"mruby 3.1.0 (2022-05-12)\n")
-        out.write(_listing(rite).encode("utf-8", "surrogateescape"))
+        out.write(dialect.version_line.encode() + b"\n")
+        out.write(_listing(rite, dialect.listing).encode("utf-8", "surrogateescape"))
     result = [EXIT_FAILURE]
     # mruby keeps the program file open while it runs (descriptor 3 when
     # nothing else is open): the program's own files get the numbers they get there
@@ -174,7 +167,7 @@ def run_file(path: str | None, engine: str = "native", stats: bool = False,
 
     def body():
         result[0] = _run(rite, engine, stats, code_cache_size, out, err,
-                         program.name, argv, stdin)
+                         program.name, argv, stdin, dialect)
 
     old_limit = sys.getrecursionlimit()
     sys.setrecursionlimit(RECURSION_LIMIT)
@@ -212,24 +205,24 @@ def _hold_open(source: str | None) -> int | None:
         return None
 
 
-def _without_semantics(rite):
-    """A message naming the first instruction the runtime has no semantics
-    for (an opcode of a newer format, such as RITE0400's), else None."""
-    from .ops import OPS
+def _without_semantics(rite, dialect):
+    """A message naming the first instruction the file's dialect has no
+    semantics for (mruby 3.0's opcodes that 3.1 dropped), else None."""
+    ops = dialect.ops
     for irep in rite.ireps():
         for ins in irep.instructions:
-            if ins.name not in OPS:
+            if ins.name not in ops:
                 return (f"{rite.filename}, {irep.path_name}, pc {ins.pc}: opcode {ins.name} of "
                         f"RITE{rite.format_version} has no semantics in this runtime "
-                        f"(riteload runs mruby 3.0 and 3.1-3.4 bytecode)")
+                        f"(riteload runs it as mruby {dialect.release})")
     return None
 
 
-def _run(rite, engine, stats, code_cache_size, out, err, name, argv, stdin) -> int:
+def _run(rite, engine, stats, code_cache_size, out, err, name, argv, stdin, dialect=None) -> int:
     from .errors import RubyError, Unwind
     from .vm import VM
     eng = make_engine(engine, code_cache_size, stats)
-    vm = VM(engine=eng, stdout=out, stderr=err)
+    vm = VM(engine=eng, stdout=out, stderr=err, dialect=dialect)
     vm.inp = stdin
     status = 0
     try:
@@ -247,13 +240,21 @@ def _run(rite, engine, stats, code_cache_size, out, err, name, argv, stdin) -> i
         # the reader of a pipe went away (`riteload run x.mrb | head`): SIGPIPE
         # ends mruby there, without another word; what is still buffered is lost
         return EXIT_SIGPIPE
+    except MemoryError:
+        # Python ran out where mruby raises its NoMemoryError ("Out of memory"):
+        # uncaught, it ends the run with status 1 and prints nothing, since
+        # mruby keeps no backtrace for it while out of memory (mrb_exc_set) and
+        # mrb_print_error prints nothing without one.  Leaving this block drops
+        # the traceback, and with it what the failed frames held, before the flush.
+        status = EXIT_FAILURE
     except Exception as e:  # noqa: BLE001 - a bug of riteload itself: one line, or the traceback on request
         vm.flush()
         if os.environ.get("RITELOAD_DEBUG"):
             import traceback
             err.write(traceback.format_exc().encode("utf-8", "replace"))
         else:
-            err.write(f"riteload: internal error: {type(e).__name__}: {e} "
+            what = f"{type(e).__name__}: {e}" if str(e) else type(e).__name__
+            err.write(f"riteload: internal error: {name}: {what} "
                       f"(set RITELOAD_DEBUG=1 for the traceback)\n".encode("utf-8", "replace"))
         status = EXIT_FAILURE
     finally:

@@ -61,7 +61,15 @@ def _int_word(vm, n: int) -> int:
         return ((n << 1) | 1) & MASK64
     if INTMIN <= n <= INTMAX:
         return vm.alloc(RInteger(vm.c_Integer, n))
-    vm.raise_error(vm.c_RangeError, "integer overflow")
+    return vm.int_new(n)        # past 64 bits: the dialect's (RangeError in mruby 3.1)
+
+
+def bigint_value(raw: bytes) -> int:
+    """The integer of an IREP_TT_BIGINT pool entry: [len][base][len digits],
+    a negative base for a negative number (mrb_bint_new_str)."""
+    base = raw[1] - 256 if raw[1] & 0x80 else raw[1]
+    n = int(raw[2:2 + raw[0]].decode("ascii"), abs(base))
+    return -n if base < 0 else n
 
 
 def _num(vm, w):
@@ -110,7 +118,11 @@ def op_loadl(vm, frame, ins):
     elif tag == "float":
         w = vm.float_new(pv.value)
     elif tag == "bigint":
-        vm.raise_error(vm.c_RangeError, "integer overflow")
+        try:
+            n = bigint_value(pv.value)
+        except (ValueError, IndexError):        # digits mrbc cannot have written
+            n = INTMAX + 1
+        w = vm.int_new(n)
     else:
         w = NIL
     # immediates only: boxed literals are new objects each time
@@ -736,7 +748,13 @@ def op_argary(vm, frame, ins):
 
 def op_enter(vm, frame, ins):
     # arg setup according to flags (23=m5:o5:r1:m5:k5:d1:b1)
-    asp = ins.a
+    return enter(vm, frame, ins, ins.a, True)
+
+
+def enter(vm, frame, ins, asp: int, dup_kdict: bool):
+    """OP_ENTER's argument setup for the aspec ``asp`` (m1:o5:r1:m5:k5:d1:b1
+    in its low 23 bits); ``dup_kdict``: a method with keyword parameters
+    works on a copy of the keyword Hash (mruby 3.1)."""
     m1 = (asp >> 18) & 0x1F
     if not (asp & 0x3FFFE) and frame.n == m1 != CALL_MAXARGS and not frame.nk:
         # fast path: only required arguments (and &blk), given exactly (15
@@ -777,7 +795,7 @@ def op_enter(vm, frame, ins):
         else:
             vm.obj(st[base + 1]).items.append(st[base + 2])
         frame.nk = 0
-    if kd and key > 0 and kdict != NIL:
+    if dup_kdict and kd and key > 0 and kdict != NIL:
         kdict = vm.hash_dup(kdict)
     if argc == CALL_MAXARGS:
         argv = list(vm.obj(st[base + 1]).items)
@@ -968,10 +986,8 @@ def _arith(vm, frame, ins, op, sid):
         if FIXMIN <= z <= FIXMAX:
             st[i] = ((z << 1) | 1) & MASK64
             return
-        if INTMIN <= z <= INTMAX:
-            st[i] = vm.alloc(RInteger(vm.c_Integer, z))
-            return
-        vm.raise_error(vm.c_RangeError, "integer overflow")
+        st[i] = _int_word(vm, z)
+        return
     if x & FLONUM_MASK == FLONUM_TAG:
         if y & FLONUM_MASK == FLONUM_TAG:
             z = op(_floval(x), _floval(y))
@@ -1684,10 +1700,10 @@ OPS = {
 
 
 def ops_by_number(format_version: str = "0300") -> list:
-    """The OPS functions indexed by opcode number of a format's table."""
-    from riteload.opcodes import table_for
-    table = table_for(format_version)
-    return [OPS.get(op.name) for op in table]
+    """The semantics indexed by opcode number of a format's table: its
+    dialect's (runtime/dialects; OPS for RITE0300)."""
+    from .dialects import ops_by_number as by_number
+    return by_number(format_version)
 
 
 __all__ = ["OPS", "ops_by_number", "specialized", "uvenv", "div_int", "div_float", "RubyError",

@@ -60,6 +60,11 @@ class Values:
             return self.alloc(RInteger(self.c_Integer, n))
         self.raise_error(self.c_RangeError, "integer overflow")
 
+    def int_overflow(self, n: int, reason: str) -> int:
+        """An operation's Integer result ``n`` past 64 bits: mruby 3.1 raises
+        RangeError "integer overflow in <reason>" (a dialect may promote)."""
+        self.raise_error(self.c_RangeError, f"integer overflow in {reason}")
+
     def float_new(self, x: float) -> int:
         """A Float value of x, truncated as mruby 3.1 stores floats (fastfloat)."""
         w, t = float_word(x)

@@ -61,7 +61,7 @@ FALSE = abi.FALSE
 class VM(Symbols, Heap, Values, Classes, Variables, Calls, Backtraces, Raising):
     """One Ruby world.  See docs/runtime.md for the API."""
 
-    def __init__(self, engine=None, stdout=None, stderr=None):
+    def __init__(self, engine=None, stdout=None, stderr=None, dialect=None):
         # the root context (runtime/context.py): its register stack, call-info
         # stack, frames, pending exception and arena; ``install`` below puts
         # them on the VM (vm.stack, vm.stack_addr, vm.ci, vm.frames, vm.exc,
@@ -111,6 +111,10 @@ class VM(Symbols, Heap, Values, Classes, Variables, Calls, Backtraces, Raising):
         self._inspecting = set()
         self.stack_err = None
         self.stats = {}
+        # the mruby release this world behaves as (runtime/dialects): mruby 3.1
+        # unless the VM is made for a file of another format
+        from .dialects import default
+        (dialect or default()).apply(self)
         self._boot()
 
     # ------------------------------------------------------------------ boot
@@ -222,6 +226,7 @@ class VM(Symbols, Heap, Values, Classes, Variables, Calls, Backtraces, Raising):
 
         from .core import boot_core
         boot_core(self)
+        self.dialect.boot(self)
         self.record_int_builtins()
 
     # ------------------------------------------------------------- hash.c

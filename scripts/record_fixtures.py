@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
-"""Regenerate fixtures/mrb and fixtures/expected from real mruby 3.1.0.
+"""Regenerate fixtures/mrb and fixtures/expected from real mruby 3.1.0
+(or fixtures/mruby40/mrb and fixtures/mruby40/expected from mruby 4.0.0,
+with ``--release 4.0``).
 
 For every fixtures/programs/NAME.rb this script
 
@@ -26,14 +28,19 @@ For every fixtures/programs/NAME.rb this script
 
 - writes ``mruby --version`` to fixtures/expected/VERSION.
 
-It refuses to run unless mruby and mrbc are 3.1.0.  A program that fails to
+With ``--release 4.0`` the same is done with mruby 4.0.0's binaries
+(default: ../shared/tools/mruby-4.0.0/bin) into fixtures/mruby40/mrb and
+fixtures/mruby40/expected: the fixture programs as mruby 4.0.0 compiles and
+runs them (tests/test_mruby40.py).
+
+It refuses to run unless mruby and mrbc are the release's (3.1.0 or 4.0.0).  A program that fails to
 compile, or times out, or whose stdout differs between the plain and the
 listing run (a sign of nondeterminism), is an error: nothing about that
 program is written and the script exits with status 1 after the others.
 Outputs are only rewritten when their content changes, and outputs of
 programs that no longer exist are removed, so running it twice is a no-op.
 
-Usage: python scripts/record_fixtures.py [-j JOBS] [NAME ...]
+Usage: python scripts/record_fixtures.py [--release 3.1|4.0] [-j JOBS] [NAME ...]
 """
 
 from __future__ import annotations
@@ -57,6 +64,23 @@ MRB = os.path.join(FIXTURES, "mrb")
 EXPECTED = os.path.join(FIXTURES, "expected")
 
 WANT_VERSION = "3.1.0"
+
+
+class Release:
+    """Where one mruby release's recordings go and which tools make them."""
+
+    def __init__(self, version: str, mrb: str, expected: str, mruby: str, mrbc: str):
+        self.version, self.mrb, self.expected = version, mrb, expected
+        self.mruby, self.mrbc = mruby, mrbc
+
+
+SHARED_40 = os.path.join(os.path.dirname(ROOT), "shared", "tools", "mruby-4.0.0", "bin")
+RELEASES = {
+    "3.1": Release("3.1.0", MRB, EXPECTED, "mruby", "mrbc"),
+    "4.0": Release("4.0.0", os.path.join(FIXTURES, "mruby40", "mrb"),
+                   os.path.join(FIXTURES, "mruby40", "expected"),
+                   os.path.join(SHARED_40, "mruby"), os.path.join(SHARED_40, "mrbc")),
+}
 TIMEOUT = 120          # seconds for one mruby run
 COMPILE_TIMEOUT = 120  # seconds for one mrbc run
 
@@ -197,15 +221,22 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("names", nargs="*", help="record only these programs (default: all)")
     ap.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 2)
-    ap.add_argument("--mruby", default="mruby")
-    ap.add_argument("--mrbc", default="mrbc")
+    ap.add_argument("--release", choices=sorted(RELEASES), default="3.1",
+                    help="the release to record (default 3.1: fixtures/mrb, fixtures/expected)")
+    ap.add_argument("--mruby", default=None)
+    ap.add_argument("--mrbc", default=None)
     args = ap.parse_args(argv)
+    global MRB, EXPECTED, WANT_VERSION
+    rel = RELEASES[args.release]
+    MRB, EXPECTED, WANT_VERSION = rel.mrb, rel.expected, rel.version
+    args.mruby = args.mruby or rel.mruby
+    args.mrbc = args.mrbc or rel.mrbc
 
     mruby = shutil.which(args.mruby)
     mrbc = shutil.which(args.mrbc)
     if not mruby or not mrbc:
-        print("record_fixtures: mruby and mrbc must be on PATH "
-              "(Debian: apt-get install -y mruby)", file=sys.stderr)
+        print(f"record_fixtures: {args.mruby} and {args.mrbc} must exist "
+              "(mruby 3.1, Debian: apt-get install -y mruby)", file=sys.stderr)
         return 2
     version = tool_version(mruby)
     cversion = tool_version(mrbc)
@@ -239,7 +270,7 @@ def main(argv=None) -> int:
             except RecordError as e:
                 errors.append(str(e))
     if write_if_changed(os.path.join(EXPECTED, "VERSION"), version.encode()):
-        changed.append("fixtures/expected/VERSION")
+        changed.append(os.path.relpath(os.path.join(EXPECTED, "VERSION"), ROOT))
     removed = remove_stale(set(all_names)) if not args.names else []
 
     for p in sorted(changed):

@@ -163,10 +163,11 @@ def float_to_integer(vm, f: float) -> int:
 
 
 def int_result(vm, n: int, reason: str) -> int:
-    """An Integer word, or RangeError "integer overflow in <reason>"."""
+    """An Integer word, or past 64 bits what the VM's dialect does
+    (``vm.int_overflow``: RangeError "integer overflow in <reason>" in mruby 3.1)."""
     if INT_MIN <= n <= INT_MAX:
         return vm.int_new(n)
-    vm.raise_error("RangeError", f"integer overflow in {reason}")
+    return vm.int_overflow(n, reason)
 
 
 # ---------------------------------------------------------------- conversions

@@ -1,0 +1,54 @@
+"""mruby 4.0.0 (its default build): the release RITE0400 files run as.
+
+- opcodes: runtime/ops.py's semantics where 4.0 kept them, ``ops.py`` here
+  for the ones 4.0 added or changed (SEND0, TDEF, BLKCALL, RETSELF...);
+- Integers past 64 bits promote (the mruby-bigint gem of the default
+  build): ``int_new`` boxes any Python int instead of raising RangeError;
+- Floats keep every bit (4.0's word boxing no longer truncates them):
+  ``float_new`` stores a double exactly, boxed when no flonum holds it;
+- the core library: runtime/core, then the modules of ``core/`` here, in
+  ``CORE`` order (what 4.0 changed, added or removed).
+"""
+
+from __future__ import annotations
+
+from ...fastfloat import flonum
+from ...objects import RFloat, RInteger
+from .. import Dialect
+from .core.errors import VM_OVERRIDES as ERRORS_OVERRIDES
+from .core.integer import VM_OVERRIDES as INTEGER_OVERRIDES
+from .ops import OPS, specialize
+
+MASK64 = (1 << 64) - 1
+
+
+def int_new(vm, n: int) -> int:
+    """mrb_int_value, or a bigint (mrb_bint_new_int) past 64 bits."""
+    if -(1 << 62) <= n < (1 << 62):
+        return ((n << 1) | 1) & MASK64
+    return vm.alloc(RInteger(vm.c_Integer, n))
+
+
+def float_new(vm, x: float) -> int:
+    """mrb_float_value: the double as it is, inline when a flonum holds it."""
+    w = flonum(x)
+    if w is not None:
+        return w
+    return vm.alloc(RFloat(vm.c_Float, x))
+
+
+CORE = tuple(f"runtime.dialects.mruby40.core.{m}" for m in (
+    "errors", "inspect", "integer", "float", "kernel", "set",
+))
+
+DIALECT = Dialect(
+    release="4.0",
+    version_line="mruby 4.0.0 (2026-04-20)",
+    formats=("0400",),
+    ops=OPS,
+    specialize=specialize,
+    listing="4.0",
+    core=CORE,
+    vm_overrides={"int_new": int_new, "float_new": float_new, **ERRORS_OVERRIDES,
+                  **INTEGER_OVERRIDES},
+)

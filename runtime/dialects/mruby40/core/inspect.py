@@ -1,0 +1,80 @@
+"""mruby 4.0: Array#inspect and Hash#inspect are C functions (array.c
+``mrb_ary_to_s``, hash.c ``mrb_hash_to_s``), no longer mrblib's
+``_inspect(recur_list)``.
+
+A Hash lists a Symbol key as ``key: value`` (the Symbol's to_s) and any
+other key as ``key.inspect => value``: ``{a: 1, "b" => 2}``.  A container
+met again inside its own inspect prints ``[...]`` / ``{...}``
+(``MRB_RECURSIVE_UNARY_P``: an ``inspect`` of the same object still running).
+"""
+
+from __future__ import annotations
+
+from runtime.abi import OBJECT_SHIFT
+from runtime.defs import method
+
+#: the mrblib helpers mruby 4.0 no longer has
+REMOVED = (("Array", "_inspect"), ("Hash", "_inspect"))
+
+
+class _Running:
+    """The objects whose inspect is running (mrb_recursive_method_p)."""
+
+    def __init__(self, vm, w):
+        self.vm, self.key = vm, w >> OBJECT_SHIFT
+        running = vm.__dict__.setdefault("inspect_running", set())
+        self.again = self.key in running
+        self.running = running
+
+    def __enter__(self):
+        if not self.again:
+            self.running.add(self.key)
+        return self
+
+    def __exit__(self, *exc):
+        if not self.again:
+            self.running.discard(self.key)
+        return False
+
+
+def _as_inspect(vm):
+    # mrb->c->ci->mid = MRB_SYM(inspect): to_s shows as inspect in backtraces
+    if vm.frames:
+        vm.frames[-1].mid = vm.SYM_inspect
+
+
+@method("Array", "inspect", arity=0, aliases=("to_s",))
+def ary_to_s(vm, self, args, blk):
+    _as_inspect(vm)
+    with _Running(vm, self) as r:
+        if r.again:
+            return vm.str_new(b"[...]")
+        out = bytearray(b"[")
+        items = vm.obj(self).items
+        i = 0
+        while i < len(items):           # re-read: an inspect may change the array
+            if i:
+                out += b", "
+            out += vm.inspect(items[i])
+            i += 1
+    out += b"]"
+    return vm.str_new(bytes(out))
+
+
+@method("Hash", "inspect", arity=0, aliases=("to_s",))
+def hash_to_s(vm, self, args, blk):
+    _as_inspect(vm)
+    with _Running(vm, self) as r:
+        if r.again:
+            return vm.str_new(b"{...}")
+        out = bytearray(b"{")
+        for i, (k, v) in enumerate(list(vm.obj(self).items())):
+            if i:
+                out += b", "
+            if vm.is_sym(k):
+                out += vm.sym_name(k >> 8).encode("utf-8", "surrogateescape") + b": "
+            else:
+                out += vm.inspect(k) + b" => "
+            out += vm.inspect(v)
+    out += b"}"
+    return vm.str_new(bytes(out))

@@ -1,0 +1,319 @@
+"""mruby 4.0: methods 4.0.0's default build added since 3.1.
+
+- pattern matching (``case/in``): Array#deconstruct (mruby-array-ext),
+  Hash#deconstruct_keys (mrblib/hash.rb), Hash#__pat_values and
+  Hash#__except (hash.c, what mrbc's code for hash patterns calls).
+"""
+
+from __future__ import annotations
+
+from runtime import abi
+from runtime.defs import method
+
+
+@method("Array", "deconstruct", arity=0)
+def ary_deconstruct(vm, self, args, blk):
+    return self
+
+
+@method("Hash", "deconstruct_keys", arity=1)
+def hash_deconstruct_keys(vm, self, args, blk):
+    return self
+
+
+@method("Hash", "__pat_values", arity=1)
+def hash_pat_values(vm, self, args, blk):
+    keys = vm.obj(vm.check_type(args[0], "Array")).items
+    h = vm.obj(self)
+    out = []
+    for k in list(keys):
+        v = h.get(vm, k)
+        if v is None:
+            return abi.FALSE
+        out.append(v)
+    return vm.ary_new(out)
+
+
+@method("Hash", "__except", arity=1)
+def hash_except_keys(vm, self, args, blk):
+    keys = list(vm.obj(vm.check_type(args[0], "Array")).items)
+    r = vm.hash_new()
+    ro = vm.obj(r)
+    for k, v in list(vm.obj(self).items()):
+        if not any(vm.equal(k, x) for x in keys):
+            ro.set(vm, k, v)
+    return r
+
+
+# ------------------------------------------------- methods 3.1 did not have
+#: what 4.0.0 no longer defines (Float's bit operations, numeric.c)
+REMOVED = (("Float", "&"), ("Float", "|"), ("Float", "^"), ("Float", "<<"), ("Float", ">>"),
+           ("Float", "~"))
+
+
+def _int(vm, w):
+    return abi.fixnum_value(w) if w & 1 else vm.int_value(w)
+
+
+@method("Integer", "even?", arity=0)
+def int_even(vm, self, args, blk):
+    return vm.bool(_int(vm, self) % 2 == 0)
+
+
+@method("Integer", "odd?", arity=0)
+def int_odd(vm, self, args, blk):
+    return vm.bool(_int(vm, self) % 2 == 1)
+
+
+@method("Integer", "integer?", arity=0)
+def int_integer_p(vm, self, args, blk):
+    return abi.TRUE
+
+
+@method("Numeric", "integer?", arity=0)
+def num_integer_p(vm, self, args, blk):
+    return abi.FALSE
+
+
+@method("Integer", "hash", arity=0)
+def int_hash(vm, self, args, blk):
+    return vm.int_new(hash(_int(vm, self)) & ((1 << 61) - 1))
+
+
+@method("Integer", "bit_length", arity=0)
+def int_bit_length(vm, self, args, blk):
+    n = _int(vm, self)
+    return abi.fixnum((~n if n < 0 else n).bit_length())
+
+
+@method("Integer", "size", arity=0)
+def int_size(vm, self, args, blk):
+    n = _int(vm, self)
+    if abi.MRB_INT_MIN <= n <= abi.MRB_INT_MAX:
+        return abi.fixnum(8)
+    return abi.fixnum(((abs(n).bit_length() + 63) // 64) * 8)
+
+
+def _int_arg(vm, w):
+    from runtime.core.numeric import as_int
+    return vm.int_value(w) if vm.is_int(w) else as_int(vm, w)
+
+
+@method("Integer", "gcd", arity=1)
+def int_gcd(vm, self, args, blk):
+    import math
+    if not vm.is_int(args[0]):
+        vm.raise_error("TypeError", "not an integer")
+    return vm.int_new(math.gcd(_int(vm, self), vm.int_value(args[0])))
+
+
+@method("Integer", "lcm", arity=1)
+def int_lcm(vm, self, args, blk):
+    import math
+    if not vm.is_int(args[0]):
+        vm.raise_error("TypeError", "not an integer")
+    return vm.int_new(math.lcm(_int(vm, self), vm.int_value(args[0])))
+
+
+@method("Integer", "ceildiv", arity=1)
+def int_ceildiv(vm, self, args, blk):
+    y = _int_arg(vm, args[0])
+    if y == 0:
+        vm.raise_error("ZeroDivisionError", "divided by 0")
+    return vm.int_new(-(-_int(vm, self) // y))
+
+
+@method("Integer", "digits", arity=(0, 1))
+def int_digits(vm, self, args, blk):
+    base = _int_arg(vm, args[0]) if args else 10
+    n = _int(vm, self)
+    if n < 0:
+        vm.raise_error("Math::DomainError", "out of domain")
+    if base < 2:
+        vm.raise_error("ArgumentError", f"invalid radix {base}")
+    out = []
+    while True:
+        n, r = divmod(n, base)
+        out.append(vm.int_new(r))
+        if n == 0:
+            break
+    return vm.ary_new(out)
+
+
+@method("Integer", "pow", arity=(1, 2))
+def int_pow_mod(vm, self, args, blk):
+    if len(args) == 1:
+        return vm.funcall(self, "**", [args[0]])
+    e, m = _int_arg(vm, args[0]), _int_arg(vm, args[1])
+    if e < 0:
+        vm.raise_error("ArgumentError", "int.pow(n,m): n must be positive")
+    if m == 0:
+        vm.raise_error("ZeroDivisionError", "divided by 0")
+    return vm.int_new(pow(_int(vm, self), e, m))
+
+
+@method("Numeric", "fdiv", arity=1)
+def num_fdiv(vm, self, args, blk):
+    from runtime.core.numeric import as_float
+    from runtime.ops import div_float
+    return vm.float_new(div_float(as_float(vm, self), as_float(vm, args[0])))
+
+
+@method("Integer", "fdiv", arity=1)
+def int_fdiv(vm, self, args, blk):
+    return num_fdiv(vm, self, args, blk)
+
+
+@method("Float", "fdiv", arity=1)
+def flo_fdiv(vm, self, args, blk):
+    return num_fdiv(vm, self, args, blk)
+
+
+def int_s_sqrt(vm, self, args, blk):
+    import math
+    n = _int_arg(vm, args[0])
+    if n < 0:
+        vm.raise_error("Math::DomainError", 'Numerical argument is out of domain - "isqrt"')
+    return vm.int_new(math.isqrt(n))
+
+
+@method("Kernel", "public_send", arity=-1)
+def k_public_send(vm, self, args, blk):
+    if not args:
+        vm.argc_error(0, 1, -1)
+    name = args[0]
+    mid = name >> 8 if vm.is_sym(name) else vm.intern(vm.str_bytes(name).decode(
+        "utf-8", "surrogateescape"))
+    return vm.funcall(self, mid, args[1:], blk, kw=vm.passed_kw())
+
+
+@method("String", "b", arity=0)
+def str_b(vm, self, args, blk):
+    return vm.str_new(vm.str_bytes(self))
+
+
+@method("String", "ascii_only?", arity=0)
+def str_ascii_only(vm, self, args, blk):
+    return vm.bool(all(c < 0x80 for c in vm.str_bytes(self)))
+
+
+@method("String", "+@", arity=0)
+def str_uplus(vm, self, args, blk):
+    return vm.funcall(self, "dup") if vm.obj(self).frozen else self
+
+
+@method("String", "-@", arity=0)
+def str_uminus(vm, self, args, blk):
+    if vm.obj(self).frozen:
+        return self
+    s = vm.funcall(self, "dup")
+    vm.obj(s).frozen = True
+    return s
+
+
+@method("Hash", "to_hash", arity=0)
+def hash_to_hash(vm, self, args, blk):
+    return self
+
+
+@method("Hash", "assoc", arity=1)
+def hash_assoc(vm, self, args, blk):
+    for k, v in list(vm.obj(self).items()):
+        if vm.equal(k, args[0]):
+            return vm.ary_new([k, v])
+    return abi.NIL
+
+
+@method("Hash", "rassoc", arity=1)
+def hash_rassoc(vm, self, args, blk):
+    for k, v in list(vm.obj(self).items()):
+        if vm.equal(v, args[0]):
+            return vm.ary_new([k, v])
+    return abi.NIL
+
+
+@method("Enumerable", "sum", arity=(0, 1))
+def enum_sum(vm, self, args, blk):
+    acc = [args[0] if args else abi.fixnum(0)]
+
+    def add(x):
+        if blk != abi.NIL:
+            x = vm.yield_block(blk, [x])
+        acc[0] = vm.funcall(acc[0], "+", [x])
+    for x in list(vm.obj(vm.funcall(self, "to_a")).items):
+        add(x)
+    return acc[0]
+
+
+@method("Enumerable", "grep_v", arity=1)
+def enum_grep_v(vm, self, args, blk):
+    out = []
+    for x in list(vm.obj(vm.funcall(self, "to_a")).items):
+        if not abi.truthy(vm.funcall(args[0], "===", [x])):
+            out.append(vm.yield_block(blk, [x]) if blk != abi.NIL else x)
+    return vm.ary_new(out)
+
+
+@method("Array", "fetch_values", arity=-1)
+def ary_fetch_values(vm, self, args, blk):
+    return vm.ary_new([vm.funcall(self, "fetch", [i], blk) for i in args])
+
+
+@method("Range", "overlap?", arity=1)
+def range_overlap(vm, self, args, blk):
+    other = args[0]
+    if not vm.is_range(other):
+        vm.raise_error("TypeError", f"wrong argument type {vm.class_name(vm.real_class(other))}"
+                       " (expected Range)")
+
+    def ends(r):
+        o = vm.obj(r)
+        return o.first, o.last, o.exclusive
+
+    b1, e1, x1 = ends(self)
+    b2, e2, x2 = ends(other)
+
+    def lt(a, b, excl):     # does a range ending at a (excl?) end before b starts?
+        if a == abi.NIL or b == abi.NIL:
+            return False
+        c = vm.cmp(a, b)
+        return c is not None and (c < 0 or (c == 0 and excl))
+
+    def empty(b, e, x):
+        if b == abi.NIL or e == abi.NIL:
+            return False
+        c = vm.cmp(b, e)
+        return c is None or c > 0 or (c == 0 and x)
+    if empty(b1, e1, x1) or empty(b2, e2, x2):
+        return abi.FALSE
+    return vm.bool(not lt(e1, b2, x1) and not lt(e2, b1, x2))
+
+
+def init(vm):
+    import math
+
+    from runtime.core.numeric import as_float
+    vm.define_singleton_method(vm.c_Integer, "sqrt", int_s_sqrt, 1)
+    math_mod = vm.cls("Math")
+    vm.define_singleton_method(math_mod, "log1p",
+                               lambda vm, s, a, b: vm.float_new(math.log1p(as_float(vm, a[0]))),
+                               1)
+    vm.define_singleton_method(math_mod, "expm1",
+                               lambda vm, s, a, b: vm.float_new(math.expm1(as_float(vm, a[0]))),
+                               1)
+
+
+@method("Proc", "inspect", arity=0, aliases=("to_s",))
+def proc_inspect(vm, self, args, blk):
+    """mruby-proc-ext's proc_inspect of 4.0.0: ``#<Proc:0x... FILE:LINE (lambda)>``."""
+    from runtime.core.proc import _irep_location
+    p = vm.obj(self)
+    s = f"#<Proc:0x{vm.fake_address(p):x}"
+    if p.irep is not None:
+        fname, line = _irep_location(p.irep)
+        s += f" {fname}:{line}" if fname is not None and line != -1 else " -:-"
+    elif p.fn is not None:
+        s += " -:-"       # a builtin body stands for a block of mrblib
+    if p.strict:
+        s += " (lambda)"
+    return vm.str_new(s + ">")

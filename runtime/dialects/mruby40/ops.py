@@ -1,0 +1,222 @@
+"""The semantics of the RITE0400 opcodes mruby 4.0.0 added or changed.
+
+Every other opcode means what it meant in mruby 3.1 and runs runtime/ops.py's
+function (``OPS`` below starts from that table).  Each function starts with
+its line of mruby 4.0.0's ``include/mruby/ops.h``; the semantics follow
+4.0.0's ``src/vm.c``.
+"""
+
+from __future__ import annotations
+
+from ... import abi
+from ... import ops as ops31
+from ...abi import CALL_MAXARGS, OBJECT_MASK, OBJECT_SHIFT, OBJECT_TAG
+from ...objects import RArray, RHash, RProc
+from ...ops import OPS as OPS31
+from ...ops import (
+    _normal_return,
+    _num,
+    _send,
+    ary_splat,
+    enter,
+    frame_target_class,
+    make_proc,
+    send_fast,
+    specialized,
+)
+
+NIL = abi.NIL
+TRUE = abi.TRUE
+FALSE = abi.FALSE
+MASK64 = abi.MASK64
+
+#: MRB_ASPEC_NOBLOCK: the 24th bit of ENTER's aspec (``&nil``)
+ASPEC_NOBLOCK = 1 << 23
+
+
+def op_getidx0(vm, frame, ins):
+    # R[a] = R[b][0]; a+1 for method call
+    st = vm.stack
+    base = frame.base
+    recv = st[base + ins.b]
+    if recv & OBJECT_MASK == OBJECT_TAG:
+        o = vm.objects[recv >> OBJECT_SHIFT]
+        t = type(o)
+        # only for Array and Hash themselves: a subclass may redefine []
+        if t is RArray and o.cls is vm.c_Array:
+            st[base + ins.a] = o.items[0] if o.items else NIL
+            return None
+        if t is RHash and o.cls is vm.c_Hash:
+            v = o.get(vm, 1)
+            st[base + ins.a] = vm.hash_default(recv, 1) if v is None else v
+            return None
+    a = ins.a
+    st[base + a] = recv
+    st[base + a + 1] = 1            # Integer 0
+    st[base + a + 2] = NIL
+    st[base + a] = vm.call_at(frame, a, recv, vm.SYM_aref, 1, 0, NIL)
+
+
+def op_matcherr(vm, frame, ins):
+    # raise NoMatchingPatternError unless R[a]
+    if not abi.truthy(vm.stack[frame.base + ins.a]):
+        vm.raise_error(vm.cls("NoMatchingPatternError"), "pattern not matched")
+
+
+def op_send(vm, frame, ins):
+    # R[a] = R[a].send(Syms[b],R[a+1]..,R[a+n+1]:R[a+n+2]..) (c=n|k<<4)
+    # (4.0.0's OP_EXT3 no longer shadows insn: an EXT3 SEND has no block)
+    _send(vm, frame, ins, False, False)
+
+
+def _send0(vm, frame, ins, self_call: bool):
+    st = vm.stack
+    base = frame.base
+    a = ins.a
+    recv = st[base] if self_call else st[base + a]
+    st[base + a] = recv
+    st[base + a + 1] = NIL          # the block
+    st[base + a] = vm.call_at(frame, a, recv, frame.rt.syms[ins.b], 0, 0, NIL)
+
+
+def op_ssend0(vm, frame, ins):
+    # R[a] = self.send(Syms[b]) (no args)
+    _send0(vm, frame, ins, True)
+
+
+def op_send0(vm, frame, ins):
+    # R[a] = R[a].send(Syms[b]) (no args)
+    _send0(vm, frame, ins, False)
+
+
+def op_blkcall(vm, frame, ins):
+    # R[a] = R[a].call(R[a+1],... ,R[a+b]); direct block call
+    st = vm.stack
+    i = frame.base + ins.a
+    recv = st[i]
+    if not (recv & OBJECT_MASK == OBJECT_TAG and type(vm.objects[recv >> OBJECT_SHIFT]) is RProc):
+        vm.raise_error(vm.c_TypeError,
+                       f"wrong type {vm.class_name(vm.real_class(recv))} (expected Proc)")
+    n = ins.b
+    if n == CALL_MAXARGS:
+        args = list(vm.obj(vm.check_type(st[i + 1], "Array")).items)
+    else:
+        args = [st[i + 1 + j] for j in range(n)]
+    st[i] = vm.call_proc(vm.objects[recv >> OBJECT_SHIFT], args)
+
+
+def op_enter(vm, frame, ins):
+    # arg setup according to flags (24=n1:m5:o5:r1:m5:k5:d1:b1)
+    asp = ins.a
+    if asp & ASPEC_NOBLOCK:
+        from ...frames import bidx
+        if vm.stack[frame.base + bidx(frame.n, frame.nk)] != NIL:
+            vm.raise_error(vm.c_ArgumentError, "no block accepted")
+    return enter(vm, frame, ins, asp & (ASPEC_NOBLOCK - 1), False)
+
+
+def op_retself(vm, frame, ins):
+    # return self
+    return _normal_return(vm, frame, vm.stack[frame.base])
+
+
+def op_retnil(vm, frame, ins):
+    # return nil
+    return _normal_return(vm, frame, NIL)
+
+
+def op_rettrue(vm, frame, ins):
+    # return true
+    return _normal_return(vm, frame, TRUE)
+
+
+def op_retfalse(vm, frame, ins):
+    # return false
+    return _normal_return(vm, frame, FALSE)
+
+
+def _arith_ilv(vm, frame, ins, sign: int, sid: int):
+    st = vm.stack
+    i = frame.base + ins.a
+    x = st[i]
+    kx, vx = _num(vm, x)
+    if kx == "i":
+        st[i] = vm.int_new(vx + sign * ins.c)
+    elif kx == "f":
+        st[i] = vm.float_new(vx + sign * ins.c)
+    else:
+        # mrb_funcall_argv: R[b], R[b+1] are the working space of the call
+        st[i] = vm.funcall(x, sid, [abi.fixnum(ins.c)])
+
+
+def op_addilv(vm, frame, ins):
+    # R[a] = R[a]+mrb_int(c); R[b],R[b+1] for method call
+    _arith_ilv(vm, frame, ins, 1, vm.SYM_plus)
+
+
+def op_subilv(vm, frame, ins):
+    # R[a] = R[a]-mrb_int(c); R[b],R[b+1] for method call
+    _arith_ilv(vm, frame, ins, -1, vm.SYM_minus)
+
+
+def op_arysplat(vm, frame, ins):
+    # R[a] = ary_splat(R[a])
+    st = vm.stack
+    i = frame.base + ins.a
+    st[i] = vm.ary_new(ary_splat(vm, st[i]))
+
+
+def _def_method(vm, frame, ins, target) -> None:
+    p = vm.objects[make_proc(vm, frame, frame.rt.reps[ins.c], True, False) >> OBJECT_SHIFT]
+    sid = frame.rt.syms[ins.b]
+    vm.define_proc_method(target, sid, p)
+    vm.method_added(target, sid)
+    vm.stack[frame.base + ins.a] = abi.symbol_word(sid)
+
+
+def op_tdef(vm, frame, ins):
+    # target_class.newmethod(Syms[b],Irep[c]); R[a] = Syms[b]
+    target = frame_target_class(frame)
+    if target is None:
+        vm.raise_error(vm.c_TypeError, "no target class or module")
+    _def_method(vm, frame, ins, target)
+
+
+def op_sdef(vm, frame, ins):
+    # R[a].singleton_class.newmethod(Syms[b],Irep[c]); R[a] = Syms[b]
+    _def_method(vm, frame, ins, vm.singleton_class(vm.stack[frame.base + ins.a]))
+
+
+#: RITE0400's opcodes by name: mruby 3.1's semantics where nothing changed
+OPS = {name: fn for name, fn in OPS31.items() if name not in ("LOADI", "LOADT", "LOADF", "ARYDUP")}
+OPS.update({
+    "LOADI8": ops31.op_loadi,
+    "LOADTRUE": ops31.op_loadt,
+    "LOADFALSE": ops31.op_loadf,
+    "GETIDX0": op_getidx0,
+    "MATCHERR": op_matcherr,
+    "SSEND0": op_ssend0,
+    "SEND": op_send,
+    "SEND0": op_send0,
+    "BLKCALL": op_blkcall,
+    "ENTER": op_enter,
+    "RETSELF": op_retself,
+    "RETNIL": op_retnil,
+    "RETTRUE": op_rettrue,
+    "RETFALSE": op_retfalse,
+    "ADDILV": op_addilv,
+    "SUBILV": op_subilv,
+    "ARYSPLAT": op_arysplat,
+    "TDEF": op_tdef,
+    "SDEF": op_sdef,
+})
+
+
+def specialize(fn, ins):
+    """runtime/ops.py's specializations, for the functions 4.0 shares with
+    3.1 (an EXT3 SEND has no block here, which send_fast would give it)."""
+    if fn is OPS31.get(ins.name):
+        return specialized(fn, ins)
+    if fn is op_send and ins.ext != "EXT3":
+        return send_fast(ins) or fn
+    return fn
