@@ -8,6 +8,7 @@ Bad input ends with one line on stderr and exit status 1, never a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from .errors import RiteError
@@ -40,20 +41,113 @@ def _ensure_bytecode() -> None:
                 return
 
 
+def _print_json(doc) -> None:
+    import json
+    sys.stdout.write(json.dumps(doc, indent=1) + "\n")
+
+
 def _cmd_info(args) -> int:
     from . import load
-    from .info import format_info
+    from .info import format_info, info_facts
     rite = load(args.file, check=False)
-    sys.stdout.write(format_info(rite))
+    if args.json:
+        _print_json(info_facts(rite))
+    else:
+        sys.stdout.write(format_info(rite))
     return 0
+
+
+def verify_file(path: str) -> dict:
+    """Load and verify one file: what ``riteload verify --json`` prints of it.
+
+    ``checks`` are the verifier's rules (``riteload.verify.RULES``) the file
+    was checked against, none when it did not parse; ``error`` is None or
+    the first failure: its kind, the rule it broke, where (section, irep
+    index path, byte offset or pc) and the message.  Module-level, so the
+    worker processes of a batch can run it.
+    """
+    from . import load
+    from .errors import DecodeError, ParseError, VerifyError, irep_path_text
+    from .verify import RULES, verify_rite
+    result = {"file": path, "ok": False, "format": None, "ireps": None, "checks": [],
+              "error": None}
+    try:
+        rite = load(path, check=False)
+        result["format"] = f"RITE{rite.format_version}"
+        result["ireps"] = sum(1 for _ in rite.ireps())
+        result["checks"] = list(RULES)
+        verify_rite(rite)
+    except RiteError as e:
+        if e.filename is None:
+            e.filename = path
+        rule = getattr(e, "rule", None) or ("parse" if isinstance(e, ParseError) else
+                                            "decode" if isinstance(e, DecodeError) else "read")
+        ipath = e.irep_path
+        result["error"] = {
+            # every verify failure is in the IREP section, though its line does not say so
+            "kind": type(e).__name__, "rule": rule,
+            "section": e.section or ("IREP" if isinstance(e, VerifyError) else None),
+            "irep": None if ipath is None else irep_path_text(ipath),
+            "irep_path": None if ipath is None else list(ipath),
+            "offset": e.offset, "pc": e.pc, "message": e.message, "line": str(e)}
+        return result
+    result["ok"] = True
+    return result
+
+
+def _verify_line(result: dict) -> str:
+    """One line of a batch: ``FILE: OK (RITE0300, 3 ireps)`` or
+    ``FILE: FAIL (rule): where: message``."""
+    if result["ok"]:
+        return f"{result['file']}: OK ({result['format']}, {result['ireps']} ireps)"
+    err = result["error"]
+    text = err["line"]          # the line a single file prints, less its file name
+    if text.startswith(result["file"]):
+        text = text[len(result["file"]):].lstrip(",:").lstrip()
+    return f"{result['file']}: FAIL ({err['rule']}): {text}"
+
+
+def _verify_results(files: list[str], jobs: int):
+    """verify_file of each file, in argument order: in this process for one
+    file (or ``--jobs 1``), else in up to ``jobs`` worker processes."""
+    workers = min(jobs, len(files))
+    if workers <= 1:
+        yield from map(verify_file, files)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    from . import format as _format  # noqa: F401 - imported once here, before the workers fork
+    try:
+        pool = ProcessPoolExecutor(max_workers=workers)
+    except (OSError, NotImplementedError):     # no process pools here (no sem_open): in-process
+        yield from map(verify_file, files)
+        return
+    with pool:
+        yield from pool.map(verify_file, files, chunksize=max(1, len(files) // (4 * workers)))
 
 
 def _cmd_verify(args) -> int:
-    from . import load
-    rite = load(args.file)
-    count = sum(1 for _ in rite.ireps())
-    print(f"{args.file}: OK (RITE{rite.format_version}, {count} ireps)")
-    return 0
+    files = args.files
+    if len(files) == 1 and not args.json:      # one file: the error is one line on stderr
+        from . import load
+        rite = load(files[0])
+        count = sum(1 for _ in rite.ireps())
+        print(f"{files[0]}: OK (RITE{rite.format_version}, {count} ireps)")
+        return 0
+    results = []
+    for result in _verify_results(files, args.jobs):
+        results.append(result)
+        if not args.json:
+            print(_verify_line(result), flush=True)
+    failed = sum(1 for r in results if not r["ok"])
+    if args.json:
+        _print_json(results[0] if len(files) == 1 else
+                    {"files": results, "summary": {"files": len(results),
+                                                   "ok": len(results) - failed,
+                                                   "failed": failed}})
+    else:
+        print(f"{len(results)} files: {len(results) - failed} OK, {failed} failed")
+    return EXIT_ERROR if failed else 0
 
 
 def _cmd_disasm(args) -> int:
@@ -119,7 +213,8 @@ def _cmd_translate(args) -> int:
 
 def _cmd_compare(args) -> int:
     from runtime.compare import compare_command
-    return compare_command(args.file, engine=args.engine, mruby=args.mruby, mrbc=args.mrbc)
+    return compare_command(args.file, engine=args.engine, mruby=args.mruby, mrbc=args.mrbc,
+                           args=args.args, stdin=args.stdin)
 
 
 def _size(text: str) -> int:
@@ -134,6 +229,17 @@ def _size(text: str) -> int:
         raise argparse.ArgumentTypeError(f"not a size: {text!r}") from None
     if value <= 0:
         raise argparse.ArgumentTypeError(f"size must be positive: {text!r}")
+    return value
+
+
+def _jobs(text: str) -> int:
+    """A number of worker processes, at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {text!r}")
     return value
 
 
@@ -187,12 +293,25 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Print the header, sections and sizes, irep count and "
                                    "format version of a .mrb file.")
     s.add_argument("file", metavar="FILE.mrb")
+    s.add_argument("--json", action="store_true",
+                   help="print the same facts as one JSON object instead")
     s.set_defaults(func=_cmd_info)
 
-    s = sub.add_parser("verify", help="check a .mrb file before anything runs it",
+    s = sub.add_parser("verify", help="check .mrb files before anything runs them",
                        description="Check register, pool, symbol and child indexes, jump and "
-                                   "catch-handler targets, and operand bounds of every irep.")
-    s.add_argument("file", metavar="FILE.mrb")
+                                   "catch-handler targets, and operand bounds of every irep. "
+                                   "One file: 'FILE: OK (...)', or one error line on stderr. "
+                                   "Several files: checked in parallel processes, one line "
+                                   "per file in argument order ('FILE: OK (...)' or 'FILE: "
+                                   "FAIL (rule): where: message'), then a summary line. "
+                                   "Exit status 1 if any file fails.")
+    s.add_argument("files", metavar="FILE.mrb", nargs="+")
+    s.add_argument("--json", action="store_true",
+                   help="print the result as JSON on stdout instead: one object for one "
+                        "file; {\"files\": [...], \"summary\": {...}} for several")
+    s.add_argument("-j", "--jobs", type=_jobs, default=os.cpu_count() or 1, metavar="N",
+                   help="worker processes for several files (default: one per CPU, "
+                        f"{os.cpu_count() or 1} here); 1 checks them in this process")
     s.set_defaults(func=_cmd_verify)
 
     s = sub.add_parser("translate", help="print the x86-64 code generated for each instruction",
@@ -207,8 +326,18 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("compare", help="diff riteload against real mruby on one program",
                        description="Compile FILE.rb with mrbc (or take FILE.mrb), run it under "
                                    "`mruby -b` and under riteload, and print a unified diff of "
-                                   "stdout, stderr and exit status. Exit 0 only when identical.")
+                                   "stdout, stderr and exit status. Exit 0 only when identical. "
+                                   "Options go before the program; the words after it are its "
+                                   "ARGV on both sides. Without ARGS and --stdin, the fixture "
+                                   "sidecars NAME.args and NAME.stdin beside the program give "
+                                   "them. Each side runs in a fresh folder of its own, but a "
+                                   ".mrb without sidecars runs in its own folder.")
     s.add_argument("file", metavar="FILE.rb|FILE.mrb")
+    s.add_argument("args", metavar="ARGS", nargs=argparse.REMAINDER,
+                   help="the program's arguments (ARGV), given to mruby and riteload alike")
+    s.add_argument("--stdin", metavar="FILE",
+                   help="feed FILE's bytes to both on standard input (- for this one's own); "
+                        "default: NAME.stdin beside the program, else nothing")
     s.add_argument("--engine", choices=("native", "interp"), default="native")
     s.add_argument("--mruby", default="mruby", help="mruby executable (default: mruby on PATH)")
     s.add_argument("--mrbc", default="mrbc", help="mrbc executable (default: mrbc on PATH)")

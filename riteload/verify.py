@@ -20,6 +20,9 @@ irep's index path and the pc) on the first fault:
   (k optional arguments given), which must land on one of them;
 * the last instruction does not fall off the end of the iseq.
 
+Each check is one rule of ``RULES``; the ``VerifyError`` of a fault names
+the rule it broke in ``rule`` (``riteload verify --json`` reports it).
+
 Not checked statically: GETUPVAR/SETUPVAR's ``b`` indexes the frame of an
 enclosing proc found at run time (``c`` levels up), and mruby's own compiler
 emits depths and indexes that no enclosing irep has (a zsuper inside a block,
@@ -205,6 +208,35 @@ def _signed16(v: int) -> int:
     return v - 0x10000 if v & 0x8000 else v
 
 
+# ---------------------------------------------------------------------------
+# The rules, in the order they are checked; every VerifyError carries the
+# one it broke in ``rule`` (``riteload verify --json`` reports it)
+
+RULES = {
+    "format": "the irep's format version is one riteload knows",
+    "nregs": "nregs >= 1 (R0 is self) and nlocals <= nregs",
+    "lvars": "the LVAR section names nlocals - 1 locals",
+    "decode": "the iseq is not empty and decodes (known opcodes, operands inside it)",
+    "registers": "every register an instruction uses is below nregs (+ REGISTER_SLACK)",
+    "pool": "pool operands index an entry of the kind the instruction needs",
+    "symbols": "symbol operands index a symbol, not the null symbol",
+    "child-ireps": "child-irep operands index a child",
+    "jumps": "jump targets are instruction boundaries inside the iseq",
+    "enter-table": "ENTER with o optional arguments is followed by o + 1 JMPs",
+    "fall-through": "the last instruction cannot fall off the end of the iseq",
+    "handlers": "catch handlers: known type, begin/end/target on boundaries inside the iseq",
+    "handler-except": "every catch handler's target is an EXCEPT",
+}
+
+
+def _error(rule: str, message: str, **where) -> VerifyError:
+    """A VerifyError for ``message`` that names the ``rule`` it broke."""
+    assert rule in RULES, rule
+    e = VerifyError(message, **where)
+    e.rule = rule
+    return e
+
+
 def verify_rite(rite: RiteFile) -> None:
     """Verify every irep of ``rite``; raise VerifyError on the first fault."""
     filename = getattr(rite, "filename", None)
@@ -215,30 +247,30 @@ def verify_rite(rite: RiteFile) -> None:
 def verify_irep(irep: Irep, *, filename: str | None = None) -> None:
     """Verify one irep (not its children)."""
 
-    def fail(message: str, pc: int | None = None):
-        raise VerifyError(message, filename=filename, irep=irep, pc=pc)
+    def fail(rule: str, message: str, pc: int | None = None):
+        raise _error(rule, message, filename=filename, irep=irep, pc=pc)
 
     version = irep.format_version
     try:
         fmt = rite_version(version)
     except KeyError:
-        fail(f"unknown format version {version!r}")
+        fail("format", f"unknown format version {version!r}")
     specs = _specs(version)
 
     if irep.nregs < 1:
-        fail(f"nregs {irep.nregs}: an irep needs at least R0 (self)")
+        fail("nregs", f"nregs {irep.nregs}: an irep needs at least R0 (self)")
     if irep.nlocals > irep.nregs:
-        fail(f"nlocals {irep.nlocals} > nregs {irep.nregs}")
+        fail("nregs", f"nlocals {irep.nlocals} > nregs {irep.nregs}")
     if irep.lvars is not None and len(irep.lvars) != max(irep.nlocals - 1, 0):
-        fail(f"{len(irep.lvars)} local variable names for nlocals {irep.nlocals}")
+        fail("lvars", f"{len(irep.lvars)} local variable names for nlocals {irep.nlocals}")
     ilen = len(irep.iseq)
     if ilen == 0:
-        fail("empty iseq")
+        fail("decode", "empty iseq")
 
     try:
         insns = irep.instructions
     except DecodeError as e:
-        raise VerifyError(e.message, filename=filename, irep=irep, pc=e.pc) from None
+        raise _error("decode", e.message, filename=filename, irep=irep, pc=e.pc) from None
 
     starts = {ins.start: ins for ins in insns}     # instruction boundaries
     npool, nsyms, nreps = len(irep.pool), len(irep.syms), len(irep.reps)
@@ -251,52 +283,59 @@ def verify_irep(irep: Irep, *, filename: str | None = None) -> None:
 
         top = _max_register(ins, fmt, spec)
         if top >= nregs + REGISTER_SLACK:
-            fail(f"{name} uses register R{top}, nregs is {nregs}", ins.pc)
+            fail("registers", f"{name} uses register R{top}, nregs is {nregs}", ins.pc)
 
         for operand in spec.pool:
             idx = ops[operand]
             if idx >= npool:
-                fail(f"{name} pool index {idx} out of range ({npool} pool entries)", ins.pc)
+                fail("pool", f"{name} pool index {idx} out of range ({npool} pool entries)",
+                     ins.pc)
             if name in _STRING_POOL_OPS and irep.pool[idx].tag not in (POOL_STR, POOL_SSTR):
-                fail(f"{name} needs a string, pool entry {idx} is {irep.pool[idx].tag}", ins.pc)
+                fail("pool", f"{name} needs a string, pool entry {idx} is "
+                     f"{irep.pool[idx].tag}", ins.pc)
         for operand in spec.syms:
             idx = ops[operand]
             if idx >= nsyms:
-                fail(f"{name} symbol index {idx} out of range ({nsyms} symbols)", ins.pc)
+                fail("symbols", f"{name} symbol index {idx} out of range ({nsyms} symbols)", ins.pc)
             if irep.syms[idx] is None:
-                fail(f"{name} names the null symbol (index {idx})", ins.pc)
+                fail("symbols", f"{name} names the null symbol (index {idx})", ins.pc)
         for operand in spec.ireps:
             idx = ops[operand]
             if idx >= nreps:
-                fail(f"{name} child irep index {idx} out of range ({nreps} children)", ins.pc)
+                fail("child-ireps",
+                     f"{name} child irep index {idx} out of range ({nreps} children)", ins.pc)
         if spec.jump is not None:
             target = ins.next_pc + _signed16(ops[spec.jump])
             if not 0 <= target < ilen:
-                fail(f"{name} jumps to {target}, outside the iseq (ilen {ilen})", ins.pc)
+                fail("jumps", f"{name} jumps to {target}, outside the iseq (ilen {ilen})", ins.pc)
             if target not in starts:
-                fail(f"{name} jumps to {target}, not an instruction boundary", ins.pc)
+                fail("jumps", f"{name} jumps to {target}, not an instruction boundary", ins.pc)
 
         if name == "ENTER":
             _check_optional_table(k, insns, fail)
 
     last = insns[-1]
     if last.name not in _TERMINATORS:
-        fail(f"the iseq ends with {last.name}, which can fall off its end", last.pc)
+        fail("fall-through", f"the iseq ends with {last.name}, which can fall off its end",
+             last.pc)
 
     for i, h in enumerate(irep.handlers):
         if h.type not in (CATCH_RESCUE, CATCH_ENSURE):
-            fail(f"catch handler {i}: unknown type {h.type}")
+            fail("handlers", f"catch handler {i}: unknown type {h.type}")
         if not (h.begin <= h.end <= ilen):
-            fail(f"catch handler {i}: range {h.begin}..{h.end} not inside the iseq (ilen {ilen})")
+            fail("handlers", f"catch handler {i}: range {h.begin}..{h.end} not inside the iseq "
+                 f"(ilen {ilen})")
         for what, pc in (("begin", h.begin), ("end", h.end)):
             if pc != ilen and pc not in starts:
-                fail(f"catch handler {i}: {what} {pc} is not an instruction boundary")
+                fail("handlers",
+                     f"catch handler {i}: {what} {pc} is not an instruction boundary")
         if not 0 <= h.target < ilen or h.target not in starts:
-            fail(f"catch handler {i}: target {h.target} is not an instruction of the iseq")
+            fail("handlers",
+                 f"catch handler {i}: target {h.target} is not an instruction of the iseq")
         target = starts[h.target]
         if target.name != "EXCEPT":
-            fail(f"catch handler {i}: target {h.target} is {target.name}, not the EXCEPT that "
-                 "starts every rescue or ensure clause", target.pc)
+            fail("handler-except", f"catch handler {i}: target {h.target} is {target.name}, "
+                 "not the EXCEPT that starts every rescue or ensure clause", target.pc)
 
 
 # the JMP of an ENTER jump table: 3 bytes, as vm.c's ``pc += jump * 3`` counts them
@@ -314,5 +353,6 @@ def _check_optional_table(k: int, insns, fail) -> None:
     for j in range(o + 1):
         t = table[j] if j < len(table) else None
         if t is None or t.name != "JMP" or t.ext or t.start != ins.next_pc + _JMP_SIZE * j:
-            fail(f"ENTER with {o} optional arguments must be followed by {o + 1} JMPs (the "
-                 f"table it jumps into), pc {ins.next_pc + _JMP_SIZE * j} is not one", ins.pc)
+            fail("enter-table", f"ENTER with {o} optional arguments must be followed by "
+                 f"{o + 1} JMPs (the table it jumps into), pc {ins.next_pc + _JMP_SIZE * j} "
+                 "is not one", ins.pc)

@@ -38,13 +38,14 @@ TRUE = abi.TRUE
 FALSE = abi.FALSE
 
 
-@method("Module", "class_eval", arity=(0, 1), aliases=("module_eval",))
+@method("Module", "class_eval", arity=-1, aliases=("module_eval",))
 def mod_class_eval(vm, self, args, blk):
-    if args and blk == NIL:
-        vm.raise_error(vm.c_NotImplementedError,
-                       "module_eval/class_eval with string not implemented")
     if blk == NIL:
-        vm.argc_error(0, 1, 3)      # mruby-eval's version: mrb_get_args "s|zi"
+        # mruby-eval's version: a String
+        from .eval import class_eval_string
+        return class_eval_string(vm, self, args)
+    if args:
+        vm.argc_error(len(args), 0, 0)
     return _eval_in_place(vm, self, blk, vm.obj(self), [self], False)
 
 

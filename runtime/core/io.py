@@ -209,9 +209,11 @@ def _new_buf(vm, self) -> None:
 
 # ------------------------------------------------------------ descriptors
 def os_read(vm, fd: int, n: int) -> bytes:
-    """read(2) of up to ``n`` bytes; fd 0 is ``vm.inp`` when set."""
+    """read(2) of up to ``n`` bytes; fd 0 is ``vm.inp`` when set.  The
+    pending stdout goes out first: the read may wait (a terminal, a pipe,
+    a socket whose peer waits for what the program printed)."""
+    vm.flush()
     if fd == 0:
-        vm.flush()
         inp = getattr(vm, "inp", None)
         if inp is not None:
             read1 = getattr(inp, "read1", None)

@@ -467,13 +467,14 @@ def send_special(vm, base, recv, m, owner, mid, n, nk, blk):
     return vm.invoke_method(base, recv, target, towner, sid, n, nk, blk)
 
 
-@method("BasicObject", "instance_eval", arity=(0, 1))
+@method("BasicObject", "instance_eval", arity=-1)
 def bo_instance_eval(vm, self, args, blk):
-    if args and blk == NIL:
-        vm.raise_error(vm.c_NotImplementedError, "instance_eval with string not implemented")
     if blk == NIL:
-        # mruby-eval's version wants its string: mrb_get_args "s|zi"
-        vm.argc_error(0, 1, 3)
+        # mruby-eval's f_instance_eval: a string, "s|zi" (core/eval.py)
+        from .eval import instance_eval_string
+        return instance_eval_string(vm, self, args)
+    if args:
+        vm.argc_error(len(args), 0, 0)      # with a block: mrb_get_args ""
     sc = _eval_class(vm, self)
     return _eval_in_place(vm, self, blk, sc, [self], False)
 

@@ -598,7 +598,10 @@ def str_times(vm, self, args, blk):
         vm.raise_error(vm.c_ArgumentError, "string size too big")
     if len(b) * times >= (1 << 31):
         raise_nomem(vm)
-    return new_str(vm, b * times)
+    try:
+        return new_str(vm, b * times)
+    except MemoryError:     # mruby's malloc failed: its NoMemoryError
+        raise_nomem(vm)
 
 
 @method("String", "<=>", arity=1)
@@ -1256,7 +1259,10 @@ def str_concat(vm, self, args, blk):
             vm.frozen_error(self)
         if add is s.value:
             add = bytes(add)
-        s.value += add
+        try:
+            s.value += add
+        except MemoryError:     # mruby's realloc failed: its NoMemoryError
+            raise_nomem(vm)
     return self
 
 
