@@ -196,7 +196,8 @@ typedef struct rl_callinfo {
     uint64_t proc;          /* word of the RProc, nil for a builtin */
     uint64_t target_class;  /* word of the target class */
     uint64_t view;          /* 1: Python holds a Frame of this record */
-    uint64_t reserved[3];
+    uint64_t upvars;        /* a block's: the cell of the env its upvars (level 0) are in */
+    uint64_t reserved[2];
 } rl_callinfo;
 typedef struct rl_vmstate {
     uint64_t    *stack;           /* register stack */
@@ -216,6 +217,11 @@ typedef struct rl_site {
     uint64_t proc;           /* word of the callee's RProc */
     uint64_t target_class;   /* word of the class the method was found in */
     uint64_t nregs;          /* registers the callee's frame needs */
+    uint64_t mid;            /* the callee frame's method name (symbol id) */
+    uint64_t self;           /* SITE_PROC_CALL: the block's self */
+    uint64_t envcell;        /* SITE_PROC_CALL: the cell of the block's env, or 0 */
+    uint64_t flags;          /* SITE_PROC_CALL: keyed on the receiver itself, a Proc */
+    uint64_t reserved[4];
 } rl_site;
 typedef struct rl_ctx {
     uintptr_t regs;          /* unused (generated code keeps &R[0] in rbx) */
@@ -263,6 +269,7 @@ CI_PC = 12
 CI_PROC = 16
 CI_TARGET_CLASS = 24
 CI_VIEW = 32
+CI_UPVARS = 40
 CI_SIZE = 64
 CI_SHIFT = 6                # log2(CI_SIZE)
 STATE_CLASS_WORDS = 40
@@ -276,7 +283,12 @@ SITE_SITES = 32
 SITE_PROC = 40
 SITE_TARGET_CLASS = 48
 SITE_NREGS = 56
-SITE_SIZE = 64
+SITE_MID = 64
+SITE_SELF = 72
+SITE_ENVCELL = 80
+SITE_FLAGS = 88
+SITE_SIZE = 128
+SITE_PROC_CALL = 1          # flags: a Proc#call of SITE_PROC (its code called directly)
 SITE_WORDS = SITE_SIZE // 8
 SITE_FIXNUM = 1             # the class key of a fixnum receiver
 

@@ -50,6 +50,7 @@ import types
 
 from riteload.model import CatchHandler, Instruction, Irep, PoolValue
 
+from . import abi
 from .abi import OBJECT_MASK, OBJECT_SHIFT, OBJECT_TAG
 from .cdecls import ffi
 from .context import Context
@@ -76,6 +77,7 @@ from .objects import (
 MIN_THRESHOLD = int(_os.environ.get("RITELOAD_GC_THRESHOLD", "200000"))
 
 _SKIP_VM_ATTRS = frozenset(("objects", "stack", "ci", "state", "class_words", "syms",
+                            "env_cell_blocks", "env_cells_free",
                             "sym_ids", "mcache", "irep_rts", "out", "err", "engine",
                             "free_handles", "arena", "context", "root_context",
                             "contexts", "stack_addr", "ci_max"))
@@ -351,6 +353,7 @@ def collect(vm) -> int:
     free = vm.free_handles
     cw = vm.class_words
     freed = 0
+    procs = 0
     for h in range(1, mk.n):
         o = objects[h]
         if o is not None and not marked[h]:
@@ -359,4 +362,15 @@ def collect(vm) -> int:
             cw[h] = 0
             free.append(h)
             freed += 1
+            t = type(o)
+            if t is RProc:
+                procs += 1
+            elif t is REnv and o.cell is not None:
+                o.cell[0] = 0
+                vm.env_cells_free.append(o.cell)
+                o.cell = None
+    if procs:
+        # native call sites keyed on a Proc's word must not call another proc
+        # that gets the handle next (abi.SITE_PROC_CALL)
+        vm.redefined[abi.METHOD_SERIAL] += 1
     return freed

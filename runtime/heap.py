@@ -65,6 +65,23 @@ class Heap:
         self.state.class_words = new
         self.state.class_words_len = n
 
+    def env_cell(self, env) -> int:
+        """The address of ``env``'s native cell (REnv.cell), made on first
+        use: the address of its registers while they are on the stack, 0 once
+        it is unshared.  Cells come in blocks and go back to ``env_cells_free``
+        when the collector frees their env."""
+        cell = env.cell
+        if cell is None:
+            free = self.env_cells_free
+            if not free:
+                block = ffi.new("uint64_t[]", 256)
+                self.env_cell_blocks.append(block)
+                free.extend(block + i for i in range(256))
+            cell = env.cell = free.pop()
+            cell[0] = int(ffi.cast("uintptr_t", env.stack)) + 8 * env.base \
+                if env.values is None else 0
+        return int(ffi.cast("uintptr_t", cell))
+
     def set_class(self, obj: RBasic, cls: RClass) -> None:
         obj.cls = cls
         if obj.handle:

@@ -61,6 +61,7 @@ from .cdecls import libc
 from .codecache import CodeCache, ffi
 from .execmem import ExecMemory
 from .frames import Frame
+from .objects import RProc
 
 _NEXT, _JUMP, _RETURN, _ERROR = abi.ST_NEXT, abi.ST_JUMP, abi.ST_RETURN, abi.ST_ERROR
 _RETVAL = abi.ST_RETVAL
@@ -106,6 +107,7 @@ class _ThreadState(threading.local):
         self.ctx = None
         self.context = None
         self.cibase = 0
+        self.ciwords = None
         self.views: list = []
 
 
@@ -128,7 +130,7 @@ class _Code:
     GC_OPAQUE = True    # runtime/gc.py scans no further: it holds no value words
 
     __slots__ = ("entry", "table", "counters", "counters_addr", "error", "calls", "loops",
-                 "sites", "sites_addr", "site_of_pc")
+                 "sites", "sites_addr", "site_of_pc", "up0")
 
     def __init__(self, entry, loops: bool):
         self.entry = entry
@@ -141,6 +143,9 @@ class _Code:
         self.sites = None           # the irep's inline caches: rl_site[] (abi.SITE_*)
         self.sites_addr = 0
         self.site_of_pc: dict[int, int] = {}
+        # the highest register GETUPVAR/SETUPVAR of level 0 reach (inline through
+        # the record's env cell when the env is that long), None without any
+        self.up0 = None
 
 
 def _has_loop(irep) -> bool:
@@ -293,10 +298,11 @@ class NativeEngine:
         return self._fallback
 
     def _count_interpreted(self, interp) -> None:
-        """--stats: give the fallback interpreter opcode functions that count."""
-        from riteload.versions import TRANSLATED
+        """--stats: give the fallback interpreter opcode functions that count,
+        for the opcode table of every format a dialect runs."""
+        from riteload.versions import VERSIONS
 
-        from .ops import ops_by_number
+        from .dialects import dialect_for
         tables = getattr(interp, "_ops", None)
         if not isinstance(tables, dict):
             return
@@ -309,7 +315,12 @@ class NativeEngine:
                 self.interpreted += 1
                 return fn(vm, frame, ins)
             return run_counted
-        tables[TRANSLATED.version] = [counted(fn) for fn in ops_by_number(TRANSLATED.version)]
+        for fmt in VERSIONS:
+            try:
+                fns = dialect_for(fmt).ops_by_number(fmt)
+            except (KeyError, LookupError, ValueError):
+                continue                # a format no dialect runs
+            tables[fmt] = [counted(fn) for fn in fns]
 
     # -- compiling ---------------------------------------------------------------
     def _install(self, vm, irep, hot: bool = False) -> _Code | None:
@@ -353,6 +364,9 @@ class NativeEngine:
             if self.counting:
                 code.counters = ffi.new("uint64_t[]", max(1, len(irep.instructions)))
                 code.counters_addr = int(ffi.cast("uintptr_t", code.counters))
+            ups = [ins.b for ins in irep.instructions
+                   if ins.name in ("GETUPVAR", "SETUPVAR") and ins.c == 0]
+            code.up0 = max(ups) if ups else None
             if translation.sites:
                 code.sites = ffi.new("uint64_t[]", abi.SITE_WORDS * len(translation.sites))
                 code.sites_addr = int(ffi.cast("uintptr_t", code.sites))
@@ -421,6 +435,12 @@ class NativeEngine:
         self.native_runs += 1
         saved_ci = ctx.ci
         ctx.ci = tls.cibase + (frame.index << abi.CI_SHIFT)
+        up = 0
+        if code.up0 is not None:
+            env = frame.proc.env
+            if env is not None and env.values is None and code.up0 < env.length:
+                up = vm.env_cell(env)           # its upvars inline (GETUPVAR/SETUPVAR)
+        tls.ciwords[(frame.index << (abi.CI_SHIFT - 3)) + abi.CI_UPVARS // 8] = up
         try:
             # vm.stack_addr: the running context's register stack (runtime/context.py)
             status = entry.fn(ctx, vm.stack_addr + 8 * frame.base, code.counters_addr, frame.pc,
@@ -451,6 +471,7 @@ class NativeEngine:
         c = vm.context
         tls.context = c
         tls.cibase = int(ffi.cast("uintptr_t", vm.ci))
+        tls.ciwords = ffi.cast("uint64_t *", vm.ci)
         ctx.cibase = tls.cibase
         ctx.ci_limit = tls.cibase + (vm.ci_max << abi.CI_SHIFT)
         ctx.stack = vm.stack_addr
@@ -577,8 +598,9 @@ class NativeEngine:
         for i in range(d + 1, depth + 1):
             rec = ci[i]
             proc = objects[rec.proc >> abi.OBJECT_SHIFT]
+            tc = rec.target_class
             f = Frame(rec.mid, proc, rec.stack, rec.n, rec.nk,
-                      objects[rec.target_class >> abi.OBJECT_SHIFT])
+                      objects[tc >> abi.OBJECT_SHIFT] if tc else None)
             irep = f.irep = proc.irep
             rt = proc.rt
             if rt is None:
@@ -643,7 +665,14 @@ class NativeEngine:
         site[w + abi.SITE_KLASS // 8] = key
         site[w + abi.SITE_SERIAL // 8] = vm.redefined[abi.METHOD_SERIAL]
         site[w + abi.SITE_CELL // 8] = 0
-        m, owner = vm.find_method(cls, vm.intern(proc.irep.syms[ins.b]))
+        name = proc.irep.syms[ins.b]
+        mid = vm.intern(name)
+        m, owner = vm.find_method(cls, mid)
+        if m is not None and m.special is not None:
+            # only a site named call checks the receiver word (templates._native_call)
+            if name != "call" or recv & 1:
+                return 1
+            return self._fill_proc_call(vm, code, w, m, recv, ins.c & 0xF)
         proc = m.proc if m is not None else None
         irep = proc.irep if proc is not None else None
         if irep is None or m.special is not None:
@@ -663,6 +692,45 @@ class NativeEngine:
         site[w + abi.SITE_PROC // 8] = (proc.handle << abi.OBJECT_SHIFT) | abi.OBJECT_TAG
         site[w + abi.SITE_TARGET_CLASS // 8] = (owner.handle << abi.OBJECT_SHIFT) | abi.OBJECT_TAG
         site[w + abi.SITE_NREGS // 8] = max(irep.nregs, n + 2)
+        site[w + abi.SITE_MID // 8] = mid
+        site[w + abi.SITE_ENVCELL // 8] = 0
+        site[w + abi.SITE_FLAGS // 8] = 0
+        site[w + abi.SITE_CELL // 8] = callee.entry.cell_address
+        self.ic_filled += 1
+        return 0
+
+    def _fill_proc_call(self, vm, code: _Code, w: int, m, recv: int, n: int) -> int:
+        """A ``call`` of a Proc with Ruby code and an env (a ``yield`` is
+        BLKPUSH + SEND :call): what proc_call_special (OP_CALL) does, with the
+        site keyed on the proc itself: R[a] becomes the block's self, the
+        frame is named as the env says, and the block's level-0 upvars are
+        reached through the env's cell while it is on the stack."""
+        from .core.proc import proc_call_special
+        if m.special is not proc_call_special:
+            return 1
+        p = vm.objects[recv >> abi.OBJECT_SHIFT]
+        if type(p) is not RProc or p.irep is None or p.env is None:
+            return 1
+        env = p.env
+        callee = self._codes.get(id(p.irep))
+        if callee is None or callee.entry.fn is None:
+            callee = self._install(vm, p.irep, hot=True)
+            if callee is None:
+                return 1
+        site = code.sites
+        tc = p.target_class
+        up = 0
+        if env.values is None and callee.up0 is not None and callee.up0 < env.length:
+            up = vm.env_cell(env)
+        site[w + abi.SITE_COUNTERS // 8] = callee.counters_addr
+        site[w + abi.SITE_SITES // 8] = callee.sites_addr
+        site[w + abi.SITE_PROC // 8] = recv
+        site[w + abi.SITE_TARGET_CLASS // 8] = tc.word if tc is not None else 0
+        site[w + abi.SITE_NREGS // 8] = max(p.irep.nregs, n + 2)
+        site[w + abi.SITE_MID // 8] = env.mid
+        site[w + abi.SITE_SELF // 8] = env.get(0)
+        site[w + abi.SITE_ENVCELL // 8] = up
+        site[w + abi.SITE_FLAGS // 8] = abi.SITE_PROC_CALL
         site[w + abi.SITE_CELL // 8] = callee.entry.cell_address
         self.ic_filled += 1
         return 0

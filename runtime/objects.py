@@ -257,10 +257,14 @@ class REnv(RBasic):
     context (runtime/context.py), which need not be the running one: a
     block made at the top level and called in a Fiber reads the top level's
     registers.
-    """
+
+    ``cell`` (made by ``vm.env_cell`` when generated code first calls one of
+    its blocks) is a native word holding the address of the registers while
+    they are on the stack, 0 once unshared: native GETUPVAR/SETUPVAR read it.
+"""
 
     __slots__ = ("vm", "stack", "base", "length", "values", "mid", "target_class", "frame",
-                 "bidx", "is_detached")
+                 "bidx", "is_detached", "cell")
 
     def __init__(self, vm, frame, length):
         super().__init__(None)
@@ -277,6 +281,7 @@ class REnv(RBasic):
         # mrb_env_new: where the frame's block argument sits (block_given? in blocks)
         self.bidx = 1 + (1 if n == CALL_MAXARGS else n) + (1 if nk == CALL_MAXARGS else 2 * nk)
         self.is_detached = False
+        self.cell = None            # native: the address of its registers while on the stack
 
     @classmethod
     def detached(cls, vm, mid, target_class):
@@ -294,6 +299,7 @@ class REnv(RBasic):
         e.target_class = target_class
         e.bidx = 0
         e.is_detached = True
+        e.cell = None
         vm.alloc(e)
         return e
 
@@ -317,6 +323,8 @@ class REnv(RBasic):
             st = self.stack
             b = self.base
             self.values = [st[b + i] for i in range(self.length)]
+            if self.cell is not None:
+                self.cell[0] = 0    # generated code reads the upvars through Python now
             self.frame = None
             self.stack = None
 

@@ -83,6 +83,8 @@ class VM(Symbols, Heap, Values, Classes, Variables, Calls, Backtraces, Raising):
         self.class_words = ffi.new("uint64_t[]", self._cw_len)
         self.state.class_words = self.class_words
         self.state.class_words_len = self._cw_len
+        self.env_cell_blocks: list = []     # REnv cells (heap.env_cell)
+        self.env_cells_free: list = []
         self.syms: list[str] = [""]
         self.sym_ids: dict[str, int] = {}
         # the ids mruby 3.1 gives this program's symbols (runtime/symorder.py),

@@ -466,7 +466,6 @@ def _native_call(a: Asm, ins: Instruction, cx: Ctx, self_call: bool) -> None:
     if ins.c >> 4 or n >= abi.CALL_MAXARGS or word is None or ins.a + n + 1 >= cx.irep.nregs:
         cx.call_op(ins)
         return
-    mid = word >> 8
     slow = cx.slow(ins)
     site = cx.site(ins)
     site_disp = site.disp
@@ -500,6 +499,16 @@ def _native_call(a: Asm, ins: Instruction, cx: Ctx, self_call: bool) -> None:
     a.mov(RCX, qword(RDX, abi.SITE_CELL))
     a.test(RCX, RCX)
     a.jcc("e", slow)                    # a builtin or method_missing: Python
+    proc_call = name == "call"
+    if proc_call:
+        plain = a.label()
+        a.comment("Proc#call of a block (yield): the cache is keyed on the proc itself")
+        a.test(qword(RDX, abi.SITE_FLAGS), abi.SITE_PROC_CALL)
+        a.jcc("e", plain)
+        a.mov(RAX, cx.R(ins.a))
+        a.cmp(RAX, qword(RDX, abi.SITE_PROC))
+        a.jcc("ne", miss)
+        a.bind(plain)
     a.comment("room for the callee's registers and call-info record, else Python")
     a.lea(RSI, cx.R(ins.a))
     a.mov(RAX, qword(RDX, abi.SITE_NREGS))
@@ -514,7 +523,8 @@ def _native_call(a: Asm, ins: Instruction, cx: Ctx, self_call: bool) -> None:
     a.mov(dword(RAX, abi.CI_PC), ins.next_pc)
     a.mov(qword(R12, abi.CTX_CI), RDI)
     a.mov(dword(RDI, abi.CI_N), n)
-    a.mov(dword(RDI, abi.CI_MID), mid)
+    a.mov(RAX, qword(RDX, abi.SITE_MID))
+    a.mov(dword(RDI, abi.CI_MID), EAX)
     a.mov(RAX, RSI)
     a.sub(RAX, qword(R12, abi.CTX_STACK))
     a.shr(RAX, 3)
@@ -525,6 +535,16 @@ def _native_call(a: Asm, ins: Instruction, cx: Ctx, self_call: bool) -> None:
     a.mov(RAX, qword(RDX, abi.SITE_TARGET_CLASS))
     a.mov(qword(RDI, abi.CI_TARGET_CLASS), RAX)
     a.mov(qword(RDI, abi.CI_VIEW), 0)
+    a.mov(RAX, qword(RDX, abi.SITE_ENVCELL))
+    a.mov(qword(RDI, abi.CI_UPVARS), RAX)
+    if proc_call:
+        selfed = a.label()
+        a.comment("OP_CALL: the block's self in R[a]")
+        a.test(qword(RDX, abi.SITE_FLAGS), abi.SITE_PROC_CALL)
+        a.jcc("e", selfed)
+        a.mov(RAX, qword(RDX, abi.SITE_SELF))
+        a.mov(cx.R(ins.a), RAX)
+        a.bind(selfed)
     if cx.counting:
         a.inc(qword(R12, abi.CTX_CALLS))
     a.comment("entry(ctx, &R[a], counters, 0, n, sites) through the callee's entry cell")
@@ -560,6 +580,56 @@ def _native_call(a: Asm, ins: Instruction, cx: Ctx, self_call: bool) -> None:
         a.jcc("e", slow)                # the callee's code was evicted: nothing ran
         cx.call_failed(ins)
         a.jmp(cx.next(ins))
+
+
+def _upvar_address(a: Asm, ins: Instruction, cx: Ctx) -> bool:
+    """rax = the address of the level-0 env's registers (the record's env
+    cell, abi.CI_UPVARS), else the slow path; False when only Python can
+    (another level: uvenv walks the procs)."""
+    if ins.c != 0:
+        return False
+    slow = cx.slow(ins)
+    a.comment("the env's registers: *ctx->ci->upvars, while the env is on the stack")
+    a.mov(RAX, qword(R12, abi.CTX_CI))
+    a.mov(RAX, qword(RAX, abi.CI_UPVARS))
+    a.test(RAX, RAX)
+    a.jcc("e", slow)
+    a.mov(RAX, qword(RAX, 0))
+    a.test(RAX, RAX)
+    a.jcc("e", slow)
+    return True
+
+
+def gen_GETUPVAR(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = uvget(b,c)
+    if not _upvar_address(a, ins, cx):
+        cx.call_op(ins)
+        return
+    a.mov(RCX, qword(RAX, 8 * ins.b))
+    a.mov(cx.R(ins.a), RCX)
+
+
+def gen_SETUPVAR(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # uvset(b,c,R[a])
+    if not _upvar_address(a, ins, cx):
+        cx.call_op(ins)
+        return
+    a.mov(RCX, cx.R(ins.a))
+    a.mov(qword(RAX, 8 * ins.b), RCX)
+
+
+def gen_BLKPUSH(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = block (16=m5:r1:m5:d1:lv4)
+    b = ins.b
+    idx = ((b >> 11) & 0x3F) + ((b >> 10) & 0x1) + ((b >> 5) & 0x1F) + ((b >> 4) & 0x1)
+    if b & 0xF or 1 + idx >= cx.irep.nregs:
+        cx.call_op(ins)             # the block of an outer method: through its env
+        return
+    a.comment("this method's block argument; nil: Python raises LocalJumpError")
+    a.mov(RAX, cx.R(1 + idx))
+    a.cmp(RAX, abi.NIL)
+    a.jcc("e", cx.slow(ins))
+    a.mov(cx.R(ins.a), RAX)
 
 
 def _int_and(a: Asm, slow: Label) -> None:
@@ -850,6 +920,8 @@ TEMPLATES: dict[str, Template] = {
     "LOADSELF": gen_LOADSELF,
     "LOADT": gen_LOADT,
     "LOADF": gen_LOADF,
+    "GETUPVAR": gen_GETUPVAR,
+    "SETUPVAR": gen_SETUPVAR,
     "JMP": gen_JMP,
     "JMPIF": gen_JMPIF,
     "JMPNOT": gen_JMPNOT,
@@ -858,6 +930,7 @@ TEMPLATES: dict[str, Template] = {
     "SEND": gen_SEND,
     "ENTER": gen_ENTER,
     "RETURN": gen_RETURN,
+    "BLKPUSH": gen_BLKPUSH,
     "ADD": gen_ADD,
     "ADDI": gen_ADDI,
     "SUB": gen_SUB,
