@@ -239,6 +239,32 @@ p Q.new.go
 def deep_yield(n, &b) n == 0 ? b.call(n) : deep_yield(n - 1, &b) end
 p deep_yield(10) { |v| raise "in block #{v}" rescue $!.message }
 """,
+    "ncall_prelude": """\
+s = 0
+30_000.times { |i| s += i }
+p s
+p 3.times.to_a, 1.upto(4).to_a, 4.downto(1).map { |x| x * 2 }
+p 5.times { |i| break i * 10 if i == 3 }
+r = []
+1.upto(3) { |i| r << i }
+3.downto(1) { |i| r << -i }
+p r
+begin
+  3.times(&lambda { |a, b| })
+rescue ArgumentError => e
+  p e.message
+end
+def m; 2.times { |i| return i + 100 }; end
+p m
+p 0.times { raise "never" }, -2.upto(-1) { }
+p (2**40).upto(2**40 + 2).to_a
+p 1.upto(2.5).to_a
+p Integer.instance_method(:times).arity, Integer.instance_method(:upto).parameters
+def f
+  3.times { |i| raise "x" if i == 1 }
+end
+f
+""",
 }
 
 
@@ -252,6 +278,23 @@ def test_native_calls_print_what_mruby_prints(tmp_path, name, debug):
                       (("--engine", "native", "--code-cache-size", "4k"), EAGER)):
         p = riteload("run", *args, mrb.name, cwd=tmp_path, env=env)
         assert (p.stdout, p.stderr, p.returncode) == expected, (args, env is EAGER)
+
+
+def test_prelude_is_what_mrbc_makes_of_its_sources():
+    """runtime/prelude/prelude31.mrb is committed; it must be what mruby 3.1's
+    mrbc makes of runtime/prelude/*.rb (scripts/build_prelude.py rebuilds it)."""
+    import subprocess
+    import sys
+
+    from mruby_runs import LIVE, ROOT
+    if not LIVE:
+        # without mrbc the committed file is all there is: it must at least verify
+        import riteload
+        riteload.load(str(ROOT / "runtime" / "prelude" / "prelude31.mrb"))
+        return
+    p = subprocess.run([sys.executable, str(ROOT / "scripts" / "build_prelude.py"), "--check"],
+                       capture_output=True)
+    assert p.returncode == 0, "run python scripts/build_prelude.py"
 
 
 def test_fib_calls_stay_native(tmp_path):
