@@ -3,10 +3,12 @@ callee's code directly, its call-info record pushed by generated code, and
 Python makes a Frame of that record only when a slow path needs one.
 
 Each program is run by mruby (live, or its recording in tests/recorded/) and
-by riteload's native engine three ways: every irep translated on first use
-(the most native calls), with the default tiering, and in a tiny code cache
-(code evicted while native frames may be live); all must print what mruby
-printed.  The programs aim at what the native records must keep working:
+by riteload's native engine three ways (every irep translated on first use
+for the most native calls, the default tiering, a tiny code cache where
+code is evicted while native frames may be live); all must print what mruby
+printed; the interpreter, the reference, runs each too (it keeps the Python
+versions of the prelude's methods, runtime/prelude).  The programs aim at
+what the native records must keep working:
 backtraces and handler search through native frames, ensure clauses,
 ``break``/``return`` out of blocks across native calls, method redefinition
 (the method serial), ``method_missing``, SystemStackError at mruby's depth,
@@ -275,7 +277,8 @@ def test_native_calls_print_what_mruby_prints(tmp_path, name, debug):
     mrb, expected = mruby_run(stem, PROGRAMS[name], tmp_path, debug=debug)
     for args, env in ((("--engine", "native"), EAGER),
                       (("--engine", "native"), None),
-                      (("--engine", "native", "--code-cache-size", "4k"), EAGER)):
+                      (("--engine", "native", "--code-cache-size", "4k"), EAGER),
+                      (("--engine", "interp"), None)):
         p = riteload("run", *args, mrb.name, cwd=tmp_path, env=env)
         assert (p.stdout, p.stderr, p.returncode) == expected, (args, env is EAGER)
 
