@@ -11,11 +11,12 @@ Enumerator uses Fiber, never the reverse).
 A coroutine gets its ``Context`` (runtime/context.py: its own register
 stack and call-info stack in a mapping of their own, its frames, pending
 exception and GC arena) when it first runs, with a fiber's call-info limit
-(``FIBER_CALLINFO_MAX``), and frees it when its body has ended.  A switch
-is ``context.switch``: the resumer's thread puts the coroutine's context on
-the VM, wakes the coroutine's thread and waits; when the coroutine
-suspends or ends, the resumer puts its own context back.  So whichever
-thread runs, the VM's ``stack``, ``frames``, ``arena``... are its own.
+(the dialect's ``fiber_ci_max``: ``FIBER_CALLINFO_MAX`` for mruby 3.1), and
+frees it when its body has ended.  A switch is ``context.switch``: the
+resumer's thread puts the coroutine's context on the VM, wakes the
+coroutine's thread and waits; when the coroutine suspends or ends, the
+resumer puts its own context back.  So whichever thread runs, the VM's
+``stack``, ``frames``, ``arena``... are its own.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ import threading
 
 from . import abi
 from .context import Context, switch
-from .frames import FIBER_CALLINFO_MAX
 
 NIL = abi.NIL
 
@@ -117,7 +117,7 @@ class Coroutine:
         if not self.started:
             self.started = True
             try:
-                self.context = Context(FIBER_CALLINFO_MAX)
+                self.context = Context(vm.dialect.fiber_ci_max)
             except MemoryError:
                 self.done = True
                 vm.raise_error(vm.c_NoMemoryError, "Out of memory")

@@ -69,9 +69,13 @@ class IrepRT:
 
 
 class Frame:
+    # ``vis``: the visibility ``def`` gives methods in this scope (mrb_callinfo's
+    # ``vis``), for dialects that track it (mruby 4.0's ``private`` without
+    # arguments).  Never set by __init__: unset means the dialect's default,
+    # read with ``getattr(frame, "vis", None)``, so a call pays nothing for it.
     __slots__ = ("mid", "proc", "irep", "rt", "pc", "base", "n", "nk", "cci",
                  "target_class", "env", "retval", "index", "method", "nregs",
-                 "ensure_stop", "kw")
+                 "ensure_stop", "kw", "vis")
 
     def __init__(self, mid, proc, base, n, nk, target_class, cci=CINFO_NONE):
         self.mid = mid

@@ -1143,7 +1143,7 @@ def cmp_num(vm, w):
     its value, so two equal big Integers are == only when the same object."""
     k, v = _num(vm, w)
     if k == "i" and w & OBJECT_MASK == OBJECT_TAG:
-        v = vm.fake_address(vm.objects[w >> OBJECT_SHIFT]) >> 1
+        v = vm.boxed_int_cmp(w)
     return k, v
 
 

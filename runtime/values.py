@@ -65,6 +65,27 @@ class Values:
         RangeError "integer overflow in <reason>" (a dialect may promote)."""
         self.raise_error(self.c_RangeError, f"integer overflow in {reason}")
 
+    def boxed_int_cmp(self, w: int) -> int:
+        """The number the comparison opcodes (and mrblib's comparisons) read
+        for an Integer boxed on the heap: mruby 3.1 reads it with
+        ``mrb_fixnum()``, the object's address shifted right by one (a
+        dialect may read its value)."""
+        return self.fake_address(self.objects[w >> OBJECT_SHIFT]) >> 1
+
+    def float_int_overflow(self, f: float, shown: str) -> int:
+        """A finite Float ``f`` past the 64-bit Integers made an Integer
+        (mrb_float_to_integer): mruby 3.1 raises RangeError "number (shown)
+        too big for integer" (a dialect may promote)."""
+        self.raise_error(self.c_RangeError, f"number ({shown}) too big for integer")
+
+    def str_int_overflow(self, s: bytes, start: int, p: int, base: int, negative: bool,
+                         badcheck: bool) -> int:
+        """mrb_str_len_to_integer met a number past 64 bits in ``s`` (its
+        digits from ``start``, the one that overflowed at ``p``): mruby 3.1
+        raises RangeError "string (...) too big for integer" (a dialect may
+        promote)."""
+        self.raise_error(self.c_RangeError, b"string (" + s + b") too big for integer")
+
     def float_new(self, x: float) -> int:
         """A Float value of x, truncated as mruby 3.1 stores floats (fastfloat)."""
         w, t = float_word(x)

@@ -159,7 +159,7 @@ def float_to_integer(vm, f: float) -> int:
     if fixable_float(f):
         return int(f)
     from runtime.core.fmtfp import float_to_s
-    vm.raise_error("RangeError", f"number ({float_to_s(f)}) too big for integer")
+    return vm.float_int_overflow(f, float_to_s(f))
 
 
 def int_result(vm, n: int, reason: str) -> int:
@@ -296,8 +296,9 @@ def boxed_int_opval(vm, w: int) -> int:
     """What mruby 3.1's comparison opcodes see for an Integer outside the
     fixnum range: OP_CMP reads it with ``mrb_fixnum()``, i.e. the heap
     pointer shifted right by one (a large positive number), not its value.
-    So in mruby ``-2**63 < 0`` is false and ``(-2**63).abs`` is itself."""
-    return vm.fake_address(vm.obj(w)) >> 1
+    So in mruby ``-2**63 < 0`` is false and ``(-2**63).abs`` is itself
+    (``vm.boxed_int_cmp``: a dialect may read the value)."""
+    return vm.boxed_int_cmp(w)
 
 
 def _opval(vm, w: int):

@@ -327,6 +327,7 @@ def str_len_to_integer(vm, s: bytes, base: int, badcheck: bool) -> int:
             bad()
         return abi.fixnum(0)
     n = 0
+    start = p
     while p < pend:
         if s[p] == 0x5F:
             p += 1
@@ -345,7 +346,7 @@ def str_len_to_integer(vm, s: bytes, base: int, badcheck: bool) -> int:
             break
         n = n * base
         if n > MRB_INT_MAX:                 # mrb_int_mul_overflow
-            _too_big(vm, s)
+            return vm.str_int_overflow(s, start, p, base, not sign, badcheck)
         if MRB_INT_MAX - c < n:
             if not sign and MRB_INT_MAX - n == c - 1:
                 # the break leaves p on the last digit: with badcheck,
@@ -353,7 +354,7 @@ def str_len_to_integer(vm, s: bytes, base: int, badcheck: bool) -> int:
                 n = MRB_INT_MIN
                 sign = True
                 break
-            _too_big(vm, s)
+            return vm.str_int_overflow(s, start, p, base, not sign, badcheck)
         n += c
         p += 1
     if badcheck:
@@ -366,10 +367,6 @@ def str_len_to_integer(vm, s: bytes, base: int, badcheck: bool) -> int:
         if p < pend:
             bad()
     return vm.int_new(n if sign else -n)
-
-
-def _too_big(vm, s: bytes):
-    vm.raise_error(vm.c_RangeError, b"string (" + s + b") too big for integer")
 
 
 def _inspect_bytes(vm, b: bytes) -> bytes:

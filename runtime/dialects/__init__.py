@@ -21,6 +21,8 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ..frames import CALLINFO_MAX, FIBER_CALLINFO_MAX
+
 __all__ = ["Dialect", "default", "dialect_for", "ops_by_number", "remove_builtin"]
 
 
@@ -36,6 +38,8 @@ class Dialect:
     listing: str                    # riteload.disasm dialect of ``riteload run -v``
     core: tuple[str, ...] = ()      # modules installed after runtime.core, in order
     vm_overrides: dict = field(default_factory=dict)    # VM method name -> function
+    ci_max: int = CALLINFO_MAX              # live call-info records of the main context
+    fiber_ci_max: int = FIBER_CALLINFO_MAX  # ... and of a Fiber's
 
     def ops_by_number(self, format_version: str) -> list:
         """The semantics indexed by opcode number of a format's opcode table
@@ -46,6 +50,7 @@ class Dialect:
     def apply(self, vm) -> None:
         """Give a VM being made this release's primitives (before boot)."""
         vm.dialect = self
+        vm.root_context.ci_max = vm.ci_max = self.ci_max
         for name, fn in self.vm_overrides.items():
             setattr(vm, name, fn.__get__(vm))
 

@@ -7,7 +7,10 @@
 - Floats keep every bit (4.0's word boxing no longer truncates them):
   ``float_new`` stores a double exactly, boxed when no flonum holds it;
 - the core library: runtime/core, then the modules of ``core/`` here, in
-  ``CORE`` order (what 4.0 changed, added or removed).
+  ``CORE`` order (what 4.0 changed, added or removed); ``visibility``
+  comes last: it gives every builtin installed before it 4.0's visibility,
+  and 4.0's SEND/SEND0/SENDB (``ops.py``) check it;
+- backtraces leave out the methods 4.0 writes in Ruby (``mrblib40.py``).
 """
 
 from __future__ import annotations
@@ -38,7 +41,8 @@ def float_new(vm, x: float) -> int:
 
 
 CORE = tuple(f"runtime.dialects.mruby40.core.{m}" for m in (
-    "errors", "inspect", "integer", "float", "kernel", "set",
+    "errors", "inspect", "integer", "array", "compare", "float", "hash", "kernel", "method",
+    "range", "set", "string", "struct", "visibility",
 ))
 
 DIALECT = Dialect(
@@ -51,4 +55,8 @@ DIALECT = Dialect(
     core=CORE,
     vm_overrides={"int_new": int_new, "float_new": float_new, **ERRORS_OVERRIDES,
                   **INTEGER_OVERRIDES},
+    # cipush doubles the call-info array up to MRB_CALL_LEVEL_MAX (512) records,
+    # from 32 (vm.c) or from a Fiber's 4 (mruby-fiber's FIBER_CI_INIT_SIZE)
+    ci_max=512,
+    fiber_ci_max=512,
 )

@@ -14,6 +14,7 @@ from ...abi import CALL_MAXARGS, OBJECT_MASK, OBJECT_SHIFT, OBJECT_TAG
 from ...objects import RArray, RHash, RProc
 from ...ops import OPS as OPS31
 from ...ops import (
+    _class_or_module,
     _normal_return,
     _num,
     _send,
@@ -24,6 +25,7 @@ from ...ops import (
     send_fast,
     specialized,
 )
+from .core.visibility import check_call, default_visibility
 
 NIL = abi.NIL
 TRUE = abi.TRUE
@@ -63,10 +65,24 @@ def op_matcherr(vm, frame, ins):
         vm.raise_error(vm.cls("NoMatchingPatternError"), "pattern not matched")
 
 
+def _check(vm, frame, ins, n: int, nk: int) -> None:
+    # vm.c: "if (insn == OP_SEND || insn == OP_SEND0 || insn == OP_SENDB)",
+    # a call with an explicit receiver checks the method's visibility
+    base = frame.base + ins.a
+    check_call(vm, base, vm.stack[base], frame.rt.syms[ins.b], n, nk)
+
+
 def op_send(vm, frame, ins):
     # R[a] = R[a].send(Syms[b],R[a+1]..,R[a+n+1]:R[a+n+2]..) (c=n|k<<4)
     # (4.0.0's OP_EXT3 no longer shadows insn: an EXT3 SEND has no block)
+    _check(vm, frame, ins, ins.c & 0xF, (ins.c >> 4) & 0xF)
     _send(vm, frame, ins, False, False)
+
+
+def op_sendb(vm, frame, ins):
+    # R[a] = R[a].send(Syms[b],R[a+1]..,R[a+n+1]:R[a+n+2]..,&R[a+n+2k+1])
+    _check(vm, frame, ins, ins.c & 0xF, (ins.c >> 4) & 0xF)
+    _send(vm, frame, ins, True, False)
 
 
 def _send0(vm, frame, ins, self_call: bool):
@@ -74,6 +90,8 @@ def _send0(vm, frame, ins, self_call: bool):
     base = frame.base
     a = ins.a
     recv = st[base] if self_call else st[base + a]
+    if not self_call:
+        check_call(vm, base + a, recv, frame.rt.syms[ins.b], 0, 0)
     st[base + a] = recv
     st[base + a + 1] = NIL          # the block
     st[base + a] = vm.call_at(frame, a, recv, frame.rt.syms[ins.b], 0, 0, NIL)
@@ -166,12 +184,37 @@ def op_arysplat(vm, frame, ins):
     st[i] = vm.ary_new(ary_splat(vm, st[i]))
 
 
+def op_div(vm, frame, ins):
+    # R[a] = R[a]/R[a+1]
+    # (mrb_div_int_value: MRB_INT_MIN / -1 promotes to a bigint)
+    st = vm.stack
+    i = frame.base + ins.a
+    kx, vx = _num(vm, st[i])
+    ky, vy = _num(vm, st[i + 1])
+    if kx == "i" and ky == "i" and vy == -1 and vx == -(1 << 63):
+        st[i] = vm.int_new(1 << 63)
+        return None
+    return ops31.op_div(vm, frame, ins)
+
+
 def _def_method(vm, frame, ins, target) -> None:
     p = vm.objects[make_proc(vm, frame, frame.rt.reps[ins.c], True, False) >> OBJECT_SHIFT]
     sid = frame.rt.syms[ins.b]
-    vm.define_proc_method(target, sid, p)
+    vm.define_proc_method(target, sid, p, default_visibility(vm, frame, target, sid))
     vm.method_added(target, sid)
     vm.stack[frame.base + ins.a] = abi.symbol_word(sid)
+
+
+def op_def(vm, frame, ins):
+    # R[a].newmethod(Syms[b],R[a+1]); R[a] = Syms[b]
+    st = vm.stack
+    i = frame.base + ins.a
+    target = _class_or_module(vm, st[i])
+    p = vm.obj(vm.check_type(st[i + 1], "Proc"))
+    sid = frame.rt.syms[ins.b]
+    vm.define_proc_method(target, sid, p, default_visibility(vm, frame, target, sid))
+    vm.method_added(target, sid)
+    st[i] = abi.symbol_word(sid)
 
 
 def op_tdef(vm, frame, ins):
@@ -197,7 +240,10 @@ OPS.update({
     "MATCHERR": op_matcherr,
     "SSEND0": op_ssend0,
     "SEND": op_send,
+    "SENDB": op_sendb,
     "SEND0": op_send0,
+    "DEF": op_def,
+    "DIV": op_div,
     "BLKCALL": op_blkcall,
     "ENTER": op_enter,
     "RETSELF": op_retself,
@@ -212,11 +258,23 @@ OPS.update({
 })
 
 
+def _checked(fast, n: int):
+    """A specialized SEND/SENDB (positional arguments only) preceded by the
+    visibility check."""
+    def op_send_public(vm, frame, ins):
+        base = frame.base + ins.a
+        check_call(vm, base, vm.stack[base], frame.rt.syms[ins.b], n, 0)
+        return fast(vm, frame, ins)
+    return op_send_public
+
+
 def specialize(fn, ins):
     """runtime/ops.py's specializations, for the functions 4.0 shares with
-    3.1 (an EXT3 SEND has no block here, which send_fast would give it)."""
+    3.1 (an EXT3 SEND has no block here, which send_fast would give it),
+    and for SEND/SENDB behind their visibility check."""
     if fn is OPS31.get(ins.name):
         return specialized(fn, ins)
-    if fn is op_send and ins.ext != "EXT3":
-        return send_fast(ins) or fn
+    if (fn is op_send and ins.ext != "EXT3") or fn is op_sendb:
+        fast = send_fast(ins)
+        return _checked(fast, ins.c & 0xF) if fast is not None else fn
     return fn

@@ -4,7 +4,8 @@
   ``SecurityError`` is gone;
 - NoMethodError names the receiver's class: ``undefined method 'foo' for
   NilClass``, ``no superclass method 'foo' for Foo`` (vm.c
-  ``prepare_missing``, class.c ``mrb_method_missing``: ``%T``).
+  ``prepare_missing``, class.c ``mrb_method_missing``: ``%T``), and so
+  does FrozenError (error.c ``mrb_frozen_error``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ from runtime import abi
 from runtime.abi import CALL_MAXARGS, OBJECT_SHIFT
 from runtime.calls import Calls, obj_missing
 from runtime.defs import method
+from runtime.objects import TT_SCLASS
+
+from ..mrblib40 import MRBLIB40, MRBLIB40_NAMES
 
 
 def class_of_for_error(vm, w) -> str:
@@ -37,16 +41,25 @@ def obj_missing40(vm, self, args, blk):
 
 def prepare_missing(vm, base, recv, mid, cls, n, nk, blk, is_super):
     """vm.c prepare_missing: with the default method_missing, the
-    NoMethodError 4.0 words; else what mruby 3.1 does (Calls.prepare_missing)."""
-    mm, _ = vm.find_method(vm.class_of(recv), vm.SYM_method_missing)
+    NoMethodError 4.0 words; else method_missing gets the name and the
+    arguments packed, then the keyword Hash (read before the packed
+    arguments take its register: 3.1 lost it when n was 0) and the block."""
+    st = vm.stack
+    if n == CALL_MAXARGS:
+        args = list(vm.objects[st[base + 1] >> OBJECT_SHIFT].items)
+    else:
+        args = [st[base + 1 + i] for i in range(n)]
+    mm, owner = vm.find_method(vm.class_of(recv), vm.SYM_method_missing)
     if mm is None or mm.fn is obj_missing or mm.fn is obj_missing40:
-        st = vm.stack
-        if n == CALL_MAXARGS:
-            args = list(vm.objects[st[base + 1] >> OBJECT_SHIFT].items)
-        else:
-            args = [st[base + 1 + i] for i in range(n)]
         raise_undefined(vm, recv, mid, args, is_super)
-    return Calls.prepare_missing(vm, base, recv, mid, cls, n, nk, blk, is_super)
+    kw = st[base + 1 + (1 if n == CALL_MAXARGS else n)] if nk else abi.NIL
+    st[base + 1] = vm.ary_new([abi.symbol_word(mid)] + args)
+    if nk:
+        st[base + 2] = kw
+        st[base + 3] = blk
+    else:
+        st[base + 2] = blk
+    return mm, owner, CALL_MAXARGS, nk
 
 
 def setup(vm):
@@ -62,10 +75,28 @@ VM_OVERRIDES = {"prepare_missing": prepare_missing}
 __all__ = ["VM_OVERRIDES", "abi", "class_of_for_error", "raise_undefined"]
 
 
+def mrblib_frame(vm, f) -> bool:
+    """Is builtin frame f one of a method (or a block of a method) 4.0.0
+    writes in Ruby?  Its mrblib has no debug info: no backtrace shows it."""
+    m = f.method
+    if m is None or m.owner is None:
+        return vm.syms[f.mid] in MRBLIB40_NAMES
+    owner = m.owner
+    if owner.tt == TT_SCLASS:
+        att = owner.attached
+        if att is None or not vm.is_class(att):
+            return False
+        key = f"{vm.class_name(vm.obj(att))}.{vm.syms[f.mid]}"
+    else:
+        key = f"{vm.class_name(owner)}#{vm.syms[f.mid]}"
+    return key in MRBLIB40
+
+
 def backtrace_locations(vm, skip: int = 0) -> list:
-    """4.0.0's pack_backtrace: Ruby frames without debug info are left out;
-    a builtin frame takes the location of the nearest Ruby frame below it
-    that has some, else ``(unknown):0`` without a method name."""
+    """4.0.0's pack_backtrace: Ruby frames without debug info are left out
+    (the methods of 4.0's mrblib among them, ``mrblib_frame``); a builtin
+    frame takes the location of the nearest Ruby frame below it that has
+    some, else ``(unknown):0`` without a method name."""
     from runtime.backtrace import _file_of, _line_of
     out = []
     frames = vm.frames
@@ -76,7 +107,7 @@ def backtrace_locations(vm, skip: int = 0) -> list:
                 continue
             irep, idx = f.irep, f.pc - 1
         else:
-            if not f.mid:
+            if not f.mid or mrblib_frame(vm, f):
                 continue
             irep = None
             for j in range(i - 1, -1, -1):
@@ -105,7 +136,34 @@ def uncaught_head(vm, lines: list) -> bytes:
     return bytes(buf)
 
 
-VM_OVERRIDES.update({"backtrace_locations": backtrace_locations, "uncaught_head": uncaught_head})
+def frozen_error(vm, w: int):
+    """mrb_frozen_error: ``can't modify frozen %T``, the real class (3.1's
+    ``%t`` named a singleton class)."""
+    vm.raise_error(vm.c_FrozenError, f"can't modify frozen {class_of_for_error(vm, w)}")
+
+
+#: the C methods 4.0.0 declares MRB_ARGS_ANY(): only mrb_get_args counts
+#: their arguments, after converting the ones before the failing count
+ARGS_ANY = frozenset((
+    "String#[]", "String#[]=", "String#chomp", "String#chomp!", "String#rindex",
+    "String#slice", "String#split", "String#to_i", "String#bytesplice", "Array#push",
+    "Array#unshift", "Array#[]", "Array#values_at", "Array#difference", "Array#union",
+    "Array#intersection", "Hash#__merge",
+))
+
+
+def arity_error(vm, m, args):
+    """vm.c check_argument_count: the VM counts a C method's arguments
+    against its aspec before the method runs, so the count fails before
+    mrb_get_args converts anything (3.1 converted first), but for the
+    methods declared with any count (``ARGS_ANY``)."""
+    if m.owner is not None and f"{vm.class_name(m.owner)}#{vm.syms[m.name]}" in ARGS_ANY:
+        Calls.arity_error(vm, m, args)
+    vm.argc_error(len(args), m.amin, m.amax)
+
+
+VM_OVERRIDES.update({"backtrace_locations": backtrace_locations, "uncaught_head": uncaught_head,
+                     "frozen_error": frozen_error, "arity_error": arity_error})
 
 
 @method("Exception", "inspect", arity=0)
@@ -116,3 +174,16 @@ def exc_inspect(vm, self, args, blk):
     if mesg is None or not vm.is_str(mesg) or not vm.str_bytes(mesg):
         return vm.str_new(cname)
     return vm.str_new(b"#<" + cname + b": " + vm.str_bytes(mesg) + b">")
+
+
+@method("Exception", "initialize", arity=(0, 1), visibility="private")
+def exc_initialize(vm, self, args, blk):
+    """exc_initialize: the message is made a String at once
+    (mrb_exc_mesg_set: mrb_obj_as_string), so ``new(:sym).message`` is "sym"."""
+    if args:
+        mesg = args[0] if vm.is_str(args[0]) else vm.obj_as_string(args[0])
+        o = vm.obj(self)
+        if o.ivars is None:
+            o.ivars = {}
+        o.ivars[vm.SYM_mesg] = mesg
+    return self

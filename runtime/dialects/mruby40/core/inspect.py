@@ -1,6 +1,6 @@
-"""mruby 4.0: Array#inspect and Hash#inspect are C functions (array.c
-``mrb_ary_to_s``, hash.c ``mrb_hash_to_s``), no longer mrblib's
-``_inspect(recur_list)``.
+"""mruby 4.0: Array#inspect, Hash#inspect and Struct#inspect are C
+functions (array.c ``mrb_ary_to_s``, hash.c ``mrb_hash_to_s``, struct.c
+``mrb_struct_to_s``), no longer mrblib's ``_inspect(recur_list)``.
 
 A Hash lists a Symbol key as ``key: value`` (the Symbol's to_s) and any
 other key as ``key.inspect => value``: ``{a: 1, "b" => 2}``.  A container
@@ -10,11 +10,12 @@ met again inside its own inspect prints ``[...]`` / ``{...}``
 
 from __future__ import annotations
 
+from runtime import abi
 from runtime.abi import OBJECT_SHIFT
 from runtime.defs import method
 
 #: the mrblib helpers mruby 4.0 no longer has
-REMOVED = (("Array", "_inspect"), ("Hash", "_inspect"))
+REMOVED = (("Array", "_inspect"), ("Hash", "_inspect"), ("Struct", "_inspect"))
 
 
 class _Running:
@@ -77,4 +78,26 @@ def hash_to_s(vm, self, args, blk):
                 out += vm.inspect(k) + b" => "
             out += vm.inspect(v)
     out += b"}"
+    return vm.str_new(bytes(out))
+
+
+@method("Struct", "inspect", arity=0, aliases=("to_s",))
+def struct_to_s(vm, self, args, blk):
+    """mrb_struct_to_s: ``#<struct Name a=1>``; an anonymous class has no
+    name, a struct met again inside its own inspect prints ``...>``."""
+    from runtime.core.struct import class_members, values
+    _as_inspect(vm)
+    out = bytearray(b"#<struct ")
+    cls = vm.real_class(self)
+    if cls.name is not None:
+        out += vm.class_name(cls).encode("utf-8", "surrogateescape") + b" "
+    with _Running(vm, self) as r:
+        if r.again:
+            return vm.str_new(bytes(out) + b"...>")
+        vals = values(vm, self)
+        for i, m in enumerate(class_members(vm, cls)):
+            if i:
+                out += b", "
+            out += vm.sym_bytes(m) + b"=" + vm.inspect(vals[i] if i < len(vals) else abi.NIL)
+    out += b">"
     return vm.str_new(bytes(out))

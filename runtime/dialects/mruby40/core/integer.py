@@ -6,8 +6,10 @@ methods below follow 4.0.0's src/numeric.c and mrbgems/mruby-bigint where
 they differ from 3.1: ``**`` (``mrb_int_pow``, then ``mrb_bint_pow`` with its
 "exponent too large" limit), ``div`` floors, ``/`` and ``divmod`` of
 ``MRB_INT_MIN`` by -1 promote, ``<<`` and ``>>`` shift without a width
-limit, comparisons between Integers are exact, ``to_s`` has no 64-digit
-buffer, and ``quo`` gives a Rational.
+limit, comparisons between Integers are exact but for 64-bit values
+boxed on the heap (``int_cmpnum``), ``to_s`` has no 64-digit
+buffer, ``quo`` gives a Rational, and ``*`` takes no other object than a
+number (``can't convert Vec into Integer``).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import math
 
 from runtime import abi
+from runtime.core import integer as core_integer
 from runtime.core.format import int_to_str
 from runtime.core.numeric import (
     NIL,
@@ -45,6 +48,47 @@ def _to_f(vm, n: int) -> float:
         return float(n)
     except OverflowError:
         return math.inf if n > 0 else -math.inf
+
+
+def str_int_overflow(vm, s: bytes, start: int, p: int, base: int, negative: bool,
+                     badcheck: bool) -> int:
+    """mrb_str_len_to_integer past 64 bits: a bigint of the digits (and
+    ``_``) from ``start``; with badcheck, trailingbad looks from the digit
+    that overflowed, so Kernel#Integer of any such string is invalid."""
+    from runtime.core.string import _SPACE, _inspect_bytes
+    q = p
+    while q < len(s) and s[q] in _SPACE:
+        q += 1
+    if badcheck and (p == 0 or s[p - 1] == 0x5F or q < len(s)):
+        vm.raise_error(vm.c_ArgumentError,
+                       b"invalid string for number(" + _inspect_bytes(vm, s) + b")")
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"[:base]
+    end = start
+    while end < len(s) and (chr(s[end]).lower() in digits or s[end] == 0x5F):
+        end += 1
+    text = s[start:end].replace(b"_", b"").decode()
+    n = int(text, base) if text else 0
+    return vm.int_new(-n if negative else n)
+
+
+def boxed_int_cmp(vm, w: int) -> int:
+    """4.0 compares a heap Integer by its value (3.1 read its address)."""
+    return vm.int_value(w)
+
+
+def float_int_overflow(vm, f: float, shown: str) -> int:
+    """mrb_float_to_integer past 64 bits: a bigint as mrb_bint_new_float
+    makes it, which keeps only the top 32-bit limb of the value (the lower
+    limbs are taken from what is left below 1.0: zeros)."""
+    x = abs(f)
+    if x < 1.0:
+        return 0
+    limbs = 1
+    while x >= 4294967296.0:
+        x *= 1.0 / 4294967296.0
+        limbs += 1
+    n = int(x) << (32 * (limbs - 1))
+    return -n if f < 0 else n
 
 
 def int_overflow(vm, n: int, reason: str) -> int:
@@ -87,11 +131,25 @@ def int_pow(vm, self, args, blk):
     return vm.int_new(r)
 
 
+def _fixnum_p(n: int) -> bool:
+    return -(1 << 62) <= n < (1 << 62)
+
+
+def int_cmpnum(a: int, b: int) -> int:
+    """numeric.c cmpnum of two Integers: exact when both are fixnums or one
+    is a bigint; a 64-bit Integer boxed on the heap (word boxing) compares
+    as a double (``mrb_as_float``)."""
+    if (_fixnum_p(a) and _fixnum_p(b)) or not (_small(a) and _small(b)):
+        return (a > b) - (a < b)
+    x, y = _to_f(None, a), _to_f(None, b)
+    return (x > y) - (x < y)
+
+
 def _cmp_method(name, op):
     def fn(vm, self, args, blk):
         y = args[0]
         if vm.is_int(y):
-            return vm.bool(op(_iv(vm, self), vm.int_value(y)))
+            return vm.bool(op(int_cmpnum(_iv(vm, self), vm.int_value(y)), 0))
         n = cmpnum(vm, self, y)
         if n is None:
             cmperr(vm, self, y)
@@ -105,12 +163,143 @@ for _name, _op in (("<", lambda a, b: a < b), ("<=", lambda a, b: a <= b),
     method("Integer", _name, arity=1)(_cmp_method(_name, _op))
 
 
+def noconv_name(vm, w) -> str:
+    """``%Y`` of mrb_vformat: nil, true and false by value, else the class."""
+    if w == NIL:
+        return "nil"
+    if w == abi.TRUE:
+        return "true"
+    if w == abi.FALSE:
+        return "false"
+    return vm.class_name(vm.real_class(w))
+
+
+@method("Integer", "*", arity=1)
+def int_mul(vm, self, args, blk):
+    """mrb_int_mul: 0 and 1 return an operand as it is (whatever the
+    other's type), a Float multiplies, anything else is no number
+    (``mrb_int_noconv``: no coerce)."""
+    y = args[0]
+    a = _iv(vm, self)
+    if vm.is_int(y):
+        return vm.int_new(a * _iv(vm, y))
+    if is_rational(vm, y) or is_complex(vm, y):
+        if a in (0, 1) and self & 1:
+            return self if a == 0 else y
+        return vm.funcall(y, "*", [self])
+    if vm.is_float(y):
+        return flo(vm, _to_f(vm, a) * vm.float_value(y))
+    vm.raise_error(vm.c_TypeError, f"can't convert {noconv_name(vm, y)} into Integer")
+
+
+# ------------------------------------------ ceil/floor/round/truncate(ndigits)
+INT64_MIN, INT64_MAX = -(1 << 63), (1 << 63) - 1
+
+
+def _crem(a: int, b: int) -> int:
+    """C's ``a % b`` (the remainder takes the sign of a)."""
+    r = abs(a) % abs(b)
+    return -r if a < 0 else r
+
+
+def _rounding(vm, self, args):
+    """prepare_int_rounding: (x, 10**-ndigits), or (x, None) to return x
+    as it is, or (None, None) for 0 (a power of ten past x's size)."""
+    nd = as_int(vm, args[0]) if args else 0
+    x = _iv(vm, self)
+    if nd >= 0:
+        return x, None
+    size = 8 if INT64_MIN <= x <= INT64_MAX else max(8, (x.bit_length() + 7) // 8)
+    if -0.415241 * nd - 0.125 > size:
+        return None, None
+    return x, 10 ** -nd
+
+
+def _small(x: int) -> bool:
+    return INT64_MIN <= x <= INT64_MAX
+
+
+@method("Integer", "ceil", arity=(0, 1))
+def int_ceil(vm, self, args, blk):
+    """int_ceil: for a 64-bit x, x - rem + f unless x < 0 (even when rem is 0)."""
+    x, f = _rounding(vm, self, args)
+    if x is None:
+        return abi.fixnum(0)
+    if f is None:
+        return self
+    if not _small(x):
+        x += f
+        return vm.int_new(x - x % f)
+    a = x - _crem(x, f)
+    return vm.int_new(a if x < 0 else a + f)
+
+
+@method("Integer", "floor", arity=(0, 1))
+def int_floor(vm, self, args, blk):
+    """int_floor: for a 64-bit x, x - rem, less f when x < 0 (even when rem is 0)."""
+    x, f = _rounding(vm, self, args)
+    if x is None:
+        return abi.fixnum(0)
+    if f is None:
+        return self
+    if not _small(x):
+        return vm.int_new(x - x % f)
+    a = x - _crem(x, f)
+    return vm.int_new(a - f if x < 0 else a)
+
+
+@method("Integer", "round", arity=(0, 1))
+def int_round(vm, self, args, blk):
+    """int_round: for a 64-bit x that does not round away from zero, the
+    remainder is what it returns (numeric.c assigns ``a = c``)."""
+    x, f = _rounding(vm, self, args)
+    if x is None:
+        return abi.fixnum(0)
+    if f is None:
+        return self
+    if not _small(x):
+        r = x % f
+        n = x - r
+        h = f >> 1
+        if r > h or (r == h and x > 0):
+            n += f
+        return vm.int_new(n)
+    c = _crem(x, f)
+    a = x - c
+    half = f // 2
+    if c < 0:
+        c = -c
+        if half < c:
+            c = a - f
+    elif half < c:
+        c = a + f
+    return vm.int_new(c)
+
+
+@method("Integer", "truncate", arity=(0, 1))
+def int_truncate(vm, self, args, blk):
+    x, f = _rounding(vm, self, args)
+    if x is None:
+        return abi.fixnum(0)
+    if f is None:
+        return self
+    if not _small(x):
+        x -= x % f
+        return vm.int_new(x + f if x < 0 else x)
+    return vm.int_new(x - _crem(x, f))
+
+
+@method("Integer", "chr", arity=(0, 1))
+def int_chr(vm, self, args, blk):
+    """int_chr (MRB_ARGS_OPT(1)): the VM counts before the conversion."""
+    return core_integer.int_chr(vm, self, args, blk)
+
+
 @method("Integer", "<=>", arity=1)
 def int_cmp(vm, self, args, blk):
     y = args[0]
     if vm.is_int(y):
-        a, b = _iv(vm, self), vm.int_value(y)
-        return abi.fixnum((a > b) - (a < b))
+        return abi.fixnum(int_cmpnum(_iv(vm, self), vm.int_value(y)))
     n = cmpnum(vm, self, y)
     return NIL if n is None else abi.fixnum(n)
 
@@ -139,8 +328,9 @@ def int_div(vm, self, args, blk):
 def int_idiv(vm, self, args, blk):
     y = args[0]
     a = _iv(vm, self)
-    if vm.is_int(y):
-        return vm.int_new(a // _divisor(vm, vm.int_value(y)))
+    if vm.is_int(y) or _small(a):
+        # int_idiv: a 64-bit receiver takes its divisor as an Integer (mrb_as_int)
+        return vm.int_new(a // _divisor(vm, as_int(vm, y)))
     f = as_float(vm, y)
     if f == 0.0:
         vm.raise_error("ZeroDivisionError", "divided by 0")
@@ -207,4 +397,5 @@ def int_to_f(vm, self, args, blk):
     return flo(vm, _to_f(vm, _iv(vm, self)))
 
 
-VM_OVERRIDES = {"int_overflow": int_overflow}
+VM_OVERRIDES = {"int_overflow": int_overflow, "str_int_overflow": str_int_overflow,
+                "float_int_overflow": float_int_overflow, "boxed_int_cmp": boxed_int_cmp}

@@ -7,8 +7,16 @@
 
 from __future__ import annotations
 
+import math
+import struct
+
 from runtime import abi
-from runtime.defs import method
+from runtime.abi import CALL_MAXARGS
+from runtime.core import conversions
+from runtime.core.kernel import send_special
+from runtime.defs import method, module_function
+
+NIL = abi.NIL
 
 
 @method("Array", "deconstruct", arity=0)
@@ -48,7 +56,13 @@ def hash_except_keys(vm, self, args, blk):
 # ------------------------------------------------- methods 3.1 did not have
 #: what 4.0.0 no longer defines (Float's bit operations, numeric.c)
 REMOVED = (("Float", "&"), ("Float", "|"), ("Float", "^"), ("Float", "<<"), ("Float", ">>"),
-           ("Float", "~"))
+           ("Float", "~"),
+           # 3.1's mrblib had attr_accessors for an Enumerator's state; 4.0's has none
+           ("Enumerator", "obj"), ("Enumerator", "obj="), ("Enumerator", "meth"),
+           ("Enumerator", "meth="), ("Enumerator", "args"), ("Enumerator", "args="),
+           ("Enumerator", "kwd"), ("Enumerator", "kwd="), ("Enumerator", "fib"),
+           # eql? is Numeric's alone (numeric.c num_eql)
+           ("Integer", "eql?"), ("Float", "eql?"))
 
 
 def _int(vm, w):
@@ -75,9 +89,31 @@ def num_integer_p(vm, self, args, blk):
     return abi.FALSE
 
 
+def byte_hash(b: bytes, hval: int = 0x811C9DC5) -> int:
+    """mrb_byte_hash(_step): 32-bit FNV-1 of the bytes."""
+    for c in b:
+        hval = ((hval * 16777619) & 0xFFFFFFFF) ^ c
+    return hval
+
+
 @method("Integer", "hash", arity=0)
 def int_hash(vm, self, args, blk):
-    return vm.int_new(hash(_int(vm, self)) & ((1 << 61) - 1))
+    """int_hash: FNV-1 of the 64-bit value's bytes; a bigint's
+    (mrb_bint_hash) of its 32-bit limbs, then of its sign."""
+    n = _int(vm, self)
+    if -(1 << 63) <= n < (1 << 63):
+        return vm.int_new(byte_hash(struct.pack("<q", n)))
+    m = abs(n)
+    limbs = b"".join(struct.pack("<I", (m >> (32 * i)) & 0xFFFFFFFF)
+                     for i in range((m.bit_length() + 31) // 32))
+    return vm.int_new(byte_hash(struct.pack("<i", -1 if n < 0 else 1), byte_hash(limbs)))
+
+
+@method("Float", "hash", arity=0)
+def flo_hash(vm, self, args, blk):
+    """flo_hash: FNV-1 of the double's bytes, -0.0 as 0.0."""
+    f = vm.float_value(self)
+    return vm.int_new(byte_hash(struct.pack("<d", 0.0 if f == 0 else f)))
 
 
 @method("Integer", "bit_length", arity=0)
@@ -175,16 +211,6 @@ def int_s_sqrt(vm, self, args, blk):
     if n < 0:
         vm.raise_error("Math::DomainError", 'Numerical argument is out of domain - "isqrt"')
     return vm.int_new(math.isqrt(n))
-
-
-@method("Kernel", "public_send", arity=-1)
-def k_public_send(vm, self, args, blk):
-    if not args:
-        vm.argc_error(0, 1, -1)
-    name = args[0]
-    mid = name >> 8 if vm.is_sym(name) else vm.intern(vm.str_bytes(name).decode(
-        "utf-8", "surrogateescape"))
-    return vm.funcall(self, mid, args[1:], blk, kw=vm.passed_kw())
 
 
 @method("String", "b", arity=0)
@@ -289,10 +315,35 @@ def range_overlap(vm, self, args, blk):
     return vm.bool(not lt(e1, b2, x1) and not lt(e2, b1, x2))
 
 
+def send_special40(vm, base, recv, m, owner, mid, n, nk, blk):
+    """send_method: a name the receiver has no method for goes through
+    mrb_funcall_with_block, whose prepare_missing passes no block on to
+    method_missing."""
+    name = NIL
+    st = vm.stack
+    if n == CALL_MAXARGS:
+        packed = vm.obj(st[base + 1]).items
+        name = packed[0] if packed else NIL
+    elif n > 0:
+        name = st[base + 1]
+    if (vm.is_sym(name) or vm.is_str(name)) and \
+            vm.find_method(vm.class_of(recv), _name_sid(vm, name))[0] is None:
+        blk = NIL
+    return send_special(vm, base, recv, m, owner, mid, n, nk, blk)
+
+
+def _name_sid(vm, name):
+    return name >> 8 if vm.is_sym(name) else vm.intern(
+        vm.str_bytes(name).decode("utf-8", "surrogateescape"))
+
+
 def init(vm):
     import math
 
     from runtime.core.numeric import as_float
+    for cls, name in ((vm.c_Kernel, "send"), (vm.c_BasicObject, "__send__")):
+        sid = vm.intern(name)
+        cls.mt[sid] = cls.mt[sid].copy(special=send_special40)
     vm.define_singleton_method(vm.c_Integer, "sqrt", int_s_sqrt, 1)
     math_mod = vm.cls("Math")
     vm.define_singleton_method(math_mod, "log1p",
@@ -317,3 +368,104 @@ def proc_inspect(vm, self, args, blk):
     if p.strict:
         s += " (lambda)"
     return vm.str_new(s + ">")
+
+
+@module_function("Kernel", "Integer", arity=(1, 2))
+def k_Integer(vm, self, args, blk):
+    """mrb_to_integer: a Float goes through mrb_float_to_integer, whose
+    infinite or NaN value is a RangeError (``float NaN out of range``)."""
+    val = args[0]
+    if len(args) == 1 and vm.is_float(val):
+        f = vm.float_value(val)
+        if f != f or f in (math.inf, -math.inf):
+            shown = "NaN" if f != f else ("Infinity" if f > 0 else "-Infinity")
+            vm.raise_error(vm.c_RangeError, f"float {shown} out of range")
+    return conversions.k_Integer(vm, self, args, blk)
+
+
+@method("Enumerable", "each_entry", arity=-1)
+def enum_each_entry(vm, self, args, blk):
+    """mruby-enum-ext: each, yielding one value per call (several as an Array)."""
+    from runtime.core.enumerator import to_enum
+    from runtime.core.support import pyblock
+    if blk == NIL:
+        return to_enum(vm, self, "each_entry")
+
+    def fn(a):
+        vm.yield_block(blk, [a[0] if len(a) == 1 else (NIL if not a else vm.ary_new(a))])
+    vm.funcall(self, "each", [], pyblock(vm, fn, "each_entry"))
+    return self
+
+
+def _generator(vm, body, mid):
+    """``Enumerator.new { |y| ... }`` with a Python body(y)."""
+    from runtime.core.support import pyblock
+    return vm.funcall(vm.cls("Enumerator").word, "new", [],
+                      pyblock(vm, lambda a: body(a[0]), mid))
+
+
+@method("Enumerable", "chunk_while", arity=0)
+def enum_chunk_while(vm, self, args, blk):
+    """mruby-enumerator: an Enumerator of the runs whose neighbours the
+    block accepts."""
+    from runtime.core.support import pyblock
+
+    def body(y):
+        st = {"arr": [], "last": NIL, "n": 0}
+
+        def each(a):
+            e = a[0] if len(a) == 1 else (NIL if not a else vm.ary_new(a))
+            if st["n"] > 0 and not abi.truthy(vm.yield_block(blk, [st["last"], e])):
+                vm.funcall(y, "yield", [vm.ary_new(st["arr"])])
+                st["arr"] = []
+            st["arr"].append(e)
+            st["n"] += 1
+            st["last"] = e
+        vm.funcall(self, "each", [], pyblock(vm, each, "chunk_while"))
+        if st["arr"]:
+            vm.funcall(y, "yield", [vm.ary_new(st["arr"])])
+    return _generator(vm, body, "chunk_while")
+
+
+@method("Enumerator", "size", arity=0)
+def enumerator_size(vm, self, args, blk):
+    """mruby-enumerator: @size when set, else the size of the enumerated object."""
+    from runtime.core.enumerator import _get
+    size = _get(vm, self, "@size")
+    if abi.truthy(size):
+        return size
+    obj = _get(vm, self, "@obj")
+    if vm.respond_to(obj, "size"):
+        return vm.funcall(obj, "size")
+    return NIL
+
+
+@method("Numeric", "eql?", arity=1)
+def num_eql(vm, self, args, blk):
+    """num_eql: an Integer equals only an equal Integer, a Float only an
+    equal Float; another Numeric is ``==``."""
+    y = args[0]
+    if vm.is_float(self):
+        return vm.bool(vm.is_float(y) and vm.float_value(self) == vm.float_value(y))
+    if vm.is_int(self):
+        return vm.bool(vm.is_int(y) and vm.int_value(self) == vm.int_value(y))
+    return vm.bool(vm.equal(self, y))
+
+
+@method("Numeric", "to_c", arity=0)
+def num_to_c(vm, self, args, blk):
+    """mruby-complex's mrblib: Complex(self, 0)."""
+    return vm.funcall(self, "Complex", [self, abi.fixnum(0)])
+
+
+@method("Class", "allocate", arity=0)
+def cls_allocate(vm, self, args, blk):
+    """mrb_instance_alloc: nil and false have no instances to make, and
+    Integer and Float no allocator (MRB_UNDEF_ALLOCATOR)."""
+    from runtime.core.classes import cls_allocate as core_allocate
+    c = vm.obj(self)
+    if c is vm.c_NilClass or c is vm.c_FalseClass:
+        vm.raise_error(vm.c_TypeError, f"can't create instance of {vm.class_name(c)}")
+    if c is vm.c_Integer or c is vm.c_Float:
+        vm.raise_error(vm.c_TypeError, f"allocator undefined for {vm.class_name(c)}")
+    return core_allocate(vm, self, args, blk)
