@@ -436,7 +436,7 @@ class NativeEngine:
         saved_ci = ctx.ci
         ctx.ci = tls.cibase + (frame.index << abi.CI_SHIFT)
         up = 0
-        if code.up0 is not None:
+        if code.up0 is not None and frame.proc is not None:
             env = frame.proc.env
             if env is not None and env.values is None and code.up0 < env.length:
                 up = vm.env_cell(env)           # its upvars inline (GETUPVAR/SETUPVAR)
