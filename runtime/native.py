@@ -481,15 +481,20 @@ class NativeEngine:
     # -- the callback: Python semantics of one instruction -----------------------
     def _op(self, arg: int) -> int:
         """ctx->op: ``arg`` = pc | depth << 32 | kind << 48 (abi.OPK_*).  The
-        common case, an instruction of the activation's own frame, is this
-        function alone; the others are ``_op_other``."""
+        common case, an instruction of the activation's own frame, takes no
+        other Python call; a frame a native call site pushed, a fill and a
+        failed callee are sorted out by ``_op_other`` first."""
         act = self._tls.top
         try:
             self.op_calls += 1
             frame = act.frame
-            if arg >> abi.DEPTH_SHIFT != frame.index:
-                return self._op_other(act, arg)
-            fn, ins, npc = act.table[arg & 0xFFFFFFFF]
+            if arg >> abi.DEPTH_SHIFT == frame.index:
+                fn, ins, npc = act.table[arg & 0xFFFFFFFF]
+            else:
+                got = self._op_other(act, arg)
+                if type(got) is int:
+                    return got              # OPK_FILL's answer
+                frame, fn, ins, npc = got
             frame.pc = npc                  # as the interpreter: ci->pc past the instruction
             vm = act.vm
             try:
@@ -506,16 +511,17 @@ class NativeEngine:
             if r is None:
                 return _NEXT
             if r < 0:                       # abi.OP_RETURN
-                return _RETURN
+                return _RETURN if frame is act.frame else self._view_return(vm, frame)
             self._tls.ctx.pc = r
             return _JUMP
         except BaseException as exc:        # noqa: BLE001 - an unwind passing through
             act.exc = exc
             return _ERROR
 
-    def _op_other(self, act: _Activation, arg: int) -> int:
-        """ctx->op for a frame a native call site pushed (made a view first),
-        or of kind OPK_FILL or OPK_FAILED."""
+    def _op_other(self, act: _Activation, arg: int):
+        """The callback for a frame a native call site pushed (made a view
+        first), or of kind OPK_FILL (its status) or OPK_FAILED: (frame,
+        function, instruction, next pc) for ``_op`` to run."""
         kind = arg >> abi.OPK_SHIFT
         depth = (arg >> abi.DEPTH_SHIFT) & 0xFFFF
         pc = arg & 0xFFFFFFFF
@@ -525,35 +531,16 @@ class NativeEngine:
         frame = self._sync(act, vm, depth)
         table = act.table if frame is act.frame else self._codes[id(frame.irep)].table
         fn, ins, npc = table[pc]
-        frame.pc = npc
-        try:
-            if kind == abi.OPK_FAILED:
-                r = self._callee_failed(act, vm, frame, ins)
-            else:
-                r = fn(vm, frame, ins)
-        except BaseException as exc:        # noqa: BLE001 - nothing crosses the callback
-            r = self._caught(vm, frame, exc)
-            if r is None:
-                act.exc = exc
-                return _ERROR
-        else:
-            arena = vm.arena
-            if len(arena) > act.mark:
-                del arena[act.mark:]
-        if r is None:
-            return _NEXT
-        if r < 0:                           # abi.OP_RETURN
-            if frame is act.frame:
-                return _RETURN
-            return self._view_return(vm, frame)
-        self._tls.ctx.pc = r
-        return _JUMP
+        if kind == abi.OPK_FAILED:
+            fn = self._callee_failed
+        return frame, fn, ins, npc
 
-    def _callee_failed(self, act: _Activation, vm, frame, ins):
+    def _callee_failed(self, vm, frame, ins):
         """OPK_FAILED: the native callee of the send ``ins`` left with
         ST_ERROR; what ``call_at`` would see: its exception, raised here (a
         ``break`` to this frame's block ends the send with its value)."""
         from .errors import BreakUnwind
+        act = self._tls.top
         exc, act.exc = act.exc, None
         if exc is None:
             exc = self._take_stray()
