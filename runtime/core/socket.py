@@ -1251,33 +1251,32 @@ def _fd_and_sockaddr(vm, args):
     return fd, sa
 
 
-@smethod("Socket", "_bind", arity=2)
-def sock_s__bind(vm, self, args, blk):
+def _at_sockaddr(vm, args, call: str):
+    """bind(2) or connect(2) (``call``) of descriptor args[0] to the packed
+    sockaddr args[1]; a failure raises what mruby's sys_fail raises.  Before
+    a connect, which may wait, pending output is written out."""
     fd, sa = _fd_and_sockaddr(vm, args)
+    if call == "connect":
+        vm.flush()
     try:
         family, addr = unpack_sockaddr(sa)
         if addr is None:
             raise OSError("bad address")
         with _sock(fd) as s:
-            s.bind(addr)
+            getattr(s, call)(addr)
     except _FAILS:
-        sys_fail(vm, "bind")
+        sys_fail(vm, call)
     return NIL
+
+
+@smethod("Socket", "_bind", arity=2)
+def sock_s__bind(vm, self, args, blk):
+    return _at_sockaddr(vm, args, "bind")
 
 
 @smethod("Socket", "_connect", arity=2)
 def sock_s__connect(vm, self, args, blk):
-    fd, sa = _fd_and_sockaddr(vm, args)
-    vm.flush()
-    try:
-        family, addr = unpack_sockaddr(sa)
-        if addr is None:
-            raise OSError("bad address")
-        with _sock(fd) as s:
-            s.connect(addr)
-    except _FAILS:
-        sys_fail(vm, "connect")
-    return NIL
+    return _at_sockaddr(vm, args, "connect")
 
 
 @smethod("Socket", "_listen", arity=2)
