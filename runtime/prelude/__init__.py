@@ -21,8 +21,9 @@ MRB = Path(__file__).with_name("prelude31.mrb")
 
 def init(vm) -> None:
     if getattr(vm.engine, "name", None) != "native":
-        # The interpreter runs the Python twins ten times faster than it runs
-        # these methods as Ruby (a VM without an engine runs no Ruby at all);
+        # The interpreter runs the Python twins about twice as fast as it runs
+        # these methods as Ruby (bench/programs/times.rb: 17-18 s against 36 s;
+        # a VM without an engine runs no Ruby at all);
         # both print the same, which the fixture tests check under each engine.
         return
     import riteload
