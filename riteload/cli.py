@@ -327,11 +327,18 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Compile FILE.rb with mrbc (or take FILE.mrb), run it under "
                                    "`mruby -b` and under riteload, and print a unified diff of "
                                    "stdout, stderr and exit status. Exit 0 only when identical. "
+                                   "The mruby run is the release the .mrb's format names: "
+                                   "mruby on PATH for RITE0300 (mruby 3.1), mruby 4.0.0 for "
+                                   "RITE0400 ($MRUBY40, else "
+                                   "../shared/tools/mruby-4.0.0/bin/mruby beside the "
+                                   "checkout; RITE0200, mruby 3.0, needs --mruby); --mruby "
+                                   "PATH runs that binary instead, whatever the format. "
                                    "Options go before the program; the words after it are its "
                                    "ARGV on both sides. Without ARGS and --stdin, the fixture "
                                    "sidecars NAME.args and NAME.stdin beside the program give "
                                    "them. Each side runs in a fresh folder of its own, but a "
-                                   ".mrb without sidecars runs in its own folder.")
+                                   ".mrb without sidecars runs in its own folder. A missing or "
+                                   "non-executable mruby or mrbc is one error line, status 1.")
     s.add_argument("file", metavar="FILE.rb|FILE.mrb")
     s.add_argument("args", metavar="ARGS", nargs=argparse.REMAINDER,
                    help="the program's arguments (ARGV), given to mruby and riteload alike")
@@ -339,8 +346,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="feed FILE's bytes to both on standard input (- for this one's own); "
                         "default: NAME.stdin beside the program, else nothing")
     s.add_argument("--engine", choices=("native", "interp"), default="native")
-    s.add_argument("--mruby", default="mruby", help="mruby executable (default: mruby on PATH)")
-    s.add_argument("--mrbc", default="mrbc", help="mrbc executable (default: mrbc on PATH)")
+    s.add_argument("--mruby", metavar="PATH",
+                   help="the mruby binary to compare with (a name without / is looked up "
+                        "on PATH); default: the release the file's format names, see above")
+    s.add_argument("--mrbc", default="mrbc", metavar="PATH",
+                   help="the mrbc binary that compiles FILE.rb (default: mrbc on PATH; "
+                        "mruby 4.0.0's makes a RITE0400 file, compared with mruby 4.0.0)")
     s.set_defaults(func=_cmd_compare)
     return p
 

@@ -11,13 +11,24 @@ Arguments and input come from the command line (``riteload compare
 [--stdin FILE] PROG ARGS...``), or, when neither is given, from the
 sidecars of the fixture programs beside PROG (tests/fixture_io.py):
 ``NAME.args`` (one argument a line) and ``NAME.stdin`` (for a program of
-``fixtures/mrb``, those of ``fixtures/programs``).  A program with a
-sidecar runs, as the fixture tests run it, in a fresh folder of its own
-that holds only its .mrb, once for each side, so files it writes under
-one do not show under the other; so does every program given as Ruby
-source (its folder holds the .rb and the .mrb).  A .mrb without sidecars
-runs in its own folder.  Without sidecar or ``--stdin``, standard input
-is empty.
+``fixtures/mrb`` or ``fixtures/mruby40/mrb``, those of
+``fixtures/programs``).  A program with a sidecar runs, as the fixture
+tests run it, in a fresh folder of its own that holds only its .mrb, once
+for each side, so files it writes under one do not show under the other;
+so does every program given as Ruby source (its folder holds the .rb and
+the .mrb).  A .mrb without sidecars runs in its own folder.  Without
+sidecar or ``--stdin``, standard input is empty.
+
+The reference is the mruby release the .mrb's format names (its header's
+``RITE0300``, ``RITE0400``; riteload.versions gives the releases), run as
+``REFERENCE`` finds it: ``mruby`` on PATH for RITE0300 (mruby 3.1, Debian's),
+mruby 4.0.0 for RITE0400 (``$MRUBY40``, else
+``../shared/tools/mruby-4.0.0/bin/mruby`` beside this checkout, where
+tests/test_mruby40.py looks too).  A file whose format has no known binary
+(RITE0200: mruby 3.0), or whose binary is absent, is one error line saying
+how to get it; a file with no readable header goes to mruby on PATH, whose
+load error the diff then shows.  ``--mruby PATH`` runs exactly that binary
+instead, for every format.
 """
 
 from __future__ import annotations
@@ -28,10 +39,47 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass
 
 from riteload.errors import RiteError
+from riteload.versions import DEFAULT, VERSIONS, RiteVersion
 
 TIMEOUT = 120
+
+#: the checkout this module is in, and the folder of shared tools beside it
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SHARED_TOOLS = os.path.join(os.path.dirname(ROOT), "shared", "tools")
+
+#: how to get Debian's mruby 3.1 (mruby and mrbc), the reference of RITE0300 files
+APT_MRUBY = "install Debian's mruby (apt-get install -y mruby)"
+
+
+@dataclass(frozen=True)
+class Reference:
+    """Where one mruby release's ``mruby`` is found when ``--mruby`` is not
+    given: ``env`` (an environment variable naming the binary) when set,
+    else ``default``, a path, or a bare name looked up on PATH."""
+
+    release: str                # as riteload.versions names it: "3.1", "4.0"
+    default: str
+    get: str                    # how to get it, for the error when it is missing
+    env: str | None = None
+
+    def binary(self) -> str:
+        """The path or name to run (not checked)."""
+        return (os.environ.get(self.env) if self.env else None) or self.default
+
+
+#: the reference binary of each mruby release compare knows, by release
+#: (riteload.versions's ``releases``); the first release of a file's format
+#: found here is the one it runs
+REFERENCE = {r.release: r for r in (
+    Reference("3.1", "mruby", APT_MRUBY),
+    Reference("4.0", os.path.join(SHARED_TOOLS, "mruby-4.0.0", "bin", "mruby"),
+              "build mruby 4.0.0 (tag 4.0.0 of github.com/mruby/mruby, its default build: "
+              "rake) and put its bin/mruby there, or set MRUBY40 to it",
+              env="MRUBY40"),
+)}
 
 
 def _run(cmd: list[str], cwd: str, stdin: bytes = b"", env=None) -> tuple[str, str, int]:
@@ -40,16 +88,64 @@ def _run(cmd: list[str], cwd: str, stdin: bytes = b"", env=None) -> tuple[str, s
                            env=env)
     except subprocess.TimeoutExpired:
         return "", f"(timed out after {TIMEOUT}s)\n", -1
+    except OSError as e:        # passed the checks of _tool, yet the kernel will not run it
+        raise RiteError(f"cannot run it: {e.strerror}", filename=cmd[0]) from None
     return (p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace"),
             p.returncode)
 
 
-def _need(tool: str) -> str:
-    path = shutil.which(tool)
-    if path is None:
-        raise RiteError(f"{tool!r} not found on PATH "
-                        "(install Debian's mruby: apt-get install -y mruby)")
+def _tool(given: str, what: str, get: str) -> str:
+    """The absolute path of executable ``given``: a bare name is looked up on
+    PATH, anything else is taken as it is (relative to this process's
+    folder: the sides run elsewhere).  Missing or not executable: one
+    RiteError line naming it, ``what`` it was to be, and how to ``get`` it."""
+    if "/" not in given:
+        path = shutil.which(given)
+        if path is None:
+            raise RiteError(f"not found on PATH ({what}): {get}", filename=given)
+        return path
+    path = os.path.abspath(given)
+    if not os.path.exists(path):
+        raise RiteError(f"no such file ({what}): {get}", filename=given)
+    if os.path.isdir(path) or not os.access(path, os.X_OK):
+        raise RiteError(f"not an executable file ({what}): {get}", filename=given)
     return path
+
+
+def rite_format(path: str) -> RiteVersion | None:
+    """The format a .mrb file's header names; None when the file cannot be
+    read or names no format riteload knows."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(8)
+    except OSError:
+        return None
+    if head[:4] != b"RITE":
+        return None
+    return VERSIONS.get(head[4:].decode("ascii", "replace"))
+
+
+def reference_for(spec: RiteVersion) -> Reference | None:
+    """The reference mruby of a format: its first release that has one."""
+    return next((REFERENCE[r] for r in spec.releases if r in REFERENCE), None)
+
+
+def reference_mruby(mrb: str, given: str | None = None, name: str | None = None) -> str:
+    """The mruby binary to compare program ``mrb`` (a .mrb file; ``name``
+    in messages) with: ``given`` exactly, else the one of the release its
+    format names (a file that names none: mruby on PATH, which will refuse
+    it as riteload does)."""
+    spec = rite_format(mrb) or DEFAULT
+    ref = reference_for(spec)
+    if given is not None:
+        return _tool(given, "--mruby", (ref.get if ref else APT_MRUBY)
+                     + ", or give --mruby the path of an mruby binary")
+    if ref is None:
+        raise RiteError(f"{spec.ident} files are mruby {spec.releases[0]}'s, and compare knows "
+                        f"no binary of it: give one with --mruby PATH", filename=name or mrb)
+    via = f", from ${ref.env}" if ref.env and os.environ.get(ref.env) else ""
+    return _tool(ref.binary(), f"mruby {ref.release}, which {spec.ident} files are compared "
+                 f"with{via}", ref.get + ", or give --mruby PATH")
 
 
 def _diff(what: str, expected: str, actual: str) -> list[str]:
@@ -68,9 +164,15 @@ def sidecars(path: str) -> tuple[list[str] | None, bytes | None]:
     stem = base
     for suffix in (".rb", ".mrb", ".g"):
         stem = stem.removesuffix(suffix)
-    programs = os.path.join(os.path.dirname(folder), "programs")
-    if os.path.basename(folder) == "mrb" and os.path.isdir(programs):
-        folder = programs       # fixtures/mrb/NAME.mrb: the sidecars are in fixtures/programs
+    if os.path.basename(folder) == "mrb":
+        # fixtures/mrb/NAME.mrb (and fixtures/mruby40/mrb/NAME.mrb, the same programs
+        # compiled by mruby 4.0.0): the sidecars are in fixtures/programs
+        up = os.path.dirname(folder)
+        for programs in (os.path.join(up, "programs"),
+                         os.path.join(os.path.dirname(up), "programs")):
+            if os.path.isdir(programs):
+                folder = programs
+                break
     args = stdin = None
     args_file = os.path.join(folder, stem + ".args")
     if os.path.exists(args_file):
@@ -117,22 +219,23 @@ def _this_checkout_env() -> dict:
     this checkout first on PYTHONPATH (the riteload being compared, not
     another copy that may be installed)."""
     env = dict(os.environ)
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     old = env.get("PYTHONPATH")
-    env["PYTHONPATH"] = root + (os.pathsep + old if old else "")
+    env["PYTHONPATH"] = ROOT + (os.pathsep + old if old else "")
     return env
 
 
-def compare_command(path: str, engine: str = "native", mruby: str = "mruby",
+def compare_command(path: str, engine: str = "native", mruby: str | None = None,
                     mrbc: str = "mrbc", args: list[str] | None = None,
                     stdin: str | None = None) -> int:
-    """Diff ``riteload run`` against ``mruby -b`` on one program.  ``args``:
-    the program's arguments; ``stdin``: a file whose bytes both read on
-    standard input (``-`` for this process's); when both are None the
-    program's sidecars give them (see the module docstring)."""
+    """Diff ``riteload run`` against ``mruby -b`` on one program.  ``mruby``:
+    the binary to run (None: the release the program's format names, see
+    the module docstring); ``args``: the program's arguments; ``stdin``: a
+    file whose bytes both read on standard input (``-`` for this
+    process's); when both are None the program's sidecars give them."""
     if not os.path.exists(path):
         raise RiteError("no such file", filename=path)
-    mruby_path = _need(mruby)
+    if mruby is not None:       # checked before anything runs
+        mruby = reference_mruby(os.path.abspath(path), mruby)
     src = os.path.abspath(path)
     data = _read_stdin(stdin)
     scratch = False
@@ -149,7 +252,9 @@ def compare_command(path: str, engine: str = "native", mruby: str = "mruby",
             base = os.path.basename(src)
             shutil.copy(src, os.path.join(tmp, base))
             mrb = os.path.join(tmp, base[:-3] + ".mrb")
-            out, err, status = _run([_need(mrbc), "-g", "-o", mrb, base], cwd=tmp)
+            mrbc_path = _tool(mrbc, "mrbc, which compiles the .rb" if mrbc == "mrbc"
+                              else "--mrbc", APT_MRUBY)
+            out, err, status = _run([mrbc_path, "-g", "-o", mrb, base], cwd=tmp)
             if status != 0:
                 sys.stderr.write(err)
                 raise RiteError(f"mrbc failed with status {status}", filename=path)
@@ -161,6 +266,7 @@ def compare_command(path: str, engine: str = "native", mruby: str = "mruby",
         else:
             copies = [mrb] if scratch else []
         prog = os.path.basename(mrb) if copies else mrb
+        mruby_path = mruby or reference_mruby(mrb, name=path)
         expected = _run_side([mruby_path, "-b", prog, *args], cwd, data, copies)
         actual = _run_side([sys.executable, "-m", "riteload", "run", "--engine", engine,
                             prog, *args], cwd, data, copies, _this_checkout_env())
