@@ -207,6 +207,7 @@ typedef struct rl_vmstate {
     int64_t      ci_size;
     uint64_t    *class_words;     /* class word of each object handle */
     uint64_t     class_words_len;
+    uint64_t    *iv_blocks;       /* ivar block of each object handle, 0: none (shapes.py) */
 } rl_vmstate;
 typedef struct rl_site {
     uint64_t klass;          /* receiver's class word (1: a fixnum) */
@@ -221,7 +222,10 @@ typedef struct rl_site {
     uint64_t self;           /* SITE_PROC_CALL: the block's self */
     uint64_t envcell;        /* SITE_PROC_CALL: the cell of the block's env, or 0 */
     uint64_t flags;          /* SITE_PROC_CALL: keyed on the receiver itself, a Proc */
-    uint64_t reserved[4];
+    uint64_t iv_shape;       /* ivar caches: the shape, the shape after a store, the slot */
+    uint64_t iv_next;
+    uint64_t iv_slot;
+    uint64_t reserved[1];
 } rl_site;
 typedef struct rl_ctx {
     uintptr_t regs;          /* unused (generated code keeps &R[0] in rbx) */
@@ -236,7 +240,8 @@ typedef struct rl_ctx {
     uintptr_t stack_limit;   /* &stack[MRB_STACK_MAX]: no frame's registers reach past it */
     rl_vmstate *state;       /* class words of heap objects */
     uint64_t  calls;         /* native calls made (counted when translated with counting) */
-    uint64_t  reserved[4];
+    uint64_t *const_serial;  /* bumped by every change of a constant (GETCONST caches) */
+    uint64_t  reserved[3];
 } rl_ctx;
 typedef int64_t (*rl_entry)(rl_ctx *ctx, uintptr_t regs, uintptr_t counters, int64_t start_pc,
                             uint64_t argc, uintptr_t sites);
@@ -256,6 +261,7 @@ CTX_STACK = 64
 CTX_STACK_LIMIT = 72
 CTX_STATE = 80
 CTX_CALLS = 88
+CTX_CONST_SERIAL = 96
 
 # words of ``*ctx->redefined``
 REDEFINED_BITS = 0
@@ -273,6 +279,7 @@ CI_UPVARS = 40
 CI_SIZE = 64
 CI_SHIFT = 6                # log2(CI_SIZE)
 STATE_CLASS_WORDS = 40
+STATE_IV_BLOCKS = 56
 
 # rl_site: the inline cache of one native call site
 SITE_KLASS = 0
@@ -287,8 +294,17 @@ SITE_MID = 64
 SITE_SELF = 72
 SITE_ENVCELL = 80
 SITE_FLAGS = 88
+# the same record as the cache of GETIV/SETIV, of an attr_reader/attr_writer
+# send (SITE_IVAR_*) and of GETCONST (SITE_SERIAL, SITE_PROC, SITE_VALUE)
+SITE_IV_SHAPE = 96          # the shape id the receiver's ivar block must have
+SITE_IV_NEXT = 104          # SETIV: its shape id after the store
+SITE_IV_SLOT = 112          # the variable's slot
+SITE_VALUE = 72             # GETCONST: the constant's value
 SITE_SIZE = 128
 SITE_PROC_CALL = 1          # flags: a Proc#call of SITE_PROC (its code called directly)
+SITE_IVAR_READER = 2        # flags: an attr_reader: the slot of the receiver's block
+SITE_IVAR_WRITER = 4        # flags: an attr_writer: the store SETIV makes
+IV_HDR = 2                  # words of an ivar block before its slots (runtime/shapes.py)
 SITE_WORDS = SITE_SIZE // 8
 SITE_FIXNUM = 1             # the class key of a fixnum receiver
 

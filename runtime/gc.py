@@ -56,6 +56,7 @@ from .cdecls import ffi
 from .context import Context
 from .frames import IrepRT
 from .objects import (
+    CONST_SERIAL,
     RArray,
     RBasic,
     RBreak,
@@ -71,12 +72,13 @@ from .objects import (
     RRange,
     RString,
 )
+from .shapes import iv_words, release
 
 # allocations before the first collection (RITELOAD_GC_THRESHOLD overrides it:
 # a small value makes every test a stress test of the collector)
 MIN_THRESHOLD = int(_os.environ.get("RITELOAD_GC_THRESHOLD", "200000"))
 
-_SKIP_VM_ATTRS = frozenset(("objects", "stack", "ci", "state", "class_words", "syms",
+_SKIP_VM_ATTRS = frozenset(("objects", "stack", "ci", "state", "class_words", "iv_space", "syms",
                             "env_cell_blocks", "env_cells_free",
                             "sym_ids", "mcache", "irep_rts", "out", "err", "engine",
                             "free_handles", "arena", "context", "root_context",
@@ -224,14 +226,21 @@ class Marker:
 
     # -- tracing one object's references
     def trace(self, o) -> None:
+        t = type(o)
+        if t is RObject or t is RException:
+            self.obj(o.cls)
+            if o._blk is not None:
+                for w in iv_words(o):
+                    if w & OBJECT_MASK == OBJECT_TAG:
+                        self.word(w)
+            return
         iv = o.ivars
         if iv:
             for w in iv.values():
                 if w & OBJECT_MASK == OBJECT_TAG:
                     self.word(w)
         self.obj(o.cls)
-        t = type(o)
-        if t is RObject or t is RException or t is RString or t is RFloat or t is RInteger:
+        if t is RString or t is RFloat or t is RInteger:
             return
         if t is RArray:
             for w in o.items:
@@ -352,6 +361,7 @@ def collect(vm) -> int:
     marked = mk.marked
     free = vm.free_handles
     cw = vm.class_words
+    ivs = vm.iv_space
     freed = 0
     procs = 0
     for h in range(1, mk.n):
@@ -363,7 +373,9 @@ def collect(vm) -> int:
             free.append(h)
             freed += 1
             t = type(o)
-            if t is RProc:
+            if t is RObject or t is RException:
+                release(o, ivs, h)
+            elif t is RProc:
                 procs += 1
             elif t is REnv and o.cell is not None:
                 o.cell[0] = 0
@@ -373,4 +385,5 @@ def collect(vm) -> int:
         # native call sites keyed on a Proc's word must not call another proc
         # that gets the handle next (abi.SITE_PROC_CALL)
         vm.redefined[abi.METHOD_SERIAL] += 1
+        CONST_SERIAL[0] += 1        # and GETCONST caches keyed on a frame's proc
     return freed

@@ -16,7 +16,10 @@ from __future__ import annotations
 
 from .abi import OBJECT_SHIFT, OBJECT_TAG
 from .cdecls import ffi
-from .objects import RBasic, RClass
+from .objects import RBasic, RClass, RException, RObject
+from .shapes import attach_at_alloc
+
+_SHAPED = (RObject, RException)     # types whose ivars are in native blocks
 
 
 class Heap:
@@ -36,6 +39,8 @@ class Heap:
         c = obj.cls
         if c is not None:
             self.class_words[h] = (c.handle << OBJECT_SHIFT) | OBJECT_TAG
+        if type(obj) in _SHAPED:
+            attach_at_alloc(obj, self.iv_space, h)
         self.arena.append(h)
         self.gc_countdown -= 1
         if self.gc_countdown <= 0:
@@ -64,6 +69,7 @@ class Heap:
         self._cw_len = n
         self.state.class_words = new
         self.state.class_words_len = n
+        self.iv_space.grow(n)
 
     def env_cell(self, env) -> int:
         """The address of ``env``'s native cell (REnv.cell), made on first

@@ -61,7 +61,8 @@ from .cdecls import libc
 from .codecache import CodeCache, ffi
 from .execmem import ExecMemory
 from .frames import Frame
-from .objects import RProc
+from .objects import CONST_SERIAL, RException, RObject, RProc
+from .shapes import SHAPES, shape_add
 
 _NEXT, _JUMP, _RETURN, _ERROR = abi.ST_NEXT, abi.ST_JUMP, abi.ST_RETURN, abi.ST_ERROR
 _RETVAL = abi.ST_RETVAL
@@ -422,6 +423,7 @@ class NativeEngine:
             ctx.op = self._cb
             ctx.redefined = self._redefined
             ctx.state = vm.state
+            ctx.const_serial = CONST_SERIAL
         if tls.context is not vm.context:
             self._bind_context(vm, tls, ctx)
         caller = tls.top
@@ -440,7 +442,12 @@ class NativeEngine:
             env = frame.proc.env
             if env is not None and env.values is None and code.up0 < env.length:
                 up = vm.env_cell(env)           # its upvars inline (GETUPVAR/SETUPVAR)
-        tls.ciwords[(frame.index << (abi.CI_SHIFT - 3)) + abi.CI_UPVARS // 8] = up
+        rec = frame.index << (abi.CI_SHIFT - 3)
+        ciwords = tls.ciwords
+        ciwords[rec + abi.CI_UPVARS // 8] = up
+        p = frame.proc
+        ciwords[rec + abi.CI_PROC // 8] = abi.NIL if p is None else \
+            (p.handle << abi.OBJECT_SHIFT) | abi.OBJECT_TAG        # GETCONST's key
         try:
             # vm.stack_addr: the running context's register stack (runtime/context.py)
             status = entry.fn(ctx, vm.stack_addr + 8 * frame.base, code.counters_addr, frame.pc,
@@ -641,7 +648,14 @@ class NativeEngine:
         idx = code.site_of_pc[pc]
         ins = code.table[pc][1]
         st = vm.stack
-        recv = st[base] if ins.name == "SSEND" else st[base + ins.a]
+        name = ins.name
+        if name == "GETIV" or name == "SETIV":
+            return self._fill_ivar(vm, code.sites, idx * abi.SITE_WORDS, st[base],
+                                   vm.intern(proc.irep.syms[ins.b]), name == "SETIV")
+        if name == "GETCONST":
+            return self._fill_const(vm, code.sites, idx * abi.SITE_WORDS, proc,
+                                    vm.intern(proc.irep.syms[ins.b]))
+        recv = st[base] if name == "SSEND" else st[base + ins.a]
         if recv & 1:
             key, cls = abi.SITE_FIXNUM, vm.c_Integer
         else:
@@ -652,9 +666,18 @@ class NativeEngine:
         site[w + abi.SITE_KLASS // 8] = key
         site[w + abi.SITE_SERIAL // 8] = vm.redefined[abi.METHOD_SERIAL]
         site[w + abi.SITE_CELL // 8] = 0
+        site[w + abi.SITE_FLAGS // 8] = 0
         name = proc.irep.syms[ins.b]
         mid = vm.intern(name)
         m, owner = vm.find_method(cls, mid)
+        if m is not None and m.visibility != "public" and ins.name != "SSEND":
+            return 1                    # Python says NoMethodError (or checks protected)
+        ivar = getattr(m.fn, "ivar", None) if m is not None and m.fn is not None else None
+        if ivar is not None:
+            # attr_reader/attr_writer: GETIV/SETIV on the receiver, in the send
+            if (ins.c & 0xF) != (1 if ivar[1] else 0):
+                return 1                # Python raises the ArgumentError
+            return self._fill_ivar(vm, site, w, recv, ivar[0], ivar[1], send=True)
         if m is not None and m.special is not None:
             # only a site named call checks the receiver word (templates._native_call)
             if name != "call" or recv & 1:
@@ -683,6 +706,52 @@ class NativeEngine:
         site[w + abi.SITE_ENVCELL // 8] = 0
         site[w + abi.SITE_FLAGS // 8] = 0
         site[w + abi.SITE_CELL // 8] = callee.entry.cell_address
+        self.ic_filled += 1
+        return 0
+
+    def _fill_ivar(self, vm, site, w: int, recv: int, sid: int, store: bool,
+                   send: bool = False) -> int:
+        """The ivar cache of GETIV/SETIV or of an attr_reader/attr_writer send
+        (``send``) for ``recv``'s block as it is: 0 when the fast path now
+        reads or writes the variable, 1 when only Python can (no block, a
+        variable not set yet, a frozen object, a block too small)."""
+        if recv & abi.OBJECT_MASK != abi.OBJECT_TAG:
+            return 1
+        o = vm.objects[recv >> abi.OBJECT_SHIFT]
+        if (type(o) is not RObject and type(o) is not RException) or o._blk is None:
+            return 1
+        blk = o._blk
+        shape = SHAPES[blk[0]]
+        i = shape.index.get(sid)
+        nxt = shape
+        if store:
+            if i is None:
+                nxt = shape_add(shape, sid)
+                i = len(nxt.names) - 1
+            if i >= blk[1]:             # frozen (0) or full: Python grows it or raises
+                return 1
+        elif i is None:
+            return 1
+        site[w + abi.SITE_IV_SHAPE // 8] = shape.id
+        site[w + abi.SITE_IV_NEXT // 8] = nxt.id
+        site[w + abi.SITE_IV_SLOT // 8] = i
+        if send:
+            site[w + abi.SITE_FLAGS // 8] = abi.SITE_IVAR_WRITER if store else abi.SITE_IVAR_READER
+            site[w + abi.SITE_CELL // 8] = 0
+        self.ic_filled += 1
+        return 0
+
+    def _fill_const(self, vm, site, w: int, proc, sid: int) -> int:
+        """GETCONST's cache: the constant the frame's proc sees now, found
+        without ``const_missing`` (which only Python may call)."""
+        if proc is None or proc.target_class is None:
+            return 1                    # the frame's target class decides: Python
+        v = vm.const_find_lexical(proc, None, sid)[0]
+        if v is None:
+            return 1
+        site[w + abi.SITE_SERIAL // 8] = CONST_SERIAL[0]
+        site[w + abi.SITE_PROC // 8] = (proc.handle << abi.OBJECT_SHIFT) | abi.OBJECT_TAG
+        site[w + abi.SITE_VALUE // 8] = v
         self.ic_filled += 1
         return 0
 

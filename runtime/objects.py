@@ -15,8 +15,9 @@ the VM for ``eql?``/``hash`` of keys that are not simple values.
 
 from __future__ import annotations
 
-from . import abi
+from . import abi, shapes
 from .abi import CALL_MAXARGS
+from .cdecls import ffi
 
 # Class kinds (mruby's MRB_TT_CLASS / MODULE / SCLASS / ICLASS).
 TT_CLASS = "class"
@@ -40,7 +41,36 @@ class RBasic:
 
 
 class RObject(RBasic):
-    __slots__ = ()
+    """A plain object: its instance variables live in a native block laid
+    out by its shape (``runtime/shapes.py``), which generated code reads;
+    ``ivars`` is a dict-like view of it and ``frozen`` also closes the block
+    to native writes."""
+
+    __slots__ = ("_blk", "_cap", "_space", "_frz")
+
+    def __init__(self, cls=None):
+        self.handle = 0
+        self.cls = cls
+        self._frz = False
+        self._blk = None
+        self._cap = 0
+        self._space = None
+
+    @property
+    def ivars(self):
+        return shapes.IvarView(self)
+
+    @ivars.setter
+    def ivars(self, d) -> None:
+        shapes.iv_replace(self, () if d is None else list(d.items()))
+
+    @property
+    def frozen(self) -> bool:
+        return self._frz
+
+    @frozen.setter
+    def frozen(self, v) -> None:
+        shapes.set_frozen(self, bool(v))
 
 
 class RException(RObject):
@@ -92,6 +122,53 @@ class MethodEntry:
         return m
 
 
+# Bumped by every change to a class's table of constants (and variables):
+# the GETCONST inline caches of generated code hold while it stays put
+# (rl_ctx.const_serial).  One for the process, as shape ids are.
+CONST_SERIAL = ffi.new("uint64_t[1]")
+
+
+class ConstTable(dict):
+    """A class's constants, class variables and class-level ivars
+    (``RClass.ivars``): every change through the dict interface bumps
+    ``CONST_SERIAL``; ``set_var`` stores a variable (an ``@`` name, never a
+    constant) without the bump, so a class variable counting in a loop does
+    not empty every constant cache."""
+
+    __slots__ = ()
+
+    def set_var(self, sid, w) -> None:
+        dict.__setitem__(self, sid, w)
+
+    def __setitem__(self, sid, w) -> None:
+        dict.__setitem__(self, sid, w)
+        CONST_SERIAL[0] += 1
+
+    def __delitem__(self, sid) -> None:
+        dict.__delitem__(self, sid)
+        CONST_SERIAL[0] += 1
+
+    def pop(self, *args):
+        CONST_SERIAL[0] += 1
+        return dict.pop(self, *args)
+
+    def popitem(self):
+        CONST_SERIAL[0] += 1
+        return dict.popitem(self)
+
+    def setdefault(self, sid, w=None):
+        CONST_SERIAL[0] += 1
+        return dict.setdefault(self, sid, w)
+
+    def update(self, *args, **kw) -> None:
+        CONST_SERIAL[0] += 1
+        dict.update(self, *args, **kw)
+
+    def clear(self) -> None:
+        CONST_SERIAL[0] += 1
+        dict.clear(self)
+
+
 class RClass(RBasic):
     """A class, module, singleton class or include-class (iclass).
 
@@ -103,7 +180,7 @@ class RClass(RBasic):
     """
 
     __slots__ = ("name", "superclass", "mt", "tt", "attached", "outer", "module",
-                 "origin", "instance_type", "prepended", "serial")
+                 "origin", "instance_type", "prepended", "serial", "iv_cap", "_consts")
 
     def __init__(self, tt=TT_CLASS, superclass=None, cls=None, name=None):
         super().__init__(cls)
@@ -119,6 +196,16 @@ class RClass(RBasic):
         self.instance_type = None   # Python class of instances (inherited)
         self.prepended = False
         self.serial = 0
+        self.iv_cap = 0             # slots its instances' ivar blocks start with (shapes.py)
+
+    @property
+    def ivars(self) -> ConstTable:
+        return self._consts
+
+    @ivars.setter
+    def ivars(self, d) -> None:
+        self._consts = d if type(d) is ConstTable else ConstTable(d or ())
+        CONST_SERIAL[0] += 1
 
     @property
     def is_module(self) -> bool:
@@ -369,6 +456,7 @@ class RProc(RBasic):
 
     @target_class.setter
     def target_class(self, c):
+        CONST_SERIAL[0] += 1            # constant lookup of its code follows it
         if self.env is not None:
             self.env.target_class = c
         else:

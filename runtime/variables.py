@@ -17,7 +17,8 @@ from __future__ import annotations
 from . import abi
 from .abi import OBJECT_MASK, OBJECT_SHIFT, OBJECT_TAG
 from .frames import Frame
-from .objects import TT_CLASS, TT_MODULE, TT_SCLASS, RClass
+from .objects import TT_CLASS, TT_MODULE, TT_SCLASS, RClass, RException, RObject
+from .shapes import iv_get, iv_set
 
 NIL = abi.NIL
 
@@ -28,7 +29,11 @@ class Variables:
     def ivar_get(self, w: int, sid: int) -> int:
         if w & OBJECT_MASK != OBJECT_TAG:
             return NIL
-        iv = self.objects[w >> OBJECT_SHIFT].ivars
+        o = self.objects[w >> OBJECT_SHIFT]
+        t = type(o)
+        if t is RObject or t is RException:
+            return iv_get(o, sid, NIL)
+        iv = o.ivars
         if iv is None:
             return NIL
         return iv.get(sid, NIL)
@@ -39,6 +44,13 @@ class Variables:
         o = self.objects[w >> OBJECT_SHIFT]
         if o.frozen:
             self.frozen_error(w)
+        t = type(o)
+        if t is RObject or t is RException:
+            iv_set(o, sid, v)
+            return
+        if t is RClass:
+            o.ivars.set_var(sid, v)
+            return
         if o.ivars is None:
             o.ivars = {}
         o.ivars[sid] = v
@@ -87,7 +99,7 @@ class Variables:
             if sid in c.ivars:
                 if c.frozen:        # mrb_mod_cv_set checks the holder
                     self.frozen_error(c.word)
-                c.ivars[sid] = v
+                c.ivars.set_var(sid, v)
                 return
             c = c.superclass
         if cls.tt == TT_SCLASS and cls.attached is not None and self.is_class(cls.attached):
@@ -116,7 +128,15 @@ class Variables:
         cls.ivars[sid] = w
 
     def const_get_from(self, base: RClass, sid: int, skip: bool = False) -> int:
-        """const_get of variable.c: the ancestors of base (then Object for modules)."""
+        """const_get of variable.c: the ancestors of base (then Object for
+        modules), else ``const_missing``."""
+        v = self.const_find_from(base, sid, skip)
+        if v is None:
+            return self.c_funcall(base.word, "const_missing", [abi.symbol_word(sid)])
+        return v
+
+    def const_find_from(self, base: RClass, sid: int, skip: bool = False):
+        """What ``const_get_from`` finds without ``const_missing``, or None."""
         c = base.superclass if skip else base
         retry = False
         while True:
@@ -131,17 +151,26 @@ class Variables:
                 retry = True
                 continue
             break
-        return self.c_funcall(base.word, "const_missing", [abi.symbol_word(sid)])
+        return None
 
     def const_get_lexical(self, frame: Frame, sid: int) -> int:
-        """mrb_vm_const_get: the lexical scopes, then the ancestors."""
-        proc = frame.proc
+        """mrb_vm_const_get: the lexical scopes, then the ancestors, then
+        ``const_missing``."""
+        v, base = self.const_find_lexical(frame.proc, frame.target_class, sid)
+        if v is None:
+            return self.c_funcall(base.word, "const_missing", [abi.symbol_word(sid)])
+        return v
+
+    def const_find_lexical(self, proc, target_class, sid: int):
+        """(the constant ``sid`` as code of ``proc`` sees it in a frame whose
+        target class is ``target_class``, or None; the class whose
+        ``const_missing`` mruby then calls)."""
         c = proc.target_class if proc is not None else None
         if c is None:
-            c = frame.target_class or self.c_Object
+            c = target_class or self.c_Object
         v = c.ivars.get(sid)
         if v is not None:
-            return v
+            return v, c
         c2 = c
         while c2 is not None and c2.tt == TT_SCLASS:
             att = c2.attached
@@ -157,6 +186,6 @@ class Variables:
             if c3 is not None:
                 v = c3.ivars.get(sid)
                 if v is not None:
-                    return v
+                    return v, c
             p = p.upper
-        return self.const_get_from(c, sid, True)
+        return self.const_find_from(c, sid, True), c

@@ -28,6 +28,7 @@ SLOW = 0x7FFF_FFFF_FFFF_FF00      # a word no value has: "the Python semantics r
 class Frame:
     def __init__(self, irep, base=0, pc=0, n=0, nk=0):
         self.irep = irep
+        self.proc = None        # a Frame without a proc, as a top-level test harness has
         self.base = base
         self.pc = pc
         self.n = n

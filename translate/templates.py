@@ -25,9 +25,10 @@ JMPIF, JMPNOT, JMPNIL; ADD, SUB, MUL, DIV, ADDI, SUBI on fixnums (overflow
 of the 63-bit fixnum range goes to the slow path, which boxes the result or
 raises RangeError as mruby 3.1 does) and, out of line, on any mix of fixnums
 and flonums (a result that is no flonum goes to the slow path, which boxes
-it); EQ, LT, LE, GT, GE on fixnums and flonums.  GETIV/SETIV call Python:
-the runtime keeps instance variables in Python objects, with no native
-layout generated code could read.
+it); EQ, LT, LE, GT, GE on fixnums and flonums; GETIV and SETIV on objects
+whose ivar block (runtime/shapes.py) has the shape the site's cache holds
+(a new variable: the shape transition it holds); GETCONST while no constant
+changed since its cache was filled for the frame's proc.
 
 Value words are those of runtime/abi.py: fixnum ``(n << 1) | 1``, flonum
 low bits ``10``, false 0, nil 8, true 0x10, falsy iff ``(w & ~8) == 0``.
@@ -498,7 +499,8 @@ def _native_call(a: Asm, ins: Instruction, cx: Ctx, self_call: bool) -> None:
     a.bind(do_call)
     a.mov(RCX, qword(RDX, abi.SITE_CELL))
     a.test(RCX, RCX)
-    a.jcc("e", slow)                    # a builtin or method_missing: Python
+    attr = a.label() if n <= 1 else slow
+    a.jcc("e", attr)                    # an attr_reader/writer, else Python
     proc_call = name == "call"
     if proc_call:
         plain = a.label()
@@ -560,7 +562,13 @@ def _native_call(a: Asm, ins: Instruction, cx: Ctx, self_call: bool) -> None:
     a.jcc("ne", failed)
     a.mov(RAX, qword(R12, abi.CTX_RETVAL))
     a.mov(cx.R(ins.a), RAX)
+    done = a.label()
+    a.bind(done)
     with a.cold():
+        if n <= 1:
+            a.bind(attr)
+            _attr_ivar(a, ins, cx, n, miss, slow)
+            a.jmp(done)
         a.bind(fix)
         a.mov(EAX, abi.SITE_FIXNUM)
         a.jmp(have)
@@ -580,6 +588,24 @@ def _native_call(a: Asm, ins: Instruction, cx: Ctx, self_call: bool) -> None:
         a.jcc("e", slow)                # the callee's code was evicted: nothing ran
         cx.call_failed(ins)
         a.jmp(cx.next(ins))
+
+
+def _attr_ivar(a: Asm, ins: Instruction, cx: Ctx, n: int, miss: Label, slow: Label) -> None:
+    """The send's cache holds an attr_reader (n = 0) or attr_writer (n = 1)
+    of the receiver's class (rdx = the site): GETIV or SETIV on the
+    receiver's ivar block when its shape is the cache's, as gen_GETIV and
+    gen_SETIV do; a builtin or ``method_missing`` runs the Python send."""
+    a.test(qword(RDX, abi.SITE_FLAGS), abi.SITE_IVAR_WRITER if n else abi.SITE_IVAR_READER)
+    a.jcc("e", slow)
+    a.mov(RAX, cx.R(ins.a))
+    _ivar_slot(a, cx, miss, slow, store=bool(n))
+    if n == 0:
+        a.mov(RAX, qword(RCX, 8 * abi.IV_HDR, RAX, 8))
+        a.mov(cx.R(ins.a), RAX)
+        return
+    a.mov(R8, cx.R(ins.a + 1))
+    a.mov(qword(RCX, 8 * abi.IV_HDR, RAX, 8), R8)
+    a.mov(cx.R(ins.a), R8)                 # the writer's value: its argument
 
 
 def _upvar_address(a: Asm, ins: Instruction, cx: Ctx) -> bool:
@@ -630,6 +656,106 @@ def gen_BLKPUSH(a: Asm, ins: Instruction, cx: Ctx) -> None:
     a.cmp(RAX, abi.NIL)
     a.jcc("e", cx.slow(ins))
     a.mov(cx.R(ins.a), RAX)
+
+
+def _ivar_block(a: Asm, cx: Ctx, slow: Label) -> None:
+    """rcx = the ivar block (runtime/shapes.py) of the object whose word is
+    in rax: state->iv_blocks[word >> 3]; the slow path for anything else
+    (a special constant, a class, an object without a block)."""
+    a.mov(ECX, EAX)
+    a.and_(ECX, abi.OBJECT_MASK)
+    a.cmp(ECX, abi.OBJECT_TAG)
+    a.jcc("ne", slow)
+    a.shr(RAX, abi.OBJECT_SHIFT)
+    a.mov(RCX, qword(R12, abi.CTX_STATE))
+    a.mov(RCX, qword(RCX, abi.STATE_IV_BLOCKS))
+    a.mov(RCX, qword(RCX, 0, RAX, 8))
+    a.test(RCX, RCX)
+    a.jcc("e", slow)
+
+
+def _fill_or_slow(a: Asm, ins: Instruction, cx: Ctx, retry: Label, slow: Label) -> None:
+    """Cold: fill the site's cache (OPK_FILL) and try again, or run the
+    Python semantics when the runtime says the fast path cannot serve."""
+    cx.call_raw(ins, abi.OPK_FILL)
+    a.test(RAX, RAX)
+    a.jcc("e", retry)
+    a.cmp(EAX, abi.ST_ERROR)          # the callback itself failed (an interrupt)
+    a.jcc("e", cx.status)
+    a.jmp(slow)
+
+
+def _ivar_slot(a: Asm, cx: Ctx, miss: Label, slow: Label, store: bool) -> None:
+    """With rax = an object's word and rdx = the site: rcx = its ivar block,
+    rax = the slot the cache names, when the block's shape is the cache's;
+    for a store (``store``) the slot must also be below the writable
+    capacity (0 while frozen), and the block takes the shape after it."""
+    _ivar_block(a, cx, slow)
+    a.mov(R8, qword(RCX, 0))
+    a.cmp(R8, qword(RDX, abi.SITE_IV_SHAPE))
+    a.jcc("ne", miss)
+    a.mov(RAX, qword(RDX, abi.SITE_IV_SLOT))
+    if store:
+        a.cmp(RAX, qword(RCX, 8))
+        a.jcc("ae", miss)
+        a.comment("the shape after the store (a new variable: the next shape)")
+        a.mov(R8, qword(RDX, abi.SITE_IV_NEXT))
+        a.mov(qword(RCX, 0), R8)
+
+
+def gen_GETIV(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = ivget(Syms[b])
+    slow = cx.slow(ins)
+    retry, miss = a.label(), a.label()
+    a.comment("self's ivar block; its shape the cache's: the slot the cache names")
+    a.bind(retry)
+    a.mov(RAX, cx.R(0))
+    a.lea(RDX, cx.site(ins))
+    _ivar_slot(a, cx, miss, slow, store=False)
+    a.mov(RAX, qword(RCX, 8 * abi.IV_HDR, RAX, 8))
+    a.mov(cx.R(ins.a), RAX)
+    with a.cold():
+        a.bind(miss)
+        _fill_or_slow(a, ins, cx, retry, slow)
+
+
+def gen_SETIV(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # ivset(Syms[b],R[a])
+    slow = cx.slow(ins)
+    retry, miss = a.label(), a.label()
+    a.comment("self's ivar block in the cache's shape, the slot writable (not frozen)")
+    a.bind(retry)
+    a.mov(RAX, cx.R(0))
+    a.lea(RDX, cx.site(ins))
+    _ivar_slot(a, cx, miss, slow, store=True)
+    a.mov(R8, cx.R(ins.a))
+    a.mov(qword(RCX, 8 * abi.IV_HDR, RAX, 8), R8)
+    with a.cold():
+        a.bind(miss)
+        _fill_or_slow(a, ins, cx, retry, slow)
+
+
+def gen_GETCONST(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = constget(Syms[b])
+    slow = cx.slow(ins)
+    site = cx.site(ins)
+    retry, miss = a.label(), a.label()
+    a.comment("the value the cache holds while no constant changed and the frame's proc is its")
+    a.bind(retry)
+    a.lea(RDX, site)
+    a.mov(RAX, qword(R12, abi.CTX_CONST_SERIAL))
+    a.mov(RAX, qword(RAX, 0))
+    a.cmp(RAX, qword(RDX, abi.SITE_SERIAL))
+    a.jcc("ne", miss)
+    a.mov(RAX, qword(R12, abi.CTX_CI))
+    a.mov(RAX, qword(RAX, abi.CI_PROC))
+    a.cmp(RAX, qword(RDX, abi.SITE_PROC))
+    a.jcc("ne", miss)
+    a.mov(RAX, qword(RDX, abi.SITE_VALUE))
+    a.mov(cx.R(ins.a), RAX)
+    with a.cold():
+        a.bind(miss)
+        _fill_or_slow(a, ins, cx, retry, slow)
 
 
 def _int_and(a: Asm, slow: Label) -> None:
@@ -920,6 +1046,9 @@ TEMPLATES: dict[str, Template] = {
     "LOADSELF": gen_LOADSELF,
     "LOADT": gen_LOADT,
     "LOADF": gen_LOADF,
+    "GETIV": gen_GETIV,
+    "SETIV": gen_SETIV,
+    "GETCONST": gen_GETCONST,
     "GETUPVAR": gen_GETUPVAR,
     "SETUPVAR": gen_SETUPVAR,
     "JMP": gen_JMP,

@@ -244,6 +244,7 @@ def _attr_names(vm, args):
 def _make_reader(ivar_sid):
     def reader(vm, self, args, blk):
         return vm.ivar_get(self, ivar_sid)
+    reader.ivar = (ivar_sid, False)     # the native engine reads it inline (native.py)
     return reader
 
 
@@ -251,6 +252,7 @@ def _make_writer(ivar_sid):
     def writer(vm, self, args, blk):
         vm.ivar_set(self, ivar_sid, args[0])
         return args[0]
+    writer.ivar = (ivar_sid, True)      # the native engine writes it inline
     return writer
 
 

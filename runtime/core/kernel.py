@@ -641,8 +641,8 @@ def _alloc_like(vm, src, cls):
             vm.singleton_class(w)
         return w
     o = t.__new__(t)
-    from ..objects import RBasic
-    RBasic.__init__(o, cls)
+    from ..objects import RBasic, RObject
+    (RObject.__init__ if isinstance(o, RObject) else RBasic.__init__)(o, cls)
     if t is RString:
         o.value = bytearray()
     elif t is RArray:

@@ -1,0 +1,194 @@
+"""Native instance variables and constants: GETIV, SETIV, attr_reader and
+attr_writer sends read and write an object's ivar block (runtime/shapes.py)
+through an inline cache keyed on its shape; GETCONST keeps the constant it
+found while no constant changed (the const serial) for the frame's proc.
+
+Each program is run by mruby (live, or its recording in tests/recorded/) and
+by riteload's native engine three ways (eager translation, default tiering,
+a tiny code cache) and the interpreter; all must print what mruby printed.
+The programs aim at what the caches must notice: objects of one class with
+different shapes at one site, variables removed and set again (mruby's
+order), frozen objects, private readers, singleton and subclass instances,
+``instance_variable_set`` from Python between native reads, ``dup``, the
+collector, and constants defined, redefined, removed and reached through
+``class_eval`` after a site cached them.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from mruby_runs import mruby_run, riteload
+
+EAGER = {**os.environ, "RITELOAD_NATIVE_HOT_CALLS": "1"}
+
+PROGRAMS = {
+    "niv_shapes": """\
+class P
+  attr_reader :a, :b
+  attr_writer :b
+  attr_accessor :c
+  def initialize(a, first_b)
+    if first_b
+      @b = 2; @a = a
+    else
+      @a = a; @b = 3
+    end
+  end
+  def sum; @a + @b; end
+  def bump; @a += 1; self; end
+  def drop_a; remove_instance_variable(:@a); end
+end
+ps = (1..6).map { |i| P.new(i, i % 2 == 0) }
+p ps.map { |o| o.sum }, ps.map { |o| o.a }, ps.map { |o| o.b }
+ps.each { |o| o.b = o.a * 10; o.c = o.b + 1 }
+p ps.map { |o| [o.b, o.c, o.sum] }
+p ps[0].instance_variables, ps[1].instance_variables
+q = ps[2]
+q.drop_a
+p q.sum rescue p $!.class
+p q.instance_variables, q.a
+q.instance_variable_set(:@a, 99)
+p q.sum, q.a
+q.instance_variable_set(:@zz, 1)
+p q.bump.a, q.instance_variables.sort
+r = q.dup
+r.bump
+p r.a, q.a, r.instance_variables.sort == q.instance_variables.sort
+q.freeze
+begin
+  q.bump
+rescue => e
+  p e.class, e.message
+end
+begin
+  q.b = 5
+rescue => e
+  p e.class
+end
+p q.a, q.frozen?, r.frozen?
+class Q < P
+  def initialize; super(7, false); @d = 4; end
+  def sum; super + @d; end
+end
+p Q.new.sum, Q.new.instance_variables
+s = P.new(1, false)
+def s.extra; @a * 100; end
+p s.extra, s.a
+""",
+    "niv_gc_and_private": """\
+class Box
+  def initialize(v); @v = v; @s = "s#{v}"; end
+  def v; @v; end
+  def s; @s; end
+  private
+  attr_reader :hidden
+  public
+  def peek; hidden; end
+end
+boxes = []
+3000.times { |i| boxes << Box.new([i, i.to_s]); GC.start if i % 1000 == 0 }
+GC.start
+p boxes.map { |b| b.v[1].size + b.s.size }.inject(:+)
+p boxes[1234].v, boxes[1234].s, boxes[0].peek
+begin
+  boxes[0].hidden
+rescue NoMethodError => e
+  p e.message
+end
+e = RuntimeError.new("m")
+p e.message, e.instance_variables
+class Object; def ivs; instance_variables; end; end
+p 5.ivs, Box.ivs
+class Box; @count = 0; class << self; attr_accessor :count; end; end
+10.times { Box.count += 1 }
+p Box.count
+""",
+    "nconst_changes": """\
+module M; K = 1; end
+class C
+  include M
+  def k; K; end
+  def f; F; end
+end
+def f_or_missing
+  F
+rescue NameError => e
+  e.message
+end
+r = []
+3.times { r << f_or_missing }
+F = 10
+3.times { r << f_or_missing }
+p r
+c = C.new
+p c.k, c.f
+M.send(:remove_const, :K)
+M.const_set(:K, 2)
+p c.k
+class C; K = 3; end
+p c.k
+C.send(:remove_const, :K)
+p c.k
+Object.send(:remove_const, :F)
+begin
+  c.f
+rescue NameError => e
+  p e.message
+end
+class Object; def self.const_missing(n); "missing #{n}"; end; end
+p c.f
+def lookup; X; end
+X = :top
+p lookup
+class D; X = :d; end
+p D.class_eval { lookup }, D.class_eval { X }
+@@cv = 0 rescue nil
+class E; @@n = 0; def self.n; 5.times { @@n += 1 }; @@n; end; end
+p E.n, E.n
+""",
+}
+
+
+@pytest.mark.parametrize("name", sorted(PROGRAMS))
+@pytest.mark.parametrize("debug", [False, True], ids=["plain", "g"])
+def test_native_ivars_and_constants_print_what_mruby_prints(tmp_path, name, debug):
+    stem = name + (".g" if debug else "")
+    mrb, expected = mruby_run(stem, PROGRAMS[name], tmp_path, debug=debug)
+    for args, env in ((("--engine", "native"), EAGER),
+                      (("--engine", "native"), None),
+                      (("--engine", "native", "--code-cache-size", "4k"), EAGER),
+                      (("--engine", "interp"), None)):
+        p = riteload("run", *args, mrb.name, cwd=tmp_path, env=env)
+        assert (p.stdout, p.stderr, p.returncode) == expected, (args, env is EAGER)
+
+
+OBJECTS = """\
+class V
+  attr_reader :x
+  def initialize(x); @x = x; @y = x + 1; end
+  def y; @y; end
+end
+v = V.new(1)
+s = 0
+i = 0
+while i < 20000
+  s += v.x + v.y
+  v.instance_variable_set(:@x, i) if i % 5000 == 0
+  i += 1
+end
+p s
+"""
+
+
+def test_ivar_and_attr_reads_stay_native(tmp_path):
+    """After the first fills, GETIV, attr_reader sends and GETCONST in a
+    loop cost no callback into Python: far fewer callbacks than reads."""
+    mrb, expected = mruby_run("niv_loop", OBJECTS, tmp_path)
+    p = riteload("run", "--stats", mrb.name, cwd=tmp_path, env=EAGER)
+    assert p.stdout == expected[0]
+    line = next(ln for ln in p.stderr.decode().splitlines() if "callbacks into Python" in ln)
+    callbacks = int(line.split("(")[1].split()[0])
+    assert callbacks < 200, line
