@@ -177,7 +177,10 @@ OP_RETURN = -1
 # frame, ins)`` for the instruction at ``pc``; OPK_FILL fills the inline
 # cache of the call site at ``pc`` (0: it now holds a callee to call, else
 # the site takes its slow path); OPK_FAILED re-raises, in the frame of the
-# site at ``pc``, what made its native callee return ST_ERROR.  Generated
+# site at ``pc``, what made its native callee return ST_ERROR; OPK_ALLOC
+# allocates the object a SITE_NEW site initializes (no Frame views: the
+# collector reads the records Python has no view of, NativeEngine.native_roots);
+# OPK_POP_VIEW drops the Frame Python made of such a site's ``new`` record.  Generated
 # code keeps ``regs`` in a callee-saved register (a frame's register window
 # never moves; ``ctx->regs`` is not used).  The callback returns ST_NEXT
 # (fall through), ST_JUMP (continue at ``ctx->pc``: a jump, or the catch
@@ -197,7 +200,8 @@ typedef struct rl_callinfo {
     uint64_t target_class;  /* word of the target class */
     uint64_t view;          /* 1: Python holds a Frame of this record */
     uint64_t upvars;        /* a block's: the cell of the env its upvars (level 0) are in */
-    uint64_t reserved[2];
+    uint64_t new_object;    /* a native Class#new's record: the object it initializes */
+    uint64_t reserved[1];
 } rl_callinfo;
 typedef struct rl_vmstate {
     uint64_t    *stack;           /* register stack */
@@ -308,10 +312,16 @@ IV_HDR = 2                  # words of an ivar block before its slots (runtime/s
 SITE_WORDS = SITE_SIZE // 8
 SITE_FIXNUM = 1             # the class key of a fixnum receiver
 
+SITE_NEW = 8                # flags: Class#new of SITE_SELF, then its compiled initialize
+SITE_OUTER_MID = 96         # SITE_NEW: the symbol id of the ``new`` frame's method
+CI_NEW_OBJECT = 48          # SITE_NEW: the ``new`` record keeps the new object here
+
 # the kinds of ctx->op calls (bits 48.. of its argument)
 OPK_RUN = 0
 OPK_FILL = 1
 OPK_FAILED = 2
+OPK_ALLOC = 3               # Class#new's allocation (SITE_NEW): the object in ctx->retval
+OPK_POP_VIEW = 4            # after SITE_NEW: Python drops its Frame of the ``new`` record
 OPK_SHIFT = 48
 DEPTH_SHIFT = 32
 

@@ -317,6 +317,12 @@ def collect(vm) -> int:
             t = f.base + f.nregs
             if t > top:
                 top = t
+        if c is vm.context and vm.engine is not None:
+            # records generated code pushed that Python has made no Frame of
+            # (a collection in a callback that makes no views, OPK_ALLOC)
+            ntop, nwords = vm.engine.native_roots(vm)
+            top = max(top, ntop)
+            mk.words(nwords)
         top = min(top + slack, len(c.stack))
         if top > 0:
             mv = memoryview(ffi.buffer(c.stack, top * 8)).cast("Q")

@@ -40,6 +40,11 @@ class InterpEngine:
             rt.native = code
         return code[1]
 
+    @staticmethod
+    def native_roots(vm):
+        """(register top, words) of frames only native code knows: none here."""
+        return 0, ()
+
     def run(self, vm, frame) -> int:
         table = self._code(frame.rt)
         pc = frame.pc

@@ -61,7 +61,7 @@ from .cdecls import libc
 from .codecache import CodeCache, ffi
 from .execmem import ExecMemory
 from .frames import Frame
-from .objects import CONST_SERIAL, RException, RObject, RProc
+from .objects import CONST_SERIAL, TT_CLASS, RClass, RException, RObject, RProc
 from .shapes import SHAPES, shape_add
 
 _NEXT, _JUMP, _RETURN, _ERROR = abi.ST_NEXT, abi.ST_JUMP, abi.ST_RETURN, abi.ST_ERROR
@@ -234,6 +234,7 @@ class NativeEngine:
         self.ic_misses = 0            # inline-cache fills (OPK_FILL)
         self.ic_filled = 0            # of them, fills that found compiled Ruby to call
         self._ctxs: list = []         # every thread's rl_ctx (their native call counts)
+        self._builtin_entries = {}    # mid -> MethodEntry of builtin frames sites push (new)
         self._pin = None              # (activation depth, depth) of a fill that installs
 
     # -- lazily bound collaborators --------------------------------------------
@@ -535,12 +536,68 @@ class NativeEngine:
         vm = act.vm
         if kind == abi.OPK_FILL:
             return self._fill(act, vm, depth, pc)
+        if kind == abi.OPK_ALLOC:
+            return self._alloc(act, vm, depth, pc)
+        if kind == abi.OPK_POP_VIEW:
+            return self._pop_new_view(act, vm, depth)
         frame = self._sync(act, vm, depth)
         table = act.table if frame is act.frame else self._codes[id(frame.irep)].table
         fn, ins, npc = table[pc]
         if kind == abi.OPK_FAILED:
             fn = self._callee_failed
         return frame, fn, ins, npc
+
+    def native_roots(self, vm):
+        """(register top, words) for the collector: the records of this
+        thread's running context that generated code pushed and Python has
+        no Frame of (above ``vm.frames``): their registers up to the highest
+        window, their procs and target classes."""
+        tls = self._tls
+        ctx = tls.ctx
+        if ctx is None or tls.top is None or tls.context is not vm.context:
+            return 0, ()
+        depth = (ctx.ci - tls.cibase) >> abi.CI_SHIFT
+        objects = vm.objects
+        top, words = 0, []
+        for d in range(len(vm.frames), depth + 1):
+            rec = vm.ci[d]
+            p = rec.proc
+            nregs = rec.n + 2
+            if p != abi.NIL:
+                words.append(p)
+                nregs = max(nregs, objects[p >> abi.OBJECT_SHIFT].irep.nregs)
+            words.append(rec.target_class)
+            words.append(rec.new_object)
+            top = max(top, rec.stack + nregs)
+        return top, words
+
+    def _alloc(self, act: _Activation, vm, depth: int, pc: int) -> int:
+        """OPK_ALLOC: allocate the object of the SITE_NEW send at ``pc`` (the
+        class is its receiver) into ctx->retval; 1 when Python's Class#new
+        must run instead.  No Frame views: a collection finds the native
+        records through ``native_roots``."""
+        if depth == act.frame.index:
+            proc, base = act.frame.proc, act.frame.base
+        else:
+            rec = vm.ci[depth]
+            proc, base = vm.objects[rec.proc >> abi.OBJECT_SHIFT], rec.stack
+        ins = self._codes[id(proc.irep)].table[pc][1]
+        cls = vm.objects[vm.stack[base + ins.a] >> abi.OBJECT_SHIFT]
+        try:
+            w = vm.allocate(cls)
+        except Exception:               # noqa: BLE001 - the Python Class#new will say
+            return 1
+        del vm.arena[act.mark:]         # generated code stores it in R[a] at once
+        self._tls.ctx.retval = w
+        return 0
+
+    def _pop_new_view(self, act: _Activation, vm, depth: int) -> int:
+        """OPK_POP_VIEW: a SITE_NEW send's ``new`` record (at depth + 1) was
+        popped natively, but Python had made a Frame of it: drop that Frame."""
+        if len(vm.frames) > depth + 1:
+            self._drop(vm.frames, depth + 1)
+        vm.ci[depth + 1].view = 0
+        return 0
 
     def _callee_failed(self, vm, frame, ins):
         """OPK_FAILED: the native callee of the send ``ins`` left with
@@ -591,8 +648,19 @@ class NativeEngine:
         objects = vm.objects
         for i in range(d + 1, depth + 1):
             rec = ci[i]
-            proc = objects[rec.proc >> abi.OBJECT_SHIFT]
             tc = rec.target_class
+            if rec.proc == abi.NIL:
+                # a native Class#new's frame (SITE_NEW): a builtin's, as call_at makes it
+                f = Frame(rec.mid, None, rec.stack, rec.n, rec.nk, None)
+                f.method = self._builtin_entries.get(rec.mid)
+                f.nregs = rec.n + 2
+                f.index = i
+                f.pc = rec.pc
+                frames.append(f)
+                views[i] = f
+                rec.view = 1
+                continue
+            proc = objects[rec.proc >> abi.OBJECT_SHIFT]
             f = Frame(rec.mid, proc, rec.stack, rec.n, rec.nk,
                       objects[tc >> abi.OBJECT_SHIFT] if tc else None)
             irep = f.irep = proc.irep
@@ -678,6 +746,8 @@ class NativeEngine:
             if (ins.c & 0xF) != (1 if ivar[1] else 0):
                 return 1                # Python raises the ArgumentError
             return self._fill_ivar(vm, site, w, recv, ivar[0], ivar[1], send=True)
+        if m is not None and name == "new" and m.fn is not None:
+            return self._fill_new(act, vm, code, w, m, mid, recv, depth, ins.c & 0xF)
         if m is not None and m.special is not None:
             # only a site named call checks the receiver word (templates._native_call)
             if name != "call" or recv & 1:
@@ -687,15 +757,9 @@ class NativeEngine:
         irep = proc.irep if proc is not None else None
         if irep is None or m.special is not None:
             return 1
-        callee = self._codes.get(id(irep))
-        if callee is None or callee.entry.fn is None:
-            self._pin = (act.frame.index, depth)
-            try:
-                callee = self._install(vm, irep, hot=True)
-            finally:
-                self._pin = None
-            if callee is None:
-                return 1
+        callee = self._compiled(act, vm, irep, depth)
+        if callee is None:
+            return 1
         n = ins.c & 0xF
         site[w + abi.SITE_COUNTERS // 8] = callee.counters_addr
         site[w + abi.SITE_SITES // 8] = callee.sites_addr
@@ -705,6 +769,57 @@ class NativeEngine:
         site[w + abi.SITE_MID // 8] = mid
         site[w + abi.SITE_ENVCELL // 8] = 0
         site[w + abi.SITE_FLAGS // 8] = 0
+        site[w + abi.SITE_CELL // 8] = callee.entry.cell_address
+        self.ic_filled += 1
+        return 0
+
+    def _compiled(self, act: _Activation, vm, irep, depth: int) -> _Code | None:
+        """The callee's code, translated now if need be (the frames up to
+        ``depth`` keep their code meanwhile), or None when it cannot be."""
+        callee = self._codes.get(id(irep))
+        if callee is None or callee.entry.fn is None:
+            self._pin = (act.frame.index, depth)
+            try:
+                callee = self._install(vm, irep, hot=True)
+            finally:
+                self._pin = None
+        return callee
+
+    def _fill_new(self, act: _Activation, vm, code: _Code, w: int, m, mid: int, recv: int,
+                  depth: int, n: int) -> int:
+        """``Class#new`` of a class whose instances are plain objects, whose
+        ``allocate`` is the builtin and whose ``initialize`` is compiled
+        Ruby: the site allocates through OPK_ALLOC and calls initialize's
+        code under a ``new`` record (mruby 3.1's Class#new is a frame of its
+        own, new_iseq), keyed on the class itself (SITE_SELF)."""
+        from .core.classes import cls_allocate, cls_new
+        if m.fn is not cls_new or recv & abi.OBJECT_MASK != abi.OBJECT_TAG:
+            return 1
+        c = vm.objects[recv >> abi.OBJECT_SHIFT]
+        if type(c) is not RClass or c.tt != TT_CLASS or (c.instance_type or RObject) is not RObject:
+            return 1
+        am, _ = vm.find_method(vm.class_of(recv), vm.intern("allocate"))
+        im, owner = vm.find_method(c, vm.SYM_initialize)
+        if am is None or am.fn is not cls_allocate or im is None or im.proc is None:
+            return 1
+        irep = im.proc.irep
+        if irep is None:
+            return 1
+        callee = self._compiled(act, vm, irep, depth)
+        if callee is None:
+            return 1
+        site = code.sites
+        self._builtin_entries[mid] = m
+        site[w + abi.SITE_COUNTERS // 8] = callee.counters_addr
+        site[w + abi.SITE_SITES // 8] = callee.sites_addr
+        site[w + abi.SITE_PROC // 8] = (im.proc.handle << abi.OBJECT_SHIFT) | abi.OBJECT_TAG
+        site[w + abi.SITE_TARGET_CLASS // 8] = (owner.handle << abi.OBJECT_SHIFT) | abi.OBJECT_TAG
+        site[w + abi.SITE_NREGS // 8] = max(irep.nregs, n + 2)
+        site[w + abi.SITE_MID // 8] = vm.SYM_initialize
+        site[w + abi.SITE_OUTER_MID // 8] = mid
+        site[w + abi.SITE_SELF // 8] = recv
+        site[w + abi.SITE_ENVCELL // 8] = 0
+        site[w + abi.SITE_FLAGS // 8] = abi.SITE_NEW
         site[w + abi.SITE_CELL // 8] = callee.entry.cell_address
         self.ic_filled += 1
         return 0

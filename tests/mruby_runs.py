@@ -106,3 +106,22 @@ def mruby_run(name: str, source: str, workdir: Path, *, debug: bool = False, env
         return mrb, (p.stdout, p.stderr, p.returncode)
     return mrb, (_recorded(name, "stdout"), _recorded(name, "stderr"),
                  int(_recorded(name, "status")))
+
+
+# every irep translated on first use (the most native calls)
+EAGER = {**os.environ, "RITELOAD_NATIVE_HOT_CALLS": "1"}
+# how the native-engine tests run a program: eagerly translated, the default
+# tiering, a tiny code cache (code evicted while native frames may be live),
+# and the interpreter, the reference
+ENGINE_RUNS = ((("--engine", "native"), EAGER),
+               (("--engine", "native"), None),
+               (("--engine", "native", "--code-cache-size", "4k"), EAGER),
+               (("--engine", "interp"), None))
+
+
+def assert_runs_match(mrb: Path, expected, cwd) -> None:
+    """Each of ENGINE_RUNS of ``mrb`` prints what mruby printed (``expected``:
+    stdout, stderr, status)."""
+    for args, env in ENGINE_RUNS:
+        p = riteload("run", *args, mrb.name, cwd=cwd, env=env)
+        assert (p.stdout, p.stderr, p.returncode) == expected, (args, env is EAGER)

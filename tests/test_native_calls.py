@@ -17,13 +17,9 @@ the collector's roots, Fibers, ``__method__`` and ``caller``.
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
-from mruby_runs import mruby_run, riteload
-
-EAGER = {**os.environ, "RITELOAD_NATIVE_HOT_CALLS": "1"}
+from mruby_runs import assert_runs_match, mruby_run, riteload
 
 PROGRAMS = {
     "ncall_unwind": """\
@@ -275,12 +271,7 @@ f
 def test_native_calls_print_what_mruby_prints(tmp_path, name, debug):
     stem = name + (".g" if debug else "")
     mrb, expected = mruby_run(stem, PROGRAMS[name], tmp_path, debug=debug)
-    for args, env in ((("--engine", "native"), EAGER),
-                      (("--engine", "native"), None),
-                      (("--engine", "native", "--code-cache-size", "4k"), EAGER),
-                      (("--engine", "interp"), None)):
-        p = riteload("run", *args, mrb.name, cwd=tmp_path, env=env)
-        assert (p.stdout, p.stderr, p.returncode) == expected, (args, env is EAGER)
+    assert_runs_match(mrb, expected, tmp_path)
 
 
 def test_prelude_is_what_mrbc_makes_of_its_sources():

@@ -501,6 +501,10 @@ def _native_call(a: Asm, ins: Instruction, cx: Ctx, self_call: bool) -> None:
     a.test(RCX, RCX)
     attr = a.label() if n <= 1 else slow
     a.jcc("e", attr)                    # an attr_reader/writer, else Python
+    new = a.label() if name == "new" else None
+    if new is not None:
+        a.test(qword(RDX, abi.SITE_FLAGS), abi.SITE_NEW)
+        a.jcc("ne", new)
     proc_call = name == "call"
     if proc_call:
         plain = a.label()
@@ -511,34 +515,11 @@ def _native_call(a: Asm, ins: Instruction, cx: Ctx, self_call: bool) -> None:
         a.cmp(RAX, qword(RDX, abi.SITE_PROC))
         a.jcc("ne", miss)
         a.bind(plain)
-    a.comment("room for the callee's registers and call-info record, else Python")
-    a.lea(RSI, cx.R(ins.a))
-    a.mov(RAX, qword(RDX, abi.SITE_NREGS))
-    a.lea(RAX, qword(RSI, 0, RAX, 8))
-    a.cmp(RAX, qword(R12, abi.CTX_STACK_LIMIT))
-    a.jcc("a", slow)
-    a.mov(RAX, qword(R12, abi.CTX_CI))
-    a.lea(RDI, qword(RAX, abi.CI_SIZE))
-    a.cmp(RDI, qword(R12, abi.CTX_CI_LIMIT))
-    a.jcc("ae", slow)
+    _room(a, cx, ins, 1, slow)
     a.comment("our pc in our record; push the callee's record")
     a.mov(dword(RAX, abi.CI_PC), ins.next_pc)
     a.mov(qword(R12, abi.CTX_CI), RDI)
-    a.mov(dword(RDI, abi.CI_N), n)
-    a.mov(RAX, qword(RDX, abi.SITE_MID))
-    a.mov(dword(RDI, abi.CI_MID), EAX)
-    a.mov(RAX, RSI)
-    a.sub(RAX, qword(R12, abi.CTX_STACK))
-    a.shr(RAX, 3)
-    a.mov(dword(RDI, abi.CI_STACK), EAX)
-    a.mov(dword(RDI, abi.CI_PC), 0)
-    a.mov(RAX, qword(RDX, abi.SITE_PROC))
-    a.mov(qword(RDI, abi.CI_PROC), RAX)
-    a.mov(RAX, qword(RDX, abi.SITE_TARGET_CLASS))
-    a.mov(qword(RDI, abi.CI_TARGET_CLASS), RAX)
-    a.mov(qword(RDI, abi.CI_VIEW), 0)
-    a.mov(RAX, qword(RDX, abi.SITE_ENVCELL))
-    a.mov(qword(RDI, abi.CI_UPVARS), RAX)
+    _fill_record(a, n)
     if proc_call:
         selfed = a.label()
         a.comment("OP_CALL: the block's self in R[a]")
@@ -549,14 +530,7 @@ def _native_call(a: Asm, ins: Instruction, cx: Ctx, self_call: bool) -> None:
         a.bind(selfed)
     if cx.counting:
         a.inc(qword(R12, abi.CTX_CALLS))
-    a.comment("entry(ctx, &R[a], counters, 0, n, sites) through the callee's entry cell")
-    a.mov(RAX, RCX)
-    a.mov(R9, qword(RDX, abi.SITE_SITES))
-    a.mov(RDX, qword(RDX, abi.SITE_COUNTERS))
-    a.mov(RDI, R12)
-    a.xor(ECX, ECX)
-    a.mov(R8D, n)
-    a.call(qword(RAX, 0))
+    _call_entry(a, n)
     a.sub(qword(R12, abi.CTX_CI), abi.CI_SIZE)
     a.cmp(EAX, abi.ST_RETVAL)
     a.jcc("ne", failed)
@@ -569,6 +543,9 @@ def _native_call(a: Asm, ins: Instruction, cx: Ctx, self_call: bool) -> None:
             a.bind(attr)
             _attr_ivar(a, ins, cx, n, miss, slow)
             a.jmp(done)
+        if new is not None:
+            a.bind(new)
+            _class_new(a, ins, cx, n, site_disp, miss, slow, done)
         a.bind(fix)
         a.mov(EAX, abi.SITE_FIXNUM)
         a.jmp(have)
@@ -588,6 +565,135 @@ def _native_call(a: Asm, ins: Instruction, cx: Ctx, self_call: bool) -> None:
         a.jcc("e", slow)                # the callee's code was evicted: nothing ran
         cx.call_failed(ins)
         a.jmp(cx.next(ins))
+
+
+def _room(a: Asm, cx: Ctx, ins: Instruction, records: int, slow: Label) -> None:
+    """rsi = &R[a], rdi = past the last record to push (rdx = the site): to
+    the slow path unless the callee's registers (SITE_NREGS from R[a]) and
+    ``records`` more call-info records fit under their limits."""
+    a.comment("room for the callee's registers and call-info records, else Python")
+    a.lea(RSI, cx.R(ins.a))
+    a.mov(RAX, qword(RDX, abi.SITE_NREGS))
+    a.lea(RAX, qword(RSI, 0, RAX, 8))
+    a.cmp(RAX, qword(R12, abi.CTX_STACK_LIMIT))
+    a.jcc("a", slow)
+    a.mov(RAX, qword(R12, abi.CTX_CI))
+    a.lea(RDI, qword(RAX, records * abi.CI_SIZE))
+    a.cmp(RDI, qword(R12, abi.CTX_CI_LIMIT))
+    a.jcc("ae", slow)
+
+
+def _fill_record(a: Asm, n: int) -> None:
+    """The callee's record at rdi from its site (rdx), its registers at rsi
+    (&R[a]): argument count, method, register base, pc 0, proc, target
+    class, no view, the env cell of its upvars."""
+    a.mov(dword(RDI, abi.CI_N), n)
+    a.mov(RAX, qword(RDX, abi.SITE_MID))
+    a.mov(dword(RDI, abi.CI_MID), EAX)
+    _record_stack(a)
+    a.mov(RAX, qword(RDX, abi.SITE_PROC))
+    a.mov(qword(RDI, abi.CI_PROC), RAX)
+    a.mov(RAX, qword(RDX, abi.SITE_TARGET_CLASS))
+    a.mov(qword(RDI, abi.CI_TARGET_CLASS), RAX)
+    a.mov(qword(RDI, abi.CI_VIEW), 0)
+    a.mov(RAX, qword(RDX, abi.SITE_ENVCELL))
+    a.mov(qword(RDI, abi.CI_UPVARS), RAX)
+
+
+def _record_stack(a: Asm) -> None:
+    """The record at rdi: register base = (rsi - ctx->stack) / 8, pc 0."""
+    a.mov(RAX, RSI)
+    a.sub(RAX, qword(R12, abi.CTX_STACK))
+    a.shr(RAX, 3)
+    a.mov(dword(RDI, abi.CI_STACK), EAX)
+    a.mov(dword(RDI, abi.CI_PC), 0)
+
+
+def _call_entry(a: Asm, n: int) -> None:
+    """entry(ctx, &R[a], counters, 0, n, sites) through the callee's entry
+    cell (rcx), the site in rdx, &R[a] in rsi; eax = its status."""
+    a.comment("entry(ctx, &R[a], counters, 0, n, sites) through the callee's entry cell")
+    a.mov(RAX, RCX)
+    a.mov(R9, qword(RDX, abi.SITE_SITES))
+    a.mov(RDX, qword(RDX, abi.SITE_COUNTERS))
+    a.mov(RDI, R12)
+    a.xor(ECX, ECX)
+    a.mov(R8D, n)
+    a.call(qword(RAX, 0))
+
+
+def _class_new(a: Asm, ins: Instruction, cx: Ctx, n: int, site_disp: int, miss: Label,
+               slow: Label, done: Label) -> None:
+    """Cold: the site holds ``Class#new`` of the class SITE_SELF with a
+    compiled ``initialize`` (SITE_NEW).  Python allocates the object
+    (OPK_ALLOC, no Frame views); generated code pushes the ``new`` record
+    (a builtin's, as mruby 3.1's new_iseq is a frame of its own in
+    backtraces) and initialize's above it, calls initialize's code with the
+    object as self, pops both and leaves the object in R[a]."""
+    alloc_failed, new_failed, view, result, evicted = (a.label() for _ in range(5))
+    a.comment("Class#new of the class the cache holds, initialize compiled")
+    a.mov(RAX, cx.R(ins.a))
+    a.cmp(RAX, qword(RDX, abi.SITE_SELF))
+    a.jcc("ne", miss)
+    _room(a, cx, ins, 2, slow)
+    cx.call_raw(ins, abi.OPK_ALLOC)
+    a.test(RAX, RAX)
+    a.jcc("ne", alloc_failed)
+    a.lea(RDX, qword(R15, site_disp))
+    a.lea(RSI, cx.R(ins.a))
+    a.comment("our pc in our record; push the new record (a builtin's: kind 1, no proc)")
+    a.mov(RAX, qword(R12, abi.CTX_CI))
+    a.mov(dword(RAX, abi.CI_PC), ins.next_pc)
+    a.lea(RDI, qword(RAX, abi.CI_SIZE))
+    a.mov(dword(RDI, abi.CI_N), n | 1 << 24)
+    a.mov(RAX, qword(RDX, abi.SITE_OUTER_MID))
+    a.mov(dword(RDI, abi.CI_MID), EAX)
+    _record_stack(a)
+    a.mov(qword(RDI, abi.CI_PROC), abi.NIL)
+    a.mov(qword(RDI, abi.CI_TARGET_CLASS), 0)
+    a.mov(qword(RDI, abi.CI_VIEW), 0)
+    a.mov(qword(RDI, abi.CI_UPVARS), 0)
+    a.mov(RAX, qword(R12, abi.CTX_RETVAL))
+    a.mov(qword(RDI, abi.CI_NEW_OBJECT), RAX)
+    a.mov(cx.R(ins.a), RAX)                 # initialize's self
+    a.comment("push initialize's record and call its code")
+    a.lea(RDI, qword(RDI, abi.CI_SIZE))
+    a.mov(qword(R12, abi.CTX_CI), RDI)
+    _fill_record(a, n)
+    a.mov(RCX, qword(RDX, abi.SITE_CELL))
+    if cx.counting:
+        a.inc(qword(R12, abi.CTX_CALLS))
+    _call_entry(a, n)
+    a.sub(qword(R12, abi.CTX_CI), 2 * abi.CI_SIZE)
+    a.cmp(EAX, abi.ST_RETVAL)
+    a.jcc("ne", new_failed)
+    a.mov(RAX, qword(R12, abi.CTX_CI))
+    a.test(qword(RAX, abi.CI_SIZE + abi.CI_VIEW), 1)
+    a.jcc("ne", view)
+    a.bind(result)
+    a.comment("R[a] = the object (the new record kept it)")
+    a.mov(RAX, qword(R12, abi.CTX_CI))
+    a.mov(RAX, qword(RAX, abi.CI_SIZE + abi.CI_NEW_OBJECT))
+    a.mov(cx.R(ins.a), RAX)
+    a.jmp(done)
+    a.bind(view)
+    cx.call_raw(ins, abi.OPK_POP_VIEW)      # Python made a Frame of the new record
+    a.jmp(result)
+    a.bind(alloc_failed)
+    a.cmp(EAX, abi.ST_ERROR)
+    a.jcc("e", cx.status)
+    a.jmp(slow)
+    a.bind(new_failed)
+    a.cmp(EAX, abi.ST_COMPILE)
+    a.jcc("e", evicted)
+    cx.call_failed(ins)
+    a.jmp(cx.next(ins))
+    a.bind(evicted)
+    a.comment("initialize's code was evicted, nothing ran: the class back in R[a], Python's new")
+    a.lea(RDX, qword(R15, site_disp))
+    a.mov(RAX, qword(RDX, abi.SITE_SELF))
+    a.mov(cx.R(ins.a), RAX)
+    a.jmp(slow)
 
 
 def _attr_ivar(a: Asm, ins: Instruction, cx: Ctx, n: int, miss: Label, slow: Label) -> None:

@@ -1,7 +1,10 @@
-"""Native instance variables and constants: GETIV, SETIV, attr_reader and
-attr_writer sends read and write an object's ivar block (runtime/shapes.py)
-through an inline cache keyed on its shape; GETCONST keeps the constant it
-found while no constant changed (the const serial) for the frame's proc.
+"""Native objects: GETIV, SETIV, attr_reader and attr_writer sends read and
+write an object's ivar block (runtime/shapes.py) through an inline cache
+keyed on its shape; GETCONST keeps the constant it found while no constant
+changed (the const serial) for the frame's proc; ``Class#new`` of a class
+with a compiled ``initialize`` allocates through one callback and calls
+initialize natively under a ``new`` frame of its own, as mruby 3.1's
+new_iseq is.
 
 Each program is run by mruby (live, or its recording in tests/recorded/) and
 by riteload's native engine three ways (eager translation, default tiering,
@@ -11,18 +14,17 @@ different shapes at one site, variables removed and set again (mruby's
 order), frozen objects, private readers, singleton and subclass instances,
 ``instance_variable_set`` from Python between native reads, ``dup``, the
 collector, and constants defined, redefined, removed and reached through
-``class_eval`` after a site cached them.
+``class_eval`` after a site cached them; ``new`` with errors in initialize
+(its backtrace and ``caller`` show the ``new`` frame), ``super``, a block,
+a redefined ``self.new``, different classes at one site, deep calls and
+``break`` out of a block in initialize.
 """
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
-from mruby_runs import mruby_run, riteload
-
-EAGER = {**os.environ, "RITELOAD_NATIVE_HOT_CALLS": "1"}
+from mruby_runs import EAGER, assert_runs_match, mruby_run, riteload
 
 PROGRAMS = {
     "niv_shapes": """\
@@ -149,20 +151,77 @@ p D.class_eval { lookup }, D.class_eval { X }
 class E; @@n = 0; def self.n; 5.times { @@n += 1 }; @@n; end; end
 p E.n, E.n
 """,
+    "nnew_initialize": """\
+class A
+  def initialize(x)
+    @x = x
+    raise ArgumentError, "neg" if x < 0
+  end
+  attr_reader :x
+end
+class B < A
+  def initialize(x, y)
+    super(x)
+    @y = y
+  end
+  def sum; @x + @y; end
+end
+def make(i) = B.new(i, i * 2)
+s = 0
+2000.times { |i| s += make(i).sum; GC.start if i % 500 == 0 }
+p s
+begin
+  A.new(-1)
+rescue => e
+  p e.message, e.backtrace
+end
+begin
+  A.new
+rescue => e
+  p e.message, e.backtrace
+end
+class C; def initialize(*a, &b); @a = a; @b = b ? b.call : nil; end; attr_reader :a, :b; end
+c = C.new(1, 2) { 3 }
+p c.a, c.b, C.new.a
+class D; end
+p D.new.class
+class E; def initialize; @x = 1; end; def self.new(*a); :custom; end; end
+p E.new
+class F; def initialize(v); @v = v; end; attr_reader :v; end
+k = [F, B]
+p k.map { |kl| kl == F ? kl.new(1).v : kl.new(1, 2).sum }
+def deep(n) = n == 0 ? A.new(1).x : deep(n - 1)
+p deep(100)
+class H; def initialize; @x = [1].map { |z| break z * 7 }; end; attr_reader :x; end
+p H.new.x
+p ObjectSpace.respond_to?(:each_object)
+""",
+    "nnew_backtrace": """\
+class A
+  def initialize(x)
+    p caller
+    p __method__
+    raise "boom #{x}" if x > 1
+  end
+end
+def mk(x) = A.new(x)
+mk(1)
+begin
+  mk(2)
+rescue => e
+  p e.backtrace
+end
+A.new(3)
+""",
 }
 
 
 @pytest.mark.parametrize("name", sorted(PROGRAMS))
 @pytest.mark.parametrize("debug", [False, True], ids=["plain", "g"])
-def test_native_ivars_and_constants_print_what_mruby_prints(tmp_path, name, debug):
+def test_native_objects_print_what_mruby_prints(tmp_path, name, debug):
     stem = name + (".g" if debug else "")
     mrb, expected = mruby_run(stem, PROGRAMS[name], tmp_path, debug=debug)
-    for args, env in ((("--engine", "native"), EAGER),
-                      (("--engine", "native"), None),
-                      (("--engine", "native", "--code-cache-size", "4k"), EAGER),
-                      (("--engine", "interp"), None)):
-        p = riteload("run", *args, mrb.name, cwd=tmp_path, env=env)
-        assert (p.stdout, p.stderr, p.returncode) == expected, (args, env is EAGER)
+    assert_runs_match(mrb, expected, tmp_path)
 
 
 OBJECTS = """\
@@ -192,3 +251,31 @@ def test_ivar_and_attr_reads_stay_native(tmp_path):
     line = next(ln for ln in p.stderr.decode().splitlines() if "callbacks into Python" in ln)
     callbacks = int(line.split("(")[1].split()[0])
     assert callbacks < 200, line
+
+
+NEWS = """\
+class V
+  def initialize(x); @x = x; end
+  def x; @x; end
+end
+s = 0
+i = 0
+while i < 5000
+  s += V.new(i).x
+  i += 1
+end
+p s
+"""
+
+
+def test_class_new_calls_initialize_natively(tmp_path):
+    """``V.new`` in a loop: one callback per object (the allocation), and
+    initialize is called by generated code, never entered through Python."""
+    mrb, expected = mruby_run("nnew_loop", NEWS, tmp_path)
+    p = riteload("run", "--stats", mrb.name, cwd=tmp_path, env=EAGER)
+    assert p.stdout == expected[0]
+    err = p.stderr.decode()
+    calls = next(ln for ln in err.splitlines() if "calls made natively" in ln)
+    assert int(calls.split()[1]) >= 5000 and int(calls.split(", ")[1].split()[0]) < 10, calls
+    line = next(ln for ln in err.splitlines() if "callbacks into Python" in ln)
+    assert int(line.split("(")[1].split()[0]) < 5100, line
