@@ -180,7 +180,11 @@ OP_RETURN = -1
 # site at ``pc``, what made its native callee return ST_ERROR; OPK_ALLOC
 # allocates the object a SITE_NEW site initializes (no Frame views: the
 # collector reads the records Python has no view of, NativeEngine.native_roots);
-# OPK_POP_VIEW drops the Frame Python made of such a site's ``new`` record.  Generated
+# OPK_POP_VIEW drops the Frame Python made of such a site's ``new`` record;
+# OPK_LEAF runs GETIDX, SETIDX or a SITE_LEAF send's builtin when
+# runtime/leaves.py finds the call a leaf (ST_NEXT, its value in R[a]), else
+# answers ST_NOT_LEAF and the site takes its slow path; in the activation's
+# own frame, which needs no view, it runs the instruction as OPK_RUN does.  Generated
 # code keeps ``regs`` in a callee-saved register (a frame's register window
 # never moves; ``ctx->regs`` is not used).  The callback returns ST_NEXT
 # (fall through), ST_JUMP (continue at ``ctx->pc``: a jump, or the catch
@@ -313,6 +317,7 @@ SITE_WORDS = SITE_SIZE // 8
 SITE_FIXNUM = 1             # the class key of a fixnum receiver
 
 SITE_NEW = 8                # flags: Class#new of SITE_SELF, then its compiled initialize
+SITE_LEAF = 16              # flags: a builtin that is a leaf for some arguments (OPK_LEAF)
 SITE_OUTER_MID = 96         # SITE_NEW: the symbol id of the ``new`` frame's method
 CI_NEW_OBJECT = 48          # SITE_NEW: the ``new`` record keeps the new object here
 
@@ -322,6 +327,7 @@ OPK_FILL = 1
 OPK_FAILED = 2
 OPK_ALLOC = 3               # Class#new's allocation (SITE_NEW): the object in ctx->retval
 OPK_POP_VIEW = 4            # after SITE_NEW: Python drops its Frame of the ``new`` record
+OPK_LEAF = 5                # a leaf call (runtime/leaves.py), no Frame views: 0 done, ST_NOT_LEAF
 OPK_SHIFT = 48
 DEPTH_SHIFT = 32
 
@@ -344,3 +350,4 @@ ST_ERROR = 3
 ST_BADPC = 4
 ST_COMPILE = 5      # returned by the "compile me" stub an evicted method's entry cell points at
 ST_RETVAL = 6       # the frame returned natively, its value in ctx->retval
+ST_NOT_LEAF = 7     # OPK_LEAF: not a leaf call, nothing ran: the slow path

@@ -56,16 +56,18 @@ import os
 import sys
 import threading
 
-from . import abi
+from . import abi, leaves
 from .cdecls import libc
 from .codecache import CodeCache, ffi
 from .execmem import ExecMemory
 from .frames import Frame
+from .leaves import leaf_guard
 from .objects import CONST_SERIAL, TT_CLASS, RClass, RException, RObject, RProc
 from .shapes import SHAPES, shape_add
 
 _NEXT, _JUMP, _RETURN, _ERROR = abi.ST_NEXT, abi.ST_JUMP, abi.ST_RETURN, abi.ST_ERROR
 _RETVAL = abi.ST_RETVAL
+_NOT_LEAF = abi.ST_NOT_LEAF
 
 # activations of a loop-free irep before it is translated; the environment
 # variable RITELOAD_NATIVE_HOT_CALLS overrides it (1: translate everything on
@@ -131,7 +133,7 @@ class _Code:
     GC_OPAQUE = True    # runtime/gc.py scans no further: it holds no value words
 
     __slots__ = ("entry", "table", "counters", "counters_addr", "error", "calls", "loops",
-                 "sites", "sites_addr", "site_of_pc", "up0")
+                 "sites", "sites_addr", "site_of_pc", "up0", "leaves")
 
     def __init__(self, entry, loops: bool):
         self.entry = entry
@@ -147,6 +149,7 @@ class _Code:
         # the highest register GETUPVAR/SETUPVAR of level 0 reach (inline through
         # the record's env cell when the env is that long), None without any
         self.up0 = None
+        self.leaves = {}             # pc -> (builtin, guard) of its SITE_LEAF send (leaves.py)
 
 
 def _has_loop(irep) -> bool:
@@ -540,6 +543,10 @@ class NativeEngine:
             return self._alloc(act, vm, depth, pc)
         if kind == abi.OPK_POP_VIEW:
             return self._pop_new_view(act, vm, depth)
+        if kind == abi.OPK_LEAF:
+            if depth != act.frame.index:
+                return self._leaf(act, vm, depth, pc)
+            # the activation's own frame needs no view: the instruction as OPK_RUN
         frame = self._sync(act, vm, depth)
         table = act.table if frame is act.frame else self._codes[id(frame.irep)].table
         fn, ins, npc = table[pc]
@@ -576,11 +583,7 @@ class NativeEngine:
         class is its receiver) into ctx->retval; 1 when Python's Class#new
         must run instead.  No Frame views: a collection finds the native
         records through ``native_roots``."""
-        if depth == act.frame.index:
-            proc, base = act.frame.proc, act.frame.base
-        else:
-            rec = vm.ci[depth]
-            proc, base = vm.objects[rec.proc >> abi.OBJECT_SHIFT], rec.stack
+        proc, base = self._frame_at(act, vm, depth)
         ins = self._codes[id(proc.irep)].table[pc][1]
         cls = vm.objects[vm.stack[base + ins.a] >> abi.OBJECT_SHIFT]
         try:
@@ -590,6 +593,37 @@ class NativeEngine:
         del vm.arena[act.mark:]         # generated code stores it in R[a] at once
         self._tls.ctx.retval = w
         return 0
+
+    def _leaf(self, act: _Activation, vm, depth: int, pc: int) -> int:
+        """OPK_LEAF in a frame generated code pushed: GETIDX, SETIDX or the
+        builtin a SITE_LEAF send's cache holds, run when runtime/leaves.py
+        finds the call a leaf (no Ruby code, no error, no allocation, no
+        frames): ST_NEXT, its value in R[a]; else ST_NOT_LEAF."""
+        proc, base = self._frame_at(act, vm, depth)
+        code = self._codes[id(proc.irep)]
+        ins = code.table[pc][1]
+        st = vm.stack
+        i = base + ins.a
+        name = ins.name
+        if name == "GETIDX":
+            return _NEXT if leaves.getidx(vm, st, i) else _NOT_LEAF
+        if name == "SETIDX":
+            return _NEXT if leaves.setidx(vm, st, i) else _NOT_LEAF
+        fn, guard = code.leaves.get(pc, (None, None))
+        recv = st[i]
+        args = [st[i + 1 + k] for k in range(ins.c & 0xF)]
+        if fn is None or not guard(vm, recv, args):
+            return _NOT_LEAF
+        st[i] = fn(vm, recv, args, abi.NIL)
+        return _NEXT
+
+    def _frame_at(self, act: _Activation, vm, depth: int):
+        """(proc, register base) of the frame whose record is at ``depth``,
+        read from the record when Python has no Frame of it."""
+        if depth == act.frame.index:
+            return act.frame.proc, act.frame.base
+        rec = vm.ci[depth]
+        return vm.objects[rec.proc >> abi.OBJECT_SHIFT], rec.stack
 
     def _pop_new_view(self, act: _Activation, vm, depth: int) -> int:
         """OPK_POP_VIEW: a SITE_NEW send's ``new`` record (at depth + 1) was
@@ -707,11 +741,7 @@ class NativeEngine:
             return 1
 
     def _fill_site(self, act: _Activation, vm, depth: int, pc: int) -> int:
-        if depth == act.frame.index:
-            proc, base = act.frame.proc, act.frame.base
-        else:
-            rec = vm.ci[depth]
-            proc, base = vm.objects[rec.proc >> abi.OBJECT_SHIFT], rec.stack
+        proc, base = self._frame_at(act, vm, depth)
         code = self._codes[id(proc.irep)]
         idx = code.site_of_pc[pc]
         ins = code.table[pc][1]
@@ -746,6 +776,12 @@ class NativeEngine:
             if (ins.c & 0xF) != (1 if ivar[1] else 0):
                 return 1                # Python raises the ArgumentError
             return self._fill_ivar(vm, site, w, recv, ivar[0], ivar[1], send=True)
+        guard = leaf_guard(m.fn, ins.c & 0xF) if m is not None and m.fn is not None else None
+        if guard is not None:
+            code.leaves[pc] = (m.fn, guard)     # OPK_LEAF runs it when guard() allows
+            site[w + abi.SITE_FLAGS // 8] = abi.SITE_LEAF
+            self.ic_filled += 1
+            return 0
         if m is not None and name == "new" and m.fn is not None:
             return self._fill_new(act, vm, code, w, m, mid, recv, depth, ins.c & 0xF)
         if m is not None and m.special is not None:

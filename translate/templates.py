@@ -499,8 +499,8 @@ def _native_call(a: Asm, ins: Instruction, cx: Ctx, self_call: bool) -> None:
     a.bind(do_call)
     a.mov(RCX, qword(RDX, abi.SITE_CELL))
     a.test(RCX, RCX)
-    attr = a.label() if n <= 1 else slow
-    a.jcc("e", attr)                    # an attr_reader/writer, else Python
+    nocell = a.label() if n <= 2 else slow
+    a.jcc("e", nocell)                  # an attr_reader/writer, a leaf, else Python
     new = a.label() if name == "new" else None
     if new is not None:
         a.test(qword(RDX, abi.SITE_FLAGS), abi.SITE_NEW)
@@ -539,10 +539,14 @@ def _native_call(a: Asm, ins: Instruction, cx: Ctx, self_call: bool) -> None:
     done = a.label()
     a.bind(done)
     with a.cold():
-        if n <= 1:
-            a.bind(attr)
-            _attr_ivar(a, ins, cx, n, miss, slow)
-            a.jmp(done)
+        if n <= 2:
+            a.bind(nocell)
+            not_attr = a.label()
+            if n <= 1:
+                _attr_ivar(a, ins, cx, n, miss, slow, not_attr)
+                a.jmp(done)
+            a.bind(not_attr)
+            _leaf_send(a, ins, cx, slow, done)
         if new is not None:
             a.bind(new)
             _class_new(a, ins, cx, n, site_disp, miss, slow, done)
@@ -696,13 +700,52 @@ def _class_new(a: Asm, ins: Instruction, cx: Ctx, n: int, site_disp: int, miss: 
     a.jmp(slow)
 
 
-def _attr_ivar(a: Asm, ins: Instruction, cx: Ctx, n: int, miss: Label, slow: Label) -> None:
+def _leaf_send(a: Asm, ins: Instruction, cx: Ctx, slow: Label, done: Label) -> None:
+    """The send's cache holds a builtin that may run as a leaf (SITE_LEAF,
+    runtime/leaves.py): the light callback OPK_LEAF runs it without Frame
+    views when its arguments allow (R[a] = its value); else the Python send."""
+    a.test(qword(RDX, abi.SITE_FLAGS), abi.SITE_LEAF)
+    a.jcc("e", slow)
+    _leaf_call(a, ins, cx, slow, done)
+
+
+def _leaf_call(a: Asm, ins: Instruction, cx: Ctx, slow: Label, done: Label) -> None:
+    """ctx->op(OPK_LEAF): ST_NEXT (R[a] written) goes to ``done``,
+    ST_NOT_LEAF to the slow path, any other status to the status stub."""
+    cx.call_raw(ins, abi.OPK_LEAF)
+    a.test(RAX, RAX)
+    a.jcc("e", done)
+    a.cmp(EAX, abi.ST_NOT_LEAF)
+    a.jcc("e", slow)
+    a.jmp(cx.status)
+
+
+def gen_GETIDX(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = R[a][R[a+1]]
+    _leaf_op(a, ins, cx)
+
+
+def gen_SETIDX(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a][R[a+1]] = R[a+2]
+    _leaf_op(a, ins, cx)
+
+
+def _leaf_op(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    """The light callback OPK_LEAF (runtime/leaves.py: an Array or Hash
+    element without Ruby code, no Frame views), else the Python semantics."""
+    done = a.label()
+    _leaf_call(a, ins, cx, cx.slow(ins), done)
+    a.bind(done)
+
+
+def _attr_ivar(a: Asm, ins: Instruction, cx: Ctx, n: int, miss: Label, slow: Label,
+               not_attr: Label) -> None:
     """The send's cache holds an attr_reader (n = 0) or attr_writer (n = 1)
     of the receiver's class (rdx = the site): GETIV or SETIV on the
     receiver's ivar block when its shape is the cache's, as gen_GETIV and
-    gen_SETIV do; a builtin or ``method_missing`` runs the Python send."""
+    gen_SETIV do; another builtin goes to ``not_attr``."""
     a.test(qword(RDX, abi.SITE_FLAGS), abi.SITE_IVAR_WRITER if n else abi.SITE_IVAR_READER)
-    a.jcc("e", slow)
+    a.jcc("e", not_attr)
     a.mov(RAX, cx.R(ins.a))
     _ivar_slot(a, cx, miss, slow, store=bool(n))
     if n == 0:
@@ -1157,6 +1200,8 @@ TEMPLATES: dict[str, Template] = {
     "GETCONST": gen_GETCONST,
     "GETUPVAR": gen_GETUPVAR,
     "SETUPVAR": gen_SETUPVAR,
+    "GETIDX": gen_GETIDX,
+    "SETIDX": gen_SETIDX,
     "JMP": gen_JMP,
     "JMPIF": gen_JMPIF,
     "JMPNOT": gen_JMPNOT,

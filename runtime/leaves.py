@@ -1,0 +1,123 @@
+"""Leaf calls: core methods generated code may run through the light
+callback ``OPK_LEAF``, which makes no Frame views.
+
+A builtin is a *leaf* for given arguments when it neither calls Ruby code,
+raises, allocates nor looks at frames: ``Array#[]`` with an Integer index,
+``Array#size``, ``push`` onto an unfrozen Array, ``Hash#[]`` of a Symbol or
+Integer key without a default proc...  For those the native engine skips
+what a slow path costs (a Frame view of every natively pushed record, and
+the Python return of each frame that then has one) and calls the builtin
+itself: the core library stays the one place each method's semantics lives;
+this module only says *when* a call is a leaf (``GUARDS``, by builtin) and
+how ``GETIDX`` and ``SETIDX`` run as leaves.
+"""
+
+from __future__ import annotations
+
+from . import abi
+from .abi import OBJECT_MASK, OBJECT_SHIFT, OBJECT_TAG
+from .core import array as core_array
+from .core import hash as core_hash
+from .objects import RArray, RHash
+
+
+def _obj(vm, w):
+    return vm.objects[w >> OBJECT_SHIFT] if w & OBJECT_MASK == OBJECT_TAG else None
+
+
+def _simple_key(w: int) -> bool:
+    """A key whose hash and equality are the word's own: Integer or Symbol."""
+    return bool(w & 1) or abi.is_symbol(w)
+
+
+def _array(vm, recv, args) -> bool:
+    return type(_obj(vm, recv)) is RArray
+
+
+def _array_int(vm, recv, args) -> bool:
+    return type(_obj(vm, recv)) is RArray and bool(args[0] & 1)
+
+
+def _array_writable(vm, recv, args) -> bool:
+    o = _obj(vm, recv)
+    return type(o) is RArray and not o.frozen
+
+
+def _array_store(vm, recv, args) -> bool:
+    o = _obj(vm, recv)
+    if type(o) is not RArray or o.frozen or not args[0] & 1:
+        return False
+    n = len(o.items)
+    return -n <= abi.fixnum_value(args[0]) <= n      # no IndexError, no padding
+
+
+def _hash_get(vm, recv, args) -> bool:
+    o = _obj(vm, recv)
+    return type(o) is RHash and _simple_key(args[0]) and o.default_proc == abi.NIL
+
+
+def _hash_key(vm, recv, args) -> bool:
+    return type(_obj(vm, recv)) is RHash and _simple_key(args[0])
+
+
+def _hash_set(vm, recv, args) -> bool:
+    o = _obj(vm, recv)
+    return type(o) is RHash and not o.frozen and _simple_key(args[0])
+
+
+# builtin -> (argument count, guard(vm, recv, args) -> the call is a leaf)
+GUARDS = {
+    core_array.ary_aget: (1, _array_int),
+    core_array.ary_size: (0, _array),
+    core_array.ary_empty: (0, _array),
+    core_array.ary_first: (0, _array),
+    core_array.ary_last: (0, _array),
+    core_array.ary_push: (1, _array_writable),
+    core_array.ary_lshift: (1, _array_writable),
+    core_array.ary_aset: (2, _array_store),
+    core_hash.hash_aref: (1, _hash_get),
+    core_hash.hash_has_key: (1, _hash_key),
+    core_hash.hash_aset: (2, _hash_set),
+}
+
+
+def leaf_guard(fn, n: int):
+    """The guard of builtin ``fn`` called with ``n`` arguments, or None."""
+    g = GUARDS.get(fn)
+    return g[1] if g is not None and g[0] == n else None
+
+
+def getidx(vm, st, i: int) -> bool:
+    """OP_GETIDX as a leaf: R[i] = R[i][R[i+1]] for an Array and an Integer
+    or a Hash and an Integer or Symbol key without a default proc (what
+    ``runtime.ops.op_getidx`` does inline); False: run the instruction."""
+    recv = st[i]
+    o = _obj(vm, recv)
+    t = type(o)
+    if t is RArray:
+        if not st[i + 1] & 1:
+            return False
+        st[i] = core_array.ary_aget(vm, recv, [st[i + 1]], abi.NIL)
+        return True
+    if t is RHash and _hash_get(vm, recv, [st[i + 1]]):
+        st[i] = core_hash.hash_aref(vm, recv, [st[i + 1]], abi.NIL)
+        return True
+    return False
+
+
+def setidx(vm, st, i: int) -> bool:
+    """OP_SETIDX as a leaf: the send of ``[]=`` it is in mruby 3.1, when the
+    receiver's ``[]=`` is the builtin of Array or Hash and the call is a
+    leaf; False: run the instruction."""
+    recv = st[i]
+    o = _obj(vm, recv)
+    if type(o) is not RArray and type(o) is not RHash:
+        return False
+    m, _ = vm.find_method(o.cls, vm.SYM_aset)
+    args = [st[i + 1], st[i + 2]]
+    guard = leaf_guard(m.fn, 2) if m is not None else None
+    if guard is None or not guard(vm, recv, args):
+        return False
+    st[i + 3] = abi.NIL
+    st[i] = m.fn(vm, recv, args, abi.NIL)
+    return True
