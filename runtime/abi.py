@@ -205,7 +205,7 @@ typedef struct rl_callinfo {
     uint64_t view;          /* 1: Python holds a Frame of this record */
     uint64_t upvars;        /* a block's: the cell of the env its upvars (level 0) are in */
     uint64_t new_object;    /* a native Class#new's record: the object it initializes */
-    uint64_t reserved[1];
+    uint64_t upvars1;       /* a block's: the cell of the env of its upvars of level 1 */
 } rl_callinfo;
 typedef struct rl_vmstate {
     uint64_t    *stack;           /* register stack */
@@ -216,6 +216,7 @@ typedef struct rl_vmstate {
     uint64_t    *class_words;     /* class word of each object handle */
     uint64_t     class_words_len;
     uint64_t    *iv_blocks;       /* ivar block of each object handle, 0: none (shapes.py) */
+    uint64_t    *ary_blocks;      /* element block of each Array handle, 0: none (natarray.py) */
 } rl_vmstate;
 typedef struct rl_site {
     uint64_t klass;          /* receiver's class word (1: a fixnum) */
@@ -233,7 +234,7 @@ typedef struct rl_site {
     uint64_t iv_shape;       /* ivar caches: the shape, the shape after a store, the slot */
     uint64_t iv_next;
     uint64_t iv_slot;
-    uint64_t reserved[1];
+    uint64_t envcell1;       /* SITE_PROC_CALL: the cell of the env of level-1 upvars, or 0 */
 } rl_site;
 typedef struct rl_ctx {
     uintptr_t regs;          /* unused (generated code keeps &R[0] in rbx) */
@@ -284,10 +285,12 @@ CI_PROC = 16
 CI_TARGET_CLASS = 24
 CI_VIEW = 32
 CI_UPVARS = 40
+CI_UPVARS1 = 56
 CI_SIZE = 64
 CI_SHIFT = 6                # log2(CI_SIZE)
 STATE_CLASS_WORDS = 40
 STATE_IV_BLOCKS = 56
+STATE_ARY_BLOCKS = 64
 
 # rl_site: the inline cache of one native call site
 SITE_KLASS = 0
@@ -301,6 +304,7 @@ SITE_NREGS = 56
 SITE_MID = 64
 SITE_SELF = 72
 SITE_ENVCELL = 80
+SITE_ENVCELL1 = 120
 SITE_FLAGS = 88
 # the same record as the cache of GETIV/SETIV, of an attr_reader/attr_writer
 # send (SITE_IVAR_*) and of GETCONST (SITE_SERIAL, SITE_PROC, SITE_VALUE)
@@ -313,6 +317,12 @@ SITE_PROC_CALL = 1          # flags: a Proc#call of SITE_PROC (its code called d
 SITE_IVAR_READER = 2        # flags: an attr_reader: the slot of the receiver's block
 SITE_IVAR_WRITER = 4        # flags: an attr_writer: the store SETIV makes
 IV_HDR = 2                  # words of an ivar block before its slots (runtime/shapes.py)
+ARY_HDR = 2                 # words of an array block before its elements (runtime/natarray.py)
+SITE_ARY = 32               # flags: an Array reader (SITE_IV_SLOT says which) read inline
+ARY_AREF, ARY_SIZE, ARY_FIRST, ARY_LAST, ARY_EMPTY = range(5)   # the readers of SITE_ARY
+# the sends a SITE_ARY site reads inline: name -> (argument count, reader)
+ARRAY_READER_SENDS = {"[]": (1, ARY_AREF), "size": (0, ARY_SIZE), "length": (0, ARY_SIZE),
+                      "first": (0, ARY_FIRST), "last": (0, ARY_LAST), "empty?": (0, ARY_EMPTY)}
 SITE_WORDS = SITE_SIZE // 8
 SITE_FIXNUM = 1             # the class key of a fixnum receiver
 

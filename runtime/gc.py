@@ -78,7 +78,8 @@ from .shapes import iv_words, release
 # a small value makes every test a stress test of the collector)
 MIN_THRESHOLD = int(_os.environ.get("RITELOAD_GC_THRESHOLD", "200000"))
 
-_SKIP_VM_ATTRS = frozenset(("objects", "stack", "ci", "state", "class_words", "iv_space", "syms",
+_SKIP_VM_ATTRS = frozenset(("objects", "stack", "ci", "state", "class_words", "iv_space",
+                            "ary_space", "syms",
                             "env_cell_blocks", "env_cells_free",
                             "sym_ids", "mcache", "irep_rts", "out", "err", "engine",
                             "free_handles", "arena", "context", "root_context",
@@ -381,6 +382,8 @@ def collect(vm) -> int:
             t = type(o)
             if t is RObject or t is RException:
                 release(o, ivs, h)
+            elif t is RArray:
+                o.items.release()
             elif t is RProc:
                 procs += 1
             elif t is REnv and o.cell is not None:

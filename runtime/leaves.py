@@ -81,6 +81,15 @@ GUARDS = {
 }
 
 
+# the builtin each reader of abi.ARRAY_READER_SENDS stands for; a send
+# whose cache holds it reads the Array's block (natarray.py) inline
+_READER_BUILTINS = {abi.ARY_AREF: core_array.ary_aget, abi.ARY_SIZE: core_array.ary_size,
+                    abi.ARY_FIRST: core_array.ary_first, abi.ARY_LAST: core_array.ary_last,
+                    abi.ARY_EMPTY: core_array.ary_empty}
+ARRAY_READERS = {name: (_READER_BUILTINS[kind], kind)
+                 for name, (_, kind) in abi.ARRAY_READER_SENDS.items()}
+
+
 def leaf_guard(fn, n: int):
     """The guard of builtin ``fn`` called with ``n`` arguments, or None."""
     g = GUARDS.get(fn)

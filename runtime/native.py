@@ -61,8 +61,8 @@ from .cdecls import libc
 from .codecache import CodeCache, ffi
 from .execmem import ExecMemory
 from .frames import Frame
-from .leaves import leaf_guard
-from .objects import CONST_SERIAL, TT_CLASS, RClass, RException, RObject, RProc
+from .leaves import ARRAY_READERS, leaf_guard
+from .objects import CONST_SERIAL, TT_CLASS, RArray, RClass, RException, RObject, RProc
 from .shapes import SHAPES, shape_add
 
 _NEXT, _JUMP, _RETURN, _ERROR = abi.ST_NEXT, abi.ST_JUMP, abi.ST_RETURN, abi.ST_ERROR
@@ -133,7 +133,7 @@ class _Code:
     GC_OPAQUE = True    # runtime/gc.py scans no further: it holds no value words
 
     __slots__ = ("entry", "table", "counters", "counters_addr", "error", "calls", "loops",
-                 "sites", "sites_addr", "site_of_pc", "up0", "leaves")
+                 "sites", "sites_addr", "site_of_pc", "ups", "leaves")
 
     def __init__(self, entry, loops: bool):
         self.entry = entry
@@ -146,9 +146,9 @@ class _Code:
         self.sites = None           # the irep's inline caches: rl_site[] (abi.SITE_*)
         self.sites_addr = 0
         self.site_of_pc: dict[int, int] = {}
-        # the highest register GETUPVAR/SETUPVAR of level 0 reach (inline through
-        # the record's env cell when the env is that long), None without any
-        self.up0 = None
+        # the highest register GETUPVAR/SETUPVAR of level 0 and 1 reach (inline
+        # through the record's env cells when the env is that long), None: none
+        self.ups = (None, None)
         self.leaves = {}             # pc -> (builtin, guard) of its SITE_LEAF send (leaves.py)
 
 
@@ -369,9 +369,9 @@ class NativeEngine:
             if self.counting:
                 code.counters = ffi.new("uint64_t[]", max(1, len(irep.instructions)))
                 code.counters_addr = int(ffi.cast("uintptr_t", code.counters))
-            ups = [ins.b for ins in irep.instructions
-                   if ins.name in ("GETUPVAR", "SETUPVAR") and ins.c == 0]
-            code.up0 = max(ups) if ups else None
+            code.ups = tuple(max((ins.b for ins in irep.instructions
+                                  if ins.name in ("GETUPVAR", "SETUPVAR") and ins.c == level),
+                                 default=None) for level in (0, 1))
             if translation.sites:
                 code.sites = ffi.new("uint64_t[]", abi.SITE_WORDS * len(translation.sites))
                 code.sites_addr = int(ffi.cast("uintptr_t", code.sites))
@@ -441,14 +441,11 @@ class NativeEngine:
         self.native_runs += 1
         saved_ci = ctx.ci
         ctx.ci = tls.cibase + (frame.index << abi.CI_SHIFT)
-        up = 0
-        if code.up0 is not None and frame.proc is not None:
-            env = frame.proc.env
-            if env is not None and env.values is None and code.up0 < env.length:
-                up = vm.env_cell(env)           # its upvars inline (GETUPVAR/SETUPVAR)
+        up0, up1 = self._env_cells(vm, code, frame.proc)    # upvars inline
         rec = frame.index << (abi.CI_SHIFT - 3)
         ciwords = tls.ciwords
-        ciwords[rec + abi.CI_UPVARS // 8] = up
+        ciwords[rec + abi.CI_UPVARS // 8] = up0
+        ciwords[rec + abi.CI_UPVARS1 // 8] = up1
         p = frame.proc
         ciwords[rec + abi.CI_PROC // 8] = abi.NIL if p is None else \
             (p.handle << abi.OBJECT_SHIFT) | abi.OBJECT_TAG        # GETCONST's key
@@ -544,6 +541,7 @@ class NativeEngine:
         if kind == abi.OPK_POP_VIEW:
             return self._pop_new_view(act, vm, depth)
         if kind == abi.OPK_LEAF:
+            self._publish(act, vm, depth, pc)
             if depth != act.frame.index:
                 return self._leaf(act, vm, depth, pc)
             # the activation's own frame needs no view: the instruction as OPK_RUN
@@ -616,6 +614,18 @@ class NativeEngine:
             return _NOT_LEAF
         st[i] = fn(vm, recv, args, abi.NIL)
         return _NEXT
+
+    def _publish(self, act: _Activation, vm, depth: int, pc: int) -> None:
+        """The receiver of the leaf at ``pc``, when it is an Array without a
+        native block, gets one (runtime/natarray.py): generated code reads
+        its elements from now on."""
+        proc, base = self._frame_at(act, vm, depth)
+        ins = self._codes[id(proc.irep)].table[pc][1]
+        w = vm.stack[base + ins.a]
+        if w & abi.OBJECT_MASK == abi.OBJECT_TAG:
+            o = vm.objects[w >> abi.OBJECT_SHIFT]
+            if type(o) is RArray and o.items._blk is None:
+                o.items.publish(vm.ary_space, o.handle)
 
     def _frame_at(self, act: _Activation, vm, depth: int):
         """(proc, register base) of the frame whose record is at ``depth``,
@@ -779,7 +789,12 @@ class NativeEngine:
         guard = leaf_guard(m.fn, ins.c & 0xF) if m is not None and m.fn is not None else None
         if guard is not None:
             code.leaves[pc] = (m.fn, guard)     # OPK_LEAF runs it when guard() allows
-            site[w + abi.SITE_FLAGS // 8] = abi.SITE_LEAF
+            reader = ARRAY_READERS.get(name)
+            flags = abi.SITE_LEAF
+            if reader is not None and reader[0] is m.fn:
+                flags |= abi.SITE_ARY               # read inline from the array's block
+                site[w + abi.SITE_IV_SLOT // 8] = reader[1]
+            site[w + abi.SITE_FLAGS // 8] = flags
             self.ic_filled += 1
             return 0
         if m is not None and name == "new" and m.fn is not None:
@@ -804,6 +819,7 @@ class NativeEngine:
         site[w + abi.SITE_NREGS // 8] = max(irep.nregs, n + 2)
         site[w + abi.SITE_MID // 8] = mid
         site[w + abi.SITE_ENVCELL // 8] = 0
+        site[w + abi.SITE_ENVCELL1 // 8] = 0
         site[w + abi.SITE_FLAGS // 8] = 0
         site[w + abi.SITE_CELL // 8] = callee.entry.cell_address
         self.ic_filled += 1
@@ -855,6 +871,7 @@ class NativeEngine:
         site[w + abi.SITE_OUTER_MID // 8] = mid
         site[w + abi.SITE_SELF // 8] = recv
         site[w + abi.SITE_ENVCELL // 8] = 0
+        site[w + abi.SITE_ENVCELL1 // 8] = 0
         site[w + abi.SITE_FLAGS // 8] = abi.SITE_NEW
         site[w + abi.SITE_CELL // 8] = callee.entry.cell_address
         self.ic_filled += 1
@@ -926,9 +943,7 @@ class NativeEngine:
                 return 1
         site = code.sites
         tc = p.target_class
-        up = 0
-        if env.values is None and callee.up0 is not None and callee.up0 < env.length:
-            up = vm.env_cell(env)
+        up0, up1 = self._env_cells(vm, callee, p)
         site[w + abi.SITE_COUNTERS // 8] = callee.counters_addr
         site[w + abi.SITE_SITES // 8] = callee.sites_addr
         site[w + abi.SITE_PROC // 8] = recv
@@ -936,11 +951,30 @@ class NativeEngine:
         site[w + abi.SITE_NREGS // 8] = max(p.irep.nregs, n + 2)
         site[w + abi.SITE_MID // 8] = env.mid
         site[w + abi.SITE_SELF // 8] = env.get(0)
-        site[w + abi.SITE_ENVCELL // 8] = up
+        site[w + abi.SITE_ENVCELL // 8] = up0
+        site[w + abi.SITE_ENVCELL1 // 8] = up1
         site[w + abi.SITE_FLAGS // 8] = abi.SITE_PROC_CALL
         site[w + abi.SITE_CELL // 8] = callee.entry.cell_address
         self.ic_filled += 1
         return 0
+
+    @staticmethod
+    def _env_cells(vm, code: _Code, proc) -> tuple[int, int]:
+        """The env cells (REnv.cell) through which ``code`` run as ``proc``
+        reaches its upvars of level 0 and 1 inline: the envs of ``proc``
+        and of its upper proc, while their registers are on the stack and
+        long enough; 0 where GETUPVAR/SETUPVAR must take Python."""
+        cells = [0, 0]
+        p = proc
+        for level in (0, 1):
+            if p is None:
+                break
+            hi = code.ups[level]
+            env = p.env
+            if hi is not None and env is not None and env.values is None and hi < env.length:
+                cells[level] = vm.env_cell(env)
+            p = p.upper
+        return cells[0], cells[1]
 
     def _caught(self, vm, frame, exc: BaseException) -> int | None:
         """Where this frame goes on after ``exc`` (interp.py's rules): a catch

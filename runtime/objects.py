@@ -18,6 +18,7 @@ from __future__ import annotations
 from . import abi, shapes
 from .abi import CALL_MAXARGS
 from .cdecls import ffi
+from .natarray import ItemList, items_list
 
 # Class kinds (mruby's MRB_TT_CLASS / MODULE / SCLASS / ICLASS).
 TT_CLASS = "class"
@@ -232,11 +233,24 @@ class RString(RBasic):
 
 
 class RArray(RBasic):
-    __slots__ = ("items",)
+    """An Array: ``items`` is an ItemList (runtime/natarray.py), a list that
+    keeps a native copy of its words once generated code has read it;
+    assigning a list makes it the array's ItemList."""
+
+    __slots__ = ("_items",)
 
     def __init__(self, cls, items=None):
         super().__init__(cls)
-        self.items = [] if items is None else items
+        self._items = ItemList() if items is None else items_list(items)
+
+    @property
+    def items(self) -> ItemList:
+        return self._items
+
+    @items.setter
+    def items(self, items) -> None:
+        self._items.release()
+        self._items = items_list(items)
 
 
 class HKey:

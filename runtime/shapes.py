@@ -19,7 +19,7 @@ Insertion order is what a Python dict keeps, so the order
 before (removing a variable rebuilds the shape from the remaining names,
 as a dict forgets the key).
 
-Each VM publishes the block of every object handle in ``IvarSpace.blocks``
+Each VM publishes the block of every object handle in ``HandleTable.blocks``
 (``rl_vmstate.iv_blocks``, 0 for none), beside ``class_words``.  Python
 reads and writes the same words through ``IvarView``, the dict-like
 ``RObject.ivars`` the core library uses: one copy of every method.
@@ -110,13 +110,16 @@ def free_block(blk, cap: int) -> None:
     _free[cap].append(blk)
 
 
-class IvarSpace:
-    """A VM's table of blocks by object handle (``rl_vmstate.iv_blocks``)."""
+class HandleTable:
+    """A VM's native table of block addresses by object handle, beside
+    ``class_words`` (``rl_vmstate.<field>``: ``iv_blocks`` here,
+    ``ary_blocks`` for runtime/natarray.py), 0 for none."""
 
-    __slots__ = ("blocks", "length", "state")
+    __slots__ = ("blocks", "length", "state", "field")
 
-    def __init__(self, state, length: int):
+    def __init__(self, state, field: str, length: int):
         self.state = state
+        self.field = field
         self.length = 0
         self.blocks = None
         self.grow(length)
@@ -127,7 +130,7 @@ class IvarSpace:
             ffi.memmove(new, self.blocks, self.length * 8)
         self.blocks = new
         self.length = length
-        self.state.iv_blocks = new
+        setattr(self.state, self.field, new)
 
 
 def block_address(blk) -> int:
@@ -226,7 +229,7 @@ def _publish(o, blk) -> None:
         space.blocks[o.handle] = block_address(blk)
 
 
-def attach_at_alloc(o, space: IvarSpace, h: int) -> None:
+def attach_at_alloc(o, space: HandleTable, h: int) -> None:
     """``Heap.alloc`` of an RObject: publish its block (made now when its
     class's instances have had variables, so SETIV in ``initialize`` finds a
     block to write natively)."""
@@ -245,7 +248,7 @@ def attach_at_alloc(o, space: IvarSpace, h: int) -> None:
     space.blocks[h] = block_address(blk)
 
 
-def release(o, space: IvarSpace, h: int) -> None:
+def release(o, space: HandleTable, h: int) -> None:
     """The collector freed ``o`` (handle ``h``): its block goes back."""
     blk = o._blk
     if blk is not None:

@@ -51,7 +51,7 @@ from .objects import (
     RString,
 )
 from .raising import Raising
-from .shapes import IvarSpace
+from .shapes import HandleTable
 from .symbols import Symbols
 from .values import Values
 from .variables import Variables
@@ -84,7 +84,8 @@ class VM(Symbols, Heap, Values, Classes, Variables, Calls, Backtraces, Raising):
         self.class_words = ffi.new("uint64_t[]", self._cw_len)
         self.state.class_words = self.class_words
         self.state.class_words_len = self._cw_len
-        self.iv_space = IvarSpace(self.state, self._cw_len)
+        self.iv_space = HandleTable(self.state, "iv_blocks", self._cw_len)
+        self.ary_space = HandleTable(self.state, "ary_blocks", self._cw_len)
         self.env_cell_blocks: list = []     # REnv cells (heap.env_cell)
         self.env_cells_free: list = []
         self.syms: list[str] = [""]

@@ -546,6 +546,17 @@ def _native_call(a: Asm, ins: Instruction, cx: Ctx, self_call: bool) -> None:
                 _attr_ivar(a, ins, cx, n, miss, slow, not_attr)
                 a.jmp(done)
             a.bind(not_attr)
+            reader = abi.ARRAY_READER_SENDS.get(name)
+            if reader is not None and reader[0] == n:
+                not_ary = a.label()
+                a.test(qword(RDX, abi.SITE_FLAGS), abi.SITE_ARY)
+                a.jcc("e", not_ary)
+                a.mov(RAX, cx.R(ins.a))
+                if n:
+                    a.mov(R8, cx.R(ins.a + 1))
+                _ary_read(a, cx, ins, reader[1], not_ary)
+                a.jmp(done)
+                a.bind(not_ary)
             _leaf_send(a, ins, cx, slow, done)
         if new is not None:
             a.bind(new)
@@ -602,6 +613,8 @@ def _fill_record(a: Asm, n: int) -> None:
     a.mov(qword(RDI, abi.CI_VIEW), 0)
     a.mov(RAX, qword(RDX, abi.SITE_ENVCELL))
     a.mov(qword(RDI, abi.CI_UPVARS), RAX)
+    a.mov(RAX, qword(RDX, abi.SITE_ENVCELL1))
+    a.mov(qword(RDI, abi.CI_UPVARS1), RAX)
 
 
 def _record_stack(a: Asm) -> None:
@@ -657,6 +670,7 @@ def _class_new(a: Asm, ins: Instruction, cx: Ctx, n: int, site_disp: int, miss: 
     a.mov(qword(RDI, abi.CI_TARGET_CLASS), 0)
     a.mov(qword(RDI, abi.CI_VIEW), 0)
     a.mov(qword(RDI, abi.CI_UPVARS), 0)
+    a.mov(qword(RDI, abi.CI_UPVARS1), 0)
     a.mov(RAX, qword(R12, abi.CTX_RETVAL))
     a.mov(qword(RDI, abi.CI_NEW_OBJECT), RAX)
     a.mov(cx.R(ins.a), RAX)                 # initialize's self
@@ -722,7 +736,58 @@ def _leaf_call(a: Asm, ins: Instruction, cx: Ctx, slow: Label, done: Label) -> N
 
 def gen_GETIDX(a: Asm, ins: Instruction, cx: Ctx) -> None:
     # R[a] = R[a][R[a+1]]
-    _leaf_op(a, ins, cx)
+    leaf, done = a.label(), a.label()
+    a.comment("an Array with a native block and an Integer index: read it; else a leaf call")
+    a.mov(RAX, cx.R(ins.a))
+    a.mov(R8, cx.R(ins.a + 1))
+    _ary_read(a, cx, ins, abi.ARY_AREF, leaf)
+    with a.cold():
+        a.bind(leaf)
+        _leaf_call(a, ins, cx, cx.slow(ins), done)
+    a.bind(done)
+
+
+def _ary_read(a: Asm, cx: Ctx, ins: Instruction, kind: int, other: Label) -> None:
+    """R[a] = what reader ``kind`` (abi.ARY_*) reads from the Array whose
+    word is in rax, through its native block (runtime/natarray.py:
+    length, capacity, elements); the index of ARY_AREF in r8.  To
+    ``other`` when rax is no Array with a block or the index no Integer.
+    Leaves rdx alone."""
+    nil, end = a.label(), a.label()
+    _handle_block(a, abi.STATE_ARY_BLOCKS, other)
+    a.mov(RAX, qword(RCX, 0))                  # the length
+    if kind == abi.ARY_SIZE:
+        a.lea(RAX, qword(RAX, 1, RAX, 1))      # as a fixnum
+    elif kind == abi.ARY_EMPTY:
+        a.test(RAX, RAX)
+        a.mov(EAX, abi.FALSE)
+        a.mov(R8D, abi.TRUE)
+        a.cmovcc("e", RAX, R8)
+    elif kind == abi.ARY_FIRST:
+        a.test(RAX, RAX)
+        a.jcc("e", nil)
+        a.mov(RAX, qword(RCX, 8 * abi.ARY_HDR))
+    elif kind == abi.ARY_LAST:
+        a.test(RAX, RAX)
+        a.jcc("e", nil)
+        a.mov(RAX, qword(RCX, 8 * abi.ARY_HDR - 8, RAX, 8))
+    else:
+        pos = a.label()
+        a.comment("ary_ref: a negative index counts from the end; out of range: nil")
+        a.test(R8, 1)
+        a.jcc("e", other)
+        a.sar(R8, 1)
+        a.jcc("ns", pos)
+        a.add(R8, RAX)
+        a.bind(pos)
+        a.cmp(R8, RAX)
+        a.jcc("ae", nil)                       # unsigned: still negative too
+        a.mov(RAX, qword(RCX, 8 * abi.ARY_HDR, R8, 8))
+    a.mov(cx.R(ins.a), RAX)
+    a.jmp(end)
+    a.bind(nil)
+    a.mov(cx.R(ins.a), abi.NIL)
+    a.bind(end)
 
 
 def gen_SETIDX(a: Asm, ins: Instruction, cx: Ctx) -> None:
@@ -758,15 +823,15 @@ def _attr_ivar(a: Asm, ins: Instruction, cx: Ctx, n: int, miss: Label, slow: Lab
 
 
 def _upvar_address(a: Asm, ins: Instruction, cx: Ctx) -> bool:
-    """rax = the address of the level-0 env's registers (the record's env
-    cell, abi.CI_UPVARS), else the slow path; False when only Python can
-    (another level: uvenv walks the procs)."""
-    if ins.c != 0:
+    """rax = the address of the registers of the env of level 0 or 1 (the
+    record's env cell, abi.CI_UPVARS or CI_UPVARS1), else the slow path;
+    False when only Python can (a deeper level: uvenv walks the procs)."""
+    if ins.c > 1:
         return False
     slow = cx.slow(ins)
-    a.comment("the env's registers: *ctx->ci->upvars, while the env is on the stack")
+    a.comment(f"the env's registers: *ctx->ci->upvars (level {ins.c}), while it is on the stack")
     a.mov(RAX, qword(R12, abi.CTX_CI))
-    a.mov(RAX, qword(RAX, abi.CI_UPVARS))
+    a.mov(RAX, qword(RAX, abi.CI_UPVARS1 if ins.c else abi.CI_UPVARS))
     a.test(RAX, RAX)
     a.jcc("e", slow)
     a.mov(RAX, qword(RAX, 0))
@@ -809,18 +874,25 @@ def gen_BLKPUSH(a: Asm, ins: Instruction, cx: Ctx) -> None:
 
 def _ivar_block(a: Asm, cx: Ctx, slow: Label) -> None:
     """rcx = the ivar block (runtime/shapes.py) of the object whose word is
-    in rax: state->iv_blocks[word >> 3]; the slow path for anything else
-    (a special constant, a class, an object without a block)."""
+    in rax; the slow path for anything else (a special constant, a class,
+    an object without a block)."""
+    _handle_block(a, abi.STATE_IV_BLOCKS, slow)
+
+
+def _handle_block(a: Asm, table: int, other: Label) -> None:
+    """rcx = state->table[word >> 3] for the heap object whose word is in
+    rax (a block address by handle, runtime/shapes.HandleTable); to
+    ``other`` for a special constant or a 0 entry."""
     a.mov(ECX, EAX)
     a.and_(ECX, abi.OBJECT_MASK)
     a.cmp(ECX, abi.OBJECT_TAG)
-    a.jcc("ne", slow)
+    a.jcc("ne", other)
     a.shr(RAX, abi.OBJECT_SHIFT)
     a.mov(RCX, qword(R12, abi.CTX_STATE))
-    a.mov(RCX, qword(RCX, abi.STATE_IV_BLOCKS))
+    a.mov(RCX, qword(RCX, table))
     a.mov(RCX, qword(RCX, 0, RAX, 8))
     a.test(RCX, RCX)
-    a.jcc("e", slow)
+    a.jcc("e", other)
 
 
 def _fill_or_slow(a: Asm, ins: Instruction, cx: Ctx, retry: Label, slow: Label) -> None:

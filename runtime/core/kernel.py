@@ -642,11 +642,12 @@ def _alloc_like(vm, src, cls):
         return w
     o = t.__new__(t)
     from ..objects import RBasic, RObject
-    (RObject.__init__ if isinstance(o, RObject) else RBasic.__init__)(o, cls)
+    # the classes whose constructors lay out more than RBasic's fields
+    init = RObject.__init__ if isinstance(o, RObject) else \
+        RArray.__init__ if t is RArray else RBasic.__init__
+    init(o, cls)
     if t is RString:
         o.value = bytearray()
-    elif t is RArray:
-        o.items = []
     elif t is RHash:
         o.table = {}
         o.default = NIL

@@ -1,0 +1,164 @@
+"""Arrays whose elements generated code reads.
+
+``RArray.items`` is an ``ItemList``: a Python list (the core library keeps
+using it as one, so every Array method keeps one implementation) that can
+also keep a native copy of its words.  Until generated code needs the array
+it is no more than a list whose mutating methods test one attribute.  The
+first time a native read finds no copy (``GETIDX``, ``Array#[]``, ``size``,
+``first``, ``last``, ``empty?``: translate/templates.py), the runtime
+*publishes* it: a block
+
+    block[0]            the length
+    block[1]            the capacity
+    block[HDR + i]      the i-th element's word
+
+whose address goes in the VM's ``HandleTable`` of arrays under the array's
+handle (``rl_vmstate.ary_blocks``, 0 for none), beside ``class_words``.  From then
+on each mutation through the list's methods writes the block as well:
+``append`` one word, anything else the whole list again, so generated code
+always reads what Python sees.  Generated code never writes a block: stores
+go through Python (runtime/leaves.py).
+"""
+
+from __future__ import annotations
+
+from array import array
+
+from . import abi
+from .cdecls import ffi
+from .shapes import HandleTable, block_address
+
+HDR = abi.ARY_HDR               # length, capacity
+
+
+def _capacity(n: int) -> int:
+    cap = 8
+    while cap < n:
+        cap <<= 1
+    return cap
+
+
+class ItemList(list):
+    """The elements of an RArray, and once published their native block."""
+
+    __slots__ = ("_blk", "_cap", "_space", "_h")
+
+    def __init__(self, *args):
+        list.__init__(self, *args)
+        self._blk = None
+        self._cap = 0
+        self._space = None
+        self._h = 0
+
+    # -- the native copy ------------------------------------------------------
+    def publish(self, space: HandleTable, h: int) -> None:
+        """Make the native block of the array at handle ``h``."""
+        self._space, self._h = space, h
+        self._write_all()
+
+    def release(self) -> None:
+        """No block any more (the array was freed or given other items)."""
+        if self._blk is not None:
+            self._space.blocks[self._h] = 0
+            self._blk = None
+            self._cap = 0
+
+    def _write_all(self) -> None:
+        n = len(self)
+        blk = self._blk
+        if blk is None or n > self._cap:
+            cap = _capacity(n)
+            blk = ffi.new("uint64_t[]", HDR + cap)
+            self._blk, self._cap = blk, cap
+            blk[1] = cap
+            self._space.blocks[self._h] = block_address(blk)
+        if n:
+            words = array("Q", self)
+            ffi.memmove(blk + HDR, words, 8 * n)
+        blk[0] = n
+
+    # -- list methods that change it -------------------------------------------
+    def append(self, w) -> None:
+        list.append(self, w)
+        blk = self._blk
+        if blk is not None:
+            n = len(self)
+            if n > self._cap:
+                self._write_all()
+            else:
+                blk[HDR + n - 1] = w
+                blk[0] = n
+
+    def extend(self, ws) -> None:
+        list.extend(self, ws)
+        if self._blk is not None:
+            self._write_all()
+
+    def insert(self, i, w) -> None:
+        list.insert(self, i, w)
+        if self._blk is not None:
+            self._write_all()
+
+    def pop(self, *i):
+        w = list.pop(self, *i)
+        blk = self._blk
+        if blk is not None:
+            if i and i[0] not in (-1, len(self)):
+                self._write_all()
+            else:
+                blk[0] = len(self)          # from the end: the length is all
+        return w
+
+    def remove(self, w) -> None:
+        list.remove(self, w)
+        if self._blk is not None:
+            self._write_all()
+
+    def clear(self) -> None:
+        list.clear(self)
+        if self._blk is not None:
+            self._blk[0] = 0
+
+    def sort(self, *args, **kw) -> None:
+        list.sort(self, *args, **kw)
+        if self._blk is not None:
+            self._write_all()
+
+    def reverse(self) -> None:
+        list.reverse(self)
+        if self._blk is not None:
+            self._write_all()
+
+    def __setitem__(self, i, w) -> None:
+        list.__setitem__(self, i, w)
+        blk = self._blk
+        if blk is not None:
+            if type(i) is int:
+                blk[HDR + (i if i >= 0 else i + len(self))] = w
+            else:
+                self._write_all()
+
+    def __delitem__(self, i) -> None:
+        list.__delitem__(self, i)
+        if self._blk is not None:
+            self._write_all()
+
+    def __iadd__(self, ws):
+        list.extend(self, ws)
+        if self._blk is not None:
+            self._write_all()
+        return self
+
+    def __imul__(self, k):
+        list.__imul__(self, k)
+        if self._blk is not None:
+            self._write_all()
+        return self
+
+
+def items_list(items) -> ItemList:
+    """``items`` as the ItemList of a new owner (a list is wrapped, an
+    ItemList another array may own is copied)."""
+    if type(items) is ItemList and items._h == 0 and items._blk is None:
+        return items
+    return ItemList(items)
