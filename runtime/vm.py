@@ -111,6 +111,9 @@ class VM(Symbols, Heap, Values, Classes, Variables, Calls, Backtraces, Raising):
         self.out = stdout if stdout is not None else sys.stdout.buffer
         self.err = stderr if stderr is not None else sys.stderr.buffer
         self.engine = engine
+        # the method entries runtime/prelude defined: core methods written in
+        # Ruby, which the core library may walk directly like its builtins
+        self.prelude_methods = set()
         self.script_name = "-"
         self.default_visibility = {}
         self._inspecting = set()

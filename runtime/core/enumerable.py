@@ -20,7 +20,7 @@ from ..defs import method, module_function
 from ..errors import Unwind
 from ..objects import RArray, RHash, RObject, RRange, RString
 from . import hash as _hx
-from .array import ary_each, plain_sort_keys
+from .array import plain_sort_keys
 from .enumerator import ExtIter, lazy_new, to_enum
 from .hash import hash_each
 from .support import (
@@ -34,6 +34,7 @@ from .support import (
     fake_frames,
     gt,
     has_builtin_each,
+    is_core_ary_each,
     lt,
     num_gt0,
     num_lt0,
@@ -66,13 +67,16 @@ def _core_each(vm, obj):
     o = vm.obj(obj)
     t = type(o)
     m, _ = vm.find_method(o.cls, vm.intern("each"))
-    if m is None or m.fn is None:
+    if m is None:
+        return None
+    if t is RArray:
+        if is_core_ary_each(vm, m):
+            return ("ary", o)
         return None
     fn = m.fn
-    if t is RArray:
-        if fn is ary_each:
-            return ("ary", o)
-    elif t is RHash:
+    if fn is None:
+        return None
+    if t is RHash:
         if fn is hash_each:
             return ("hash", o.items())
     elif t is RRange:

@@ -105,14 +105,18 @@ def call_block(vm, blk, args):
 
 
 def has_builtin_each(vm, obj):
-    """Whether ``obj.each`` is the core Array#each (array.py's ``ary_each``,
-    known by its name: array.py imports this module, not the reverse)."""
+    """Whether ``obj.each`` is the core Array#each: array.py's ``ary_each``
+    (known by its name: array.py imports this module, not the reverse), or
+    the prelude's Ruby one under the native engine."""
     m, _ = vm.find_method(vm.class_of(obj), vm.intern("each"))
-    if m is None:
-        return False
+    return m is not None and is_core_ary_each(vm, m)
+
+
+def is_core_ary_each(vm, m) -> bool:
     fn = m.fn
-    return fn is not None and fn.__name__ == "ary_each" and \
-        getattr(fn, "__module__", "") == "runtime.core.array"
+    if fn is None:
+        return m in vm.prelude_methods
+    return fn.__name__ == "ary_each" and getattr(fn, "__module__", "") == "runtime.core.array"
 
 
 # --------------------------------------------------------------- comparisons

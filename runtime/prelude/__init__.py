@@ -31,3 +31,12 @@ def init(vm) -> None:
     rite = riteload.parse(MRB.read_bytes(), filename=str(MRB))
     verify_rite(rite)
     vm.exec_irep(rite.irep, vm.top_self, vm.c_Object)
+    ireps, todo = set(), [rite.irep]
+    while todo:
+        irep = todo.pop()
+        ireps.add(id(irep))
+        todo.extend(irep.reps)
+    for c in (vm.c_Array, vm.c_Integer):
+        for m in c.mt.values():
+            if m is not None and m.proc is not None and id(m.proc.irep) in ireps:
+                vm.prelude_methods.add(m)
