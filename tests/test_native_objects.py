@@ -331,3 +331,35 @@ def test_class_new_calls_initialize_natively(tmp_path):
     assert int(calls.split()[1]) >= 5000 and int(calls.split(", ")[1].split()[0]) < 10, calls
     line = next(ln for ln in err.splitlines() if "callbacks into Python" in ln)
     assert int(line.split("(")[1].split()[0]) < 5100, line
+
+
+INDEXING = """\
+def total(a)
+  s = 0
+  i = 0
+  while i < a.size
+    s += a[i] + a[-1 - i] + a.first + a.last
+    i += 1
+  end
+  s
+end
+ps = [1, 2, 3]
+j = 0
+s = 0
+while j < 3000
+  s += ps[j % 3] + total(ps)
+  j += 1
+end
+p s
+"""
+
+
+def test_array_reads_stay_native(tmp_path):
+    """GETIDX, Array#[], size, first and last read the Array's native copy:
+    after the first read publishes it, a loop of them makes no callbacks,
+    in the top-level frame and in a method called natively."""
+    mrb, expected = mruby_run("nary_loop", INDEXING, tmp_path)
+    p = riteload("run", "--stats", mrb.name, cwd=tmp_path, env=EAGER)
+    assert p.stdout == expected[0]
+    line = next(ln for ln in p.stderr.decode().splitlines() if "callbacks into Python" in ln)
+    assert int(line.split("(")[1].split()[0]) < 50, line

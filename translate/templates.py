@@ -737,13 +737,14 @@ def _leaf_call(a: Asm, ins: Instruction, cx: Ctx, slow: Label, done: Label) -> N
 def gen_GETIDX(a: Asm, ins: Instruction, cx: Ctx) -> None:
     # R[a] = R[a][R[a+1]]
     leaf, done = a.label(), a.label()
+    slow = cx.slow(ins)                 # made first: its stub is cold code of its own
     a.comment("an Array with a native block and an Integer index: read it; else a leaf call")
     a.mov(RAX, cx.R(ins.a))
     a.mov(R8, cx.R(ins.a + 1))
     _ary_read(a, cx, ins, abi.ARY_AREF, leaf)
     with a.cold():
         a.bind(leaf)
-        _leaf_call(a, ins, cx, cx.slow(ins), done)
+        _leaf_call(a, ins, cx, slow, done)
     a.bind(done)
 
 
