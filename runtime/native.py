@@ -463,13 +463,7 @@ class NativeEngine:
         if status == _RETURN:
             return frame.retval
         if status == _ERROR:
-            exc, act.exc = act.exc, None
-            if exc is None:
-                exc = self._take_stray()
-            if exc is None:
-                raise NativeEngineError(f"native code of {frame.irep.path_name} failed "
-                                        f"without an exception")
-            raise exc
+            raise self._failure(act, f"native code of {frame.irep.path_name}")
         raise NativeEngineError(f"native code of {frame.irep.path_name} stopped with status "
                                 f"{status} at pc {ctx.pc}")
 
@@ -541,9 +535,11 @@ class NativeEngine:
         if kind == abi.OPK_POP_VIEW:
             return self._pop_new_view(act, vm, depth)
         if kind == abi.OPK_LEAF:
-            self._publish(act, vm, depth, pc)
+            _, code, ins, base = self._site_at(act, vm, depth, pc)
+            i = base + ins.a
+            self._publish(vm, vm.stack[i])
             if depth != act.frame.index:
-                return self._leaf(act, vm, depth, pc)
+                return self._leaf(vm, code, ins, i)
             # the activation's own frame needs no view: the instruction as OPK_RUN
         frame = self._sync(act, vm, depth)
         table = act.table if frame is act.frame else self._codes[id(frame.irep)].table
@@ -581,8 +577,7 @@ class NativeEngine:
         class is its receiver) into ctx->retval; 1 when Python's Class#new
         must run instead.  No Frame views: a collection finds the native
         records through ``native_roots``."""
-        proc, base = self._frame_at(act, vm, depth)
-        ins = self._codes[id(proc.irep)].table[pc][1]
+        _, _, ins, base = self._site_at(act, vm, depth, pc)
         cls = vm.objects[vm.stack[base + ins.a] >> abi.OBJECT_SHIFT]
         try:
             w = vm.allocate(cls)
@@ -592,22 +587,19 @@ class NativeEngine:
         self._tls.ctx.retval = w
         return 0
 
-    def _leaf(self, act: _Activation, vm, depth: int, pc: int) -> int:
-        """OPK_LEAF in a frame generated code pushed: GETIDX, SETIDX or the
-        builtin a SITE_LEAF send's cache holds, run when runtime/leaves.py
-        finds the call a leaf (no Ruby code, no error, no allocation, no
-        frames): ST_NEXT, its value in R[a]; else ST_NOT_LEAF."""
-        proc, base = self._frame_at(act, vm, depth)
-        code = self._codes[id(proc.irep)]
-        ins = code.table[pc][1]
+    def _leaf(self, vm, code: _Code, ins, i: int) -> int:
+        """OPK_LEAF in a frame generated code pushed (R[a] at stack index
+        ``i``): GETIDX, SETIDX or the builtin a SITE_LEAF send's cache holds,
+        run when runtime/leaves.py finds the call a leaf (no Ruby code, no
+        error, no allocation, no frames): ST_NEXT, its value in R[a]; else
+        ST_NOT_LEAF."""
         st = vm.stack
-        i = base + ins.a
         name = ins.name
         if name == "GETIDX":
             return _NEXT if leaves.getidx(vm, st, i) else _NOT_LEAF
         if name == "SETIDX":
             return _NEXT if leaves.setidx(vm, st, i) else _NOT_LEAF
-        fn, guard = code.leaves.get(pc, (None, None))
+        fn, guard = code.leaves.get(ins.pc, (None, None))
         recv = st[i]
         args = [st[i + 1 + k] for k in range(ins.c & 0xF)]
         if fn is None or not guard(vm, recv, args):
@@ -615,25 +607,27 @@ class NativeEngine:
         st[i] = fn(vm, recv, args, abi.NIL)
         return _NEXT
 
-    def _publish(self, act: _Activation, vm, depth: int, pc: int) -> None:
-        """The receiver of the leaf at ``pc``, when it is an Array without a
-        native block, gets one (runtime/natarray.py): generated code reads
-        its elements from now on."""
-        proc, base = self._frame_at(act, vm, depth)
-        ins = self._codes[id(proc.irep)].table[pc][1]
-        w = vm.stack[base + ins.a]
+    @staticmethod
+    def _publish(vm, w: int) -> None:
+        """The receiver ``w`` of a leaf, when it is an Array without a native
+        block, gets one (runtime/natarray.py): generated code reads its
+        elements from now on."""
         if w & abi.OBJECT_MASK == abi.OBJECT_TAG:
             o = vm.objects[w >> abi.OBJECT_SHIFT]
             if type(o) is RArray and o.items._blk is None:
                 o.items.publish(vm.ary_space, o.handle)
 
-    def _frame_at(self, act: _Activation, vm, depth: int):
-        """(proc, register base) of the frame whose record is at ``depth``,
-        read from the record when Python has no Frame of it."""
+    def _site_at(self, act: _Activation, vm, depth: int, pc: int):
+        """(proc, code, instruction, register base) of the instruction at
+        ``pc`` in the frame whose record is at ``depth``, read from the
+        record when Python has no Frame of it."""
         if depth == act.frame.index:
-            return act.frame.proc, act.frame.base
-        rec = vm.ci[depth]
-        return vm.objects[rec.proc >> abi.OBJECT_SHIFT], rec.stack
+            proc, base = act.frame.proc, act.frame.base
+        else:
+            rec = vm.ci[depth]
+            proc, base = vm.objects[rec.proc >> abi.OBJECT_SHIFT], rec.stack
+        code = self._codes[id(proc.irep)]
+        return proc, code, code.table[pc][1], base
 
     def _pop_new_view(self, act: _Activation, vm, depth: int) -> int:
         """OPK_POP_VIEW: a SITE_NEW send's ``new`` record (at depth + 1) was
@@ -643,18 +637,24 @@ class NativeEngine:
         vm.ci[depth + 1].view = 0
         return 0
 
+    def _failure(self, act: _Activation, what: str) -> BaseException:
+        """The exception native code that returned ST_ERROR left (taken
+        from the activation, or a stray one the trampoline kept); a
+        NativeEngineError naming ``what`` when there is none."""
+        exc, act.exc = act.exc, None
+        if exc is None:
+            exc = self._take_stray()
+        if exc is None:
+            exc = NativeEngineError(f"{what} failed without an exception")
+        return exc
+
     def _callee_failed(self, vm, frame, ins):
         """OPK_FAILED: the native callee of the send ``ins`` left with
         ST_ERROR; what ``call_at`` would see: its exception, raised here (a
         ``break`` to this frame's block ends the send with its value)."""
         from .errors import BreakUnwind
-        act = self._tls.top
-        exc, act.exc = act.exc, None
-        if exc is None:
-            exc = self._take_stray()
-        if exc is None:
-            raise NativeEngineError(f"native callee at pc {ins.pc} of "
-                                    f"{frame.irep.path_name} failed without an exception")
+        exc = self._failure(self._tls.top,
+                            f"native callee at pc {ins.pc} of {frame.irep.path_name}")
         if isinstance(exc, BreakUnwind) and exc.proc.upper is frame.proc \
                 and frame.proc is not None:
             vm.stack[frame.base + ins.a] = exc.value
@@ -751,10 +751,8 @@ class NativeEngine:
             return 1
 
     def _fill_site(self, act: _Activation, vm, depth: int, pc: int) -> int:
-        proc, base = self._frame_at(act, vm, depth)
-        code = self._codes[id(proc.irep)]
+        proc, code, ins, base = self._site_at(act, vm, depth, pc)
         idx = code.site_of_pc[pc]
-        ins = code.table[pc][1]
         st = vm.stack
         name = ins.name
         if name == "GETIV" or name == "SETIV":

@@ -196,13 +196,19 @@ def _attach(o, shape: Shape, need: int):
     c = o.cls
     hint = c.iv_cap if c is not None else 0
     cap = _capacity(max(need, hint))
+    blk = _fresh_block(o, shape, cap)
+    if c is not None and c.iv_cap < cap:
+        c.iv_cap = cap
+    _publish(o, blk)
+    return blk
+
+
+def _fresh_block(o, shape: Shape, cap: int):
+    """A new block of ``cap`` slots in ``shape`` for ``o`` (not published)."""
     blk = new_block(cap)
     blk[0] = shape.id
     blk[1] = 0 if o._frz else cap
     o._blk, o._cap = blk, cap
-    if c is not None and c.iv_cap < cap:
-        c.iv_cap = cap
-    _publish(o, blk)
     return blk
 
 
@@ -240,11 +246,7 @@ def attach_at_alloc(o, space: HandleTable, h: int) -> None:
         if c is None or not c.iv_cap:
             space.blocks[h] = 0
             return
-        cap = c.iv_cap
-        blk = new_block(cap)
-        blk[0] = ROOT.id
-        blk[1] = 0 if o._frz else cap
-        o._blk, o._cap = blk, cap
+        blk = _fresh_block(o, ROOT, c.iv_cap)
     space.blocks[h] = block_address(blk)
 
 

@@ -927,31 +927,32 @@ def _ivar_slot(a: Asm, cx: Ctx, miss: Label, slow: Label, store: bool) -> None:
 
 def gen_GETIV(a: Asm, ins: Instruction, cx: Ctx) -> None:
     # R[a] = ivget(Syms[b])
-    slow = cx.slow(ins)
-    retry, miss = a.label(), a.label()
-    a.comment("self's ivar block; its shape the cache's: the slot the cache names")
-    a.bind(retry)
-    a.mov(RAX, cx.R(0))
-    a.lea(RDX, cx.site(ins))
-    _ivar_slot(a, cx, miss, slow, store=False)
-    a.mov(RAX, qword(RCX, 8 * abi.IV_HDR, RAX, 8))
-    a.mov(cx.R(ins.a), RAX)
-    with a.cold():
-        a.bind(miss)
-        _fill_or_slow(a, ins, cx, retry, slow)
+    _ivar_op(a, ins, cx, store=False)
 
 
 def gen_SETIV(a: Asm, ins: Instruction, cx: Ctx) -> None:
     # ivset(Syms[b],R[a])
+    _ivar_op(a, ins, cx, store=True)
+
+
+def _ivar_op(a: Asm, ins: Instruction, cx: Ctx, store: bool) -> None:
+    """GETIV (R[a] = the slot) or SETIV (the slot = R[a]) on self's ivar
+    block when its shape is the cache's (a store: the slot writable, the
+    block taking the shape after it); a miss fills the cache and tries
+    again, and what the cache cannot serve runs the Python semantics."""
     slow = cx.slow(ins)
     retry, miss = a.label(), a.label()
-    a.comment("self's ivar block in the cache's shape, the slot writable (not frozen)")
+    a.comment("self's ivar block in the cache's shape: the slot the cache names")
     a.bind(retry)
     a.mov(RAX, cx.R(0))
     a.lea(RDX, cx.site(ins))
-    _ivar_slot(a, cx, miss, slow, store=True)
-    a.mov(R8, cx.R(ins.a))
-    a.mov(qword(RCX, 8 * abi.IV_HDR, RAX, 8), R8)
+    _ivar_slot(a, cx, miss, slow, store=store)
+    if store:
+        a.mov(R8, cx.R(ins.a))
+        a.mov(qword(RCX, 8 * abi.IV_HDR, RAX, 8), R8)
+    else:
+        a.mov(RAX, qword(RCX, 8 * abi.IV_HDR, RAX, 8))
+        a.mov(cx.R(ins.a), RAX)
     with a.cold():
         a.bind(miss)
         _fill_or_slow(a, ins, cx, retry, slow)
