@@ -217,6 +217,9 @@ typedef struct rl_vmstate {
     uint64_t     class_words_len;
     uint64_t    *iv_blocks;       /* ivar block of each object handle, 0: none (shapes.py) */
     uint64_t    *ary_blocks;      /* element block of each Array handle, 0: none (natarray.py) */
+    uint64_t    *ary_log;         /* handles of Arrays generated code grew (natarray.py) */
+    uint64_t     ary_log_n;       /* entries in ary_log */
+    uint64_t     ary_log_cap;     /* room in ary_log */
 } rl_vmstate;
 typedef struct rl_site {
     uint64_t klass;          /* receiver's class word (1: a fixnum) */
@@ -291,6 +294,9 @@ CI_SHIFT = 6                # log2(CI_SIZE)
 STATE_CLASS_WORDS = 40
 STATE_IV_BLOCKS = 56
 STATE_ARY_BLOCKS = 64
+STATE_ARY_LOG = 72
+STATE_ARY_LOG_N = 80
+STATE_ARY_LOG_CAP = 88
 
 # rl_site: the inline cache of one native call site
 SITE_KLASS = 0
@@ -317,12 +323,16 @@ SITE_PROC_CALL = 1          # flags: a Proc#call of SITE_PROC (its code called d
 SITE_IVAR_READER = 2        # flags: an attr_reader: the slot of the receiver's block
 SITE_IVAR_WRITER = 4        # flags: an attr_writer: the store SETIV makes
 IV_HDR = 2                  # words of an ivar block before its slots (runtime/shapes.py)
-ARY_HDR = 2                 # words of an array block before its elements (runtime/natarray.py)
-SITE_ARY = 32               # flags: an Array reader (SITE_IV_SLOT says which) read inline
-ARY_AREF, ARY_SIZE, ARY_FIRST, ARY_LAST, ARY_EMPTY = range(5)   # the readers of SITE_ARY
-# the sends a SITE_ARY site reads inline: name -> (argument count, reader)
-ARRAY_READER_SENDS = {"[]": (1, ARY_AREF), "size": (0, ARY_SIZE), "length": (0, ARY_SIZE),
-                      "first": (0, ARY_FIRST), "last": (0, ARY_LAST), "empty?": (0, ARY_EMPTY)}
+# an array block (runtime/natarray.py): length, writable capacity (0 while
+# frozen), 1 while its handle is in rl_vmstate.ary_log; then the elements
+ARY_HDR = 3
+ARY_LEN, ARY_CAP, ARY_LOGGED = 0, 8, 16
+SITE_ARY = 32               # flags: an Array send (SITE_IV_SLOT says which) run inline
+ARY_AREF, ARY_SIZE, ARY_FIRST, ARY_LAST, ARY_EMPTY, ARY_PUSH = range(6)   # SITE_ARY's sends
+# the sends a SITE_ARY site runs inline: name -> (argument count, ARY_* kind)
+ARRAY_INLINE_SENDS = {"[]": (1, ARY_AREF), "size": (0, ARY_SIZE), "length": (0, ARY_SIZE),
+                      "first": (0, ARY_FIRST), "last": (0, ARY_LAST), "empty?": (0, ARY_EMPTY),
+                      "push": (1, ARY_PUSH), "append": (1, ARY_PUSH), "<<": (1, ARY_PUSH)}
 SITE_WORDS = SITE_SIZE // 8
 SITE_FIXNUM = 1             # the class key of a fixnum receiver
 

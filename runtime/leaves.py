@@ -81,13 +81,15 @@ GUARDS = {
 }
 
 
-# the builtin each reader of abi.ARRAY_READER_SENDS stands for; a send
-# whose cache holds it reads the Array's block (natarray.py) inline
-_READER_BUILTINS = {abi.ARY_AREF: core_array.ary_aget, abi.ARY_SIZE: core_array.ary_size,
-                    abi.ARY_FIRST: core_array.ary_first, abi.ARY_LAST: core_array.ary_last,
-                    abi.ARY_EMPTY: core_array.ary_empty}
-ARRAY_READERS = {name: (_READER_BUILTINS[kind], kind)
-                 for name, (_, kind) in abi.ARRAY_READER_SENDS.items()}
+# the builtin each send of abi.ARRAY_INLINE_SENDS stands for; a send whose
+# cache holds it reads (or grows) the Array's block (natarray.py) inline
+_INLINE_BUILTINS = {"[]": core_array.ary_aget, "size": core_array.ary_size,
+                    "length": core_array.ary_size, "first": core_array.ary_first,
+                    "last": core_array.ary_last, "empty?": core_array.ary_empty,
+                    "push": core_array.ary_push, "append": core_array.ary_push,
+                    "<<": core_array.ary_lshift}
+ARRAY_INLINE = {name: (_INLINE_BUILTINS[name], kind)
+                for name, (_, kind) in abi.ARRAY_INLINE_SENDS.items()}
 
 
 def leaf_guard(fn, n: int):

@@ -1,23 +1,30 @@
-"""Arrays whose elements generated code reads.
+"""Arrays whose elements generated code reads and appends to.
 
 ``RArray.items`` is an ``ItemList``: a Python list (the core library keeps
 using it as one, so every Array method keeps one implementation) that can
 also keep a native copy of its words.  Until generated code needs the array
 it is no more than a list whose mutating methods test one attribute.  The
 first time a native read finds no copy (``GETIDX``, ``Array#[]``, ``size``,
-``first``, ``last``, ``empty?``: translate/templates.py), the runtime
-*publishes* it: a block
+``first``, ``last``, ``empty?``, ``push``: translate/templates.py), the
+runtime *publishes* it: a block
 
     block[0]            the length
-    block[1]            the capacity
+    block[1]            the writable capacity: 0 while the Array is frozen
+    block[2]            1 while the handle is in the VM's append log
     block[HDR + i]      the i-th element's word
 
 whose address goes in the VM's ``HandleTable`` of arrays under the array's
 handle (``rl_vmstate.ary_blocks``, 0 for none), beside ``class_words``.  From then
 on each mutation through the list's methods writes the block as well:
 ``append`` one word, anything else the whole list again, so generated code
-always reads what Python sees.  Generated code never writes a block: stores
-go through Python (runtime/leaves.py).
+always reads what Python sees.
+
+Generated code writes a block in one way only: ``push``/``<<`` of one value
+while there is room.  It stores the word, bumps the length and, the first
+time, logs the handle in ``rl_vmstate.ary_log``; ``replay`` (run by the
+native engine whenever control enters Python) appends the new words to the
+list, so Python sees what generated code wrote before it runs anything.
+Other stores go through Python (runtime/leaves.py).
 """
 
 from __future__ import annotations
@@ -28,7 +35,8 @@ from . import abi
 from .cdecls import ffi
 from .shapes import HandleTable, block_address
 
-HDR = abi.ARY_HDR               # length, capacity
+HDR = abi.ARY_HDR               # length, writable capacity, logged
+LOG_CAP = 256                   # handles the append log holds
 
 
 def _capacity(n: int) -> int:
@@ -41,7 +49,7 @@ def _capacity(n: int) -> int:
 class ItemList(list):
     """The elements of an RArray, and once published their native block."""
 
-    __slots__ = ("_blk", "_cap", "_space", "_h")
+    __slots__ = ("_blk", "_cap", "_space", "_h", "_ro")
 
     def __init__(self, *args):
         list.__init__(self, *args)
@@ -49,6 +57,12 @@ class ItemList(list):
         self._cap = 0
         self._space = None
         self._h = 0
+        self._ro = False            # frozen: generated code may not append
+
+    def set_frozen(self, frozen: bool) -> None:
+        self._ro = frozen
+        if self._blk is not None:
+            self._blk[1] = 0 if frozen else self._cap
 
     # -- the native copy ------------------------------------------------------
     def publish(self, space: HandleTable, h: int) -> None:
@@ -68,9 +82,11 @@ class ItemList(list):
         blk = self._blk
         if blk is None or n > self._cap:
             cap = _capacity(n)
+            old = blk
             blk = ffi.new("uint64_t[]", HDR + cap)
             self._blk, self._cap = blk, cap
-            blk[1] = cap
+            blk[1] = 0 if self._ro else cap
+            blk[2] = old[2] if old is not None else 0
             self._space.blocks[self._h] = block_address(blk)
         if n:
             words = array("Q", self)
@@ -154,6 +170,30 @@ class ItemList(list):
         if self._blk is not None:
             self._write_all()
         return self
+
+
+def new_log(state):
+    """The append log of a VM's ``rl_vmstate`` (kept alive by the caller)."""
+    log = ffi.new("uint64_t[]", LOG_CAP)
+    state.ary_log = log
+    state.ary_log_n = 0
+    state.ary_log_cap = LOG_CAP
+    return log
+
+
+def replay(state, objects) -> None:
+    """Give the lists of the Arrays generated code appended to the words it
+    appended (the handles are in ``state.ary_log``), and empty the log."""
+    n = state.ary_log_n
+    log = state.ary_log
+    for k in range(n):
+        items = objects[log[k]].items
+        blk = items._blk
+        blk[2] = 0
+        have, m = len(items), blk[0]
+        if m > have:
+            list.extend(items, ffi.unpack(blk + HDR + have, m - have))
+    state.ary_log_n = 0
 
 
 def items_list(items) -> ItemList:

@@ -61,7 +61,8 @@ from .cdecls import libc
 from .codecache import CodeCache, ffi
 from .execmem import ExecMemory
 from .frames import Frame
-from .leaves import ARRAY_READERS, leaf_guard
+from .leaves import ARRAY_INLINE, leaf_guard
+from .natarray import replay
 from .objects import CONST_SERIAL, TT_CLASS, RArray, RClass, RException, RObject, RProc
 from .shapes import SHAPES, shape_add
 
@@ -457,6 +458,8 @@ class NativeEngine:
             ctx.ci = saved_ci
             entry.active -= 1
             tls.top = caller
+            if vm.state.ary_log_n:
+                replay(vm.state, vm.objects)
         if status == _RETVAL:
             v = frame.retval = ctx.retval
             return v
@@ -489,6 +492,9 @@ class NativeEngine:
         act = self._tls.top
         try:
             self.op_calls += 1
+            vm = act.vm
+            if vm.state.ary_log_n:          # Python sees what generated code appended
+                replay(vm.state, vm.objects)
             frame = act.frame
             if arg >> abi.DEPTH_SHIFT == frame.index:
                 fn, ins, npc = act.table[arg & 0xFFFFFFFF]
@@ -498,7 +504,6 @@ class NativeEngine:
                     return got              # OPK_FILL's answer
                 frame, fn, ins, npc = got
             frame.pc = npc                  # as the interpreter: ci->pc past the instruction
-            vm = act.vm
             try:
                 r = fn(vm, frame, ins)
             except BaseException as exc:    # noqa: BLE001 - nothing crosses the callback
@@ -787,11 +792,11 @@ class NativeEngine:
         guard = leaf_guard(m.fn, ins.c & 0xF) if m is not None and m.fn is not None else None
         if guard is not None:
             code.leaves[pc] = (m.fn, guard)     # OPK_LEAF runs it when guard() allows
-            reader = ARRAY_READERS.get(name)
+            inline = ARRAY_INLINE.get(name)
             flags = abi.SITE_LEAF
-            if reader is not None and reader[0] is m.fn:
-                flags |= abi.SITE_ARY               # read inline from the array's block
-                site[w + abi.SITE_IV_SLOT // 8] = reader[1]
+            if inline is not None and inline[0] is m.fn:
+                flags |= abi.SITE_ARY               # inline on the array's block
+                site[w + abi.SITE_IV_SLOT // 8] = inline[1]
             site[w + abi.SITE_FLAGS // 8] = flags
             self.ic_filled += 1
             return 0

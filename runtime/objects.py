@@ -235,11 +235,13 @@ class RString(RBasic):
 class RArray(RBasic):
     """An Array: ``items`` is an ItemList (runtime/natarray.py), a list that
     keeps a native copy of its words once generated code has read it;
-    assigning a list makes it the array's ItemList."""
+    assigning a list makes it the array's ItemList.  ``frozen`` also closes
+    the copy to native appends."""
 
-    __slots__ = ("_items",)
+    __slots__ = ("_items", "_frz")
 
     def __init__(self, cls, items=None):
+        self._frz = False
         super().__init__(cls)
         self._items = ItemList() if items is None else items_list(items)
 
@@ -251,6 +253,19 @@ class RArray(RBasic):
     def items(self, items) -> None:
         self._items.release()
         self._items = items_list(items)
+        self._items.set_frozen(self._frz)
+
+    @property
+    def frozen(self) -> bool:
+        return self._frz
+
+    @frozen.setter
+    def frozen(self, v) -> None:
+        # generated code appends to the block only while it is not frozen
+        self._frz = bool(v)
+        items = getattr(self, "_items", None)
+        if items is not None:
+            items.set_frozen(self._frz)
 
 
 class HKey:

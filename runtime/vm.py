@@ -36,6 +36,7 @@ from .classes import Classes
 from .context import Context, install
 from .frames import CALLINFO_MAX, Frame
 from .heap import Heap
+from .natarray import new_log
 from .objects import (
     TT_CLASS,
     TT_SCLASS,
@@ -86,6 +87,7 @@ class VM(Symbols, Heap, Values, Classes, Variables, Calls, Backtraces, Raising):
         self.state.class_words_len = self._cw_len
         self.iv_space = HandleTable(self.state, "iv_blocks", self._cw_len)
         self.ary_space = HandleTable(self.state, "ary_blocks", self._cw_len)
+        self.ary_log = new_log(self.state)      # Arrays generated code appended to
         self.env_cell_blocks: list = []     # REnv cells (heap.env_cell)
         self.env_cells_free: list = []
         self.syms: list[str] = [""]

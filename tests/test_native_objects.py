@@ -363,3 +363,52 @@ def test_array_reads_stay_native(tmp_path):
     assert p.stdout == expected[0]
     line = next(ln for ln in p.stderr.decode().splitlines() if "callbacks into Python" in ln)
     assert int(line.split("(")[1].split()[0]) < 50, line
+
+
+PUSHES = """\
+def fill(a, n)
+  i = 0
+  while i < n
+    a.push(i)
+    a << -i
+    i += 1
+  end
+  a
+end
+a = fill([], 3000)
+p a.size, a[0, 6], a[-1], a.inject(0) { |s, x| s + x * x }
+b = []
+c = b
+200.times { |k| b << k; c.push(k * 2) }
+p b.size, b.last(3), b.equal?(c)
+f = [1].freeze
+begin
+  f << 2
+rescue => e
+  p e.class, f
+end
+g = fill([7], 3)
+g.freeze
+begin
+  g.push(1)
+rescue => e
+  p e.class, g.size
+end
+h = fill([], 2)
+h.pop
+h << :x
+p h, h.push(nil).size
+"""
+
+
+def test_array_pushes_stay_native(tmp_path):
+    """push and << of one value append to the Array's native block while it
+    has room: the Python list sees every element before Python runs again,
+    frozen Arrays still raise, and a loop of pushes makes a callback only
+    when the block is full (a doubling)."""
+    mrb, expected = mruby_run("npush_loop", PUSHES, tmp_path)
+    assert expected[0].endswith(b"\n5\n"), expected     # the program ran to its end
+    p = riteload("run", "--stats", mrb.name, cwd=tmp_path, env=EAGER)
+    assert p.stdout == expected[0]
+    line = next(ln for ln in p.stderr.decode().splitlines() if "callbacks into Python" in ln)
+    assert int(line.split("(")[1].split()[0]) < 150, line

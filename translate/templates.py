@@ -53,6 +53,8 @@ from .asm import (
     R8,
     R8D,
     R9,
+    R10,
+    R11,
     R12,
     R14,
     R15,
@@ -431,22 +433,28 @@ def gen_SEND(a: Asm, ins: Instruction, cx: Ctx) -> None:
             cx.call_op(ins)
         return
     # An Integer builtin (abi.INT_BUILTINS) on fixnums, while Integer still
-    # finds the builtin (its bit of *ctx->redefined clear); else the send.
+    # finds the builtin (its bit of *ctx->redefined clear); else the send
+    # through its inline cache (an Array's <<, a Float's %...).
     slow = cx.slow(ins)
     cx.redefinable.append(ins.pc)
+    send, done = a.label(), a.label()
     a.mov(RAX, cx.R(ins.a))
     a.test(AL, 1)
-    a.jcc("e", slow)
+    a.jcc("e", send)
     if argc:
         a.mov(RCX, cx.R(ins.a + 1))
         a.test(CL, 1)
-        a.jcc("e", slow)
+        a.jcc("e", send)
     a.mov(RDX, qword(R12, abi.CTX_REDEFINED))
     a.test(qword(RDX, 0), 1 << bit)
-    a.jcc("ne", slow)
+    a.jcc("ne", send)
     _INT_SENDS[name](a, slow)
     a.mov(cx.R(ins.a), RAX)
     _store_const(a, cx, ins.a + argc + 1, abi.NIL)    # OP_SEND: regs[bidx] = nil
+    a.jmp(done)
+    a.bind(send)
+    _native_call(a, ins, cx, self_call=False)
+    a.bind(done)
 
 
 def gen_SSEND(a: Asm, ins: Instruction, cx: Ctx) -> None:
@@ -546,15 +554,18 @@ def _native_call(a: Asm, ins: Instruction, cx: Ctx, self_call: bool) -> None:
                 _attr_ivar(a, ins, cx, n, miss, slow, not_attr)
                 a.jmp(done)
             a.bind(not_attr)
-            reader = abi.ARRAY_READER_SENDS.get(name)
-            if reader is not None and reader[0] == n:
+            inline = abi.ARRAY_INLINE_SENDS.get(name)
+            if inline is not None and inline[0] == n:
                 not_ary = a.label()
                 a.test(qword(RDX, abi.SITE_FLAGS), abi.SITE_ARY)
                 a.jcc("e", not_ary)
                 a.mov(RAX, cx.R(ins.a))
                 if n:
                     a.mov(R8, cx.R(ins.a + 1))
-                _ary_read(a, cx, ins, reader[1], not_ary)
+                if inline[1] == abi.ARY_PUSH:
+                    _ary_push(a, not_ary)
+                else:
+                    _ary_read(a, cx, ins, inline[1], not_ary)
                 a.jmp(done)
                 a.bind(not_ary)
             _leaf_send(a, ins, cx, slow, done)
@@ -789,6 +800,35 @@ def _ary_read(a: Asm, cx: Ctx, ins: Instruction, kind: int, other: Label) -> Non
     a.bind(nil)
     a.mov(cx.R(ins.a), abi.NIL)
     a.bind(end)
+
+
+def _ary_push(a: Asm, other: Label) -> None:
+    """``push``/``<<`` of the word in r8 onto the Array whose word is in rax
+    (R[a] stays the receiver, which is what push returns) while its block
+    has room and is not frozen (writable capacity 0); the first append logs
+    the handle in rl_vmstate.ary_log, whose entries Python replays into the
+    list (runtime/natarray.py) before it runs anything.  To ``other`` when
+    there is no block, no room or the log is full.  Leaves rdx alone."""
+    logged = a.label()
+    _handle_block(a, abi.STATE_ARY_BLOCKS, other)     # rcx = block, rax = handle
+    a.mov(R9, qword(RCX, abi.ARY_LEN))
+    a.cmp(R9, qword(RCX, abi.ARY_CAP))
+    a.jcc("ae", other)
+    a.cmp(qword(RCX, abi.ARY_LOGGED), 0)
+    a.jcc("ne", logged)
+    a.comment("first append since Python last looked: log the handle")
+    a.mov(R10, qword(R12, abi.CTX_STATE))
+    a.mov(R11, qword(R10, abi.STATE_ARY_LOG_N))
+    a.cmp(R11, qword(R10, abi.STATE_ARY_LOG_CAP))
+    a.jcc("ae", other)
+    a.add(qword(R10, abi.STATE_ARY_LOG_N), 1)
+    a.mov(R10, qword(R10, abi.STATE_ARY_LOG))
+    a.mov(qword(R10, 0, R11, 8), RAX)
+    a.mov(qword(RCX, abi.ARY_LOGGED), 1)
+    a.bind(logged)
+    a.mov(qword(RCX, 8 * abi.ARY_HDR, R9, 8), R8)
+    a.add(R9, 1)
+    a.mov(qword(RCX, abi.ARY_LEN), R9)
 
 
 def gen_SETIDX(a: Asm, ins: Instruction, cx: Ctx) -> None:
