@@ -163,10 +163,12 @@ class Calls:
         if m is None:
             m, owner, n, nk = self.prepare_missing(base, recv, mid, cls, n, nk, blk, is_super)
             mid = self.SYM_method_missing
-        elif m.proc is not None and m.proc.irep is not None:
-            # a Ruby method: invoke_method's first case, one call less
+        elif (proc := m.proc if m.variant is None else m.variant(self, cls)) is not None \
+                and proc.irep is not None:
+            # a Ruby method (or the prelude's Ruby variant of a builtin for
+            # this receiver): invoke_method's first case, one call less
             try:
-                v = self.run_irep(mid, m.proc, base, n, nk, owner)
+                v = self.run_irep(mid, proc, base, n, nk, owner)
             except BreakUnwind as u:
                 if u.proc.upper is caller.proc and caller.proc is not None:
                     return u.value

@@ -806,7 +806,7 @@ class NativeEngine:
             # only a site named call checks the receiver word (templates._native_call)
             if name != "call" or recv & 1:
                 return 1
-            return self._fill_proc_call(vm, code, w, m, recv, ins.c & 0xF)
+            return self._fill_proc_call(act, vm, code, w, m, recv, depth, ins.c & 0xF)
         proc = m.proc if m is not None else None
         irep = proc.irep if proc is not None else None
         if irep is None or m.special is not None:
@@ -926,7 +926,8 @@ class NativeEngine:
         self.ic_filled += 1
         return 0
 
-    def _fill_proc_call(self, vm, code: _Code, w: int, m, recv: int, n: int) -> int:
+    def _fill_proc_call(self, act: _Activation, vm, code: _Code, w: int, m, recv: int,
+                        depth: int, n: int) -> int:
         """A ``call`` of a Proc with Ruby code and an env (a ``yield`` is
         BLKPUSH + SEND :call): what proc_call_special (OP_CALL) does, with the
         site keyed on the proc itself: R[a] becomes the block's self, the
@@ -939,11 +940,9 @@ class NativeEngine:
         if type(p) is not RProc or p.irep is None or p.env is None:
             return 1
         env = p.env
-        callee = self._codes.get(id(p.irep))
-        if callee is None or callee.entry.fn is None:
-            callee = self._install(vm, p.irep, hot=True)
-            if callee is None:
-                return 1
+        callee = self._compiled(act, vm, p.irep, depth)
+        if callee is None:
+            return 1
         site = code.sites
         tc = p.target_class
         up0, up1 = self._env_cells(vm, callee, p)

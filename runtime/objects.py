@@ -86,10 +86,13 @@ class MethodEntry:
     ``fn(vm, self, args, blk)``; ``special`` names methods the VM runs itself
     (``"call"`` for Proc#call, which replaces the call frame as OP_CALL does).
     ``owner`` is the class or module whose table holds the entry.
+    ``variant`` (a builtin's, under the native engine): ``variant(vm, cls)``
+    is a Ruby RProc to run in its place for receivers of ``cls``, or None
+    (runtime/prelude/__init__.py).
     """
 
     __slots__ = ("name", "proc", "fn", "arity", "visibility", "owner", "special",
-                 "noframe", "amin", "amax", "fast")
+                 "noframe", "amin", "amax", "fast", "variant")
 
     def __init__(self, name, proc=None, fn=None, arity=-1, visibility="public",
                  owner=None, special=None, noframe=False):
@@ -101,6 +104,7 @@ class MethodEntry:
         self.owner = owner
         self.special = special
         self.noframe = noframe
+        self.variant = None
         if isinstance(arity, tuple):
             self.amin, self.amax = arity
         elif arity < 0:

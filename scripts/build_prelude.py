@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Compile runtime/prelude/*.rb with mruby 3.1's ``mrbc`` into
-runtime/prelude/prelude31.mrb (committed with its sources; the runtime
-loads it at boot, runtime/prelude/__init__.py).  No ``-g``: like mruby's
+runtime/prelude/prelude31.mrb, and runtime/prelude/variants/*.rb into
+runtime/prelude/variants31.mrb (committed with their sources; the runtime
+loads them at boot, runtime/prelude/__init__.py).  No ``-g``: like mruby's
 own mrblib, the prelude has no debug info, so its frames show the line of
 the Ruby frame below them in backtraces, as mruby's mrblib frames do.
 
@@ -18,14 +19,15 @@ import tempfile
 from pathlib import Path
 
 PRELUDE = Path(__file__).resolve().parent.parent / "runtime" / "prelude"
-OUT = PRELUDE / "prelude31.mrb"
+# each output and the folder of the sources compiled into it
+OUTPUTS = {PRELUDE / "prelude31.mrb": PRELUDE, PRELUDE / "variants31.mrb": PRELUDE / "variants"}
 
 
-def build() -> bytes:
+def build(folder: Path) -> bytes:
     mrbc = shutil.which("mrbc")
     if mrbc is None:
         sys.exit("build_prelude: mrbc (mruby 3.1) is not on PATH")
-    sources = sorted(PRELUDE.glob("*.rb"))
+    sources = sorted(folder.glob("*.rb"))
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "prelude.mrb"
         subprocess.run([mrbc, "-o", str(out), *map(str, sources)], check=True)
@@ -33,12 +35,16 @@ def build() -> bytes:
 
 
 def main() -> int:
-    data = build()
-    if "--check" in sys.argv[1:]:
-        return 0 if OUT.exists() and OUT.read_bytes() == data else 1
-    OUT.write_bytes(data)
-    print(f"wrote {OUT} ({len(data)} bytes)")
-    return 0
+    check = "--check" in sys.argv[1:]
+    stale = 0
+    for out, folder in OUTPUTS.items():
+        data = build(folder)
+        if check:
+            stale += not (out.exists() and out.read_bytes() == data)
+            continue
+        out.write_bytes(data)
+        print(f"wrote {out} ({len(data)} bytes)")
+    return 1 if stale else 0
 
 
 if __name__ == "__main__":

@@ -263,6 +263,94 @@ def f
 end
 f
 """,
+    # Range#each in the prelude: every case of mrblib/range.rb, and the
+    # Enumerable variants over it and over Array#each
+    "ncall_ranges": """\
+(1..3).each { |i| print i }; puts
+(1...3).each { |i| print i }; puts
+(3..1).each { |i| print i }; puts
+p((1..3).each {})
+('a'..'e').each { |s| print s }; puts
+('a'...'e').each { |s| print s }; puts
+('y'..'ab').each { |s| print s, " " }; puts
+(1..2.5).each { |x| print x, " " }; puts
+(1.0..2).each { |x| p x } rescue p $!
+r = (1..).each { |i| break i * 10 if i > 4 }
+p r
+p (1..4).map { |x| x * 2 }, (1..10).select(&:even?) rescue p $!
+p (1..10).select { |x| x % 3 == 0 }, (1..4).inject(:+), (1..4).inject(2) { |s, x| s * x }
+p [[1, 2], [3, 4]].map { |a, b| a + b }, [[1, 2], [3, 4]].each_with_index.map { |x, i| [x, i] }
+p [[1, 2], [3, 4]].each_with_index { |(a, b), i| p [a, b, i] }
+p [].inject(:+), [5].inject { |a, b| a + b }, [1, 2].inject(1, 2) rescue p $!
+p [1, 2].inject(1, 2, 3) rescue p $!
+p [1, 2, 3].map.class, (1..3).each_with_index.to_a, [4, 5].select.class
+def m; [1, 2, 3].map { |x| return x * 7 if x == 2; x }; end
+p m
+p [1, 2, 3].map { |x| next 0 if x == 2; x }
+p [1, 2, 3].each_with_index.select { |x, i| i > 0 }
+class Foo
+  attr_reader :v
+  def initialize(v); @v = v; end
+  def succ; Foo.new(@v + 1); end
+  def <=>(o); @v <=> o.v; end
+  def inspect; "F#{@v}"; end
+end
+(Foo.new(1)..Foo.new(3)).each { |f| p f }
+(Object.new..Object.new).each {} rescue p $!
+(nil..nil).each {} rescue p $!
+p (1..3).map { |*a| a }, [1, [2, 3]].map { |*a| a }
+class MyA < Array; def each; yield 1; yield 2; end; end
+p MyA.new.map { |x| x + 1 }
+p (1..3).to_a.map.with_index { |x, i| x * i }
+h = {a: 1, b: 2}
+p h.map { |k, v| [k, v] }, h.each_with_index.map { |kv, i| kv }
+p (1..Float::INFINITY).each { |i| break i if i > 3 }
+p (1..3).each_slice(2).to_a
+x = [3, 1, 2]
+p x.inject { |a, b| a > b ? a : b }
+""",
+    # a block's return from inside the iterators mruby writes in Ruby (Python
+    # builtins under the interpreter: their mrblib frames let it through)
+    "ncall_block_returns": """\
+def a; [1, 2, 3].each { |x| return x * 7 if x == 2 }; end
+def b; [1, 2, 3].map { |x| return x * 7 if x == 2; x }; end
+def c; [1, 2, 3].select { |x| return x * 7 if x == 2 }; end
+def d; (1..3).each { |x| return x * 7 if x == 2 }; end
+def e; (1..3).map { |x| return x * 7 if x == 2 }; end
+def f; {a: 1}.each { |k, v| return v }; end
+def g; [1, 2].each_with_index { |x, i| return i if x == 2 }; end
+def h; [1, 2].inject(0) { |s, x| return x if x == 2; s }; end
+p a, d, f
+p b rescue p $!
+p c rescue p $!
+p e rescue p $!
+p g rescue p $!
+p h rescue p $!
+def t3; {a: 1}.map { |k, v| return k }; end
+p t3
+def t4; [1, 2].each_slice(1) { |s| return s }; end
+p t4
+def t6; [1, 2].detect { |x| return x * 3 }; end
+p t6
+""",
+    # the frames of the Enumerable variants: the names mruby's aliases give
+    "ncall_enum_frames": """\
+def t
+  yield
+rescue => e
+  p e.backtrace[0, 4]
+end
+t { [1].find_all { raise "x" } }
+t { [1].select { raise "x" } }
+t { [1].filter { raise "x" } }
+t { [1, 2].inject { raise "x" } }
+t { [1, 2].reduce(0) { raise "x" } }
+t { (1..2).each_with_index { raise "x" } }
+t { (1..2).map { raise "x" } }
+t { [1, 2].inject(:foo) }
+p [1, 2, 3].inject(:+), (1..4).reduce(10, :*)
+p((1..6).filter { |x| x % 2 == 1 })
+""",
 }
 
 
@@ -275,8 +363,9 @@ def test_native_calls_print_what_mruby_prints(tmp_path, name, debug):
 
 
 def test_prelude_is_what_mrbc_makes_of_its_sources():
-    """runtime/prelude/prelude31.mrb is committed; it must be what mruby 3.1's
-    mrbc makes of runtime/prelude/*.rb (scripts/build_prelude.py rebuilds it)."""
+    """runtime/prelude/prelude31.mrb and variants31.mrb are committed; they
+    must be what mruby 3.1's mrbc makes of runtime/prelude/*.rb and
+    runtime/prelude/variants/*.rb (scripts/build_prelude.py rebuilds them)."""
     import subprocess
     import sys
 
@@ -285,6 +374,7 @@ def test_prelude_is_what_mrbc_makes_of_its_sources():
         # without mrbc the committed file is all there is: it must at least verify
         import riteload
         riteload.load(str(ROOT / "runtime" / "prelude" / "prelude31.mrb"))
+        riteload.load(str(ROOT / "runtime" / "prelude" / "variants31.mrb"))
         return
     p = subprocess.run([sys.executable, str(ROOT / "scripts" / "build_prelude.py"), "--check"],
                        capture_output=True)
@@ -301,3 +391,28 @@ def test_fib_calls_stay_native(tmp_path):
     native = int(line.split()[1])
     entered = int(line.split(", ")[1].split()[0])
     assert native > 20000 and entered < 100, line
+
+
+CHAINS = """\
+total = 0
+40.times do |k|
+  a = (1..500).map { |i| i * k }
+  b = a.select { |x| x % 3 == 0 }
+  total += b.inject(0) { |s, x| s + x }
+  a.each_with_index { |x, i| total += 1 if x > i }
+end
+p total
+"""
+
+
+def test_iterator_chains_stay_native(tmp_path):
+    """map, select, inject and each_with_index over a Range and an Array run
+    the prelude's Ruby (Range#each, Array#each and the Enumerable variants):
+    their loops and block calls stay in machine code, so the callbacks count
+    per iterator call (a new block's cache, a growing Array), not per
+    element (there are 40 * 2000 block calls)."""
+    mrb, expected = mruby_run("ncall_chains", CHAINS, tmp_path)
+    p = riteload("run", "--engine", "native", "--stats", mrb.name, cwd=tmp_path)
+    assert p.stdout == expected[0]
+    line = next(ln for ln in p.stderr.decode().splitlines() if "callbacks into Python" in ln)
+    assert int(line.split("(")[1].split()[0]) < 80000 // 20, line

@@ -361,8 +361,10 @@ def test_array_reads_stay_native(tmp_path):
     mrb, expected = mruby_run("nary_loop", INDEXING, tmp_path)
     p = riteload("run", "--stats", mrb.name, cwd=tmp_path, env=EAGER)
     assert p.stdout == expected[0]
+    # the loop's 3000 rounds make none; what is counted is boot (eagerly
+    # translated, the prelude's class bodies call back for each def)
     line = next(ln for ln in p.stderr.decode().splitlines() if "callbacks into Python" in ln)
-    assert int(line.split("(")[1].split()[0]) < 50, line
+    assert int(line.split("(")[1].split()[0]) < 100, line
 
 
 PUSHES = """\

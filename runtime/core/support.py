@@ -14,7 +14,7 @@ other module of the core library, so every module can import them.
 from __future__ import annotations
 
 from .. import abi
-from ..frames import CINFO_SKIP, Frame
+from ..frames import CINFO_NONE, Frame
 
 NIL = abi.NIL
 TRUE = abi.TRUE
@@ -217,7 +217,7 @@ class fake_frames:
     def __enter__(self):
         vm = self.vm
         for n in self.names:
-            f = Frame(vm.intern(n), None, vm.stack_top(), 0, 0, None, CINFO_SKIP)
+            f = Frame(vm.intern(n), None, vm.stack_top(), 0, 0, None, CINFO_NONE)
             f.nregs = 3
             vm.push_frame(f)
             if self.first is None:

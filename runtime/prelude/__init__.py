@@ -17,6 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 
 MRB = Path(__file__).with_name("prelude31.mrb")
+VARIANTS = Path(__file__).with_name("variants31.mrb")
 
 
 def init(vm) -> None:
@@ -36,7 +37,37 @@ def init(vm) -> None:
         irep = todo.pop()
         ireps.add(id(irep))
         todo.extend(irep.reps)
-    for c in (vm.c_Array, vm.c_Integer):
+    for c in (vm.c_Array, vm.c_Integer, vm.c_Range):
         for m in c.mt.values():
             if m is not None and m.proc is not None and id(m.proc.irep) in ireps:
                 vm.prelude_methods.add(m)
+    _install_variants(vm)
+
+
+def _install_variants(vm) -> None:
+    """variants31.mrb defines, on a class no constant names, Ruby forms of
+    Enumerable builtins for receivers whose ``each`` is the prelude's
+    Array#each or Range#each (one value per element, so no ``|*val|``
+    Array per element).  The builtin entry of each name defined there
+    (aliases included) gets a ``variant`` that call sites consult: the Ruby
+    form runs in the builtin's place, as a frame of the same name and
+    owner."""
+    import riteload
+    from riteload.verify import verify_rite
+    rite = riteload.parse(VARIANTS.read_bytes(), filename=str(VARIANTS))
+    verify_rite(rite)
+    holder = vm._make_class(None, vm.c_Object)
+    vm.exec_irep(rite.irep, holder.word, holder)
+    each = vm.intern("each")
+    one_value = {vm.find_method(c, each)[0] for c in (vm.c_Array, vm.c_Range)}
+
+    def variant_of(proc):
+        def variant(vm, cls):
+            return proc if vm.find_method(cls, each)[0] in one_value else None
+        return variant
+
+    enum = vm.c_Enumerable
+    for sid, m in holder.mt.items():
+        builtin = enum.mt.get(sid)
+        if m is not None and m.proc is not None and builtin is not None and builtin.fn is not None:
+            builtin.variant = variant_of(m.proc)
