@@ -204,7 +204,8 @@ typedef struct rl_callinfo {
     uint64_t target_class;  /* word of the target class */
     uint64_t view;          /* 1: Python holds a Frame of this record */
     uint64_t upvars;        /* a block's: the cell of the env its upvars (level 0) are in */
-    uint64_t new_object;    /* a native Class#new's record: the object it initializes */
+    uint64_t held;          /* a word kept for the caller: the object a native Class#new's
+                               record initializes, the block of a native SENDB */
     uint64_t upvars1;       /* a block's: the cell of the env of its upvars of level 1 */
 } rl_callinfo;
 typedef struct rl_vmstate {
@@ -220,6 +221,11 @@ typedef struct rl_vmstate {
     uint64_t    *ary_log;         /* handles of Arrays generated code grew (natarray.py) */
     uint64_t     ary_log_n;       /* entries in ary_log */
     uint64_t     ary_log_cap;     /* room in ary_log */
+    uint64_t     proc_class;      /* class word of Proc (SENDB's block check) */
+    uint64_t    *orphan_log;      /* (block, caller's register base) of native SENDBs returned */
+    uint64_t     orphan_log_n;    /* pairs in orphan_log */
+    uint64_t     orphan_log_cap;  /* room in orphan_log, in pairs */
+    uint64_t     logged;          /* nonzero while ary_log or orphan_log holds entries */
 } rl_vmstate;
 typedef struct rl_site {
     uint64_t klass;          /* receiver's class word (1: a fixnum) */
@@ -297,6 +303,11 @@ STATE_ARY_BLOCKS = 64
 STATE_ARY_LOG = 72
 STATE_ARY_LOG_N = 80
 STATE_ARY_LOG_CAP = 88
+STATE_PROC_CLASS = 96
+STATE_ORPHAN_LOG = 104
+STATE_ORPHAN_LOG_N = 112
+STATE_ORPHAN_LOG_CAP = 120
+STATE_LOGGED = 128
 
 # rl_site: the inline cache of one native call site
 SITE_KLASS = 0
@@ -339,7 +350,7 @@ SITE_FIXNUM = 1             # the class key of a fixnum receiver
 SITE_NEW = 8                # flags: Class#new of SITE_SELF, then its compiled initialize
 SITE_LEAF = 16              # flags: a builtin that is a leaf for some arguments (OPK_LEAF)
 SITE_OUTER_MID = 96         # SITE_NEW: the symbol id of the ``new`` frame's method
-CI_NEW_OBJECT = 48          # SITE_NEW: the ``new`` record keeps the new object here
+CI_HELD = 48                # the ``new`` record's new object (SITE_NEW), a SENDB's block
 
 # the kinds of ctx->op calls (bits 48.. of its argument)
 OPK_RUN = 0
@@ -348,6 +359,7 @@ OPK_FAILED = 2
 OPK_ALLOC = 3               # Class#new's allocation (SITE_NEW): the object in ctx->retval
 OPK_POP_VIEW = 4            # after SITE_NEW: Python drops its Frame of the ``new`` record
 OPK_LEAF = 5                # a leaf call (runtime/leaves.py), no Frame views: 0 done, ST_NOT_LEAF
+OPK_ORPHAN = 6              # a native SENDB returned with orphan_log full: Python marks the block
 OPK_SHIFT = 48
 DEPTH_SHIFT = 32
 

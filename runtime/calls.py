@@ -328,6 +328,20 @@ class Calls:
             if p.env is self.frames[-1].env:
                 p.orphan = True
 
+    def orphan_check_at(self, blk: int, base: int) -> None:
+        """``_orphan_check`` for a call generated code made and returned from
+        (runtime/natlogs.py replays it later): the caller is known by its
+        register base, and an env on the running stack at that base is the
+        caller's (a frame that ended has unshared its env)."""
+        if blk & OBJECT_MASK != OBJECT_TAG:
+            return
+        p = self.objects[blk >> OBJECT_SHIFT]
+        if type(p) is RProc and not p.strict and p.env is not None:
+            e = p.env
+            if e.values is None and e.stack is self.stack and e.base == base \
+                    and not e.is_detached:
+                p.orphan = True
+
     def arity_error(self, m, args):
         """A builtin called with the wrong count: mrb_get_args converts the
         arguments it is given, in order, before it counts them, so a badly

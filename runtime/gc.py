@@ -79,7 +79,7 @@ from .shapes import iv_words, release
 MIN_THRESHOLD = int(_os.environ.get("RITELOAD_GC_THRESHOLD", "200000"))
 
 _SKIP_VM_ATTRS = frozenset(("objects", "stack", "ci", "state", "class_words", "iv_space",
-                            "ary_space", "ary_log", "syms",
+                            "ary_space", "native_logs", "syms",
                             "env_cell_blocks", "env_cells_free",
                             "sym_ids", "mcache", "irep_rts", "out", "err", "engine",
                             "free_handles", "arena", "context", "root_context",

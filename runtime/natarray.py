@@ -21,9 +21,9 @@ always reads what Python sees.
 
 Generated code writes a block in one way only: ``push``/``<<`` of one value
 while there is room.  It stores the word, bumps the length and, the first
-time, logs the handle in ``rl_vmstate.ary_log``; ``replay`` (run by the
-native engine whenever control enters Python) appends the new words to the
-list, so Python sees what generated code wrote before it runs anything.
+time, logs the handle in ``rl_vmstate.ary_log``; ``replay_appends`` (run
+by runtime/natlogs.py whenever control enters Python) appends the new words
+to the list, so Python sees what generated code wrote before it runs anything.
 Other stores go through Python (runtime/leaves.py).
 """
 
@@ -36,7 +36,6 @@ from .cdecls import ffi
 from .shapes import HandleTable, block_address
 
 HDR = abi.ARY_HDR               # length, writable capacity, logged
-LOG_CAP = 256                   # handles the append log holds
 
 
 def _capacity(n: int) -> int:
@@ -172,16 +171,7 @@ class ItemList(list):
         return self
 
 
-def new_log(state):
-    """The append log of a VM's ``rl_vmstate`` (kept alive by the caller)."""
-    log = ffi.new("uint64_t[]", LOG_CAP)
-    state.ary_log = log
-    state.ary_log_n = 0
-    state.ary_log_cap = LOG_CAP
-    return log
-
-
-def replay(state, objects) -> None:
+def replay_appends(state, objects) -> None:
     """Give the lists of the Arrays generated code appended to the words it
     appended (the handles are in ``state.ary_log``), and empty the log."""
     n = state.ary_log_n

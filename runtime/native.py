@@ -56,13 +56,12 @@ import os
 import sys
 import threading
 
-from . import abi, leaves
+from . import abi, leaves, natlogs
 from .cdecls import libc
 from .codecache import CodeCache, ffi
 from .execmem import ExecMemory
 from .frames import Frame
 from .leaves import ARRAY_INLINE, leaf_guard
-from .natarray import replay
 from .objects import CONST_SERIAL, TT_CLASS, RArray, RClass, RException, RObject, RProc
 from .shapes import SHAPES, shape_add
 
@@ -458,8 +457,8 @@ class NativeEngine:
             ctx.ci = saved_ci
             entry.active -= 1
             tls.top = caller
-            if vm.state.ary_log_n:
-                replay(vm.state, vm.objects)
+            if vm.state.logged:
+                natlogs.replay(vm)
         if status == _RETVAL:
             v = frame.retval = ctx.retval
             return v
@@ -493,8 +492,8 @@ class NativeEngine:
         try:
             self.op_calls += 1
             vm = act.vm
-            if vm.state.ary_log_n:          # Python sees what generated code appended
-                replay(vm.state, vm.objects)
+            if vm.state.logged:             # Python sees what generated code did
+                natlogs.replay(vm)
             frame = act.frame
             if arg >> abi.DEPTH_SHIFT == frame.index:
                 fn, ins, npc = act.table[arg & 0xFFFFFFFF]
@@ -539,6 +538,10 @@ class NativeEngine:
             return self._alloc(act, vm, depth, pc)
         if kind == abi.OPK_POP_VIEW:
             return self._pop_new_view(act, vm, depth)
+        if kind == abi.OPK_ORPHAN:
+            # a native SENDB returned with the orphan log full (_op replayed it)
+            vm.orphan_check_at(vm.ci[depth + 1].held, vm.ci[depth].stack)
+            return 0
         if kind == abi.OPK_LEAF:
             _, code, ins, base = self._site_at(act, vm, depth, pc)
             i = base + ins.a
@@ -573,7 +576,7 @@ class NativeEngine:
                 words.append(p)
                 nregs = max(nregs, objects[p >> abi.OBJECT_SHIFT].irep.nregs)
             words.append(rec.target_class)
-            words.append(rec.new_object)
+            words.append(rec.held)
             top = max(top, rec.stack + nregs)
         return top, words
 
@@ -766,7 +769,8 @@ class NativeEngine:
         if name == "GETCONST":
             return self._fill_const(vm, code.sites, idx * abi.SITE_WORDS, proc,
                                     vm.intern(proc.irep.syms[ins.b]))
-        recv = st[base] if name == "SSEND" else st[base + ins.a]
+        recv = st[base] if name == "SSEND" or name == "SSENDB" else st[base + ins.a]
+        block = name == "SENDB" or name == "SSENDB"
         if recv & 1:
             key, cls = abi.SITE_FIXNUM, vm.c_Integer
         else:
@@ -781,8 +785,15 @@ class NativeEngine:
         name = proc.irep.syms[ins.b]
         mid = vm.intern(name)
         m, owner = vm.find_method(cls, mid)
-        if m is not None and m.visibility != "public" and ins.name != "SSEND":
+        if m is not None and m.visibility != "public" and ins.name != "SSEND" \
+                and ins.name != "SSENDB":
             return 1                    # Python says NoMethodError (or checks protected)
+        if block:
+            # with a block: compiled Ruby only (or the prelude's variant of a builtin)
+            if m is None:
+                return 1
+            proc = m.proc if m.variant is None else m.variant(vm, cls)
+            return self._fill_call(act, vm, code, w, proc, owner, mid, depth, ins.c & 0xF)
         ivar = getattr(m.fn, "ivar", None) if m is not None and m.fn is not None else None
         if ivar is not None:
             # attr_reader/attr_writer: GETIV/SETIV on the receiver, in the send
@@ -807,14 +818,22 @@ class NativeEngine:
             if name != "call" or recv & 1:
                 return 1
             return self._fill_proc_call(act, vm, code, w, m, recv, depth, ins.c & 0xF)
-        proc = m.proc if m is not None else None
+        if m is None or m.special is not None:
+            return 1
+        proc = m.proc if m.variant is None else m.variant(vm, cls)
+        return self._fill_call(act, vm, code, w, proc, owner, mid, depth, ins.c & 0xF)
+
+    def _fill_call(self, act: _Activation, vm, code: _Code, w: int, proc, owner, mid: int,
+                   depth: int, n: int) -> int:
+        """The site calls ``proc``'s compiled code (a Ruby method found in
+        ``owner``) with ``n`` arguments; 1 when there is none."""
         irep = proc.irep if proc is not None else None
-        if irep is None or m.special is not None:
+        if irep is None:
             return 1
         callee = self._compiled(act, vm, irep, depth)
         if callee is None:
             return 1
-        n = ins.c & 0xF
+        site = code.sites
         site[w + abi.SITE_COUNTERS // 8] = callee.counters_addr
         site[w + abi.SITE_SITES // 8] = callee.sites_addr
         site[w + abi.SITE_PROC // 8] = (proc.handle << abi.OBJECT_SHIFT) | abi.OBJECT_TAG

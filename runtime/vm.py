@@ -28,7 +28,7 @@ from __future__ import annotations
 import sys
 import weakref
 
-from . import abi
+from . import abi, natlogs
 from .backtrace import Backtraces
 from .calls import Calls
 from .cdecls import ffi
@@ -36,7 +36,6 @@ from .classes import Classes
 from .context import Context, install
 from .frames import CALLINFO_MAX, Frame
 from .heap import Heap
-from .natarray import new_log
 from .objects import (
     TT_CLASS,
     TT_SCLASS,
@@ -87,7 +86,7 @@ class VM(Symbols, Heap, Values, Classes, Variables, Calls, Backtraces, Raising):
         self.state.class_words_len = self._cw_len
         self.iv_space = HandleTable(self.state, "iv_blocks", self._cw_len)
         self.ary_space = HandleTable(self.state, "ary_blocks", self._cw_len)
-        self.ary_log = new_log(self.state)      # Arrays generated code appended to
+        self.native_logs = natlogs.attach(self.state)   # what generated code did (natlogs.py)
         self.env_cell_blocks: list = []     # REnv cells (heap.env_cell)
         self.env_cells_free: list = []
         self.syms: list[str] = [""]
@@ -205,6 +204,7 @@ class VM(Symbols, Heap, Values, Classes, Variables, Calls, Backtraces, Raising):
         r = klass("Range", None, RRange)
         self.include_module(r, self.c_Enumerable)
         klass("Proc", None, RProc)
+        self.state.proc_class = self.c_Proc.word      # native SENDB's block check
         exc = klass("Exception", None, RException)
         klass("ScriptError", exc)
         klass("NotImplementedError", self.c_ScriptError)

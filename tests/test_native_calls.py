@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import pytest
 
-from mruby_runs import assert_runs_match, mruby_run, riteload
+from mruby_runs import EAGER, assert_runs_match, mruby_run, riteload
 
 PROGRAMS = {
     "ncall_unwind": """\
@@ -333,6 +333,59 @@ p t4
 def t6; [1, 2].detect { |x| return x * 3 }; end
 p t6
 """,
+    # native SENDB: break, next, orphan blocks (break from proc-closure),
+    # blocks passed on with &, block_given?, ensure on the way out
+    "ncall_sendb": """\
+def m(&b) b end
+def yielder; yield; end
+def run
+  pr = m { break 1 }
+  begin
+    pr.call
+  rescue LocalJumpError => e
+    p e.message
+  end
+  q = proc { break 2 }
+  p(yielder(&q)) rescue p $!
+  r = proc { break 3 }
+  m(&r)
+  p((yielder(&r) rescue $!))
+  p [1, 2, 3].each { |x| break x * 10 if x == 2 }
+  p((1..5).map { |x| break :early if x == 3; x })
+  s = 0
+  3.times do |i|
+    [1, 2].each { |j| s += i * j; next if j == 1; s += 100 }
+  end
+  p s
+  def blk_given; block_given?; end
+  p blk_given { }, blk_given
+  def pass_on(&b) [1, 2].map(&b) end
+  p pass_on { |x| x + 1 }
+  p [3, 4].each_with_index.map { |x, i| x * i }
+  p [1, 2].map(&:to_s)
+  h = {a: 1}
+  p h.map { |k, v| [v, k] }
+end
+run
+def deep(n, &b) n == 0 ? b.call : deep(n - 1, &b) end
+p deep(5) { :bottom }
+def ens
+  [1, 2].each do |x|
+    begin
+      return x if x == 1
+    ensure
+      puts "ensure #{x}"
+    end
+  end
+end
+p ens
+def raiser
+  [1].each { raise ArgumentError, "boom" }
+rescue ArgumentError => e
+  p [e.message, e.backtrace.size]
+end
+raiser
+""",
     # the frames of the Enumerable variants: the names mruby's aliases give
     "ncall_enum_frames": """\
 def t
@@ -416,3 +469,34 @@ def test_iterator_chains_stay_native(tmp_path):
     assert p.stdout == expected[0]
     line = next(ln for ln in p.stderr.decode().splitlines() if "callbacks into Python" in ln)
     assert int(line.split("(")[1].split()[0]) < 80000 // 20, line
+
+
+SENDBS = """\\
+def twice(x)
+  yield x
+  yield x + 1
+end
+s = 0
+i = 0
+while i < 3000
+  twice(i) { |v| s += v }
+  i += 1
+end
+p s
+"""
+
+
+def test_sends_with_blocks_stay_native(tmp_path):
+    """``twice(i) { ... }`` in a loop: the SENDB calls twice's code directly
+    (no Python send, no activation entered through Python); what calls
+    back is the new block each round (BLOCK) and the first call of it at
+    each of the two yields (their caches are keyed on the proc)."""
+    mrb, expected = mruby_run("nsendb_loop", SENDBS, tmp_path)
+    p = riteload("run", "--engine", "native", "--stats", mrb.name, cwd=tmp_path, env=EAGER)
+    assert p.stdout == expected[0]
+    err = p.stderr.decode()
+    calls = next(ln for ln in err.splitlines() if "calls made natively" in ln)
+    made, entered = int(calls.split()[1]), int(calls.split(", ")[1].split()[0])
+    assert made >= 3 * 3000 and entered < 20, calls
+    line = next(ln for ln in err.splitlines() if "callbacks into Python" in ln)
+    assert int(line.split("(")[1].split()[0]) < 3 * 3000 + 100, line

@@ -67,6 +67,7 @@ from .asm import (
     XMM1,
     Asm,
     Label,
+    Mem,
     Reg,
     dword,
     qword,
@@ -462,28 +463,45 @@ def gen_SSEND(a: Asm, ins: Instruction, cx: Ctx) -> None:
     _native_call(a, ins, cx, self_call=True)
 
 
-def _native_call(a: Asm, ins: Instruction, cx: Ctx, self_call: bool) -> None:
-    """A send with positional arguments and no block (OP_SEND/OP_SSEND):
-    through the site's inline cache (rl_site) straight into the callee's
-    code when the receiver's class and the method serial are those the
-    cache was filled at and the callee is compiled Ruby; on a miss the
-    runtime fills the cache first (OPK_FILL); a builtin, ``method_missing``
-    and every other case run the Python send (the slow path)."""
+def gen_SENDB(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = R[a].send(Syms[b],R[a+1]..,R[a+n+1]:R[a+n+2]..,&R[a+n+2k+1])
+    _native_call(a, ins, cx, self_call=False, block=True)
+
+
+def gen_SSENDB(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = self.send(Syms[b],R[a+1]..,R[a+n+1]:R[a+n+2]..,&R[a+n+2k+1])
+    _native_call(a, ins, cx, self_call=True, block=True)
+
+
+def _native_call(a: Asm, ins: Instruction, cx: Ctx, self_call: bool, block: bool = False) -> None:
+    """A send with positional arguments (OP_SEND/OP_SSEND, and with a block
+    OP_SENDB/OP_SSENDB): through the site's inline cache (rl_site) straight
+    into the callee's code when the receiver's class and the method serial
+    are those the cache was filled at and the callee is compiled Ruby; on a
+    miss the runtime fills the cache first (OPK_FILL); a builtin,
+    ``method_missing`` and every other case run the Python send (the slow
+    path).  A block must be nil or a Proc (anything else needs to_proc:
+    Python); the callee's record holds it, and after the callee returns it
+    goes in rl_vmstate.orphan_log (see ``_log_orphan``)."""
     n = ins.c & 0xF
     name = cx.irep.syms[ins.b] if ins.b < len(cx.irep.syms) else None
     word = cx.env.symbol_word(name) if name is not None else None
-    if ins.c >> 4 or n >= abi.CALL_MAXARGS or word is None or ins.a + n + 1 >= cx.irep.nregs:
+    if ins.c >> 4 or n >= abi.CALL_MAXARGS or word is None or ins.a + n + 1 >= cx.irep.nregs \
+            or block and ins.ext is not None:
         cx.call_op(ins)
         return
     slow = cx.slow(ins)
     site = cx.site(ins)
     site_disp = site.disp
     fix, have, miss, do_call, failed, refill = (a.label() for _ in range(6))
-    a.comment(f"send :{name} with {n} argument(s), no block: inline cache")
+    a.comment(f"send :{name} with {n} argument(s), {'a' if block else 'no'} block: inline cache")
     if self_call:
         a.mov(RAX, cx.R(0))
         a.mov(cx.R(ins.a), RAX)
-    _store_const(a, cx, ins.a + n + 1, abi.NIL)          # OP_SEND: regs[bidx] = nil
+    if block:
+        _block_is_proc(a, cx.R(ins.a + n + 1), slow)
+    else:
+        _store_const(a, cx, ins.a + n + 1, abi.NIL)      # OP_SEND: regs[bidx] = nil
     a.mov(RAX, cx.R(ins.a))
     a.test(AL, 1)
     a.jcc("ne", fix)
@@ -507,13 +525,13 @@ def _native_call(a: Asm, ins: Instruction, cx: Ctx, self_call: bool) -> None:
     a.bind(do_call)
     a.mov(RCX, qword(RDX, abi.SITE_CELL))
     a.test(RCX, RCX)
-    nocell = a.label() if n <= 2 else slow
+    nocell = a.label() if n <= 2 and not block else slow
     a.jcc("e", nocell)                  # an attr_reader/writer, a leaf, else Python
-    new = a.label() if name == "new" else None
+    new = a.label() if name == "new" and not block else None
     if new is not None:
         a.test(qword(RDX, abi.SITE_FLAGS), abi.SITE_NEW)
         a.jcc("ne", new)
-    proc_call = name == "call"
+    proc_call = name == "call" and not block
     if proc_call:
         plain = a.label()
         a.comment("Proc#call of a block (yield): the cache is keyed on the proc itself")
@@ -528,6 +546,9 @@ def _native_call(a: Asm, ins: Instruction, cx: Ctx, self_call: bool) -> None:
     a.mov(dword(RAX, abi.CI_PC), ins.next_pc)
     a.mov(qword(R12, abi.CTX_CI), RDI)
     _fill_record(a, n)
+    if block:
+        a.mov(RAX, cx.R(ins.a + n + 1))
+        a.mov(qword(RDI, abi.CI_HELD), RAX)
     if proc_call:
         selfed = a.label()
         a.comment("OP_CALL: the block's self in R[a]")
@@ -544,10 +565,12 @@ def _native_call(a: Asm, ins: Instruction, cx: Ctx, self_call: bool) -> None:
     a.jcc("ne", failed)
     a.mov(RAX, qword(R12, abi.CTX_RETVAL))
     a.mov(cx.R(ins.a), RAX)
+    if block:
+        _log_orphan(a, ins, cx)
     done = a.label()
     a.bind(done)
     with a.cold():
-        if n <= 2:
+        if n <= 2 and not block:
             a.bind(nocell)
             not_attr = a.label()
             if n <= 1:
@@ -593,6 +616,63 @@ def _native_call(a: Asm, ins: Instruction, cx: Ctx, self_call: bool) -> None:
         a.jmp(cx.next(ins))
 
 
+def _block_is_proc(a: Asm, blk: Mem, slow: Label) -> None:
+    """To ``slow`` unless the block word ``blk`` is nil or a Proc (exactly:
+    its class word is rl_vmstate.proc_class); what OP_SENDB converts with
+    to_proc is Python's."""
+    ok = a.label()
+    a.mov(RAX, blk)
+    a.cmp(RAX, abi.NIL)
+    a.jcc("e", ok)
+    a.mov(ECX, EAX)
+    a.and_(ECX, abi.OBJECT_MASK)
+    a.cmp(ECX, abi.OBJECT_TAG)
+    a.jcc("ne", slow)
+    a.shr(RAX, abi.OBJECT_SHIFT)
+    a.mov(RCX, qword(R12, abi.CTX_STATE))
+    a.mov(RDX, qword(RCX, abi.STATE_CLASS_WORDS))
+    a.mov(RAX, qword(RDX, 0, RAX, 8))
+    a.cmp(RAX, qword(RCX, abi.STATE_PROC_CLASS))
+    a.jcc("ne", slow)
+    a.bind(ok)
+
+
+def _log_orphan(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    """After a native SENDB's callee returned: mruby marks the block
+    orphan (a later ``break`` from it is a LocalJumpError) when its env is
+    the caller's.  Generated code cannot see envs, so a block that is an
+    object goes, with our register base, in rl_vmstate.orphan_log, which
+    Python replays (runtime/native.py: ``_replay_logs``) whenever control
+    enters it, before anything can break; with the log full, a callback
+    (OPK_ORPHAN) marks it at once."""
+    done, full = a.label(), a.label()
+    a.comment("the block (our callee's record kept it) to the orphan log")
+    a.mov(RAX, qword(R12, abi.CTX_CI))
+    a.mov(RCX, qword(RAX, abi.CI_SIZE + abi.CI_HELD))
+    a.cmp(RCX, abi.NIL)
+    a.jcc("e", done)
+    a.mov(R8, qword(R12, abi.CTX_STATE))
+    a.mov(R9, qword(R8, abi.STATE_ORPHAN_LOG_N))
+    a.cmp(R9, qword(R8, abi.STATE_ORPHAN_LOG_CAP))
+    a.jcc("ae", full)
+    a.mov(R10, R9)
+    a.shl(R10, 4)
+    a.add(R10, qword(R8, abi.STATE_ORPHAN_LOG))
+    a.mov(qword(R10, 0), RCX)
+    a.mov(EDX, dword(RAX, abi.CI_STACK))
+    a.mov(qword(R10, 8), RDX)
+    a.add(R9, 1)
+    a.mov(qword(R8, abi.STATE_ORPHAN_LOG_N), R9)
+    a.mov(qword(R8, abi.STATE_LOGGED), 1)
+    a.bind(done)
+    with a.cold():
+        a.bind(full)
+        cx.call_raw(ins, abi.OPK_ORPHAN)
+        a.cmp(EAX, abi.ST_ERROR)          # the callback itself failed (an interrupt)
+        a.jcc("e", cx.status)
+        a.jmp(done)
+
+
 def _room(a: Asm, cx: Ctx, ins: Instruction, records: int, slow: Label) -> None:
     """rsi = &R[a], rdi = past the last record to push (rdx = the site): to
     the slow path unless the callee's registers (SITE_NREGS from R[a]) and
@@ -626,6 +706,7 @@ def _fill_record(a: Asm, n: int) -> None:
     a.mov(qword(RDI, abi.CI_UPVARS), RAX)
     a.mov(RAX, qword(RDX, abi.SITE_ENVCELL1))
     a.mov(qword(RDI, abi.CI_UPVARS1), RAX)
+    a.mov(qword(RDI, abi.CI_HELD), abi.NIL)
 
 
 def _record_stack(a: Asm) -> None:
@@ -683,7 +764,7 @@ def _class_new(a: Asm, ins: Instruction, cx: Ctx, n: int, site_disp: int, miss: 
     a.mov(qword(RDI, abi.CI_UPVARS), 0)
     a.mov(qword(RDI, abi.CI_UPVARS1), 0)
     a.mov(RAX, qword(R12, abi.CTX_RETVAL))
-    a.mov(qword(RDI, abi.CI_NEW_OBJECT), RAX)
+    a.mov(qword(RDI, abi.CI_HELD), RAX)
     a.mov(cx.R(ins.a), RAX)                 # initialize's self
     a.comment("push initialize's record and call its code")
     a.lea(RDI, qword(RDI, abi.CI_SIZE))
@@ -702,7 +783,7 @@ def _class_new(a: Asm, ins: Instruction, cx: Ctx, n: int, site_disp: int, miss: 
     a.bind(result)
     a.comment("R[a] = the object (the new record kept it)")
     a.mov(RAX, qword(R12, abi.CTX_CI))
-    a.mov(RAX, qword(RAX, abi.CI_SIZE + abi.CI_NEW_OBJECT))
+    a.mov(RAX, qword(RAX, abi.CI_SIZE + abi.CI_HELD))
     a.mov(cx.R(ins.a), RAX)
     a.jmp(done)
     a.bind(view)
@@ -807,7 +888,7 @@ def _ary_push(a: Asm, other: Label) -> None:
     (R[a] stays the receiver, which is what push returns) while its block
     has room and is not frozen (writable capacity 0); the first append logs
     the handle in rl_vmstate.ary_log, whose entries Python replays into the
-    list (runtime/natarray.py) before it runs anything.  To ``other`` when
+    list (runtime/natlogs.py) before it runs anything.  To ``other`` when
     there is no block, no room or the log is full.  Leaves rdx alone."""
     logged = a.label()
     _handle_block(a, abi.STATE_ARY_BLOCKS, other)     # rcx = block, rax = handle
@@ -822,6 +903,7 @@ def _ary_push(a: Asm, other: Label) -> None:
     a.cmp(R11, qword(R10, abi.STATE_ARY_LOG_CAP))
     a.jcc("ae", other)
     a.add(qword(R10, abi.STATE_ARY_LOG_N), 1)
+    a.mov(qword(R10, abi.STATE_LOGGED), 1)
     a.mov(R10, qword(R10, abi.STATE_ARY_LOG))
     a.mov(qword(R10, 0, R11, 8), RAX)
     a.mov(qword(RCX, abi.ARY_LOGGED), 1)
@@ -1321,7 +1403,9 @@ TEMPLATES: dict[str, Template] = {
     "JMPNOT": gen_JMPNOT,
     "JMPNIL": gen_JMPNIL,
     "SSEND": gen_SSEND,
+    "SSENDB": gen_SSENDB,
     "SEND": gen_SEND,
+    "SENDB": gen_SENDB,
     "ENTER": gen_ENTER,
     "RETURN": gen_RETURN,
     "BLKPUSH": gen_BLKPUSH,
