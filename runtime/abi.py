@@ -226,6 +226,7 @@ typedef struct rl_vmstate {
     uint64_t     orphan_log_n;    /* pairs in orphan_log */
     uint64_t     orphan_log_cap;  /* room in orphan_log, in pairs */
     uint64_t     logged;          /* nonzero while ary_log or orphan_log holds entries */
+    uint64_t    *proc_keys;       /* per Proc handle: its code's entry cell, its env's cell */
 } rl_vmstate;
 typedef struct rl_site {
     uint64_t klass;          /* receiver's class word (1: a fixnum) */
@@ -308,6 +309,7 @@ STATE_ORPHAN_LOG = 104
 STATE_ORPHAN_LOG_N = 112
 STATE_ORPHAN_LOG_CAP = 120
 STATE_LOGGED = 128
+STATE_PROC_KEYS = 136
 
 # rl_site: the inline cache of one native call site
 SITE_KLASS = 0
@@ -329,6 +331,7 @@ SITE_IV_SHAPE = 96          # the shape id the receiver's ivar block must have
 SITE_IV_NEXT = 104          # SETIV: its shape id after the store
 SITE_IV_SLOT = 112          # the variable's slot
 SITE_VALUE = 72             # GETCONST: the constant's value
+SITE_ENV_KEY = 104          # SITE_PROC_CALL: the cell of the proc's env (rl_vmstate.proc_keys)
 SITE_SIZE = 128
 SITE_PROC_CALL = 1          # flags: a Proc#call of SITE_PROC (its code called directly)
 SITE_IVAR_READER = 2        # flags: an attr_reader: the slot of the receiver's block

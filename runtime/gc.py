@@ -79,7 +79,7 @@ from .shapes import iv_words, release
 MIN_THRESHOLD = int(_os.environ.get("RITELOAD_GC_THRESHOLD", "200000"))
 
 _SKIP_VM_ATTRS = frozenset(("objects", "stack", "ci", "state", "class_words", "iv_space",
-                            "ary_space", "native_logs", "syms",
+                            "ary_space", "proc_keys", "native_logs", "syms",
                             "env_cell_blocks", "env_cells_free",
                             "sym_ids", "mcache", "irep_rts", "out", "err", "engine",
                             "free_handles", "arena", "context", "root_context",
@@ -386,6 +386,7 @@ def collect(vm) -> int:
                 o.items.release()
             elif t is RProc:
                 procs += 1
+                vm.proc_keys.clear(h)
             elif t is REnv and o.cell is not None:
                 o.cell[0] = 0
                 vm.env_cells_free.append(o.cell)

@@ -71,6 +71,7 @@ class Heap:
         self.state.class_words_len = n
         self.iv_space.grow(n)
         self.ary_space.grow(n)
+        self.proc_keys.grow(n)
 
     def env_cell(self, env) -> int:
         """The address of ``env``'s native cell (REnv.cell), made on first

@@ -366,6 +366,10 @@ class NativeEngine:
             for pc in entry.translation.redefinable:
                 fn, ins, npc = code.table[pc]
                 code.table[pc] = code.table[ins.start] = (_refreshing(fn), ins, npc)
+            for ins in irep.instructions:
+                if ins.name == "BLOCK" or ins.name == "LAMBDA":
+                    fn, _, npc = code.table[ins.pc]
+                    code.table[ins.pc] = code.table[ins.start] = (self._keying(fn), ins, npc)
             if self.counting:
                 code.counters = ffi.new("uint64_t[]", max(1, len(irep.instructions)))
                 code.counters_addr = int(ffi.cast("uintptr_t", code.counters))
@@ -381,6 +385,31 @@ class NativeEngine:
             self.fallback_runs += 1
             return None
         return code
+
+    def _keying(self, fn):
+        """BLOCK/LAMBDA run by generated code: give the new Proc its keys
+        (``_key_proc``) when its code is translated, so a yield whose cache
+        holds another Proc of the same code and env calls this one too."""
+        def op_keying(vm, frame, ins):
+            r = fn(vm, frame, ins)
+            p = vm.objects[vm.stack[frame.base + ins.a] >> abi.OBJECT_SHIFT]
+            code = self._codes.get(id(p.irep))
+            if code is not None and code.entry.translation is not None:
+                self._key_proc(vm, p, code)
+            return r
+        return op_keying
+
+    @staticmethod
+    def _key_proc(vm, p, code: _Code) -> None:
+        """rl_vmstate.proc_keys of Proc ``p`` (compiled as ``code``): its
+        entry cell and its env's cell.  Two Procs with the same keys are
+        the same block made again in the same frame: same code, self,
+        target class, name and upvars (SITE_PROC_CALL)."""
+        if p.env is None:
+            return
+        keys = vm.proc_keys.blocks
+        keys[2 * p.handle] = code.entry.cell_address
+        keys[2 * p.handle + 1] = vm.env_cell(p.env)
 
     def _install_code(self, vm, entry) -> bool:
         """Install ``entry``'s translation; the code of every frame on a
@@ -949,9 +978,11 @@ class NativeEngine:
                         depth: int, n: int) -> int:
         """A ``call`` of a Proc with Ruby code and an env (a ``yield`` is
         BLKPUSH + SEND :call): what proc_call_special (OP_CALL) does, with the
-        site keyed on the proc itself: R[a] becomes the block's self, the
-        frame is named as the env says, and the block's level-0 upvars are
-        reached through the env's cell while it is on the stack."""
+        site keyed on the proc itself, or on any Proc with the same keys
+        (``_key_proc``: the block made again by the same frame): R[a]
+        becomes the block's self, the frame is named as the env says, and
+        the block's level-0 upvars are reached through the env's cell while
+        it is on the stack."""
         from .core.proc import proc_call_special
         if m.special is not proc_call_special:
             return 1
@@ -974,6 +1005,8 @@ class NativeEngine:
         site[w + abi.SITE_SELF // 8] = env.get(0)
         site[w + abi.SITE_ENVCELL // 8] = up0
         site[w + abi.SITE_ENVCELL1 // 8] = up1
+        self._key_proc(vm, p, callee)
+        site[w + abi.SITE_ENV_KEY // 8] = vm.env_cell(env)
         site[w + abi.SITE_FLAGS // 8] = abi.SITE_PROC_CALL
         site[w + abi.SITE_CELL // 8] = callee.entry.cell_address
         self.ic_filled += 1

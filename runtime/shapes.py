@@ -111,26 +111,34 @@ def free_block(blk, cap: int) -> None:
 
 
 class HandleTable:
-    """A VM's native table of block addresses by object handle, beside
-    ``class_words`` (``rl_vmstate.<field>``: ``iv_blocks`` here,
-    ``ary_blocks`` for runtime/natarray.py), 0 for none."""
+    """A VM's native table of ``width`` words per object handle, beside
+    ``class_words`` (``rl_vmstate.<field>``: ``iv_blocks`` here, block
+    addresses, 0 for none; ``ary_blocks`` for runtime/natarray.py;
+    ``proc_keys`` for runtime/native.py, two words a handle)."""
 
-    __slots__ = ("blocks", "length", "state", "field")
+    __slots__ = ("blocks", "length", "state", "field", "width")
 
-    def __init__(self, state, field: str, length: int):
+    def __init__(self, state, field: str, length: int, width: int = 1):
         self.state = state
         self.field = field
+        self.width = width
         self.length = 0
         self.blocks = None
         self.grow(length)
 
     def grow(self, length: int) -> None:
-        new = ffi.new("uint64_t[]", length)
+        new = ffi.new("uint64_t[]", length * self.width)
         if self.blocks is not None:
-            ffi.memmove(new, self.blocks, self.length * 8)
+            ffi.memmove(new, self.blocks, self.length * self.width * 8)
         self.blocks = new
         self.length = length
         setattr(self.state, self.field, new)
+
+    def clear(self, h: int) -> None:
+        """Handle ``h`` was freed: its words are 0 again."""
+        w = self.width
+        for i in range(h * w, h * w + w):
+            self.blocks[i] = 0
 
 
 def block_address(blk) -> int:
