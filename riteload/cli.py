@@ -18,26 +18,41 @@ EXIT_ERROR = 1
 
 
 def _ensure_bytecode() -> None:
-    """Keep a bytecode cache of the project's own packages when the
+    """Keep a bytecode cache of the project's own modules when the
     environment sets PYTHONDONTWRITEBYTECODE.
 
     An editable install is imported from source; without cached bytecode
     every run recompiles the VM and core library (about 0.25 s, most of a
     small program's run).  A regular install gets the same cache from pip at
-    install time.  Up-to-date files are only stat()ed; a read-only checkout
-    is left alone.
+    install time.  Run at exit: only the modules this run imported are
+    looked at (two stat() calls each), and those whose cache is missing or
+    older than the source are compiled for the next run; a read-only
+    checkout is left alone.
     """
     if not sys.dont_write_bytecode:
         return
-    import compileall
-    from pathlib import Path
-    root = Path(__file__).resolve().parent.parent
-    for pkg in ("riteload", "runtime", "translate"):
-        d = root / pkg
-        if d.is_dir():
+    import os
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    stale = []
+    for name, mod in list(sys.modules.items()):
+        if name.partition(".")[0] not in ("riteload", "runtime", "translate"):
+            continue
+        spec = getattr(mod, "__spec__", None)
+        src, cached = getattr(spec, "origin", None), getattr(spec, "cached", None)
+        if not src or not cached or not src.startswith(root) or not src.endswith(".py"):
+            continue
+        try:
+            if os.stat(cached).st_mtime >= os.stat(src).st_mtime:
+                continue
+        except OSError:
+            pass
+        stale.append((src, cached))
+    if stale:
+        import py_compile
+        for src, cached in stale:
             try:
-                compileall.compile_dir(str(d), quiet=2, workers=1)
-            except OSError:
+                py_compile.compile(src, cfile=cached, doraise=True)
+            except (OSError, py_compile.PyCompileError):
                 return
 
 
@@ -359,7 +374,6 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv=None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    _ensure_bytecode()
     try:
         return args.func(args)
     except RiteError as e:
@@ -371,6 +385,8 @@ def main(argv=None) -> int:
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
+    finally:
+        _ensure_bytecode()
 
 
 if __name__ == "__main__":

@@ -3,7 +3,8 @@
 Every structure native code shares with Python (the call-info records, VM
 roots, inline caches and ``rl_ctx`` of the contract in ``runtime/abi.py``)
 and every libc call the runtime makes through cffi (``mmap``, ``mprotect``,
-``munmap`` for ``runtime/execmem.py``; the C API functions whose addresses
+``munmap`` for ``runtime/execmem.py``; libm for ``runtime/core/numeric.py``,
+called as mruby calls it; the C API functions whose addresses
 the native engine's callback trampoline holds) is declared here, once, and all of
 them come from the same ``ffi``, so a pointer made by one module can be
 stored in another's structure.
@@ -40,7 +41,54 @@ void Py_DecRef(void *obj);
 void PyErr_Fetch(void **ptype, void **pvalue, void **ptraceback);
 """
 
-DECLARATIONS = abi.NATIVE_CDEF + LIBC_CDEF + CPYTHON_CDEF
+# The libm functions of the core library's Float and Math (runtime/core/numeric.py).
+LIBM_CDEF = """
+double pow(double, double);
+double fmod(double, double);
+double atan2(double, double);
+double hypot(double, double);
+double round(double);
+double trunc(double);
+double floor(double);
+double ceil(double);
+double sin(double);
+double cos(double);
+double tan(double);
+double asin(double);
+double acos(double);
+double atan(double);
+double sinh(double);
+double cosh(double);
+double tanh(double);
+double asinh(double);
+double acosh(double);
+double atanh(double);
+double exp(double);
+double log(double);
+double log2(double);
+double log10(double);
+double sqrt(double);
+double cbrt(double);
+double erf(double);
+double erfc(double);
+double frexp(double, int *);
+double ldexp(double, int);
+"""
+
+# The C library's time functions of runtime/core/time.py (glibc's struct tm;
+# time_t is a long on x86-64 Linux).
+TIME_CDEF = """
+struct tm {
+    int tm_sec; int tm_min; int tm_hour; int tm_mday; int tm_mon; int tm_year;
+    int tm_wday; int tm_yday; int tm_isdst; long tm_gmtoff; const char *tm_zone;
+};
+struct tm *gmtime_r(const long *timep, struct tm *result);
+struct tm *localtime_r(const long *timep, struct tm *result);
+long mktime(struct tm *tm);
+void tzset(void);
+"""
+
+DECLARATIONS = abi.NATIVE_CDEF + LIBC_CDEF + CPYTHON_CDEF + LIBM_CDEF + TIME_CDEF
 
 GENERATED_MODULE = "runtime._cdecls_ffi"
 
@@ -68,3 +116,4 @@ for _name in ("rl_callinfo", "rl_vmstate", "rl_site", "rl_ctx", "rl_entry", "rl_
     ffi.typeof(_name)
 
 libc = ffi.dlopen(None)
+libm = ffi.dlopen("libm.so.6")

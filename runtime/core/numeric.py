@@ -20,8 +20,6 @@ mruby-numeric-ext.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import math
 
 from runtime import abi
@@ -29,6 +27,7 @@ from runtime.defs import method
 from runtime.fastfloat import truncate as _truncate
 
 from ..abi import FLONUM_MASK, FLONUM_TAG, OBJECT_MASK, OBJECT_TAG
+from ..cdecls import ffi, libm
 
 NIL = abi.NIL
 TRUE = abi.TRUE
@@ -40,50 +39,27 @@ FIXNUM_MIN = abi.FIXNUM_MIN
 FIXNUM_MAX = abi.FIXNUM_MAX
 
 # ---------------------------------------------------------------- libm
-_libm = ctypes.CDLL(ctypes.util.find_library("m") or "libm.so.6")
-
-
-def _f1(name):
-    fn = getattr(_libm, name)
-    fn.restype = ctypes.c_double
-    fn.argtypes = [ctypes.c_double]
-    return fn
-
-
-def _f2(name):
-    fn = getattr(_libm, name)
-    fn.restype = ctypes.c_double
-    fn.argtypes = [ctypes.c_double, ctypes.c_double]
-    return fn
-
-
-c_pow = _f2("pow")
-c_fmod = _f2("fmod")
-c_atan2 = _f2("atan2")
-c_hypot = _f2("hypot")
-c_round = _f1("round")
-c_trunc = _f1("trunc")
-c_floor = _f1("floor")
-c_ceil = _f1("ceil")
-LIBM1 = {n: _f1(n) for n in ("sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh",
-                             "tanh", "asinh", "acosh", "atanh", "exp", "log", "log2",
-                             "log10", "sqrt", "cbrt", "erf", "erfc")}
-_frexp = _libm.frexp
-_frexp.restype = ctypes.c_double
-_frexp.argtypes = [ctypes.c_double, ctypes.POINTER(ctypes.c_int)]
-_ldexp = _libm.ldexp
-_ldexp.restype = ctypes.c_double
-_ldexp.argtypes = [ctypes.c_double, ctypes.c_int]
+c_pow = libm.pow
+c_fmod = libm.fmod
+c_atan2 = libm.atan2
+c_hypot = libm.hypot
+c_round = libm.round
+c_trunc = libm.trunc
+c_floor = libm.floor
+c_ceil = libm.ceil
+LIBM1 = {n: getattr(libm, n) for n in ("sin", "cos", "tan", "asin", "acos", "atan", "sinh",
+                                       "cosh", "tanh", "asinh", "acosh", "atanh", "exp", "log",
+                                       "log2", "log10", "sqrt", "cbrt", "erf", "erfc")}
 
 
 def c_frexp(x: float):
-    e = ctypes.c_int(0)
-    m = _frexp(x, ctypes.byref(e))
-    return m, e.value
+    e = ffi.new("int *")
+    m = libm.frexp(x, e)
+    return m, e[0]
 
 
 def c_ldexp(x: float, i: int) -> float:
-    return _ldexp(x, i)
+    return libm.ldexp(x, i)
 
 
 # ---------------------------------------------------------------- floats

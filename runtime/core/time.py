@@ -6,8 +6,8 @@ normalised only upwards, so ``Time.at(1) - 0.5`` keeps ``usec == -500000``
 as mruby does), a UTC/local flag and the broken-down time.
 
 Broken-down times come from the C library's ``gmtime_r``/``localtime_r``
-and local times are built with its ``mktime`` (through ctypes), so the
-process's time zone (``TZ``) and the range limits (years that do not fit a
+and local times are built with its ``mktime`` (through cffi,
+runtime/cdecls.py), so the process's time zone (``TZ``) and the range limits (years that do not fit a
 C ``int``) are exactly mruby's.  UTC times are built with mruby's own
 ``timegm`` replacement, whose leap-year test sees the year as an
 ``unsigned int`` (``Time.gm(-100)`` is year -101 in mruby); it is
@@ -18,11 +18,11 @@ with the year wrapped to a C ``int`` as they print it.
 
 from __future__ import annotations
 
-import ctypes
 import time as _time
 
 from .. import abi
 from ..abi import OBJECT_MASK, OBJECT_TAG
+from ..cdecls import ffi, libc
 from ..defs import method, smethod
 from ..objects import RArray, RData, RRange, RString
 from .numeric import as_int, rational_data
@@ -49,34 +49,11 @@ def _wrap32(n: int) -> int:
 
 
 # ----------------------------------------------------------------- the C library
-class _TM(ctypes.Structure):
-    _fields_ = [("tm_sec", ctypes.c_int), ("tm_min", ctypes.c_int), ("tm_hour", ctypes.c_int),
-                ("tm_mday", ctypes.c_int), ("tm_mon", ctypes.c_int), ("tm_year", ctypes.c_int),
-                ("tm_wday", ctypes.c_int), ("tm_yday", ctypes.c_int), ("tm_isdst", ctypes.c_int),
-                ("tm_gmtoff", ctypes.c_long), ("tm_zone", ctypes.c_char_p)]
-
-
-_libc = ctypes.CDLL(None)
-_time_t = ctypes.c_int64
-_gmtime_r = _libc.gmtime_r
-_gmtime_r.argtypes = [ctypes.POINTER(_time_t), ctypes.POINTER(_TM)]
-_gmtime_r.restype = ctypes.c_void_p
-_localtime_r = _libc.localtime_r
-_localtime_r.argtypes = [ctypes.POINTER(_time_t), ctypes.POINTER(_TM)]
-_localtime_r.restype = ctypes.c_void_p
-_c_mktime = _libc.mktime
-_c_mktime.argtypes = [ctypes.POINTER(_TM)]
-_c_mktime.restype = _time_t
-_tzset = _libc.tzset
-_tzset.argtypes = []
-_tzset.restype = None
-
-
 class DateTime:
     """The fields of a ``struct tm`` mruby reads."""
     __slots__ = ("sec", "min", "hour", "mday", "mon", "year", "wday", "yday", "isdst", "gmtoff")
 
-    def __init__(self, tm: _TM):
+    def __init__(self, tm):
         self.sec = tm.tm_sec
         self.min = tm.tm_min
         self.hour = tm.tm_hour
@@ -91,14 +68,14 @@ class DateTime:
 
 def _breakdown(sec: int, utc: bool):
     """gmtime_r / localtime_r of sec, or None where the C library fails."""
-    t = _time_t(sec)
-    tm = _TM()
+    t = ffi.new("long *", _wrap64(sec))
+    tm = ffi.new("struct tm *")
     if utc:
-        r = _gmtime_r(ctypes.byref(t), ctypes.byref(tm))
+        r = libc.gmtime_r(t, tm)
     else:
-        _tzset()        # pick up the current TZ (mruby reads it once; same result)
-        r = _localtime_r(ctypes.byref(t), ctypes.byref(tm))
-    return DateTime(tm) if r else None
+        libc.tzset()    # pick up the current TZ (mruby reads it once; same result)
+        r = libc.localtime_r(t, tm)
+    return DateTime(tm) if r != ffi.NULL else None
 
 
 def _isleap_u(y: int) -> bool:
@@ -272,11 +249,11 @@ def _mktime(vm, v: list, utc: bool) -> TimeData:
     if utc:
         secs = _timegm(y, mon - 1, day, hour, mn, sec)
     else:
-        tm = _TM()
+        tm = ffi.new("struct tm *")
         tm.tm_year, tm.tm_mon, tm.tm_mday = y, mon - 1, day
         tm.tm_hour, tm.tm_min, tm.tm_sec = hour, mn, sec
         tm.tm_isdst = -1
-        secs = _c_mktime(ctypes.byref(tm))
+        secs = libc.mktime(tm)
     if secs == -1:
         vm.raise_error(vm.c_ArgumentError, "Not a valid time")
     return _alloc_time(vm, secs, usec, utc)
