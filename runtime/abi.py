@@ -353,6 +353,7 @@ SITE_FIXNUM = 1             # the class key of a fixnum receiver
 SITE_NEW = 8                # flags: Class#new of SITE_SELF, then its compiled initialize
 SITE_LEAF = 16              # flags: a builtin that is a leaf for some arguments (OPK_LEAF)
 SITE_OUTER_MID = 96         # SITE_NEW: the symbol id of the ``new`` frame's method
+SITE_POOL = 104             # SITE_NEW: the class's allocation pool (runtime/heap.py)
 CI_HELD = 48                # the ``new`` record's new object (SITE_NEW), a SENDB's block
 
 # the kinds of ctx->op calls (bits 48.. of its argument)

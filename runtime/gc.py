@@ -79,7 +79,7 @@ from .shapes import iv_words, release
 MIN_THRESHOLD = int(_os.environ.get("RITELOAD_GC_THRESHOLD", "200000"))
 
 _SKIP_VM_ATTRS = frozenset(("objects", "stack", "ci", "state", "class_words", "iv_space",
-                            "ary_space", "proc_keys", "native_logs", "syms",
+                            "ary_space", "proc_keys", "native_logs", "alloc_pools", "syms",
                             "env_cell_blocks", "env_cells_free",
                             "sym_ids", "mcache", "irep_rts", "out", "err", "engine",
                             "free_handles", "arena", "context", "root_context",
@@ -341,6 +341,8 @@ def collect(vm) -> int:
                 mk.todo.append(objects[h])
         mk.py(exc)
     for w in vm.globals.values():
+        mk.word(w)
+    for w in vm.pooled_words():         # allocated ahead for generated code (heap.py)
         mk.word(w)
     for k, v in vm.__dict__.items():
         if k not in _SKIP_VM_ATTRS:

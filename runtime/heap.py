@@ -20,6 +20,8 @@ from .objects import RBasic, RClass, RException, RObject
 from .shapes import attach_at_alloc
 
 _SHAPED = (RObject, RException)     # types whose ivars are in native blocks
+POOL_FIRST = 8                      # objects of a class's first pool refill
+POOL_MAX = 256                      # and of the largest
 
 
 class Heap:
@@ -46,6 +48,44 @@ class Heap:
         if self.gc_countdown <= 0:
             self.gc()
         return (h << OBJECT_SHIFT) | OBJECT_TAG
+
+    # -- allocation pools: plain objects generated code takes without Python --
+    def alloc_pool(self, cls: RClass):
+        """The pool of ready instances of ``cls`` (a plain class whose
+        ``Class#new`` generated code runs, SITE_NEW): a native array
+        ``[count, next refill size, word...]``.  Generated code takes the
+        word at ``count - 1`` and decrements ``count``; when it finds the
+        pool empty, Python (``refill_pool``) allocates one object for it and
+        fills the pool again.  The objects in it are finished ``RObject``s
+        (their handle, class word and ivar block made), so taking one is
+        the whole allocation; until taken they are roots of the collector
+        and hidden from ObjectSpace (``pooled_words``)."""
+        pool = self.alloc_pools.get(cls)
+        if pool is None:
+            pool = self.alloc_pools[cls] = ffi.new("uint64_t[]", 2 + POOL_MAX)
+            pool[1] = POOL_FIRST
+        return pool
+
+    def refill_pool(self, cls: RClass, pool) -> int:
+        """One new instance of ``cls`` (its word), and the pool filled with
+        the next refill size of them, which doubles up to POOL_MAX: a class
+        made a few times keeps few spares, one made in a loop many."""
+        w = self.allocate(cls)
+        mark = len(self.arena)
+        want = int(pool[1])
+        i = int(pool[0])
+        while i < want:
+            pool[2 + i] = self.allocate(cls)
+            i += 1
+            pool[0] = i             # a collection during the refill sees them as roots
+        del self.arena[mark:]
+        pool[1] = min(2 * want, POOL_MAX)
+        return w
+
+    def pooled_words(self):
+        """The words of every object waiting in an allocation pool."""
+        for pool in self.alloc_pools.values():
+            yield from pool[2:2 + pool[0]]
 
     def gc(self) -> int:
         """Collect unreachable objects now (runtime/gc.py); return how many."""

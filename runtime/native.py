@@ -610,14 +610,15 @@ class NativeEngine:
         return top, words
 
     def _alloc(self, act: _Activation, vm, depth: int, pc: int) -> int:
-        """OPK_ALLOC: allocate the object of the SITE_NEW send at ``pc`` (the
-        class is its receiver) into ctx->retval; 1 when Python's Class#new
-        must run instead.  No Frame views: a collection finds the native
-        records through ``native_roots``."""
+        """OPK_ALLOC: the SITE_NEW send at ``pc`` found its class's
+        allocation pool empty (heap.py): allocate its object into
+        ctx->retval and fill the pool again; 1 when Python's Class#new must
+        run instead.  No Frame views: a collection finds the native records
+        through ``native_roots``."""
         _, _, ins, base = self._site_at(act, vm, depth, pc)
         cls = vm.objects[vm.stack[base + ins.a] >> abi.OBJECT_SHIFT]
         try:
-            w = vm.allocate(cls)
+            w = vm.refill_pool(cls, vm.alloc_pool(cls))
         except Exception:               # noqa: BLE001 - the Python Class#new will say
             return 1
         del vm.arena[act.mark:]         # generated code stores it in R[a] at once
@@ -892,7 +893,8 @@ class NativeEngine:
                   depth: int, n: int) -> int:
         """``Class#new`` of a class whose instances are plain objects, whose
         ``allocate`` is the builtin and whose ``initialize`` is compiled
-        Ruby: the site allocates through OPK_ALLOC and calls initialize's
+        Ruby: the site takes the object from the class's allocation pool
+        (heap.py; OPK_ALLOC when it is empty) and calls initialize's
         code under a ``new`` record (mruby 3.1's Class#new is a frame of its
         own, new_iseq), keyed on the class itself (SITE_SELF)."""
         from .core.classes import cls_allocate, cls_new
@@ -921,6 +923,7 @@ class NativeEngine:
         site[w + abi.SITE_MID // 8] = vm.SYM_initialize
         site[w + abi.SITE_OUTER_MID // 8] = mid
         site[w + abi.SITE_SELF // 8] = recv
+        site[w + abi.SITE_POOL // 8] = int(ffi.cast("uintptr_t", vm.alloc_pool(c)))
         site[w + abi.SITE_ENVCELL // 8] = 0
         site[w + abi.SITE_ENVCELL1 // 8] = 0
         site[w + abi.SITE_FLAGS // 8] = abi.SITE_NEW

@@ -321,8 +321,11 @@ p s
 
 
 def test_class_new_calls_initialize_natively(tmp_path):
-    """``V.new`` in a loop: one callback per object (the allocation), and
-    initialize is called by generated code, never entered through Python."""
+    """``V.new`` in a loop: the objects come from V's allocation pool
+    (runtime/heap.py), so the callbacks are the pool's refills (a doubling
+    batch each time, 256 at most: about 5000 / 256 of them), not one per
+    object; initialize is called by generated code, never entered through
+    Python."""
     mrb, expected = mruby_run("nnew_loop", NEWS, tmp_path)
     p = riteload("run", "--stats", mrb.name, cwd=tmp_path, env=EAGER)
     assert p.stdout == expected[0]
@@ -330,7 +333,7 @@ def test_class_new_calls_initialize_natively(tmp_path):
     calls = next(ln for ln in err.splitlines() if "calls made natively" in ln)
     assert int(calls.split()[1]) >= 5000 and int(calls.split(", ")[1].split()[0]) < 10, calls
     line = next(ln for ln in err.splitlines() if "callbacks into Python" in ln)
-    assert int(line.split("(")[1].split()[0]) < 5100, line
+    assert int(line.split("(")[1].split()[0]) < 200, line
 
 
 INDEXING = """\

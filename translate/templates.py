@@ -741,21 +741,28 @@ def _call_entry(a: Asm, n: int) -> None:
 def _class_new(a: Asm, ins: Instruction, cx: Ctx, n: int, site_disp: int, miss: Label,
                slow: Label, done: Label) -> None:
     """Cold: the site holds ``Class#new`` of the class SITE_SELF with a
-    compiled ``initialize`` (SITE_NEW).  Python allocates the object
-    (OPK_ALLOC, no Frame views); generated code pushes the ``new`` record
+    compiled ``initialize`` (SITE_NEW).  The object comes from the class's
+    allocation pool (runtime/heap.py; Python allocates it and refills the
+    pool, OPK_ALLOC, when it is empty); generated code pushes the ``new`` record
     (a builtin's, as mruby 3.1's new_iseq is a frame of its own in
     backtraces) and initialize's above it, calls initialize's code with the
     object as self, pops both and leaves the object in R[a]."""
     alloc_failed, new_failed, view, result, evicted = (a.label() for _ in range(5))
+    empty, allocated = a.label(), a.label()
     a.comment("Class#new of the class the cache holds, initialize compiled")
     a.mov(RAX, cx.R(ins.a))
     a.cmp(RAX, qword(RDX, abi.SITE_SELF))
     a.jcc("ne", miss)
     _room(a, cx, ins, 2, slow)
-    cx.call_raw(ins, abi.OPK_ALLOC)
-    a.test(RAX, RAX)
-    a.jcc("ne", alloc_failed)
-    a.lea(RDX, qword(R15, site_disp))
+    a.comment("take an object from the class's pool (runtime/heap.py): [count, refill, word...]")
+    a.mov(RCX, qword(RDX, abi.SITE_POOL))
+    a.mov(RAX, qword(RCX, 0))
+    a.sub(RAX, 1)
+    a.jcc("b", empty)
+    a.mov(qword(RCX, 0), RAX)
+    a.mov(RAX, qword(RCX, 16, RAX, 8))
+    a.mov(qword(R12, abi.CTX_RETVAL), RAX)
+    a.bind(allocated)
     a.lea(RSI, cx.R(ins.a))
     a.comment("our pc in our record; push the new record (a builtin's: kind 1, no proc)")
     a.mov(RAX, qword(R12, abi.CTX_CI))
@@ -796,6 +803,12 @@ def _class_new(a: Asm, ins: Instruction, cx: Ctx, n: int, site_disp: int, miss: 
     a.bind(view)
     cx.call_raw(ins, abi.OPK_POP_VIEW)      # Python made a Frame of the new record
     a.jmp(result)
+    a.bind(empty)
+    cx.call_raw(ins, abi.OPK_ALLOC)         # Python allocates it and fills the pool
+    a.test(RAX, RAX)
+    a.jcc("ne", alloc_failed)
+    a.lea(RDX, qword(R15, site_disp))
+    a.jmp(allocated)
     a.bind(alloc_failed)
     a.cmp(EAX, abi.ST_ERROR)
     a.jcc("e", cx.status)

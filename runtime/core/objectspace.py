@@ -172,8 +172,9 @@ def os_count_objects(vm, self, args, blk):
         h = vm.hash_new()
     counts = {}
     total = 0
-    for o in vm.objects:
-        if o is None:
+    pooled = {w >> abi.OBJECT_SHIFT for w in vm.pooled_words()}    # not allocated yet
+    for i, o in enumerate(vm.objects):
+        if o is None or i in pooled:
             continue
         total += 1
         n = _type_name(o)
@@ -207,9 +208,10 @@ def os_each_object(vm, self, args, blk):
         target = vm.obj(args[0])
     count = 0
     n = len(vm.objects)
+    pooled = {w >> abi.OBJECT_SHIFT for w in vm.pooled_words()}    # not allocated yet
     for i in range(1, n):
         o = vm.objects[i]
-        if o is None or o.cls is None:
+        if o is None or o.cls is None or i in pooled:
             continue
         t = type(o)
         if t is REnv or t is RBreak or (t is RClass and o.tt == TT_ICLASS):

@@ -7,9 +7,9 @@ as mruby does), a UTC/local flag and the broken-down time.
 
 Broken-down times come from the C library's ``gmtime_r``/``localtime_r``
 and local times are built with its ``mktime`` (through cffi,
-runtime/cdecls.py), so the process's time zone (``TZ``) and the range limits (years that do not fit a
-C ``int``) are exactly mruby's.  UTC times are built with mruby's own
-``timegm`` replacement, whose leap-year test sees the year as an
+runtime/cdecls.py), so the process's time zone (``TZ``) and the range
+limits (years that do not fit a C ``int``) are exactly mruby's.  UTC times
+are built with mruby's own ``timegm`` replacement, whose leap-year test sees the year as an
 ``unsigned int`` (``Time.gm(-100)`` is year -101 in mruby); it is
 reproduced here in closed form.  Formatting (``to_s``, ``asctime``,
 ``zone``) follows glibc's ``strftime`` and mruby's ``snprintf`` format,
