@@ -227,6 +227,7 @@ typedef struct rl_vmstate {
     uint64_t     orphan_log_cap;  /* room in orphan_log, in pairs */
     uint64_t     logged;          /* nonzero while ary_log or orphan_log holds entries */
     uint64_t    *proc_keys;       /* per Proc handle: its code's entry cell, its env's cell */
+    uint64_t    *ary_pool;        /* Arrays ready for ARRAY literals (runtime/heap.py) */
 } rl_vmstate;
 typedef struct rl_site {
     uint64_t klass;          /* receiver's class word (1: a fixnum) */
@@ -310,6 +311,8 @@ STATE_ORPHAN_LOG_N = 112
 STATE_ORPHAN_LOG_CAP = 120
 STATE_LOGGED = 128
 STATE_PROC_KEYS = 136
+STATE_ARY_POOL = 144
+ARY_LITERAL_MAX = 8         # elements of an ARRAY literal taken from the pool (its blocks' room)
 
 # rl_site: the inline cache of one native call site
 SITE_KLASS = 0

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from .abi import OBJECT_SHIFT, OBJECT_TAG
 from .cdecls import ffi
-from .objects import RBasic, RClass, RException, RObject
+from .objects import RArray, RBasic, RClass, RException, RObject
 from .shapes import attach_at_alloc
 
 _SHAPED = (RObject, RException)     # types whose ivars are in native blocks
@@ -67,20 +67,30 @@ class Heap:
         return pool
 
     def refill_pool(self, cls: RClass, pool) -> int:
-        """One new instance of ``cls`` (its word), and the pool filled with
-        the next refill size of them, which doubles up to POOL_MAX: a class
-        made a few times keeps few spares, one made in a loop many."""
+        """One new instance of ``cls`` (its word), and the pool filled."""
         w = self.allocate(cls)
+        self.fill_pool(cls, pool)
+        return w
+
+    def fill_pool(self, cls: RClass, pool) -> None:
+        """Fill ``pool`` with the next refill size of new instances of
+        ``cls``, which doubles up to POOL_MAX: a class made a few times
+        keeps few spares, one made in a loop many.  Arrays (the pool of
+        Array literals, translate/templates.py's ARRAY) come with their
+        native block (runtime/natarray.py), which generated code fills."""
         mark = len(self.arena)
         want = int(pool[1])
         i = int(pool[0])
         while i < want:
-            pool[2 + i] = self.allocate(cls)
+            w = self.allocate(cls)
+            o = self.objects[w >> OBJECT_SHIFT]
+            if type(o) is RArray:
+                o.items.publish(self.ary_space, o.handle)
+            pool[2 + i] = w
             i += 1
             pool[0] = i             # a collection during the refill sees them as roots
         del self.arena[mark:]
         pool[1] = min(2 * want, POOL_MAX)
-        return w
 
     def pooled_words(self):
         """The words of every object waiting in an allocation pool."""

@@ -166,6 +166,12 @@ def _has_loop(irep) -> bool:
     return False
 
 
+# the instructions whose Python semantics the engine wraps in generated
+# code's tables: opcode -> the NativeEngine method that wraps them
+_WRAPPED_OPS = {"BLOCK": "_keying", "LAMBDA": "_keying",
+                "ARRAY": "_refilling", "ARRAY2": "_refilling"}
+
+
 def _no_semantics(vm, frame, ins):
     raise NativeEngineError(f"no Python semantics for {ins.name}")
 
@@ -367,9 +373,11 @@ class NativeEngine:
                 fn, ins, npc = code.table[pc]
                 code.table[pc] = code.table[ins.start] = (_refreshing(fn), ins, npc)
             for ins in irep.instructions:
-                if ins.name == "BLOCK" or ins.name == "LAMBDA":
+                wrap = _WRAPPED_OPS.get(ins.name)
+                if wrap is not None:
                     fn, _, npc = code.table[ins.pc]
-                    code.table[ins.pc] = code.table[ins.start] = (self._keying(fn), ins, npc)
+                    code.table[ins.pc] = code.table[ins.start] = \
+                        (getattr(self, wrap)(fn), ins, npc)
             if self.counting:
                 code.counters = ffi.new("uint64_t[]", max(1, len(irep.instructions)))
                 code.counters_addr = int(ffi.cast("uintptr_t", code.counters))
@@ -385,6 +393,19 @@ class NativeEngine:
             self.fallback_runs += 1
             return None
         return code
+
+    @staticmethod
+    def _refilling(fn):
+        """ARRAY/ARRAY2's slow path (the literal is long, the append log is
+        full or the pool of Arrays is empty): the instruction, then the pool
+        filled again when it is empty (runtime/heap.py)."""
+        def op_refilling(vm, frame, ins):
+            r = fn(vm, frame, ins)
+            pool = vm.alloc_pool(vm.c_Array)
+            if not pool[0]:
+                vm.fill_pool(vm.c_Array, pool)
+            return r
+        return op_refilling
 
     def _keying(self, fn):
         """BLOCK/LAMBDA run by generated code: give the new Proc its keys

@@ -127,6 +127,7 @@ class VM(Symbols, Heap, Values, Classes, Variables, Calls, Backtraces, Raising):
         from .dialects import default
         (dialect or default()).apply(self)
         self._boot()
+        self.state.ary_pool = self.alloc_pool(self.c_Array)    # for generated ARRAY literals
 
     # ------------------------------------------------------------------ boot
     def _boot(self) -> None:

@@ -417,3 +417,44 @@ def test_array_pushes_stay_native(tmp_path):
     assert p.stdout == expected[0]
     line = next(ln for ln in p.stderr.decode().splitlines() if "callbacks into Python" in ln)
     assert int(line.split("(")[1].split()[0]) < 150, line
+
+
+LITERALS = """\
+def pair(a, b) [a, b] end
+s = 0
+i = 0
+while i < 3000
+  x = pair(i, i + 1)
+  y = [x, [], [1, 2, 3, 4, 5, 6, 7, 8]]
+  s += x[0] + x[1] + y[2].size + y[1].size + y[0].size
+  i += 1
+end
+p s
+z = [1, 2]
+z << 3
+p z, z.frozen?, [z, z].map(&:size)
+a = [[1, 2], [3, 4]].map { |p, q| [q, p] }
+p a, a.flatten, a.map(&:frozen?)
+b = []
+200.times { |k| b << [k, k * k] }
+p b.size, b[199], b.last.sum rescue p b.last
+GC.start
+p b[150], ObjectSpace.count_objects[:T_ARRAY].class
+c = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
+c.freeze
+p c, (c << 4 rescue $!.class)
+"""
+
+
+def test_array_literals_stay_native(tmp_path):
+    """ARRAY/ARRAY2 of up to 8 elements take an Array from the VM's pool of
+    Arrays (runtime/heap.py) and store its words in its native block: a
+    loop making four Arrays a round calls back only to refill the pool
+    (a doubling batch, 256 at most), not once per Array; a longer literal
+    takes the Python path; the lists Python sees hold every element."""
+    mrb, expected = mruby_run("nary_literals", LITERALS, tmp_path)
+    assert expected[0].startswith(b"9030000\n"), expected       # the program ran
+    p = riteload("run", "--stats", mrb.name, cwd=tmp_path, env=EAGER)
+    assert p.stdout == expected[0]
+    line = next(ln for ln in p.stderr.decode().splitlines() if "callbacks into Python" in ln)
+    assert int(line.split("(")[1].split()[0]) < 300, line

@@ -52,6 +52,16 @@ class FakeVM:
         self.context = object()
         self.frames = []
         self.state = ffi.new("rl_vmstate *")
+        # an allocation pool of Arrays that stays empty: ARRAY takes the slow path
+        self.c_Array = None
+        self.ary_pool = ffi.new("uint64_t[]", 2)
+        self.state.ary_pool = self.ary_pool
+
+    def alloc_pool(self, cls):
+        return self.ary_pool
+
+    def fill_pool(self, cls, pool):
+        pass
 
     def sym(self, name):
         return abi.symbol_word(sum(name.encode()))

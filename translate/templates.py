@@ -903,6 +903,58 @@ def _ary_read(a: Asm, cx: Ctx, ins: Instruction, kind: int, other: Label) -> Non
     a.bind(end)
 
 
+def gen_ARRAY(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = ary_new(R[a],R[a+1]..R[a+b])
+    _ary_literal(a, ins, cx, ins.a, ins.b)
+
+
+def gen_ARRAY2(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = ary_new(R[b],R[b+1]..R[b+c])
+    _ary_literal(a, ins, cx, ins.b, ins.c)
+
+
+def _ary_literal(a: Asm, ins: Instruction, cx: Ctx, first: int, n: int) -> None:
+    """R[a] = a new Array of the ``n`` registers from R[first]: one taken
+    from the VM's pool of Arrays (rl_vmstate.ary_pool, runtime/heap.py:
+    ``[count, refill, word...]``, each with an empty native block of
+    ARY_LITERAL_MAX words' room), its words stored in the block and its
+    handle logged in rl_vmstate.ary_log, so Python's list gets them before
+    Python runs (runtime/natlogs.py).  The slow path (a longer literal, a
+    full log, an empty pool) runs the Python semantics, which then refill
+    the pool (runtime/native.py: ``_refilling``)."""
+    if n > abi.ARY_LITERAL_MAX:
+        cx.call_op(ins)
+        return
+    slow = cx.slow(ins)
+    a.comment(f"an Array of {n} from the pool of Arrays, its words in its block")
+    a.mov(R8, qword(R12, abi.CTX_STATE))
+    a.mov(R9, qword(R8, abi.STATE_ARY_LOG_N))
+    a.cmp(R9, qword(R8, abi.STATE_ARY_LOG_CAP))
+    a.jcc("ae", slow)
+    a.mov(RCX, qword(R8, abi.STATE_ARY_POOL))
+    a.mov(RAX, qword(RCX, 0))
+    a.sub(RAX, 1)
+    a.jcc("b", slow)
+    a.mov(qword(RCX, 0), RAX)
+    a.mov(RAX, qword(RCX, 16, RAX, 8))          # the Array's word
+    a.mov(R10, RAX)
+    a.shr(R10, abi.OBJECT_SHIFT)                # its handle
+    a.mov(R11, qword(R8, abi.STATE_ARY_BLOCKS))
+    a.mov(R11, qword(R11, 0, R10, 8))           # its block (pooled Arrays have one)
+    for j in range(n):
+        a.mov(RDX, cx.R(first + j))
+        a.mov(qword(R11, 8 * (abi.ARY_HDR + j)), RDX)
+    if n:
+        a.mov(qword(R11, abi.ARY_LEN), n)
+        a.mov(qword(R11, abi.ARY_LOGGED), 1)
+        a.mov(RDX, qword(R8, abi.STATE_ARY_LOG))
+        a.mov(qword(RDX, 0, R9, 8), R10)
+        a.add(R9, 1)
+        a.mov(qword(R8, abi.STATE_ARY_LOG_N), R9)
+        a.mov(qword(R8, abi.STATE_LOGGED), 1)
+    a.mov(cx.R(ins.a), RAX)
+
+
 def _ary_push(a: Asm, other: Label) -> None:
     """``push``/``<<`` of the word in r8 onto the Array whose word is in rax
     (R[a] stays the receiver, which is what push returns) while its block
@@ -1440,6 +1492,8 @@ TEMPLATES: dict[str, Template] = {
     "LE": gen_LE,
     "GT": gen_GT,
     "GE": gen_GE,
+    "ARRAY": gen_ARRAY,
+    "ARRAY2": gen_ARRAY2,
     "EXT1": gen_EXT1,
     "EXT2": gen_EXT2,
     "EXT3": gen_EXT3,
