@@ -73,14 +73,14 @@ def _core_each(vm, obj):
         if is_core_ary_each(vm, m):
             return ("ary", o)
         return None
+    # the prelude's Ruby each (runtime/prelude, native engine) walks as the builtin does
+    prelude = m in vm.prelude_methods
+    if t is RHash and (m.fn is hash_each or prelude):
+        return ("hash", o.items())
     fn = m.fn
-    if fn is None:
-        return None
-    if t is RHash:
-        if fn is hash_each:
-            return ("hash", o.items())
-    elif t is RRange:
-        if getattr(fn, "__module__", "") == "runtime.core.range" and fn.__name__ == "range_each":
+    if t is RRange:
+        if prelude or getattr(fn, "__module__", "") == "runtime.core.range" \
+                and fn.__name__ == "range_each":
             a, b = o.first, o.last
             if a & 1 and b & 1:
                 lo = abi.fixnum_value(a)

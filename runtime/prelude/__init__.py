@@ -37,7 +37,7 @@ def init(vm) -> None:
         irep = todo.pop()
         ireps.add(id(irep))
         todo.extend(irep.reps)
-    for c in (vm.c_Array, vm.c_Integer, vm.c_Range):
+    for c in (vm.c_Array, vm.c_Integer, vm.c_Range, vm.c_Hash):
         for m in c.mt.values():
             if m is not None and m.proc is not None and id(m.proc.irep) in ireps:
                 vm.prelude_methods.add(m)
@@ -47,7 +47,8 @@ def init(vm) -> None:
 def _install_variants(vm) -> None:
     """variants31.mrb defines, on a class no constant names, Ruby forms of
     Enumerable builtins for receivers whose ``each`` is the prelude's
-    Array#each or Range#each (one value per element, so no ``|*val|``
+    Array#each, Range#each or Hash#each (one value per element: a Hash's
+    is its [key, value] pair; so no ``|*val|``
     Array per element).  The builtin entry of each name defined there
     (aliases included) gets a ``variant`` that call sites consult: the Ruby
     form runs in the builtin's place, as a frame of the same name and
@@ -59,7 +60,7 @@ def _install_variants(vm) -> None:
     holder = vm._make_class(None, vm.c_Object)
     vm.exec_irep(rite.irep, holder.word, holder)
     each = vm.intern("each")
-    one_value = {vm.find_method(c, each)[0] for c in (vm.c_Array, vm.c_Range)}
+    one_value = {vm.find_method(c, each)[0] for c in (vm.c_Array, vm.c_Range, vm.c_Hash)}
 
     def variant_of(proc):
         def variant(vm, cls):
