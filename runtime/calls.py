@@ -163,8 +163,7 @@ class Calls:
         if m is None:
             m, owner, n, nk = self.prepare_missing(base, recv, mid, cls, n, nk, blk, is_super)
             mid = self.SYM_method_missing
-        elif (proc := m.proc if m.variant is None else m.variant(self, cls)) is not None \
-                and proc.irep is not None:
+        elif (proc := m.proc_for(self, cls)) is not None and proc.irep is not None:
             # a Ruby method (or the prelude's Ruby variant of a builtin for
             # this receiver): invoke_method's first case, one call less
             try:

@@ -97,6 +97,10 @@ class Heap:
         for pool in self.alloc_pools.values():
             yield from pool[2:2 + pool[0]]
 
+    def pooled_handles(self) -> set:
+        """The handles of those objects: not allocated yet, as ObjectSpace sees it."""
+        return {w >> OBJECT_SHIFT for w in self.pooled_words()}
+
     def gc(self) -> int:
         """Collect unreachable objects now (runtime/gc.py); return how many."""
         from . import gc as _gc

@@ -820,8 +820,9 @@ class NativeEngine:
         if name == "GETCONST":
             return self._fill_const(vm, code.sites, idx * abi.SITE_WORDS, proc,
                                     vm.intern(proc.irep.syms[ins.b]))
-        recv = st[base] if name == "SSEND" or name == "SSENDB" else st[base + ins.a]
+        self_call = name == "SSEND" or name == "SSENDB"
         block = name == "SENDB" or name == "SSENDB"
+        recv = st[base] if self_call else st[base + ins.a]
         if recv & 1:
             key, cls = abi.SITE_FIXNUM, vm.c_Integer
         else:
@@ -836,15 +837,14 @@ class NativeEngine:
         name = proc.irep.syms[ins.b]
         mid = vm.intern(name)
         m, owner = vm.find_method(cls, mid)
-        if m is not None and m.visibility != "public" and ins.name != "SSEND" \
-                and ins.name != "SSENDB":
+        if m is not None and m.visibility != "public" and not self_call:
             return 1                    # Python says NoMethodError (or checks protected)
         if block:
             # with a block: compiled Ruby only (or the prelude's variant of a builtin)
             if m is None:
                 return 1
-            proc = m.proc if m.variant is None else m.variant(vm, cls)
-            return self._fill_call(act, vm, code, w, proc, owner, mid, depth, ins.c & 0xF)
+            return self._fill_call(act, vm, code, w, m.proc_for(vm, cls), owner, mid, depth,
+                                   ins.c & 0xF)
         ivar = getattr(m.fn, "ivar", None) if m is not None and m.fn is not None else None
         if ivar is not None:
             # attr_reader/attr_writer: GETIV/SETIV on the receiver, in the send
@@ -871,8 +871,8 @@ class NativeEngine:
             return self._fill_proc_call(act, vm, code, w, m, recv, depth, ins.c & 0xF)
         if m is None or m.special is not None:
             return 1
-        proc = m.proc if m.variant is None else m.variant(vm, cls)
-        return self._fill_call(act, vm, code, w, proc, owner, mid, depth, ins.c & 0xF)
+        return self._fill_call(act, vm, code, w, m.proc_for(vm, cls), owner, mid, depth,
+                               ins.c & 0xF)
 
     def _fill_call(self, act: _Activation, vm, code: _Code, w: int, proc, owner, mid: int,
                    depth: int, n: int) -> int:
@@ -884,16 +884,24 @@ class NativeEngine:
         callee = self._compiled(act, vm, irep, depth)
         if callee is None:
             return 1
-        site = code.sites
+        return self._aim_site(code.sites, w, callee, proc.word, owner.word,
+                              max(irep.nregs, n + 2), mid, 0)
+
+    def _aim_site(self, site, w: int, callee: _Code, proc: int, target_class: int, nregs: int,
+                  mid: int, flags: int, up0: int = 0, up1: int = 0) -> int:
+        """Point the site at ``w`` at ``callee``'s code, the fields every
+        compiled call reads (its record's proc, target class, method name,
+        register count and env cells; the flags of its kind); the entry
+        cell goes in last.  0: the fill's answer."""
         site[w + abi.SITE_COUNTERS // 8] = callee.counters_addr
         site[w + abi.SITE_SITES // 8] = callee.sites_addr
-        site[w + abi.SITE_PROC // 8] = (proc.handle << abi.OBJECT_SHIFT) | abi.OBJECT_TAG
-        site[w + abi.SITE_TARGET_CLASS // 8] = (owner.handle << abi.OBJECT_SHIFT) | abi.OBJECT_TAG
-        site[w + abi.SITE_NREGS // 8] = max(irep.nregs, n + 2)
+        site[w + abi.SITE_PROC // 8] = proc
+        site[w + abi.SITE_TARGET_CLASS // 8] = target_class
+        site[w + abi.SITE_NREGS // 8] = nregs
         site[w + abi.SITE_MID // 8] = mid
-        site[w + abi.SITE_ENVCELL // 8] = 0
-        site[w + abi.SITE_ENVCELL1 // 8] = 0
-        site[w + abi.SITE_FLAGS // 8] = 0
+        site[w + abi.SITE_ENVCELL // 8] = up0
+        site[w + abi.SITE_ENVCELL1 // 8] = up1
+        site[w + abi.SITE_FLAGS // 8] = flags
         site[w + abi.SITE_CELL // 8] = callee.entry.cell_address
         self.ic_filled += 1
         return 0
@@ -936,21 +944,11 @@ class NativeEngine:
             return 1
         site = code.sites
         self._builtin_entries[mid] = m
-        site[w + abi.SITE_COUNTERS // 8] = callee.counters_addr
-        site[w + abi.SITE_SITES // 8] = callee.sites_addr
-        site[w + abi.SITE_PROC // 8] = (im.proc.handle << abi.OBJECT_SHIFT) | abi.OBJECT_TAG
-        site[w + abi.SITE_TARGET_CLASS // 8] = (owner.handle << abi.OBJECT_SHIFT) | abi.OBJECT_TAG
-        site[w + abi.SITE_NREGS // 8] = max(irep.nregs, n + 2)
-        site[w + abi.SITE_MID // 8] = vm.SYM_initialize
         site[w + abi.SITE_OUTER_MID // 8] = mid
         site[w + abi.SITE_SELF // 8] = recv
         site[w + abi.SITE_POOL // 8] = int(ffi.cast("uintptr_t", vm.alloc_pool(c)))
-        site[w + abi.SITE_ENVCELL // 8] = 0
-        site[w + abi.SITE_ENVCELL1 // 8] = 0
-        site[w + abi.SITE_FLAGS // 8] = abi.SITE_NEW
-        site[w + abi.SITE_CELL // 8] = callee.entry.cell_address
-        self.ic_filled += 1
-        return 0
+        return self._aim_site(site, w, callee, im.proc.word, owner.word, max(irep.nregs, n + 2),
+                              vm.SYM_initialize, abi.SITE_NEW)
 
     def _fill_ivar(self, vm, site, w: int, recv: int, sid: int, store: bool,
                    send: bool = False) -> int:
@@ -1020,21 +1018,11 @@ class NativeEngine:
         site = code.sites
         tc = p.target_class
         up0, up1 = self._env_cells(vm, callee, p)
-        site[w + abi.SITE_COUNTERS // 8] = callee.counters_addr
-        site[w + abi.SITE_SITES // 8] = callee.sites_addr
-        site[w + abi.SITE_PROC // 8] = recv
-        site[w + abi.SITE_TARGET_CLASS // 8] = tc.word if tc is not None else 0
-        site[w + abi.SITE_NREGS // 8] = max(p.irep.nregs, n + 2)
-        site[w + abi.SITE_MID // 8] = env.mid
         site[w + abi.SITE_SELF // 8] = env.get(0)
-        site[w + abi.SITE_ENVCELL // 8] = up0
-        site[w + abi.SITE_ENVCELL1 // 8] = up1
         self._key_proc(vm, p, callee)
         site[w + abi.SITE_ENV_KEY // 8] = vm.env_cell(env)
-        site[w + abi.SITE_FLAGS // 8] = abi.SITE_PROC_CALL
-        site[w + abi.SITE_CELL // 8] = callee.entry.cell_address
-        self.ic_filled += 1
-        return 0
+        return self._aim_site(site, w, callee, recv, tc.word if tc is not None else 0,
+                              max(p.irep.nregs, n + 2), env.mid, abi.SITE_PROC_CALL, up0, up1)
 
     @staticmethod
     def _env_cells(vm, code: _Code, proc) -> tuple[int, int]:

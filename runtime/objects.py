@@ -118,6 +118,12 @@ class MethodEntry:
         self.fast = self.fn is not None and self.proc is None and self.special is None \
             and not self.noframe
 
+    def proc_for(self, vm, cls):
+        """The Ruby RProc to run for a receiver of ``cls``: the method's own,
+        or the prelude's variant of a builtin (``variant``); None for a
+        builtin that has none."""
+        return self.proc if self.variant is None else self.variant(vm, cls)
+
     def copy(self, **kw):
         m = MethodEntry(self.name, self.proc, self.fn, self.arity, self.visibility,
                         self.owner, self.special, self.noframe)

@@ -125,3 +125,16 @@ def assert_runs_match(mrb: Path, expected, cwd) -> None:
     for args, env in ENGINE_RUNS:
         p = riteload("run", *args, mrb.name, cwd=cwd, env=env)
         assert (p.stdout, p.stderr, p.returncode) == expected, (args, env is EAGER)
+
+
+def native_stats(stderr: bytes) -> dict:
+    """The figures of ``riteload run --stats`` that tests bound: the calls
+    generated code made (``made``), the activations entered through Python
+    (``entered``), the callbacks into Python (``callbacks``), and the lines
+    they come from (``calls_line``, ``callbacks_line``) for messages."""
+    lines = stderr.decode().splitlines()
+    calls = next(ln for ln in lines if " calls made natively" in ln)
+    crossings = next(ln for ln in lines if " callbacks into Python" in ln)
+    return {"made": int(calls.split()[1]), "entered": int(calls.split(", ")[1].split()[0]),
+            "callbacks": int(crossings.split("(")[1].split()[0]),
+            "calls_line": calls, "callbacks_line": crossings}

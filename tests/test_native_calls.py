@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import pytest
 
-from mruby_runs import EAGER, assert_runs_match, mruby_run, riteload
+from mruby_runs import EAGER, assert_runs_match, mruby_run, native_stats, riteload
 
 PROGRAMS = {
     "ncall_unwind": """\
@@ -464,10 +464,8 @@ def test_fib_calls_stay_native(tmp_path):
     mrb, expected = mruby_run("ncall_unwind", PROGRAMS["ncall_unwind"], tmp_path)
     p = riteload("run", "--stats", mrb.name, cwd=tmp_path)
     assert p.stdout == expected[0]
-    line = next(ln for ln in p.stderr.decode().splitlines() if "calls made natively" in ln)
-    native = int(line.split()[1])
-    entered = int(line.split(", ")[1].split()[0])
-    assert native > 20000 and entered < 100, line
+    st = native_stats(p.stderr)
+    assert st["made"] > 20000 and st["entered"] < 100, st["calls_line"]
 
 
 CHAINS = """\
@@ -491,8 +489,8 @@ def test_iterator_chains_stay_native(tmp_path):
     mrb, expected = mruby_run("ncall_chains", CHAINS, tmp_path)
     p = riteload("run", "--engine", "native", "--stats", mrb.name, cwd=tmp_path)
     assert p.stdout == expected[0]
-    line = next(ln for ln in p.stderr.decode().splitlines() if "callbacks into Python" in ln)
-    assert int(line.split("(")[1].split()[0]) < 80000 // 20, line
+    st = native_stats(p.stderr)
+    assert st["callbacks"] < 80000 // 20, st["callbacks_line"]
 
 
 SENDBS = """\\
@@ -519,9 +517,6 @@ def test_sends_with_blocks_stay_native(tmp_path):
     mrb, expected = mruby_run("nsendb_loop", SENDBS, tmp_path)
     p = riteload("run", "--engine", "native", "--stats", mrb.name, cwd=tmp_path, env=EAGER)
     assert p.stdout == expected[0]
-    err = p.stderr.decode()
-    calls = next(ln for ln in err.splitlines() if "calls made natively" in ln)
-    made, entered = int(calls.split()[1]), int(calls.split(", ")[1].split()[0])
-    assert made >= 3 * 3000 and entered < 20, calls
-    line = next(ln for ln in err.splitlines() if "callbacks into Python" in ln)
-    assert int(line.split("(")[1].split()[0]) < 3000 + 100, line
+    st = native_stats(p.stderr)
+    assert st["made"] >= 3 * 3000 and st["entered"] < 20, st["calls_line"]
+    assert st["callbacks"] < 3000 + 100, st["callbacks_line"]

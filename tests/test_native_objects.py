@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import pytest
 
-from mruby_runs import EAGER, assert_runs_match, mruby_run, riteload
+from mruby_runs import EAGER, assert_runs_match, mruby_run, native_stats, riteload
 
 PROGRAMS = {
     "niv_shapes": """\
@@ -300,9 +300,8 @@ def test_ivar_and_attr_reads_stay_native(tmp_path):
     mrb, expected = mruby_run("niv_loop", OBJECTS, tmp_path)
     p = riteload("run", "--stats", mrb.name, cwd=tmp_path, env=EAGER)
     assert p.stdout == expected[0]
-    line = next(ln for ln in p.stderr.decode().splitlines() if "callbacks into Python" in ln)
-    callbacks = int(line.split("(")[1].split()[0])
-    assert callbacks < 200, line
+    st = native_stats(p.stderr)
+    assert st["callbacks"] < 200, st["callbacks_line"]
 
 
 NEWS = """\
@@ -329,11 +328,9 @@ def test_class_new_calls_initialize_natively(tmp_path):
     mrb, expected = mruby_run("nnew_loop", NEWS, tmp_path)
     p = riteload("run", "--stats", mrb.name, cwd=tmp_path, env=EAGER)
     assert p.stdout == expected[0]
-    err = p.stderr.decode()
-    calls = next(ln for ln in err.splitlines() if "calls made natively" in ln)
-    assert int(calls.split()[1]) >= 5000 and int(calls.split(", ")[1].split()[0]) < 10, calls
-    line = next(ln for ln in err.splitlines() if "callbacks into Python" in ln)
-    assert int(line.split("(")[1].split()[0]) < 200, line
+    st = native_stats(p.stderr)
+    assert st["made"] >= 5000 and st["entered"] < 10, st["calls_line"]
+    assert st["callbacks"] < 200, st["callbacks_line"]
 
 
 INDEXING = """\
@@ -366,8 +363,8 @@ def test_array_reads_stay_native(tmp_path):
     assert p.stdout == expected[0]
     # the loop's 3000 rounds make none; what is counted is boot (eagerly
     # translated, the prelude's class bodies call back for each def)
-    line = next(ln for ln in p.stderr.decode().splitlines() if "callbacks into Python" in ln)
-    assert int(line.split("(")[1].split()[0]) < 100, line
+    st = native_stats(p.stderr)
+    assert st["callbacks"] < 100, st["callbacks_line"]
 
 
 PUSHES = """\
@@ -415,8 +412,8 @@ def test_array_pushes_stay_native(tmp_path):
     assert expected[0].endswith(b"\n5\n"), expected     # the program ran to its end
     p = riteload("run", "--stats", mrb.name, cwd=tmp_path, env=EAGER)
     assert p.stdout == expected[0]
-    line = next(ln for ln in p.stderr.decode().splitlines() if "callbacks into Python" in ln)
-    assert int(line.split("(")[1].split()[0]) < 150, line
+    st = native_stats(p.stderr)
+    assert st["callbacks"] < 150, st["callbacks_line"]
 
 
 LITERALS = """\
@@ -456,5 +453,5 @@ def test_array_literals_stay_native(tmp_path):
     assert expected[0].startswith(b"9030000\n"), expected       # the program ran
     p = riteload("run", "--stats", mrb.name, cwd=tmp_path, env=EAGER)
     assert p.stdout == expected[0]
-    line = next(ln for ln in p.stderr.decode().splitlines() if "callbacks into Python" in ln)
-    assert int(line.split("(")[1].split()[0]) < 300, line
+    st = native_stats(p.stderr)
+    assert st["callbacks"] < 300, st["callbacks_line"]

@@ -649,9 +649,9 @@ def _log_orphan(a: Asm, ins: Instruction, cx: Ctx) -> None:
     orphan (a later ``break`` from it is a LocalJumpError) when its env is
     the caller's.  Generated code cannot see envs, so a block that is an
     object goes, with our register base, in rl_vmstate.orphan_log, which
-    Python replays (runtime/native.py: ``_replay_logs``) whenever control
-    enters it, before anything can break; with the log full, a callback
-    (OPK_ORPHAN) marks it at once."""
+    Python replays (runtime/natlogs.py) whenever control enters it, before
+    anything can break; with the log full, a callback (OPK_ORPHAN) marks it
+    at once."""
     done, full = a.label(), a.label()
     a.comment("the block (our callee's record kept it) to the orphan log")
     a.mov(RAX, qword(R12, abi.CTX_CI))
@@ -946,12 +946,7 @@ def _ary_literal(a: Asm, ins: Instruction, cx: Ctx, first: int, n: int) -> None:
         a.mov(qword(R11, 8 * (abi.ARY_HDR + j)), RDX)
     if n:
         a.mov(qword(R11, abi.ARY_LEN), n)
-        a.mov(qword(R11, abi.ARY_LOGGED), 1)
-        a.mov(RDX, qword(R8, abi.STATE_ARY_LOG))
-        a.mov(qword(RDX, 0, R9, 8), R10)
-        a.add(R9, 1)
-        a.mov(qword(R8, abi.STATE_ARY_LOG_N), R9)
-        a.mov(qword(R8, abi.STATE_LOGGED), 1)
+        _log_array(a, R8, R9, R10, R11)
     a.mov(cx.R(ins.a), RAX)
 
 
@@ -974,15 +969,24 @@ def _ary_push(a: Asm, other: Label) -> None:
     a.mov(R11, qword(R10, abi.STATE_ARY_LOG_N))
     a.cmp(R11, qword(R10, abi.STATE_ARY_LOG_CAP))
     a.jcc("ae", other)
-    a.add(qword(R10, abi.STATE_ARY_LOG_N), 1)
-    a.mov(qword(R10, abi.STATE_LOGGED), 1)
-    a.mov(R10, qword(R10, abi.STATE_ARY_LOG))
-    a.mov(qword(R10, 0, R11, 8), RAX)
-    a.mov(qword(RCX, abi.ARY_LOGGED), 1)
+    _log_array(a, R10, R11, RAX, RCX)
     a.bind(logged)
     a.mov(qword(RCX, 8 * abi.ARY_HDR, R9, 8), R8)
     a.add(R9, 1)
     a.mov(qword(RCX, abi.ARY_LEN), R9)
+
+
+def _log_array(a: Asm, state: Reg, n: Reg, handle: Reg, blk: Reg) -> None:
+    """rl_vmstate.ary_log[n] = the Array ``handle`` whose block is in
+    ``blk`` (the caller found ``n``, the log's count, below its room): the
+    block marked logged, the count and rl_vmstate.logged updated, so
+    runtime/natlogs.py gives the Array's list what its block gained.
+    Clobbers ``state``."""
+    a.mov(qword(blk, abi.ARY_LOGGED), 1)
+    a.add(qword(state, abi.STATE_ARY_LOG_N), 1)
+    a.mov(qword(state, abi.STATE_LOGGED), 1)
+    a.mov(state, qword(state, abi.STATE_ARY_LOG))
+    a.mov(qword(state, 0, n, 8), handle)
 
 
 def gen_SETIDX(a: Asm, ins: Instruction, cx: Ctx) -> None:

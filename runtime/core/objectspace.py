@@ -172,7 +172,7 @@ def os_count_objects(vm, self, args, blk):
         h = vm.hash_new()
     counts = {}
     total = 0
-    pooled = {w >> abi.OBJECT_SHIFT for w in vm.pooled_words()}    # not allocated yet
+    pooled = vm.pooled_handles()
     for i, o in enumerate(vm.objects):
         if o is None or i in pooled:
             continue
@@ -208,7 +208,7 @@ def os_each_object(vm, self, args, blk):
         target = vm.obj(args[0])
     count = 0
     n = len(vm.objects)
-    pooled = {w >> abi.OBJECT_SHIFT for w in vm.pooled_words()}    # not allocated yet
+    pooled = vm.pooled_handles()
     for i in range(1, n):
         o = vm.objects[i]
         if o is None or o.cls is None or i in pooled:
