@@ -226,7 +226,7 @@ typedef struct rl_vmstate {
     uint64_t     orphan_log_n;    /* pairs in orphan_log */
     uint64_t     orphan_log_cap;  /* room in orphan_log, in pairs */
     uint64_t     logged;          /* nonzero while ary_log or orphan_log holds entries */
-    uint64_t    *proc_keys;       /* per Proc handle: its code's entry cell, its env's cell */
+    uint64_t    *proc_keys;       /* per Proc handle: entry cell, env cell, context key */
     uint64_t    *ary_pool;        /* Arrays ready for ARRAY literals (runtime/heap.py) */
 } rl_vmstate;
 typedef struct rl_site {
@@ -334,7 +334,7 @@ SITE_IV_SHAPE = 96          # the shape id the receiver's ivar block must have
 SITE_IV_NEXT = 104          # SETIV: its shape id after the store
 SITE_IV_SLOT = 112          # the variable's slot
 SITE_VALUE = 72             # GETCONST: the constant's value
-SITE_ENV_KEY = 104          # SITE_PROC_CALL: the cell of the proc's env (rl_vmstate.proc_keys)
+SITE_PROC_CONTEXT = 104     # SITE_PROC_CALL: the proc's context key (rl_vmstate.proc_keys)
 SITE_SIZE = 128
 SITE_PROC_CALL = 1          # flags: a Proc#call of SITE_PROC (its code called directly)
 SITE_IVAR_READER = 2        # flags: an attr_reader: the slot of the receiver's block

@@ -423,14 +423,27 @@ class NativeEngine:
     @staticmethod
     def _key_proc(vm, p, code: _Code) -> None:
         """rl_vmstate.proc_keys of Proc ``p`` (compiled as ``code``): its
-        entry cell and its env's cell.  Two Procs with the same keys are
-        the same block made again in the same frame: same code, self,
-        target class, name and upvars (SITE_PROC_CALL)."""
-        if p.env is None:
+        entry cell, its env's cell and its context key.  Two Procs with the
+        same entry cell and context key are the same block made again,
+        maybe in another frame: same code, target class, method name and
+        level-1 upvars; a SITE_PROC_CALL site made for one calls the other
+        with the self and level-0 upvars its env's cell gives."""
+        env = p.env
+        if env is None:
             return
+        up = p.upper
+        outer = up.env if up is not None else None
+        tc = env.target_class
+        ctx = (tc.word if tc is not None else 0, env.mid,
+               vm.env_cell(outer) if outer is not None else 0)
+        key = vm.proc_contexts.get(ctx)
+        if key is None:
+            key = vm.proc_contexts[ctx] = len(vm.proc_contexts) + 1
         keys = vm.proc_keys.blocks
-        keys[2 * p.handle] = code.entry.cell_address
-        keys[2 * p.handle + 1] = vm.env_cell(p.env)
+        h = 3 * p.handle
+        keys[h] = code.entry.cell_address
+        keys[h + 1] = vm.env_cell(env)
+        keys[h + 2] = key
 
     def _install_code(self, vm, entry) -> bool:
         """Install ``entry``'s translation; the code of every frame on a
@@ -1020,7 +1033,7 @@ class NativeEngine:
         up0, up1 = self._env_cells(vm, callee, p)
         site[w + abi.SITE_SELF // 8] = env.get(0)
         self._key_proc(vm, p, callee)
-        site[w + abi.SITE_ENV_KEY // 8] = vm.env_cell(env)
+        site[w + abi.SITE_PROC_CONTEXT // 8] = vm.proc_keys.blocks[3 * p.handle + 2]
         return self._aim_site(site, w, callee, recv, tc.word if tc is not None else 0,
                               max(p.irep.nregs, n + 2), env.mid, abi.SITE_PROC_CALL, up0, up1)
 

@@ -498,6 +498,8 @@ class RProc(RBasic):
         CONST_SERIAL[0] += 1            # constant lookup of its code follows it
         if self.env is not None:
             self.env.target_class = c
+            # a yield's cache keyed on the env's old target class (proc_keys) misses
+            self.env.vm.redefined[abi.METHOD_SERIAL] += 1
         else:
             self._target_class = c
 

@@ -130,11 +130,13 @@ def assert_runs_match(mrb: Path, expected, cwd) -> None:
 def native_stats(stderr: bytes) -> dict:
     """The figures of ``riteload run --stats`` that tests bound: the calls
     generated code made (``made``), the activations entered through Python
-    (``entered``), the callbacks into Python (``callbacks``), and the lines
-    they come from (``calls_line``, ``callbacks_line``) for messages."""
+    (``entered``), the inline-cache misses (``misses``), the callbacks into
+    Python (``callbacks``), and the lines they come from (``calls_line``,
+    ``callbacks_line``) for messages."""
     lines = stderr.decode().splitlines()
     calls = next(ln for ln in lines if " calls made natively" in ln)
     crossings = next(ln for ln in lines if " callbacks into Python" in ln)
     return {"made": int(calls.split()[1]), "entered": int(calls.split(", ")[1].split()[0]),
+            "misses": int(calls.rsplit(", ", 1)[1].split()[0]),
             "callbacks": int(crossings.split("(")[1].split()[0]),
             "calls_line": calls, "callbacks_line": crossings}

@@ -520,3 +520,33 @@ def test_sends_with_blocks_stay_native(tmp_path):
     st = native_stats(p.stderr)
     assert st["made"] >= 3 * 3000 and st["entered"] < 20, st["calls_line"]
     assert st["callbacks"] < 3000 + 100, st["callbacks_line"]
+
+
+NESTED_YIELDS = """\\
+class Acc
+  def initialize(k); @k = k; end
+  def twice; yield @k; yield @k + 1; end
+  def run(n)
+    s = 0
+    n.times { |i| twice { |v| s += v * i + (self == nil ? 1 : 0) } }
+    s
+  end
+end
+p Acc.new(1).run(2000)
+p Acc.new(7).run(5)
+p [1, 2].map { |a| [3, 4].map { |b| [a, b, self.class] } }
+"""
+
+
+def test_yield_calls_the_block_each_round_makes(tmp_path):
+    """A block made in a block (``n.times { twice { ... } }``) is a new Proc
+    with a new env each round; the yield's cache filled for the first one
+    calls every later one (same code and context: proc_keys), taking self
+    and the upvars from the Proc's own env, so the misses do not grow with
+    the rounds, and a second receiver's blocks see their own self."""
+    mrb, expected = mruby_run("nyield_nested", NESTED_YIELDS, tmp_path)
+    for env in (EAGER, None):
+        p = riteload("run", "--engine", "native", "--stats", mrb.name, cwd=tmp_path, env=env)
+        assert p.stdout == expected[0]
+        st = native_stats(p.stderr)
+        assert st["misses"] < 100, st["calls_line"]

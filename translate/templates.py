@@ -533,24 +533,24 @@ def _native_call(a: Asm, ins: Instruction, cx: Ctx, self_call: bool, block: bool
         a.jcc("ne", new)
     proc_call = name == "call" and not block
     if proc_call:
-        plain = a.label()
+        plain, evicted = a.label(), a.label()
         a.comment("Proc#call of a block (yield): the proc the cache holds, or one with its keys")
         a.test(qword(RDX, abi.SITE_FLAGS), abi.SITE_PROC_CALL)
         a.jcc("e", plain)
         a.mov(RAX, cx.R(ins.a))
         a.cmp(RAX, qword(RDX, abi.SITE_PROC))
         a.jcc("e", plain)
-        a.comment("another Proc (the class check passed): same code and env? (proc_keys;"
-                  " rcx holds the entry cell)")
-        a.shr(RAX, abi.OBJECT_SHIFT)
-        a.shl(RAX, 4)
-        a.mov(R8, qword(R12, abi.CTX_STATE))
-        a.add(RAX, qword(R8, abi.STATE_PROC_KEYS))
+        a.comment("another Proc (the class check passed): same code and context, its env's"
+                  " registers on the stack? (proc_keys; rcx holds the entry cell)")
+        _proc_keys(a)
         a.cmp(RCX, qword(RAX, 0))
         a.jcc("ne", miss)
-        a.mov(R8, qword(RAX, 8))
-        a.cmp(R8, qword(RDX, abi.SITE_ENV_KEY))
+        a.mov(R8, qword(RAX, 16))
+        a.cmp(R8, qword(RDX, abi.SITE_PROC_CONTEXT))
         a.jcc("ne", miss)
+        a.mov(R8, qword(RAX, 8))
+        a.cmp(qword(R8, 0), 0)
+        a.jcc("e", miss)
         a.bind(plain)
     _room(a, cx, ins, 1, slow)
     a.comment("our pc in our record; push the callee's record")
@@ -562,11 +562,26 @@ def _native_call(a: Asm, ins: Instruction, cx: Ctx, self_call: bool, block: bool
         a.mov(qword(RDI, abi.CI_HELD), RAX)
     if proc_call:
         selfed = a.label()
+        same, keep = a.label(), a.label()
         a.comment("OP_CALL: the record's proc is the one called; the block's self in R[a]")
         a.test(qword(RDX, abi.SITE_FLAGS), abi.SITE_PROC_CALL)
         a.jcc("e", selfed)
         a.mov(RAX, cx.R(ins.a))
         a.mov(qword(RDI, abi.CI_PROC), RAX)
+        a.cmp(RAX, qword(RDX, abi.SITE_PROC))
+        a.jcc("e", same)
+        a.comment("another Proc: self and level-0 upvars from its env's registers")
+        _proc_keys(a)
+        a.mov(R8, qword(RAX, 8))
+        a.cmp(qword(RDX, abi.SITE_ENVCELL), 0)
+        a.jcc("e", keep)
+        a.mov(qword(RDI, abi.CI_UPVARS), R8)
+        a.bind(keep)
+        a.mov(R8, qword(R8, 0))
+        a.mov(RAX, qword(R8, 0))
+        a.mov(cx.R(ins.a), RAX)
+        a.jmp(selfed)
+        a.bind(same)
         a.mov(RAX, qword(RDX, abi.SITE_SELF))
         a.mov(cx.R(ins.a), RAX)
         a.bind(selfed)
@@ -624,9 +639,22 @@ def _native_call(a: Asm, ins: Instruction, cx: Ctx, self_call: bool, block: bool
         a.jmp(do_call)
         a.bind(failed)
         a.cmp(EAX, abi.ST_COMPILE)
-        a.jcc("e", slow)                # the callee's code was evicted: nothing ran
+        if proc_call:
+            a.jcc("e", evicted)
+        else:
+            a.jcc("e", slow)            # the callee's code was evicted: nothing ran
         cx.call_failed(ins)
         a.jmp(cx.next(ins))
+        if proc_call:
+            a.bind(evicted)
+            a.comment("nothing ran: R[a] is the Proc again (its record kept it), then Python")
+            a.lea(RDX, qword(R15, site_disp))
+            a.test(qword(RDX, abi.SITE_FLAGS), abi.SITE_PROC_CALL)
+            a.jcc("e", slow)
+            a.mov(RAX, qword(R12, abi.CTX_CI))
+            a.mov(RAX, qword(RAX, abi.CI_SIZE + abi.CI_PROC))
+            a.mov(cx.R(ins.a), RAX)
+            a.jmp(slow)
 
 
 def _block_is_proc(a: Asm, blk: Mem, slow: Label) -> None:
@@ -678,6 +706,16 @@ def _log_orphan(a: Asm, ins: Instruction, cx: Ctx) -> None:
         a.cmp(EAX, abi.ST_ERROR)          # the callback itself failed (an interrupt)
         a.jcc("e", cx.status)
         a.jmp(done)
+
+
+def _proc_keys(a: Asm) -> None:
+    """rax = the proc_keys of the Proc in rax (its word): entry cell, env
+    cell, context key (runtime/native.py ``_key_proc``); r8 clobbered."""
+    a.shr(RAX, abi.OBJECT_SHIFT)
+    a.lea(RAX, qword(RAX, 0, RAX, 2))
+    a.shl(RAX, 3)
+    a.mov(R8, qword(R12, abi.CTX_STATE))
+    a.add(RAX, qword(R8, abi.STATE_PROC_KEYS))
 
 
 def _room(a: Asm, cx: Ctx, ins: Instruction, records: int, slow: Label) -> None:
