@@ -207,6 +207,9 @@ typedef struct rl_callinfo {
     uint64_t held;          /* a word kept for the caller: the object a native Class#new's
                                record initializes, the block of a native SENDB */
     uint64_t upvars1;       /* a block's: the cell of the env of its upvars of level 1 */
+    uint64_t env;           /* the cell of the frame's own env when no view holds it, or 0:
+                               its RETURN (or error exit) unshares the env natively */
+    uint64_t spare[7];      /* pads the record to 128 bytes */
 } rl_callinfo;
 typedef struct rl_vmstate {
     uint64_t    *stack;           /* register stack */
@@ -225,9 +228,12 @@ typedef struct rl_vmstate {
     uint64_t    *orphan_log;      /* (block, caller's register base) of native SENDBs returned */
     uint64_t     orphan_log_n;    /* pairs in orphan_log */
     uint64_t     orphan_log_cap;  /* room in orphan_log, in pairs */
-    uint64_t     logged;          /* nonzero while ary_log or orphan_log holds entries */
+    uint64_t     logged;          /* nonzero while a log holds entries */
     uint64_t    *proc_keys;       /* per Proc handle: entry cell, env cell, context key */
     uint64_t    *ary_pool;        /* Arrays ready for ARRAY literals (runtime/heap.py) */
+    uint64_t    *env_log;         /* cells of envs generated code unshared */
+    uint64_t     env_log_n;       /* cells in env_log */
+    uint64_t     env_log_cap;     /* room in env_log */
 } rl_vmstate;
 typedef struct rl_site {
     uint64_t klass;          /* receiver's class word (1: a fixnum) */
@@ -297,8 +303,9 @@ CI_TARGET_CLASS = 24
 CI_VIEW = 32
 CI_UPVARS = 40
 CI_UPVARS1 = 56
-CI_SIZE = 64
-CI_SHIFT = 6                # log2(CI_SIZE)
+CI_ENV = 64
+CI_SIZE = 128
+CI_SHIFT = 7                # log2(CI_SIZE)
 STATE_CLASS_WORDS = 40
 STATE_IV_BLOCKS = 56
 STATE_ARY_BLOCKS = 64
@@ -312,6 +319,13 @@ STATE_ORPHAN_LOG_CAP = 120
 STATE_LOGGED = 128
 STATE_PROC_KEYS = 136
 STATE_ARY_POOL = 144
+STATE_ENV_LOG = 152
+STATE_ENV_LOG_N = 160
+STATE_ENV_LOG_CAP = 168
+# an env cell (runtime/heap.py env_cell): the address of the env's registers
+# (on the stack, or its own buffer once unshared), its buffer, its length,
+# its word
+ENV_REGS, ENV_BUF, ENV_LENGTH, ENV_WORD = 0, 8, 16, 24
 ARY_LITERAL_MAX = 8         # elements of an ARRAY literal taken from the pool (its blocks' room)
 
 # rl_site: the inline cache of one native call site
@@ -367,6 +381,7 @@ OPK_ALLOC = 3               # Class#new's allocation (SITE_NEW): the object in c
 OPK_POP_VIEW = 4            # after SITE_NEW: Python drops its Frame of the ``new`` record
 OPK_LEAF = 5                # a leaf call (runtime/leaves.py), no Frame views: 0 done, ST_NOT_LEAF
 OPK_ORPHAN = 6              # a native SENDB returned with orphan_log full: Python marks the block
+OPK_FLUSH = 7               # a log is full: Python replays the logs (natlogs.py), nothing else
 OPK_SHIFT = 48
 DEPTH_SHIFT = 32
 

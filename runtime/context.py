@@ -63,7 +63,7 @@ def _unmap(addr: int, size: int) -> None:
 class Stacks:
     """The register stack and call-info array of one context, in one mapping::
 
-        [registers: words * 8][guard][call-info: records * 32][guard]
+        [registers: words * 8][guard][call-info: records * 128][guard]
 
     ``registers`` is a ``uint64_t[words]`` and ``callinfo`` an
     ``rl_callinfo[records]`` cffi array over it; ``address`` is the first

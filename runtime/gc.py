@@ -392,7 +392,7 @@ def collect(vm) -> int:
             elif t is REnv and o.cell is not None:
                 o.cell[0] = 0
                 vm.env_cells_free.append(o.cell)
-                o.cell = None
+                o.cell = o.buf = None
     if procs:
         # native call sites keyed on a Proc's word must not call another proc
         # that gets the handle next (abi.SITE_PROC_CALL)

@@ -129,19 +129,33 @@ class Heap:
 
     def env_cell(self, env) -> int:
         """The address of ``env``'s native cell (REnv.cell), made on first
-        use: the address of its registers while they are on the stack, 0 once
-        it is unshared.  Cells come in blocks and go back to ``env_cells_free``
-        when the collector frees their env."""
+        use, with the env's own buffer (REnv.buf): four words, abi.ENV_*,
+        the address of its registers (on the stack while its frame runs,
+        the buffer once unshared), the buffer's, its length and its word.
+        Generated code reads and writes upvars through the first word
+        whether the frame runs or not, and a frame whose record holds the
+        cell (rl_callinfo.env) unshares the env natively when it returns.
+        Cells come in blocks and go back to ``env_cells_free`` when the
+        collector frees their env."""
         cell = env.cell
         if cell is None:
             free = self.env_cells_free
             if not free:
                 block = ffi.new("uint64_t[]", 256)
                 self.env_cell_blocks.append(block)
-                free.extend(block + i for i in range(256))
+                free.extend(block + i for i in range(0, 256, 4))
             cell = env.cell = free.pop()
+            n = env.length
+            buf = env.buf = ffi.new("uint64_t[]", n if n else 1)
+            if env.values is not None:
+                for i, w in enumerate(env.values):
+                    buf[i] = w
+                env.values = buf
+            cell[1] = int(ffi.cast("uintptr_t", buf))
             cell[0] = int(ffi.cast("uintptr_t", env.stack)) + 8 * env.base \
-                if env.values is None else 0
+                if env.values is None else cell[1]
+            cell[2] = n
+            cell[3] = (env.handle << OBJECT_SHIFT) | OBJECT_TAG
         return int(ffi.cast("uintptr_t", cell))
 
     def set_class(self, obj: RBasic, cls: RClass) -> None:

@@ -60,9 +60,9 @@ from . import abi, leaves, natlogs
 from .cdecls import libc
 from .codecache import CodeCache, ffi
 from .execmem import ExecMemory
-from .frames import Frame
+from .frames import CINFO_NONE, Frame
 from .leaves import ARRAY_INLINE, leaf_guard
-from .objects import CONST_SERIAL, TT_CLASS, RArray, RClass, RException, RObject, RProc
+from .objects import CONST_SERIAL, TT_CLASS, RArray, RClass, REnv, RException, RObject, RProc
 from .shapes import SHAPES, shape_add
 
 _NEXT, _JUMP, _RETURN, _ERROR = abi.ST_NEXT, abi.ST_JUMP, abi.ST_RETURN, abi.ST_ERROR
@@ -417,8 +417,76 @@ class NativeEngine:
             code = self._codes.get(id(p.irep))
             if code is not None and code.entry.translation is not None:
                 self._key_proc(vm, p, code)
+            act = self._tls.top
+            if frame is not act.frame:
+                self._unview(act, vm)
             return r
         return op_keying
+
+    def _closure_from_record(self, act: _Activation, vm, depth: int, pc: int) -> int | None:
+        """BLOCK or LAMBDA in a frame generated code pushed and Python has no
+        Frame of: what ``make_proc`` does, with the caller's env made from
+        (or found through) its record, so no view is made or kept.  None
+        for any other instruction, or when the target class must come from
+        a Frame."""
+        rec = vm.ci[depth]
+        objects = vm.objects
+        up = objects[rec.proc >> abi.OBJECT_SHIFT]
+        code = self._codes[id(up.irep)]
+        ins = code.table[pc][1]
+        name = ins.name
+        if name != "BLOCK" and name != "LAMBDA":
+            return None
+        tc = up.target_class
+        if tc is None:
+            return None
+        rt = up.rt
+        if rt is None:
+            rt = up.rt = vm.irep_rt(up.irep)
+        if rec.env:
+            env = objects[ffi.cast("uint64_t *", rec.env)[3] >> abi.OBJECT_SHIFT]
+        else:
+            env = REnv.from_record(vm, rec, up)
+            vm.alloc(env)
+            rec.env = vm.env_cell(env)
+        p = RProc(vm.c_Proc, rt.reps[ins.b])
+        p.upper = up
+        p._target_class = tc
+        p.env = env
+        p.strict = name == "LAMBDA"
+        vm.stack[rec.stack + ins.a] = vm.alloc(p)
+        callee = self._codes.get(id(p.irep))
+        if callee is not None and callee.entry.translation is not None:
+            self._key_proc(vm, p, callee)
+        arena = vm.arena
+        if len(arena) > act.mark:
+            del arena[act.mark:]            # the Proc is in a register, the env in the record
+        return _NEXT
+
+    def _unview(self, act: _Activation, vm) -> None:
+        """Drop the Frame views above the activation's frame (made for one
+        callback, as ``_sync`` makes them), so that those frames return
+        natively: a view's env moves to its record (rl_callinfo.env; the
+        next view of the record takes it back), whose RETURN unshares it.
+        Stops below a view with state a record cannot hold."""
+        frames = vm.frames
+        base = act.frame.index
+        views = self._tls.views
+        ci = vm.ci
+        while len(frames) > base + 1:
+            g = frames[-1]
+            i = g.index
+            if views[i] is not g or g.ensure_stop is not None or g.cci != CINFO_NONE \
+                    or getattr(g, "vis", None) is not None:
+                return
+            rec = ci[i]
+            if g.env is not None:
+                if g.env.values is not None:
+                    return
+                rec.env = vm.env_cell(g.env)
+            rec.view = 0
+            views[i] = None
+            frames.pop()
 
     @staticmethod
     def _key_proc(vm, p, code: _Code) -> None:
@@ -509,6 +577,7 @@ class NativeEngine:
         ciwords = tls.ciwords
         ciwords[rec + abi.CI_UPVARS // 8] = up0
         ciwords[rec + abi.CI_UPVARS1 // 8] = up1
+        ciwords[rec + abi.CI_ENV // 8] = 0      # Python pops this frame and unshares its env
         p = frame.proc
         ciwords[rec + abi.CI_PROC // 8] = abi.NIL if p is None else \
             (p.handle << abi.OBJECT_SHIFT) | abi.OBJECT_TAG        # GETCONST's key
@@ -601,6 +670,12 @@ class NativeEngine:
             return self._alloc(act, vm, depth, pc)
         if kind == abi.OPK_POP_VIEW:
             return self._pop_new_view(act, vm, depth)
+        if kind == abi.OPK_FLUSH:
+            return 0                        # _op replayed the logs
+        if kind == abi.OPK_RUN and not vm.ci[depth].view:
+            done = self._closure_from_record(act, vm, depth, pc)
+            if done is not None:
+                return done
         if kind == abi.OPK_ORPHAN:
             # a native SENDB returned with the orphan log full (_op replayed it)
             vm.orphan_check_at(vm.ci[depth + 1].held, vm.ci[depth].stack)
@@ -640,6 +715,8 @@ class NativeEngine:
                 nregs = max(nregs, objects[p >> abi.OBJECT_SHIFT].irep.nregs)
             words.append(rec.target_class)
             words.append(rec.held)
+            if rec.env:
+                words.append(ffi.cast("uint64_t *", rec.env)[3])
             top = max(top, rec.stack + nregs)
         return top, words
 
@@ -779,6 +856,9 @@ class NativeEngine:
             proc = objects[rec.proc >> abi.OBJECT_SHIFT]
             f = Frame(rec.mid, proc, rec.stack, rec.n, rec.nk,
                       objects[tc >> abi.OBJECT_SHIFT] if tc else None)
+            if rec.env:                     # its env, made while no view held the record
+                f.env = objects[ffi.cast("uint64_t *", rec.env)[3] >> abi.OBJECT_SHIFT]
+                rec.env = 0                 # the view's RETURN unshares it in Python
             irep = f.irep = proc.irep
             rt = proc.rt
             if rt is None:
@@ -1041,8 +1121,9 @@ class NativeEngine:
     def _env_cells(vm, code: _Code, proc) -> tuple[int, int]:
         """The env cells (REnv.cell) through which ``code`` run as ``proc``
         reaches its upvars of level 0 and 1 inline: the envs of ``proc``
-        and of its upper proc, while their registers are on the stack and
-        long enough; 0 where GETUPVAR/SETUPVAR must take Python."""
+        and of its upper proc, when long enough (on the stack or unshared:
+        the cell follows the registers); 0 where GETUPVAR/SETUPVAR must
+        take Python."""
         cells = [0, 0]
         p = proc
         for level in (0, 1):
@@ -1050,7 +1131,7 @@ class NativeEngine:
                 break
             hi = code.ups[level]
             env = p.env
-            if hi is not None and env is not None and env.values is None and hi < env.length:
+            if hi is not None and env is not None and hi < env.length:
                 cells[level] = vm.env_cell(env)
             p = p.upper
         return cells[0], cells[1]

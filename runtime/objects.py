@@ -384,13 +384,15 @@ class REnv(RBasic):
     block made at the top level and called in a Fiber reads the top level's
     registers.
 
-    ``cell`` (made by ``vm.env_cell`` when generated code first calls one of
-    its blocks) is a native word holding the address of the registers while
-    they are on the stack, 0 once unshared: native GETUPVAR/SETUPVAR read it.
+    ``cell`` (made by ``vm.env_cell`` when generated code first needs it)
+    is native: the address of the registers, on the stack or, once
+    unshared, in ``buf`` (then ``values`` *is* ``buf``), which native
+    GETUPVAR/SETUPVAR read; generated code may unshare the env itself
+    (rl_callinfo.env), which runtime/natlogs.py then tells this object.
 """
 
     __slots__ = ("vm", "stack", "base", "length", "values", "mid", "target_class", "frame",
-                 "bidx", "is_detached", "cell")
+                 "bidx", "is_detached", "cell", "buf")
 
     def __init__(self, vm, frame, length):
         super().__init__(None)
@@ -407,7 +409,33 @@ class REnv(RBasic):
         # mrb_env_new: where the frame's block argument sits (block_given? in blocks)
         self.bidx = 1 + (1 if n == CALL_MAXARGS else n) + (1 if nk == CALL_MAXARGS else 2 * nk)
         self.is_detached = False
-        self.cell = None            # native: the address of its registers while on the stack
+        self.cell = None            # native: the address of its registers (heap.env_cell)
+        self.buf = None
+
+    @classmethod
+    def from_record(cls, vm, rec, proc):
+        """The env of a frame generated code runs and Python has no Frame of
+        (runtime/native.py): what ``__init__`` takes from the frame, from its
+        call-info record ``rec`` and its proc."""
+        e = cls.__new__(cls)
+        RBasic.__init__(e, None)
+        e.vm = vm
+        e.stack = vm.stack
+        e.frame = None
+        e.base = rec.stack
+        e.length = proc.irep.nlocals
+        e.values = None
+        pe = proc.env
+        e.mid = pe.mid if pe is not None and pe.is_detached else rec.mid
+        tc = rec.target_class
+        e.target_class = vm.objects[tc >> abi.OBJECT_SHIFT] \
+            if tc and tc & abi.OBJECT_MASK == abi.OBJECT_TAG else None
+        n, nk = rec.n, rec.nk
+        e.bidx = 1 + (1 if n == CALL_MAXARGS else n) + (1 if nk == CALL_MAXARGS else 2 * nk)
+        e.is_detached = False
+        e.cell = None
+        e.buf = None
+        return e
 
     @classmethod
     def detached(cls, vm, mid, target_class):
@@ -426,6 +454,7 @@ class REnv(RBasic):
         e.bidx = 0
         e.is_detached = True
         e.cell = None
+        e.buf = None
         vm.alloc(e)
         return e
 
@@ -448,9 +477,19 @@ class REnv(RBasic):
         if self.values is None:
             st = self.stack
             b = self.base
-            self.values = [st[b + i] for i in range(self.length)]
-            if self.cell is not None:
-                self.cell[0] = 0    # generated code reads the upvars through Python now
+            if self.cell is None:
+                self.values = [st[b + i] for i in range(self.length)]
+            else:                   # into the buffer generated code reads from now on
+                buf = self.values = self.buf
+                ffi.memmove(buf, st + b, 8 * self.length)
+                self.cell[0] = self.cell[1]
+            self.frame = None
+            self.stack = None
+
+    def unshared_natively(self) -> None:
+        """Generated code copied the registers into ``buf`` (natlogs.py)."""
+        if self.values is None:
+            self.values = self.buf
             self.frame = None
             self.stack = None
 

@@ -550,3 +550,63 @@ def test_yield_calls_the_block_each_round_makes(tmp_path):
         assert p.stdout == expected[0]
         st = native_stats(p.stderr)
         assert st["misses"] < 100, st["calls_line"]
+
+
+CAPTURED_ENVS = """\\
+procs = []
+10.times do |i|
+  x = i * 2
+  procs << proc { x += 1; [i, x] }
+  procs << lambda { x }
+end
+p procs.map(&:call)
+p procs.each_slice(2).map { |a, b| [a.call, b.call] }
+saved = []
+3.times do |i|
+  begin
+    [1].each do |j|
+      y = i + j
+      saved << proc { y * 10 }
+      raise "boom #{i}" if i == 1
+    end
+  rescue => e
+    saved << e.message
+  end
+end
+p saved.map { |s| s.is_a?(Proc) ? s.call : s }
+a = []
+300.times { |i| 2.times { |j| a << proc { i * 100 + j } } }
+GC.start
+p a.map(&:call).inject(:+)
+def gen(n)
+  r = []
+  n.times { |k| v = k; r << -> { v += 1 } }
+  r
+end
+g = gen(5)
+p g.map(&:call), g.map(&:call)
+"""
+
+NESTED_LOOP = """\
+s = 0
+2000.times { |i| [1, 2].each { |j| s += i * j } }
+p s
+"""
+
+
+def test_block_frames_unshare_their_envs_natively(tmp_path):
+    """A block frame generated code called makes a block (its env is in
+    its record, rl_callinfo.env, not in a Python view): when it returns, or
+    an exception leaves it, machine code copies its registers into the
+    env's buffer, so the Procs kept afterwards read and write the values
+    the frame ended with, through a collection too.  A nested loop calls
+    back once a round (the BLOCK), not twice (no RETURN through Python)."""
+    mrb, expected = mruby_run("nenv_unshare", CAPTURED_ENVS, tmp_path)
+    for env in (EAGER, {**EAGER, "RITELOAD_GC_THRESHOLD": "20"}, None):
+        p = riteload("run", "--engine", "native", mrb.name, cwd=tmp_path, env=env)
+        assert p.stdout == expected[0]
+    mrb, expected = mruby_run("nenv_nested_loop", NESTED_LOOP, tmp_path)
+    p = riteload("run", "--engine", "native", "--stats", mrb.name, cwd=tmp_path)
+    assert p.stdout == expected[0]
+    st = native_stats(p.stderr)
+    assert st["callbacks"] < 2000 + 100, st["callbacks_line"]

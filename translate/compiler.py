@@ -55,7 +55,7 @@ from .asm import (
     qword,
     rip,
 )
-from .ctx import PROLOGUE, STUBS, Ctx, TranslateEnv, TranslateError
+from .ctx import PROLOGUE, STUBS, Ctx, TranslateEnv, TranslateError, makes_closures
 from .templates import template_for
 
 FAKE_BASE = 0x1000_0000     # where translations are assembled; the code is position-independent
@@ -114,7 +114,21 @@ def _stubs(a: Asm, cx: Ctx, table_addr: int, ilen: int) -> None:
     a.bind(cx.status)
     a.comment("status of a Python call: ST_JUMP continues at ctx->pc, others return")
     a.cmp(RAX, abi.ST_JUMP)
-    a.jcc("ne", cx.exit)
+    leave = cx.exit
+    if makes_closures(cx.irep):
+        leave = a.label("leave")
+        with a.cold():
+            a.bind(leave)
+            a.comment("an exception leaves the frame: unshare the env its record holds")
+            a.cmp(RAX, abi.ST_ERROR)
+            a.jcc("ne", cx.exit)
+            a.mov(RCX, qword(R12, abi.CTX_CI))
+            a.mov(RCX, qword(RCX, abi.CI_ENV))
+            a.test(RCX, RCX)
+            a.jcc("e", cx.exit)
+            a.call(cx.unshare_env())
+            a.jmp(cx.exit)
+    a.jcc("ne", leave)
     a.bind(cx.dispatch)
     a.comment("jump to the code of ctx->pc through the pc table")
     a.mov(RAX, qword(R12, abi.CTX_PC))

@@ -17,7 +17,26 @@ from riteload.errors import RiteError
 from riteload.model import Instruction, Irep
 from runtime import abi
 
-from .asm import R12, R15, RAX, RBX, RDI, RSI, RSP, Asm, Label, Mem, qword
+from .asm import (
+    R8,
+    R9,
+    R10,
+    R11,
+    R11D,
+    R12,
+    R15,
+    RAX,
+    RBX,
+    RCX,
+    RDI,
+    RDX,
+    RSI,
+    RSP,
+    Asm,
+    Label,
+    Mem,
+    qword,
+)
 
 
 class TranslateError(RiteError):
@@ -37,6 +56,13 @@ class TranslateEnv:
     def symbol_word(self, name: str) -> int | None:
         sid = self._syms.setdefault(name, len(self._syms) + 1)
         return abi.symbol_word(sid)
+
+
+def makes_closures(irep: Irep) -> bool:
+    """Does the irep make blocks or lambdas (BLOCK, LAMBDA)?  Only a frame
+    of such an irep has its env in its record (rl_callinfo.env): its
+    RETURN and error exit unshare it (runtime/native.py ``_unview``)."""
+    return any(ins.name in ("BLOCK", "LAMBDA") for ins in irep.instructions)
 
 
 # owners of code that belongs to no single instruction
@@ -74,6 +100,57 @@ class Ctx:
         self.op_calls = 0                      # instructions that always call Python
         # native call sites: pc -> index of its rl_site in the irep's inline caches
         self.sites: dict[int, int] = {}
+
+    def unshare_env(self) -> Label:
+        """The subroutine that unshares the running frame's env natively (rcx
+        = its cell, abi.ENV_*; rbx = its registers; rax kept): the registers
+        copied into the env's buffer, which its cell points at from now on,
+        and the cell in rl_vmstate.env_log for Python (runtime/natlogs.py),
+        after a callback (OPK_FLUSH) that empties the log when it is full.
+        Nothing to do when the cell already points at the buffer."""
+        def emit(a: Asm) -> None:
+            done, room, copy, copied = a.label(), a.label(), a.label(), a.label()
+            a.comment("unshare the env at rcx: registers -> its buffer, cell -> env_log")
+            a.push(RAX)                     # the status of an error exit; rsp 16-aligned
+            a.mov(RDX, qword(RCX, abi.ENV_BUF))
+            a.cmp(qword(RCX, abi.ENV_REGS), RDX)
+            a.jcc("e", done)
+            a.mov(R8, qword(R12, abi.CTX_STATE))
+            a.mov(R9, qword(R8, abi.STATE_ENV_LOG_N))
+            a.cmp(R9, qword(R8, abi.STATE_ENV_LOG_CAP))
+            a.jcc("b", room)
+            a.comment("the log is full: ctx->op(ctx, OPK_FLUSH | depth) replays it")
+            a.push(RCX)
+            a.sub(RSP, 8)
+            a.mov(RSI, abi.OPK_FLUSH << abi.OPK_SHIFT)
+            self._op_arg(a)
+            a.call(qword(R12, abi.CTX_OP))
+            a.add(RSP, 8)
+            a.pop(RCX)
+            a.mov(RDX, qword(RCX, abi.ENV_BUF))
+            a.mov(R8, qword(R12, abi.CTX_STATE))
+            a.mov(R9, qword(R8, abi.STATE_ENV_LOG_N))
+            a.bind(room)
+            a.mov(R10, qword(RCX, abi.ENV_LENGTH))
+            a.xor(R11D, R11D)
+            a.bind(copy)
+            a.cmp(R11, R10)
+            a.jcc("ae", copied)
+            a.mov(RAX, qword(RBX, 0, R11, 8))
+            a.mov(qword(RDX, 0, R11, 8), RAX)
+            a.add(R11, 1)
+            a.jmp(copy)
+            a.bind(copied)
+            a.mov(qword(RCX, abi.ENV_REGS), RDX)
+            a.mov(R10, qword(R8, abi.STATE_ENV_LOG))
+            a.mov(qword(R10, 0, R9, 8), RCX)
+            a.add(R9, 1)
+            a.mov(qword(R8, abi.STATE_ENV_LOG_N), R9)
+            a.mov(qword(R8, abi.STATE_LOGGED), 1)
+            a.bind(done)
+            a.pop(RAX)
+            a.ret()
+        return self.shared("unshare_env", emit)
 
     # -- operands and labels --------------------------------------------------
     @staticmethod

@@ -72,7 +72,7 @@ from .asm import (
     dword,
     qword,
 )
-from .ctx import Ctx, TranslateError
+from .ctx import Ctx, TranslateError, makes_closures
 
 _FLONUM_ZERO = 0x8000000000000002
 _BAD_DOUBLE = 0x3000000000000000     # the bits flonum decoding of 0.0 yields
@@ -752,6 +752,7 @@ def _fill_record(a: Asm, n: int) -> None:
     a.mov(RAX, qword(RDX, abi.SITE_ENVCELL1))
     a.mov(qword(RDI, abi.CI_UPVARS1), RAX)
     a.mov(qword(RDI, abi.CI_HELD), abi.NIL)
+    a.mov(qword(RDI, abi.CI_ENV), 0)
 
 
 def _record_stack(a: Asm) -> None:
@@ -815,6 +816,7 @@ def _class_new(a: Asm, ins: Instruction, cx: Ctx, n: int, site_disp: int, miss: 
     a.mov(qword(RDI, abi.CI_VIEW), 0)
     a.mov(qword(RDI, abi.CI_UPVARS), 0)
     a.mov(qword(RDI, abi.CI_UPVARS1), 0)
+    a.mov(qword(RDI, abi.CI_ENV), 0)
     a.mov(RAX, qword(R12, abi.CTX_RETVAL))
     a.mov(qword(RDI, abi.CI_HELD), RAX)
     a.mov(cx.R(ins.a), RAX)                 # initialize's self
@@ -1344,6 +1346,17 @@ def gen_RETURN(a: Asm, ins: Instruction, cx: Ctx) -> None:
     a.mov(RAX, qword(R12, abi.CTX_CI))
     a.test(qword(RAX, abi.CI_VIEW), 1)
     a.jcc("ne", cx.slow(ins))
+    if makes_closures(cx.irep):
+        unshare, back = a.label(), a.label()
+        a.comment("our env in our record (no view holds it): unshare it first")
+        a.mov(RCX, qword(RAX, abi.CI_ENV))
+        a.test(RCX, RCX)
+        a.jcc("ne", unshare)
+        a.bind(back)
+        with a.cold():
+            a.bind(unshare)
+            a.call(cx.unshare_env())
+            a.jmp(back)
     a.mov(RAX, cx.R(ins.a))
     a.mov(qword(R12, abi.CTX_RETVAL), RAX)
     a.mov(RAX, abi.ST_RETVAL)
