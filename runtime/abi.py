@@ -202,7 +202,7 @@ typedef struct rl_callinfo {
     int32_t  pc;            /* byte offset of the next instruction (ci->pc) */
     uint64_t proc;          /* word of the RProc, nil for a builtin */
     uint64_t target_class;  /* word of the target class */
-    uint64_t view;          /* 1: Python holds a Frame of this record */
+    uint64_t view;          /* 1: Python holds a Frame of this record (a view) */
     uint64_t upvars;        /* a block's: the cell of the env its upvars (level 0) are in */
     uint64_t held;          /* a word kept for the caller: the object a native Class#new's
                                record initializes, the block of a native SENDB */
@@ -229,11 +229,16 @@ typedef struct rl_vmstate {
     uint64_t     orphan_log_n;    /* pairs in orphan_log */
     uint64_t     orphan_log_cap;  /* room in orphan_log, in pairs */
     uint64_t     logged;          /* nonzero while a log holds entries */
-    uint64_t    *proc_keys;       /* per Proc handle: entry cell, env cell, context key */
+    uint64_t    *proc_keys;       /* per Proc handle: entry cell, env cell, upper, target class */
     uint64_t    *ary_pool;        /* Arrays ready for ARRAY literals (runtime/heap.py) */
     uint64_t    *env_log;         /* cells of envs generated code unshared */
     uint64_t     env_log_n;       /* cells in env_log */
     uint64_t     env_log_cap;     /* room in env_log */
+    uint64_t    *proc_pool;       /* Procs ready for BLOCK/LAMBDA (runtime/heap.py) */
+    uint64_t    *env_pool;        /* env cells ready for BLOCK/LAMBDA (runtime/heap.py) */
+    uint64_t    *closure_log;     /* CLOSURE_LOG_WORDS a Proc generated code made */
+    uint64_t     closure_log_n;   /* entries in closure_log */
+    uint64_t     closure_log_cap; /* room in closure_log, in entries */
 } rl_vmstate;
 typedef struct rl_site {
     uint64_t klass;          /* receiver's class word (1: a fixnum) */
@@ -304,6 +309,7 @@ CI_VIEW = 32
 CI_UPVARS = 40
 CI_UPVARS1 = 56
 CI_ENV = 64
+VIEW_FRAME = 1              # rl_callinfo.view
 CI_SIZE = 128
 CI_SHIFT = 7                # log2(CI_SIZE)
 STATE_CLASS_WORDS = 40
@@ -322,6 +328,19 @@ STATE_ARY_POOL = 144
 STATE_ENV_LOG = 152
 STATE_ENV_LOG_N = 160
 STATE_ENV_LOG_CAP = 168
+STATE_PROC_POOL = 176
+STATE_ENV_POOL = 184
+STATE_CLOSURE_LOG = 192
+STATE_CLOSURE_LOG_N = 200
+STATE_CLOSURE_LOG_CAP = 208
+# a closure_log entry: the Proc's word, its env's cell, the irep index | 1 << 16
+# for a lambda | 1 << 17 for a new env, the record's first 16 bytes (n, nk,
+# cci, kind, mid; stack, pc), its proc, its target class and its depth
+CLOSURE_LOG_WORDS = 8
+CLOSURE_STRICT = 1 << 16
+CLOSURE_NEW_ENV = 1 << 17
+ENV_POOL_WORDS = 16         # the buffer of a pooled env: ireps with more locals call Python
+PROC_KEY_WORDS = 4          # rl_vmstate.proc_keys per handle
 # an env cell (runtime/heap.py env_cell): the address of the env's registers
 # (on the stack, or its own buffer once unshared), its buffer, its length,
 # its word
@@ -348,7 +367,8 @@ SITE_IV_SHAPE = 96          # the shape id the receiver's ivar block must have
 SITE_IV_NEXT = 104          # SETIV: its shape id after the store
 SITE_IV_SLOT = 112          # the variable's slot
 SITE_VALUE = 72             # GETCONST: the constant's value
-SITE_PROC_CONTEXT = 104     # SITE_PROC_CALL: the proc's context key (rl_vmstate.proc_keys)
+SITE_PROC_UPPER = 104       # SITE_PROC_CALL: the proc's upper proc (rl_vmstate.proc_keys)
+SITE_PROC_TC = 112          # SITE_PROC_CALL: the target class of the proc's env
 SITE_SIZE = 128
 SITE_PROC_CALL = 1          # flags: a Proc#call of SITE_PROC (its code called directly)
 SITE_IVAR_READER = 2        # flags: an attr_reader: the slot of the receiver's block

@@ -14,9 +14,9 @@ It exists so that ``runtime/vm.py`` stays a façade: ``VM`` inherits this
 
 from __future__ import annotations
 
-from .abi import OBJECT_SHIFT, OBJECT_TAG
+from .abi import ENV_POOL_WORDS, OBJECT_SHIFT, OBJECT_TAG
 from .cdecls import ffi
-from .objects import RArray, RBasic, RClass, RException, RObject
+from .objects import RArray, RBasic, RClass, REnv, RException, RObject, RProc
 from .shapes import attach_at_alloc
 
 _SHAPED = (RObject, RException)     # types whose ivars are in native blocks
@@ -92,10 +92,52 @@ class Heap:
         del self.arena[mark:]
         pool[1] = min(2 * want, POOL_MAX)
 
+    # -- the pools generated code's BLOCK/LAMBDA take a Proc and an env from --
+    def closure_pools(self):
+        """(Procs, env cells) ready for BLOCK and LAMBDA, each a native array
+        ``[count, next refill size, item...]`` as ``alloc_pool``'s: blank
+        RProcs and blank REnvs with their cells and buffers of
+        ENV_POOL_WORDS words (heap.env_cell), which generated code takes
+        and runtime/natlogs.py completes.  Empty at first: the first BLOCK
+        runs in Python and fills them (``fill_closure_pools``)."""
+        pools = []
+        for field in ("proc_pool", "env_pool"):
+            pool = ffi.new("uint64_t[]", 2 + POOL_MAX)
+            pool[1] = POOL_FIRST
+            setattr(self.state, field, pool)
+            pools.append(pool)
+        return pools
+
+    def fill_closure_pools(self) -> None:
+        """Refill whichever of the closure pools is empty."""
+        mark = len(self.arena)
+        pool = self.proc_pool
+        if not pool[0]:
+            want = int(pool[1])
+            for i in range(want):
+                pool[2 + i] = self.alloc(RProc(self.c_Proc))
+                pool[0] = i + 1     # a collection during the refill sees them as roots
+            pool[1] = min(2 * want, POOL_MAX)
+        pool = self.env_pool
+        if not pool[0]:
+            want = int(pool[1])
+            for i in range(want):
+                e = REnv.pooled(self, ENV_POOL_WORDS)
+                self.alloc(e)
+                pool[2 + i] = self.env_cell(e)
+                pool[0] = i + 1
+            pool[1] = min(2 * want, POOL_MAX)
+        del self.arena[mark:]
+
     def pooled_words(self):
         """The words of every object waiting in an allocation pool."""
         for pool in self.alloc_pools.values():
             yield from pool[2:2 + pool[0]]
+        pool = self.proc_pool
+        yield from pool[2:2 + pool[0]]
+        pool = self.env_pool
+        for cell in pool[2:2 + pool[0]]:
+            yield ffi.cast("uint64_t *", cell)[3]
 
     def pooled_handles(self) -> set:
         """The handles of those objects: not allocated yet, as ObjectSpace sees it."""
@@ -137,26 +179,27 @@ class Heap:
         cell (rl_callinfo.env) unshares the env natively when it returns.
         Cells come in blocks and go back to ``env_cells_free`` when the
         collector frees their env."""
-        cell = env.cell
-        if cell is None:
-            free = self.env_cells_free
-            if not free:
-                block = ffi.new("uint64_t[]", 256)
-                self.env_cell_blocks.append(block)
-                free.extend(block + i for i in range(0, 256, 4))
-            cell = env.cell = free.pop()
-            n = env.length
-            buf = env.buf = ffi.new("uint64_t[]", n if n else 1)
-            if env.values is not None:
-                for i, w in enumerate(env.values):
-                    buf[i] = w
-                env.values = buf
-            cell[1] = int(ffi.cast("uintptr_t", buf))
-            cell[0] = int(ffi.cast("uintptr_t", env.stack)) + 8 * env.base \
-                if env.values is None else cell[1]
-            cell[2] = n
-            cell[3] = (env.handle << OBJECT_SHIFT) | OBJECT_TAG
-        return int(ffi.cast("uintptr_t", cell))
+        if env.cell is not None:
+            return env.cell_addr
+        free = self.env_cells_free
+        if not free:
+            block = ffi.new("uint64_t[]", 256)
+            self.env_cell_blocks.append(block)
+            free.extend(block + i for i in range(0, 256, 4))
+        cell = env.cell = free.pop()
+        n = env.length
+        buf = env.buf = ffi.new("uint64_t[]", n if n else 1)
+        if env.values is not None:
+            for i, w in enumerate(env.values):
+                buf[i] = w
+            env.values = buf
+        cell[1] = int(ffi.cast("uintptr_t", buf))
+        cell[0] = int(ffi.cast("uintptr_t", env.stack)) + 8 * env.base \
+            if env.values is None else cell[1]
+        cell[2] = n
+        cell[3] = (env.handle << OBJECT_SHIFT) | OBJECT_TAG
+        addr = env.cell_addr = int(ffi.cast("uintptr_t", cell))
+        return addr
 
     def set_class(self, obj: RBasic, cls: RClass) -> None:
         obj.cls = cls

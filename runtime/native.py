@@ -190,8 +190,14 @@ def _refreshing(fn):
 class _VMEnv:
     """What the translator asks of the runtime (translate.ctx.TranslateEnv)."""
 
-    def __init__(self, vm):
+    def __init__(self, vm, cache: CodeCache):
         self.vm = vm
+        self.cache = cache
+
+    def entry_cell(self, irep) -> int | None:
+        """The address of ``irep``'s entry cell in the code cache (made
+        now if need be: it points at the stub until the irep is compiled)."""
+        return self.cache.entry(id(irep)).cell_address
 
     def symbol_word(self, name: str) -> int | None:
         try:
@@ -358,7 +364,8 @@ class NativeEngine:
                 if self.verify:         # native code only ever comes from verified ireps
                     from riteload.verify import verify_irep
                     verify_irep(irep)
-                translation = translate_irep(irep, env=_VMEnv(vm), counting=self.counting)
+                translation = translate_irep(irep, env=_VMEnv(vm, self.cache),
+                                             counting=self.counting)
             except RiteError as e:
                 code.error = str(e)
                 self.translate_errors += 1
@@ -413,6 +420,8 @@ class NativeEngine:
         holds another Proc of the same code and env calls this one too."""
         def op_keying(vm, frame, ins):
             r = fn(vm, frame, ins)
+            if not vm.proc_pool[0] or not vm.env_pool[0]:
+                vm.fill_closure_pools()     # for generated code's next BLOCK
             p = vm.objects[vm.stack[frame.base + ins.a] >> abi.OBJECT_SHIFT]
             code = self._codes.get(id(p.irep))
             if code is not None and code.entry.translation is not None:
@@ -420,6 +429,8 @@ class NativeEngine:
             act = self._tls.top
             if frame is not act.frame:
                 self._unview(act, vm)
+            elif frame.env is not None:
+                vm.ci[frame.index].env = vm.env_cell(frame.env)    # for generated code's BLOCK
             return r
         return op_keying
 
@@ -461,6 +472,8 @@ class NativeEngine:
         arena = vm.arena
         if len(arena) > act.mark:
             del arena[act.mark:]            # the Proc is in a register, the env in the record
+        if not vm.proc_pool[0] or not vm.env_pool[0]:
+            vm.fill_closure_pools()         # for generated code's next BLOCK
         return _NEXT
 
     def _unview(self, act: _Activation, vm) -> None:
@@ -491,27 +504,24 @@ class NativeEngine:
     @staticmethod
     def _key_proc(vm, p, code: _Code) -> None:
         """rl_vmstate.proc_keys of Proc ``p`` (compiled as ``code``): its
-        entry cell, its env's cell and its context key.  Two Procs with the
-        same entry cell and context key are the same block made again,
-        maybe in another frame: same code, target class, method name and
-        level-1 upvars; a SITE_PROC_CALL site made for one calls the other
-        with the self and level-0 upvars its env's cell gives."""
+        entry cell, its env's cell, its upper proc and its env's target
+        class.  Two Procs with the same entry cell, upper proc and target
+        class are the same block made again, maybe in another frame: same
+        code, method name (the upper proc's) and level-1 upvars (the upper
+        proc's env); a SITE_PROC_CALL site made for one calls the other
+        with the self and level-0 upvars its env's cell gives.  Generated
+        code's BLOCK writes the same four words (translate/templates.py)."""
         env = p.env
         if env is None:
             return
         up = p.upper
-        outer = up.env if up is not None else None
         tc = env.target_class
-        ctx = (tc.word if tc is not None else 0, env.mid,
-               vm.env_cell(outer) if outer is not None else 0)
-        key = vm.proc_contexts.get(ctx)
-        if key is None:
-            key = vm.proc_contexts[ctx] = len(vm.proc_contexts) + 1
         keys = vm.proc_keys.blocks
-        h = 3 * p.handle
+        h = abi.PROC_KEY_WORDS * p.handle
         keys[h] = code.entry.cell_address
         keys[h + 1] = vm.env_cell(env)
-        keys[h + 2] = key
+        keys[h + 2] = up.word if up is not None else 0
+        keys[h + 3] = tc.word if tc is not None else 0
 
     def _install_code(self, vm, entry) -> bool:
         """Install ``entry``'s translation; the code of every frame on a
@@ -577,7 +587,15 @@ class NativeEngine:
         ciwords = tls.ciwords
         ciwords[rec + abi.CI_UPVARS // 8] = up0
         ciwords[rec + abi.CI_UPVARS1 // 8] = up1
-        ciwords[rec + abi.CI_ENV // 8] = 0      # Python pops this frame and unshares its env
+        # the frame's env, for BLOCK (a new one reaches frame.env through natlogs.py)
+        ciwords[rec + abi.CI_ENV // 8] = vm.env_cell(frame.env) if frame.env is not None else 0
+        ciwords[rec + abi.CI_VIEW // 8] = 0
+        # what BLOCK logs of its record: n, nk, cci, kind 0, mid; the register base;
+        # the target class (it keys the Proc: rl_vmstate.proc_keys)
+        ciwords[rec] = frame.n | frame.nk << 8 | frame.cci << 16 | frame.mid << 32
+        ciwords[rec + abi.CI_STACK // 8] = frame.base
+        tc = frame.target_class
+        ciwords[rec + abi.CI_TARGET_CLASS // 8] = tc.word if tc is not None else 0
         p = frame.proc
         ciwords[rec + abi.CI_PROC // 8] = abi.NIL if p is None else \
             (p.handle << abi.OBJECT_SHIFT) | abi.OBJECT_TAG        # GETCONST's key
@@ -1113,7 +1131,9 @@ class NativeEngine:
         up0, up1 = self._env_cells(vm, callee, p)
         site[w + abi.SITE_SELF // 8] = env.get(0)
         self._key_proc(vm, p, callee)
-        site[w + abi.SITE_PROC_CONTEXT // 8] = vm.proc_keys.blocks[3 * p.handle + 2]
+        h = abi.PROC_KEY_WORDS * p.handle
+        site[w + abi.SITE_PROC_UPPER // 8] = vm.proc_keys.blocks[h + 2]
+        site[w + abi.SITE_PROC_TC // 8] = vm.proc_keys.blocks[h + 3]
         return self._aim_site(site, w, callee, recv, tc.word if tc is not None else 0,
                               max(p.irep.nregs, n + 2), env.mid, abi.SITE_PROC_CALL, up0, up1)
 

@@ -392,7 +392,7 @@ class REnv(RBasic):
 """
 
     __slots__ = ("vm", "stack", "base", "length", "values", "mid", "target_class", "frame",
-                 "bidx", "is_detached", "cell", "buf")
+                 "bidx", "is_detached", "cell", "cell_addr", "buf")
 
     def __init__(self, vm, frame, length):
         super().__init__(None)
@@ -436,6 +436,39 @@ class REnv(RBasic):
         e.cell = None
         e.buf = None
         return e
+
+    @classmethod
+    def pooled(cls, vm, length: int):
+        """A blank env for the closure pool (heap.py): its cell and buffer
+        of ``length`` words are made when it is pooled; ``from_log`` gives
+        it the rest once generated code has taken it."""
+        e = cls.__new__(cls)
+        RBasic.__init__(e, None)
+        e.vm = vm
+        e.stack = vm.stack
+        e.frame = None
+        e.base = 0
+        e.length = length
+        e.values = None
+        e.mid = 0
+        e.target_class = None
+        e.bidx = 0
+        e.is_detached = False
+        e.cell = None
+        e.buf = None
+        return e
+
+    def from_log(self, vm, base: int, n: int, nk: int, mid: int, target_class, proc) -> None:
+        """A pooled env generated code's BLOCK took for the frame at ``base``
+        (runtime/natlogs.py): what ``from_record`` gives an env; its length
+        is what the code stored in its cell."""
+        self.stack = vm.stack
+        self.base = base
+        self.length = int(self.cell[2])
+        pe = proc.env
+        self.mid = pe.mid if pe is not None and pe.is_detached else mid
+        self.target_class = target_class
+        self.bidx = 1 + (1 if n == CALL_MAXARGS else n) + (1 if nk == CALL_MAXARGS else 2 * nk)
 
     @classmethod
     def detached(cls, vm, mid, target_class):

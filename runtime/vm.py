@@ -86,10 +86,10 @@ class VM(Symbols, Heap, Values, Classes, Variables, Calls, Backtraces, Raising):
         self.state.class_words_len = self._cw_len
         self.iv_space = HandleTable(self.state, "iv_blocks", self._cw_len)
         self.ary_space = HandleTable(self.state, "ary_blocks", self._cw_len)
-        self.proc_keys = HandleTable(self.state, "proc_keys", self._cw_len, 3)
-        self.proc_contexts: dict = {}       # (target class, mid, level-1 env cell) -> key word
+        self.proc_keys = HandleTable(self.state, "proc_keys", self._cw_len, abi.PROC_KEY_WORDS)
         self.alloc_pools: dict = {}         # class -> ready instances (heap.alloc_pool)
         self.native_logs = natlogs.attach(self.state)   # what generated code did (natlogs.py)
+        self.proc_pool, self.env_pool = self.closure_pools()    # BLOCK's (heap.py)
         self.env_cell_blocks: list = []     # REnv cells (heap.env_cell)
         self.env_cells_free: list = []
         self.syms: list[str] = [""]

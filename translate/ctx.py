@@ -52,10 +52,18 @@ class TranslateEnv:
 
     def __init__(self):
         self._syms: dict[str, int] = {}
+        self._cells: dict[int, int] = {}
 
     def symbol_word(self, name: str) -> int | None:
         sid = self._syms.setdefault(name, len(self._syms) + 1)
         return abi.symbol_word(sid)
+
+    def entry_cell(self, irep: Irep) -> int | None:
+        """The address of the entry cell a call of ``irep``'s code goes
+        through (BLOCK writes it in the new Proc's keys); None: BLOCK calls
+        the runtime.  The default hands out stand-in addresses, one per
+        irep, in order of first use."""
+        return self._cells.setdefault(id(irep), 0x7000_0000 + 8 * len(self._cells))
 
 
 def makes_closures(irep: Irep) -> bool:

@@ -54,11 +54,13 @@ from .asm import (
     R8D,
     R9,
     R10,
+    R10D,
     R11,
     R12,
     R14,
     R15,
     RAX,
+    RBX,
     RCX,
     RDI,
     RDX,
@@ -540,13 +542,16 @@ def _native_call(a: Asm, ins: Instruction, cx: Ctx, self_call: bool, block: bool
         a.mov(RAX, cx.R(ins.a))
         a.cmp(RAX, qword(RDX, abi.SITE_PROC))
         a.jcc("e", plain)
-        a.comment("another Proc (the class check passed): same code and context, its env's"
-                  " registers on the stack? (proc_keys; rcx holds the entry cell)")
+        a.comment("another Proc (the class check passed): same code, upper proc and target"
+                  " class, a live env? (proc_keys; rcx holds the entry cell)")
         _proc_keys(a)
         a.cmp(RCX, qword(RAX, 0))
         a.jcc("ne", miss)
         a.mov(R8, qword(RAX, 16))
-        a.cmp(R8, qword(RDX, abi.SITE_PROC_CONTEXT))
+        a.cmp(R8, qword(RDX, abi.SITE_PROC_UPPER))
+        a.jcc("ne", miss)
+        a.mov(R8, qword(RAX, 24))
+        a.cmp(R8, qword(RDX, abi.SITE_PROC_TC))
         a.jcc("ne", miss)
         a.mov(R8, qword(RAX, 8))
         a.cmp(qword(R8, 0), 0)
@@ -710,10 +715,10 @@ def _log_orphan(a: Asm, ins: Instruction, cx: Ctx) -> None:
 
 def _proc_keys(a: Asm) -> None:
     """rax = the proc_keys of the Proc in rax (its word): entry cell, env
-    cell, context key (runtime/native.py ``_key_proc``); r8 clobbered."""
+    cell, upper proc, target class (runtime/native.py ``_key_proc``); r8
+    clobbered."""
     a.shr(RAX, abi.OBJECT_SHIFT)
-    a.lea(RAX, qword(RAX, 0, RAX, 2))
-    a.shl(RAX, 3)
+    a.shl(RAX, 5)                       # abi.PROC_KEY_WORDS words of 8 bytes
     a.mov(R8, qword(R12, abi.CTX_STATE))
     a.add(RAX, qword(R8, abi.STATE_PROC_KEYS))
 
@@ -795,11 +800,7 @@ def _class_new(a: Asm, ins: Instruction, cx: Ctx, n: int, site_disp: int, miss: 
     _room(a, cx, ins, 2, slow)
     a.comment("take an object from the class's pool (runtime/heap.py): [count, refill, word...]")
     a.mov(RCX, qword(RDX, abi.SITE_POOL))
-    a.mov(RAX, qword(RCX, 0))
-    a.sub(RAX, 1)
-    a.jcc("b", empty)
-    a.mov(qword(RCX, 0), RAX)
-    a.mov(RAX, qword(RCX, 16, RAX, 8))
+    _pool_take(a, RCX, RAX, empty)
     a.mov(qword(R12, abi.CTX_RETVAL), RAX)
     a.bind(allocated)
     a.lea(RSI, cx.R(ins.a))
@@ -943,6 +944,102 @@ def _ary_read(a: Asm, cx: Ctx, ins: Instruction, kind: int, other: Label) -> Non
     a.bind(end)
 
 
+def _pool_take(a: Asm, pool: Reg, dst: Reg, empty: Label) -> None:
+    """dst = the last word of the pool at ``pool`` (runtime/heap.py's
+    ``[count, refill, word...]``), taken; to ``empty`` when there is none.
+    Clobbers rax."""
+    a.mov(RAX, qword(pool, 0))
+    a.sub(RAX, 1)
+    a.jcc("b", empty)
+    a.mov(qword(pool, 0), RAX)
+    a.mov(dst, qword(pool, 16, RAX, 8))
+
+
+def gen_BLOCK(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = lambda(Irep[b],L_BLOCK)
+    _closure(a, ins, cx, strict=False)
+
+
+def gen_LAMBDA(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = lambda(Irep[b],L_LAMBDA)
+    _closure(a, ins, cx, strict=True)
+
+
+def _closure(a: Asm, ins: Instruction, cx: Ctx, strict: bool) -> None:
+    """R[a] = a new Proc of Irep[b] capturing this frame's env, as
+    make_proc does, from the closure pools (runtime/heap.py): a blank Proc,
+    and a blank env (its cell and buffer made) when the record holds none
+    yet, whose cell then points at our registers and goes in our record
+    (rl_callinfo.env: our RETURN unshares it).  The Proc's keys are
+    written (rl_vmstate.proc_keys: entry cell, env cell, upper proc,
+    target class) and the rest logged in rl_vmstate.closure_log for
+    runtime/natlogs.py (which gives a new env to the Python Frame of the
+    activation's own record).  Python does it when Python holds a view of
+    the record (the view keeps the env), a pool is empty, the log is full
+    or the irep has more locals than a pooled env's buffer holds."""
+    reps = cx.irep.reps
+    cell = cx.env.entry_cell(reps[ins.b]) if ins.b < len(reps) else None
+    nlocals = cx.irep.nlocals
+    if cell is None or nlocals > abi.ENV_POOL_WORDS or ins.b > 0xFFFF:
+        cx.call_op(ins)
+        return
+    slow = cx.slow(ins)
+    have_env = a.label()
+    a.comment("a Proc (and our env) from the closure pools, unless Python must")
+    a.mov(R8, qword(R12, abi.CTX_STATE))
+    a.mov(R9, qword(R8, abi.STATE_CLOSURE_LOG_N))
+    a.cmp(R9, qword(R8, abi.STATE_CLOSURE_LOG_CAP))
+    a.jcc("ae", slow)
+    a.mov(RDI, qword(R12, abi.CTX_CI))
+    a.test(qword(RDI, abi.CI_VIEW), abi.VIEW_FRAME)
+    a.jcc("ne", slow)
+    a.mov(RCX, qword(R8, abi.STATE_PROC_POOL))
+    a.cmp(qword(RCX, 0), 0)
+    a.jcc("e", slow)
+    flags = ins.b | (abi.CLOSURE_STRICT if strict else 0)
+    a.mov(R10D, flags)
+    a.mov(RDX, qword(RDI, abi.CI_ENV))
+    a.test(RDX, RDX)
+    a.jcc("ne", have_env)
+    a.comment("no env yet: a pooled one, its registers ours")
+    a.mov(R11, qword(R8, abi.STATE_ENV_POOL))
+    _pool_take(a, R11, RDX, slow)
+    a.mov(qword(RDX, abi.ENV_REGS), RBX)
+    a.mov(qword(RDX, abi.ENV_LENGTH), nlocals)
+    a.mov(qword(RDI, abi.CI_ENV), RDX)
+    a.or_(R10D, abi.CLOSURE_NEW_ENV)
+    a.bind(have_env)
+    a.comment("the Proc (the pool has one): R[a], its keys, its log entry")
+    _pool_take(a, RCX, RAX, slow)
+    a.mov(cx.R(ins.a), RAX)
+    a.mov(R11, RAX)
+    a.shr(R11, abi.OBJECT_SHIFT)
+    a.shl(R11, 5)                       # abi.PROC_KEY_WORDS words of 8 bytes
+    a.add(R11, qword(R8, abi.STATE_PROC_KEYS))
+    a.mov(RSI, cell)
+    a.mov(qword(R11, 0), RSI)
+    a.mov(qword(R11, 8), RDX)
+    for i, field in ((2, abi.CI_PROC), (3, abi.CI_TARGET_CLASS)):
+        a.mov(RSI, qword(RDI, field))
+        a.mov(qword(R11, 8 * i), RSI)
+    a.mov(R11, R9)
+    a.shl(R11, 6)                       # abi.CLOSURE_LOG_WORDS words of 8 bytes
+    a.add(R11, qword(R8, abi.STATE_CLOSURE_LOG))
+    a.mov(qword(R11, 0), RAX)
+    a.mov(qword(R11, 8), RDX)
+    a.mov(qword(R11, 16), R10)
+    for i, field in ((3, 0), (4, 8), (5, abi.CI_PROC), (6, abi.CI_TARGET_CLASS)):
+        a.mov(RSI, qword(RDI, field))   # the record's head, register base, proc, class
+        a.mov(qword(R11, 8 * i), RSI)
+    a.mov(RSI, RDI)
+    a.sub(RSI, qword(R12, abi.CTX_CIBASE))
+    a.shr(RSI, abi.CI_SHIFT)
+    a.mov(qword(R11, 56), RSI)          # the record's depth
+    a.add(R9, 1)
+    a.mov(qword(R8, abi.STATE_CLOSURE_LOG_N), R9)
+    a.mov(qword(R8, abi.STATE_LOGGED), 1)
+
+
 def gen_ARRAY(a: Asm, ins: Instruction, cx: Ctx) -> None:
     # R[a] = ary_new(R[a],R[a+1]..R[a+b])
     _ary_literal(a, ins, cx, ins.a, ins.b)
@@ -972,11 +1069,7 @@ def _ary_literal(a: Asm, ins: Instruction, cx: Ctx, first: int, n: int) -> None:
     a.cmp(R9, qword(R8, abi.STATE_ARY_LOG_CAP))
     a.jcc("ae", slow)
     a.mov(RCX, qword(R8, abi.STATE_ARY_POOL))
-    a.mov(RAX, qword(RCX, 0))
-    a.sub(RAX, 1)
-    a.jcc("b", slow)
-    a.mov(qword(RCX, 0), RAX)
-    a.mov(RAX, qword(RCX, 16, RAX, 8))          # the Array's word
+    _pool_take(a, RCX, RAX, slow)               # the Array's word
     a.mov(R10, RAX)
     a.shr(R10, abi.OBJECT_SHIFT)                # its handle
     a.mov(R11, qword(R8, abi.STATE_ARY_BLOCKS))
@@ -1549,6 +1642,8 @@ TEMPLATES: dict[str, Template] = {
     "GE": gen_GE,
     "ARRAY": gen_ARRAY,
     "ARRAY2": gen_ARRAY2,
+    "LAMBDA": gen_LAMBDA,
+    "BLOCK": gen_BLOCK,
     "EXT1": gen_EXT1,
     "EXT2": gen_EXT2,
     "EXT3": gen_EXT3,
