@@ -207,8 +207,9 @@ typedef struct rl_callinfo {
     uint64_t held;          /* a word kept for the caller: the object a native Class#new's
                                record initializes, the block of a native SENDB */
     uint64_t upvars1;       /* a block's: the cell of the env of its upvars of level 1 */
-    uint64_t env;           /* the cell of the frame's own env when no view holds it, or 0:
-                               its RETURN (or error exit) unshares the env natively */
+    uint64_t env;           /* the cell of the frame's own env, or 0: BLOCK takes it, and
+                               the RETURN (or error exit) of a frame without a view
+                               unshares the env natively */
     uint64_t spare[7];      /* pads the record to 128 bytes */
 } rl_callinfo;
 typedef struct rl_vmstate {
@@ -309,7 +310,6 @@ CI_VIEW = 32
 CI_UPVARS = 40
 CI_UPVARS1 = 56
 CI_ENV = 64
-VIEW_FRAME = 1              # rl_callinfo.view
 CI_SIZE = 128
 CI_SHIFT = 7                # log2(CI_SIZE)
 STATE_CLASS_WORDS = 40

@@ -124,6 +124,10 @@ class Calls:
             if p is not None and p.env is not None and p.env.is_detached:
                 e.mid = p.env.mid       # an aliased method: blocks use the original name
             frame.env = e
+            if self.envs_in_records:
+                # generated code's BLOCK in this frame takes it from its record
+                # (runtime/native.py); a record of an interpreted frame ignores it
+                self.ci[frame.index].env = self.env_cell(e)
         return e
 
     def collect_args(self, base: int, n: int, nk: int) -> list:

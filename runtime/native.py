@@ -429,8 +429,6 @@ class NativeEngine:
             act = self._tls.top
             if frame is not act.frame:
                 self._unview(act, vm)
-            elif frame.env is not None:
-                vm.ci[frame.index].env = vm.env_cell(frame.env)    # for generated code's BLOCK
             return r
         return op_keying
 
@@ -874,9 +872,8 @@ class NativeEngine:
             proc = objects[rec.proc >> abi.OBJECT_SHIFT]
             f = Frame(rec.mid, proc, rec.stack, rec.n, rec.nk,
                       objects[tc >> abi.OBJECT_SHIFT] if tc else None)
-            if rec.env:                     # its env, made while no view held the record
+            if rec.env:                     # its env (rl_callinfo.env)
                 f.env = objects[ffi.cast("uint64_t *", rec.env)[3] >> abi.OBJECT_SHIFT]
-                rec.env = 0                 # the view's RETURN unshares it in Python
             irep = f.irep = proc.irep
             rt = proc.rt
             if rt is None:

@@ -115,6 +115,8 @@ class VM(Symbols, Heap, Values, Classes, Variables, Calls, Backtraces, Raising):
         self.out = stdout if stdout is not None else sys.stdout.buffer
         self.err = stderr if stderr is not None else sys.stderr.buffer
         self.engine = engine
+        # the native engine keeps each frame's env in its call-info record too
+        self.envs_in_records = getattr(engine, "name", None) == "native"
         # the method entries runtime/prelude defined: core methods written in
         # Ruby, which the core library may walk directly like its builtins
         self.prelude_methods = set()

@@ -35,6 +35,10 @@ class Frame:
         self.nk = nk
         self.retval = None
         self.index = 0          # its call-info record (vm.ci[0])
+        self.env = None         # what the engine writes in that record (runtime/frames.py)
+        self.cci = 0
+        self.mid = 0
+        self.target_class = None
 
 
 class FakeVM:

@@ -974,9 +974,9 @@ def _closure(a: Asm, ins: Instruction, cx: Ctx, strict: bool) -> None:
     written (rl_vmstate.proc_keys: entry cell, env cell, upper proc,
     target class) and the rest logged in rl_vmstate.closure_log for
     runtime/natlogs.py (which gives a new env to the Python Frame of the
-    activation's own record).  Python does it when Python holds a view of
-    the record (the view keeps the env), a pool is empty, the log is full
-    or the irep has more locals than a pooled env's buffer holds."""
+    record, when there is one: the activation's own, a view).  Python
+    does it when a pool is empty, the log is full or the irep has more
+    locals than a pooled env's buffer holds."""
     reps = cx.irep.reps
     cell = cx.env.entry_cell(reps[ins.b]) if ins.b < len(reps) else None
     nlocals = cx.irep.nlocals
@@ -991,8 +991,6 @@ def _closure(a: Asm, ins: Instruction, cx: Ctx, strict: bool) -> None:
     a.cmp(R9, qword(R8, abi.STATE_CLOSURE_LOG_CAP))
     a.jcc("ae", slow)
     a.mov(RDI, qword(R12, abi.CTX_CI))
-    a.test(qword(RDI, abi.CI_VIEW), abi.VIEW_FRAME)
-    a.jcc("ne", slow)
     a.mov(RCX, qword(R8, abi.STATE_PROC_POOL))
     a.cmp(qword(RCX, 0), 0)
     a.jcc("e", slow)
