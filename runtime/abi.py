@@ -230,7 +230,7 @@ typedef struct rl_vmstate {
     uint64_t     orphan_log_n;    /* pairs in orphan_log */
     uint64_t     orphan_log_cap;  /* room in orphan_log, in pairs */
     uint64_t     logged;          /* nonzero while a log holds entries */
-    uint64_t    *proc_keys;       /* per Proc handle: entry cell, env cell, upper, target class */
+    uint64_t    *proc_calls;      /* per handle: a Proc's call data (PROC_*), or 0 */
     uint64_t    *ary_pool;        /* Arrays ready for ARRAY literals (runtime/heap.py) */
     uint64_t    *env_log;         /* cells of envs generated code unshared */
     uint64_t     env_log_n;       /* cells in env_log */
@@ -251,13 +251,13 @@ typedef struct rl_site {
     uint64_t target_class;   /* word of the class the method was found in */
     uint64_t nregs;          /* registers the callee's frame needs */
     uint64_t mid;            /* the callee frame's method name (symbol id) */
-    uint64_t self;           /* SITE_PROC_CALL: the block's self */
-    uint64_t envcell;        /* SITE_PROC_CALL: the cell of the block's env, or 0 */
-    uint64_t flags;          /* SITE_PROC_CALL: keyed on the receiver itself, a Proc */
+    uint64_t self;           /* SITE_NEW: the class */
+    uint64_t envcell;        /* the callee record's upvars (level 0), or 0 */
+    uint64_t flags;          /* SITE_PROC_CALL, SITE_NEW, ... */
     uint64_t iv_shape;       /* ivar caches: the shape, the shape after a store, the slot */
     uint64_t iv_next;
     uint64_t iv_slot;
-    uint64_t envcell1;       /* SITE_PROC_CALL: the cell of the env of level-1 upvars, or 0 */
+    uint64_t envcell1;       /* the callee record's upvars1 (level 1), or 0 */
 } rl_site;
 typedef struct rl_ctx {
     uintptr_t regs;          /* unused (generated code keeps &R[0] in rbx) */
@@ -323,7 +323,7 @@ STATE_ORPHAN_LOG = 104
 STATE_ORPHAN_LOG_N = 112
 STATE_ORPHAN_LOG_CAP = 120
 STATE_LOGGED = 128
-STATE_PROC_KEYS = 136
+STATE_PROC_CALLS = 136
 STATE_ARY_POOL = 144
 STATE_ENV_LOG = 152
 STATE_ENV_LOG_N = 160
@@ -340,11 +340,24 @@ CLOSURE_LOG_WORDS = 8
 CLOSURE_STRICT = 1 << 16
 CLOSURE_NEW_ENV = 1 << 17
 ENV_POOL_WORDS = 16         # the buffer of a pooled env: ireps with more locals call Python
-PROC_KEY_WORDS = 4          # rl_vmstate.proc_keys per handle
+# a Proc's call data (rl_vmstate.proc_calls, runtime/heap.py proc_call_data):
+# what generated code needs to call it as OP_CALL does: the entry cell of its
+# code, the cell of its env (self, level-0 upvars, target class, name) and
+# the cell of its upper proc's env (level-1 upvars), or 0
+PROC_ENTRY, PROC_ENV, PROC_ENV1 = 0, 8, 16
+PROC_CALL_WORDS = 4
+# a code-cache entry cell (runtime/codecache.py): the code's address (the
+# stub's until it is installed), then what the engine keeps of the irep for
+# a call through the cell: its instruction counters, its inline caches, its
+# register count
+CELL_CODE, CELL_COUNTERS, CELL_SITES, CELL_NREGS = 0, 8, 16, 24
+CELL_WORDS = 4
 # an env cell (runtime/heap.py env_cell): the address of the env's registers
 # (on the stack, or its own buffer once unshared), its buffer, its length,
-# its word
-ENV_REGS, ENV_BUF, ENV_LENGTH, ENV_WORD = 0, 8, 16, 24
+# its word, its target class's word and its method name (what a frame of a
+# block of the env is named)
+ENV_REGS, ENV_BUF, ENV_LENGTH, ENV_WORD, ENV_TC, ENV_MID = 0, 8, 16, 24, 32, 40
+ENV_CELL_WORDS = 8
 ARY_LITERAL_MAX = 8         # elements of an ARRAY literal taken from the pool (its blocks' room)
 
 # rl_site: the inline cache of one native call site
@@ -367,10 +380,8 @@ SITE_IV_SHAPE = 96          # the shape id the receiver's ivar block must have
 SITE_IV_NEXT = 104          # SETIV: its shape id after the store
 SITE_IV_SLOT = 112          # the variable's slot
 SITE_VALUE = 72             # GETCONST: the constant's value
-SITE_PROC_UPPER = 104       # SITE_PROC_CALL: the proc's upper proc (rl_vmstate.proc_keys)
-SITE_PROC_TC = 112          # SITE_PROC_CALL: the target class of the proc's env
 SITE_SIZE = 128
-SITE_PROC_CALL = 1          # flags: a Proc#call of SITE_PROC (its code called directly)
+SITE_PROC_CALL = 1          # flags: Proc#call: the receiver's code called (rl_vmstate.proc_calls)
 SITE_IVAR_READER = 2        # flags: an attr_reader: the slot of the receiver's block
 SITE_IVAR_WRITER = 4        # flags: an attr_writer: the store SETIV makes
 IV_HDR = 2                  # words of an ivar block before its slots (runtime/shapes.py)

@@ -38,6 +38,7 @@ from .objects import (
     RProc,
     RRange,
     RString,
+    env_named,
 )
 
 NIL = abi.NIL
@@ -332,9 +333,13 @@ class Classes:
         if p is not None and p.irep is not None:
             if p.env is not None:
                 p.env.mid = old_id
+                env_named(p.env)
             else:
                 tc = p._target_class
                 p.env = REnv.detached(self, old_id, tc)
+            if self.envs_in_records and p.env.is_detached:
+                # generated code's BLOCK in its frames names their envs from here
+                self.proc_call_data(p, 0, self.env_cell(p.env), 0)
         if cls.origin.frozen:
             self.frozen_error(cls.origin.word)
         cls.origin.mt[new_id] = m.copy(owner=cls)

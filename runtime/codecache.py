@@ -13,7 +13,10 @@ Every irep that was ever installed has an *entry cell*: a uint64 in a
 native array whose address never changes, holding the address of the irep's
 code, or of the shared "compile me" stub (which returns ``ST_COMPILE``)
 when the irep has no code.  Callers go through the cell, so evicting a
-method only resets its cell.  The cache only maps machine code it is given:
+method only resets its cell.  A cell has room for three more words, which
+the engine keeps for a call through the cell alone (abi.CELL_*: a Proc
+call finds its callee's counters, caches and register count there).  The
+cache only maps machine code it is given:
 the engine hands it the stub's bytes, made by the translator.
 
 The total size of the chunks is bounded by ``limit`` bytes.  When a
@@ -29,6 +32,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .abi import CELL_WORDS
 from .cdecls import ffi
 from .execmem import PAGE_SIZE, ExecMemory
 
@@ -125,10 +129,12 @@ class CodeCache:
 
     # -- cells ---------------------------------------------------------------
     def _new_cell(self):
+        """A cell: CELL_WORDS words, the first the code's address (the
+        engine keeps the rest: abi.CELL_*)."""
         if self._cells_used == _CELLS_PER_BLOCK:
-            self._cell_blocks.append(ffi.new("uint64_t[]", _CELLS_PER_BLOCK))
+            self._cell_blocks.append(ffi.new("uint64_t[]", _CELLS_PER_BLOCK * CELL_WORDS))
             self._cells_used = 0
-        cell = self._cell_blocks[-1] + self._cells_used
+        cell = self._cell_blocks[-1] + self._cells_used * CELL_WORDS
         self._cells_used += 1
         cell[0] = self.stub_address
         return cell

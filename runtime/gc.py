@@ -50,7 +50,6 @@ import types
 
 from riteload.model import CatchHandler, Instruction, Irep, PoolValue
 
-from . import abi
 from .abi import OBJECT_MASK, OBJECT_SHIFT, OBJECT_TAG
 from .cdecls import ffi
 from .context import Context
@@ -79,7 +78,8 @@ from .shapes import iv_words, release
 MIN_THRESHOLD = int(_os.environ.get("RITELOAD_GC_THRESHOLD", "200000"))
 
 _SKIP_VM_ATTRS = frozenset(("objects", "stack", "ci", "state", "class_words", "iv_space",
-                            "ary_space", "proc_keys", "native_logs", "alloc_pools", "syms",
+                            "ary_space", "proc_calls", "proc_call_blocks", "proc_calls_free",
+                            "native_logs", "alloc_pools", "syms",
                             "env_cell_blocks", "env_cells_free",
                             "sym_ids", "mcache", "irep_rts", "out", "err", "engine",
                             "free_handles", "arena", "context", "root_context",
@@ -388,14 +388,11 @@ def collect(vm) -> int:
                 o.items.release()
             elif t is RProc:
                 procs += 1
-                vm.proc_keys.clear(h)
+                vm.drop_proc_call_data(h)
             elif t is REnv and o.cell is not None:
                 o.cell[0] = 0
                 vm.env_cells_free.append(o.cell)
                 o.cell = o.buf = None
     if procs:
-        # native call sites keyed on a Proc's word must not call another proc
-        # that gets the handle next (abi.SITE_PROC_CALL)
-        vm.redefined[abi.METHOD_SERIAL] += 1
-        CONST_SERIAL[0] += 1        # and GETCONST caches keyed on a frame's proc
+        CONST_SERIAL[0] += 1        # GETCONST caches keyed on a frame's proc
     return freed

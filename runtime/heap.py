@@ -14,9 +14,9 @@ It exists so that ``runtime/vm.py`` stays a façade: ``VM`` inherits this
 
 from __future__ import annotations
 
-from .abi import ENV_POOL_WORDS, OBJECT_SHIFT, OBJECT_TAG
+from .abi import ENV_CELL_WORDS, ENV_POOL_WORDS, OBJECT_SHIFT, OBJECT_TAG, PROC_CALL_WORDS
 from .cdecls import ffi
-from .objects import RArray, RBasic, RClass, REnv, RException, RObject, RProc
+from .objects import RArray, RBasic, RClass, REnv, RException, RObject, RProc, env_named
 from .shapes import attach_at_alloc
 
 _SHAPED = (RObject, RException)     # types whose ivars are in native blocks
@@ -115,7 +115,9 @@ class Heap:
         if not pool[0]:
             want = int(pool[1])
             for i in range(want):
-                pool[2 + i] = self.alloc(RProc(self.c_Proc))
+                p = RProc(self.c_Proc)
+                pool[2 + i] = self.alloc(p)
+                self.proc_call_data(p, 0, 0, 0)     # BLOCK writes them
                 pool[0] = i + 1     # a collection during the refill sees them as roots
             pool[1] = min(2 * want, POOL_MAX)
         pool = self.env_pool
@@ -167,13 +169,14 @@ class Heap:
         self.state.class_words_len = n
         self.iv_space.grow(n)
         self.ary_space.grow(n)
-        self.proc_keys.grow(n)
+        self.proc_calls.grow(n)
 
     def env_cell(self, env) -> int:
         """The address of ``env``'s native cell (REnv.cell), made on first
-        use, with the env's own buffer (REnv.buf): four words, abi.ENV_*,
-        the address of its registers (on the stack while its frame runs,
-        the buffer once unshared), the buffer's, its length and its word.
+        use, with the env's own buffer (REnv.buf): abi.ENV_*, the address
+        of its registers (on the stack while its frame runs, the buffer once
+        unshared), the buffer's, its length, its word, its target class and
+        its method name.
         Generated code reads and writes upvars through the first word
         whether the frame runs or not, and a frame whose record holds the
         cell (rl_callinfo.env) unshares the env natively when it returns.
@@ -183,9 +186,9 @@ class Heap:
             return env.cell_addr
         free = self.env_cells_free
         if not free:
-            block = ffi.new("uint64_t[]", 256)
+            block = ffi.new("uint64_t[]", 32 * ENV_CELL_WORDS)
             self.env_cell_blocks.append(block)
-            free.extend(block + i for i in range(0, 256, 4))
+            free.extend(block + i for i in range(0, 32 * ENV_CELL_WORDS, ENV_CELL_WORDS))
         cell = env.cell = free.pop()
         n = env.length
         buf = env.buf = ffi.new("uint64_t[]", n if n else 1)
@@ -198,8 +201,38 @@ class Heap:
             if env.values is None else cell[1]
         cell[2] = n
         cell[3] = (env.handle << OBJECT_SHIFT) | OBJECT_TAG
+        env_named(env)
         addr = env.cell_addr = int(ffi.cast("uintptr_t", cell))
         return addr
+
+    def proc_call_data(self, p, entry_cell: int, env_cell: int, env1_cell: int) -> None:
+        """Give Proc ``p`` its call data (abi.PROC_*, rl_vmstate.proc_calls):
+        the entry cell of its code and the cells of its env and of its upper
+        proc's; generated code calls any Proc that has them directly."""
+        h = p.handle
+        addr = self.proc_calls.blocks[h]
+        if addr:
+            data = ffi.cast("uint64_t *", addr)
+        else:
+            free = self.proc_calls_free
+            if not free:
+                block = ffi.new("uint64_t[]", 64 * PROC_CALL_WORDS)
+                self.proc_call_blocks.append(block)
+                free.extend(block + i for i in range(0, 64 * PROC_CALL_WORDS, PROC_CALL_WORDS))
+            data = free.pop()
+            self.proc_calls.blocks[h] = int(ffi.cast("uintptr_t", data))
+        data[0] = entry_cell
+        data[1] = env_cell
+        data[2] = env1_cell
+
+    def drop_proc_call_data(self, h: int) -> None:
+        """The collector freed the Proc of handle ``h``."""
+        addr = self.proc_calls.blocks[h]
+        if addr:
+            data = ffi.cast("uint64_t *", addr)
+            data[0] = 0
+            self.proc_calls_free.append(data)
+            self.proc_calls.blocks[h] = 0
 
     def set_class(self, obj: RBasic, cls: RClass) -> None:
         obj.cls = cls

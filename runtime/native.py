@@ -152,6 +152,26 @@ class _Code:
         self.leaves = {}             # pc -> (builtin, guard) of its SITE_LEAF send (leaves.py)
 
 
+def _upvar_reach(irep) -> tuple:
+    """The highest register of the envs of level 0 and 1 that the irep's
+    GETUPVAR/SETUPVAR (R[b] of level c) and BLKPUSH of an outer block (its
+    block argument, lv - 1) reach; None for a level it does not reach."""
+    hi = [None, None]
+    for ins in irep.instructions:
+        if ins.name in ("GETUPVAR", "SETUPVAR"):
+            level, reg = ins.c, ins.b
+        elif ins.name == "BLKPUSH" and ins.b & 0xF:
+            b = ins.b
+            level = (b & 0xF) - 1
+            reg = 1 + ((b >> 11) & 0x3F) + ((b >> 10) & 0x1) + ((b >> 5) & 0x1F) \
+                + ((b >> 4) & 0x1)
+        else:
+            continue
+        if level < 2 and (hi[level] is None or reg > hi[level]):
+            hi[level] = reg
+    return tuple(hi)
+
+
 def _has_loop(irep) -> bool:
     """Does the irep jump backwards (a while/until loop)?"""
     for ins in irep.instructions:
@@ -388,13 +408,15 @@ class NativeEngine:
             if self.counting:
                 code.counters = ffi.new("uint64_t[]", max(1, len(irep.instructions)))
                 code.counters_addr = int(ffi.cast("uintptr_t", code.counters))
-            code.ups = tuple(max((ins.b for ins in irep.instructions
-                                  if ins.name in ("GETUPVAR", "SETUPVAR") and ins.c == level),
-                                 default=None) for level in (0, 1))
+            code.ups = _upvar_reach(irep)
             if translation.sites:
                 code.sites = ffi.new("uint64_t[]", abi.SITE_WORDS * len(translation.sites))
                 code.sites_addr = int(ffi.cast("uintptr_t", code.sites))
                 code.site_of_pc = {pc: i for i, pc in enumerate(translation.sites)}
+            cell = entry.cell               # what a call through the cell alone reads
+            cell[abi.CELL_COUNTERS // 8] = code.counters_addr
+            cell[abi.CELL_SITES // 8] = code.sites_addr
+            cell[abi.CELL_NREGS // 8] = irep.nregs
             self.translations += 1
         if not entry.installed and not self._install_code(vm, entry):
             self.fallback_runs += 1
@@ -415,17 +437,15 @@ class NativeEngine:
         return op_refilling
 
     def _keying(self, fn):
-        """BLOCK/LAMBDA run by generated code: give the new Proc its keys
-        (``_key_proc``) when its code is translated, so a yield whose cache
-        holds another Proc of the same code and env calls this one too."""
+        """BLOCK/LAMBDA's slow path in generated code: give the new Proc its
+        call data (``_key_proc``), so a native yield calls it directly, and
+        fill the closure pools again when they are empty."""
         def op_keying(vm, frame, ins):
             r = fn(vm, frame, ins)
             if not vm.proc_pool[0] or not vm.env_pool[0]:
                 vm.fill_closure_pools()     # for generated code's next BLOCK
             p = vm.objects[vm.stack[frame.base + ins.a] >> abi.OBJECT_SHIFT]
-            code = self._codes.get(id(p.irep))
-            if code is not None and code.entry.translation is not None:
-                self._key_proc(vm, p, code)
+            self._key_proc(vm, p, self.cache.entry(id(p.irep)).cell_address)
             act = self._tls.top
             if frame is not act.frame:
                 self._unview(act, vm)
@@ -464,9 +484,7 @@ class NativeEngine:
         p.env = env
         p.strict = name == "LAMBDA"
         vm.stack[rec.stack + ins.a] = vm.alloc(p)
-        callee = self._codes.get(id(p.irep))
-        if callee is not None and callee.entry.translation is not None:
-            self._key_proc(vm, p, callee)
+        self._key_proc(vm, p, self.cache.entry(id(p.irep)).cell_address)
         arena = vm.arena
         if len(arena) > act.mark:
             del arena[act.mark:]            # the Proc is in a register, the env in the record
@@ -500,26 +518,19 @@ class NativeEngine:
             frames.pop()
 
     @staticmethod
-    def _key_proc(vm, p, code: _Code) -> None:
-        """rl_vmstate.proc_keys of Proc ``p`` (compiled as ``code``): its
-        entry cell, its env's cell, its upper proc and its env's target
-        class.  Two Procs with the same entry cell, upper proc and target
-        class are the same block made again, maybe in another frame: same
-        code, method name (the upper proc's) and level-1 upvars (the upper
-        proc's env); a SITE_PROC_CALL site made for one calls the other
-        with the self and level-0 upvars its env's cell gives.  Generated
-        code's BLOCK writes the same four words (translate/templates.py)."""
+    def _key_proc(vm, p, entry_cell: int) -> None:
+        """Give Proc ``p``, whose code's entry cell is ``entry_cell``, its
+        call data (heap.py ``proc_call_data``): a native ``call`` of it (a
+        yield) then calls its code directly, whatever site it is made at,
+        as OP_CALL does.  Generated code's BLOCK writes the same words
+        (translate/templates.py)."""
         env = p.env
         if env is None:
             return
         up = p.upper
-        tc = env.target_class
-        keys = vm.proc_keys.blocks
-        h = abi.PROC_KEY_WORDS * p.handle
-        keys[h] = code.entry.cell_address
-        keys[h + 1] = vm.env_cell(env)
-        keys[h + 2] = up.word if up is not None else 0
-        keys[h + 3] = tc.word if tc is not None else 0
+        outer = up.env if up is not None else None
+        vm.proc_call_data(p, entry_cell, vm.env_cell(env),
+                          vm.env_cell(outer) if outer is not None else 0)
 
     def _install_code(self, vm, entry) -> bool:
         """Install ``entry``'s translation; the code of every frame on a
@@ -588,8 +599,8 @@ class NativeEngine:
         # the frame's env, for BLOCK (a new one reaches frame.env through natlogs.py)
         ciwords[rec + abi.CI_ENV // 8] = vm.env_cell(frame.env) if frame.env is not None else 0
         ciwords[rec + abi.CI_VIEW // 8] = 0
-        # what BLOCK logs of its record: n, nk, cci, kind 0, mid; the register base;
-        # the target class (it keys the Proc: rl_vmstate.proc_keys)
+        # what BLOCK reads of its record: n, nk, cci, kind 0, mid; the register base;
+        # the target class
         ciwords[rec] = frame.n | frame.nk << 8 | frame.cci << 16 | frame.mid << 32
         ciwords[rec + abi.CI_STACK // 8] = frame.base
         tc = frame.target_class
@@ -1107,32 +1118,26 @@ class NativeEngine:
     def _fill_proc_call(self, act: _Activation, vm, code: _Code, w: int, m, recv: int,
                         depth: int, n: int) -> int:
         """A ``call`` of a Proc with Ruby code and an env (a ``yield`` is
-        BLKPUSH + SEND :call): what proc_call_special (OP_CALL) does, with the
-        site keyed on the proc itself, or on any Proc with the same keys
-        (``_key_proc``: the block made again by the same frame): R[a]
-        becomes the block's self, the frame is named as the env says, and
-        the block's level-0 upvars are reached through the env's cell while
-        it is on the stack."""
+        BLKPUSH + SEND :call): what proc_call_special (OP_CALL) does.  The
+        site (keyed on the class Proc and the method serial) calls whatever
+        Proc it is given through that Proc's call data (``_key_proc``):
+        its code, its env's self as R[a], the frame named and placed as its
+        env says, its upvars of level 0 and 1 through the env cells."""
         from .core.proc import proc_call_special
         if m.special is not proc_call_special:
             return 1
         p = vm.objects[recv >> abi.OBJECT_SHIFT]
         if type(p) is not RProc or p.irep is None or p.env is None:
             return 1
-        env = p.env
         callee = self._compiled(act, vm, p.irep, depth)
         if callee is None:
             return 1
+        self._key_proc(vm, p, callee.entry.cell_address)
         site = code.sites
-        tc = p.target_class
-        up0, up1 = self._env_cells(vm, callee, p)
-        site[w + abi.SITE_SELF // 8] = env.get(0)
-        self._key_proc(vm, p, callee)
-        h = abi.PROC_KEY_WORDS * p.handle
-        site[w + abi.SITE_PROC_UPPER // 8] = vm.proc_keys.blocks[h + 2]
-        site[w + abi.SITE_PROC_TC // 8] = vm.proc_keys.blocks[h + 3]
-        return self._aim_site(site, w, callee, recv, tc.word if tc is not None else 0,
-                              max(p.irep.nregs, n + 2), env.mid, abi.SITE_PROC_CALL, up0, up1)
+        site[w + abi.SITE_FLAGS // 8] = abi.SITE_PROC_CALL
+        site[w + abi.SITE_CELL // 8] = callee.entry.cell_address
+        self.ic_filled += 1
+        return 0
 
     @staticmethod
     def _env_cells(vm, code: _Code, proc) -> tuple[int, int]:

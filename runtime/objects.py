@@ -469,6 +469,7 @@ class REnv(RBasic):
         self.mid = pe.mid if pe is not None and pe.is_detached else mid
         self.target_class = target_class
         self.bidx = 1 + (1 if n == CALL_MAXARGS else n) + (1 if nk == CALL_MAXARGS else 2 * nk)
+        env_named(self)
 
     @classmethod
     def detached(cls, vm, mid, target_class):
@@ -527,6 +528,16 @@ class REnv(RBasic):
             self.stack = None
 
 
+def env_named(env) -> None:
+    """Copy ``env``'s target class and method name into its native cell
+    (abi.ENV_TC, ENV_MID), where a native Proc call names its frame."""
+    cell = env.cell
+    if cell is not None:
+        tc = env.target_class
+        cell[4] = (tc.handle << abi.OBJECT_SHIFT) | abi.OBJECT_TAG if tc is not None else 0
+        cell[5] = env.mid
+
+
 class RProc(RBasic):
     """A method body, block or lambda (struct RProc).
 
@@ -570,8 +581,7 @@ class RProc(RBasic):
         CONST_SERIAL[0] += 1            # constant lookup of its code follows it
         if self.env is not None:
             self.env.target_class = c
-            # a yield's cache keyed on the env's old target class (proc_keys) misses
-            self.env.vm.redefined[abi.METHOD_SERIAL] += 1
+            env_named(self.env)
         else:
             self._target_class = c
 

@@ -114,7 +114,7 @@ class HandleTable:
     """A VM's native table of ``width`` words per object handle, beside
     ``class_words`` (``rl_vmstate.<field>``: ``iv_blocks`` here, block
     addresses, 0 for none; ``ary_blocks`` for runtime/natarray.py;
-    ``proc_keys`` for runtime/native.py, four words a handle)."""
+    ``proc_calls`` for runtime/heap.py's Proc call data)."""
 
     __slots__ = ("blocks", "length", "state", "field", "width")
 

@@ -86,7 +86,9 @@ class VM(Symbols, Heap, Values, Classes, Variables, Calls, Backtraces, Raising):
         self.state.class_words_len = self._cw_len
         self.iv_space = HandleTable(self.state, "iv_blocks", self._cw_len)
         self.ary_space = HandleTable(self.state, "ary_blocks", self._cw_len)
-        self.proc_keys = HandleTable(self.state, "proc_keys", self._cw_len, abi.PROC_KEY_WORDS)
+        self.proc_calls = HandleTable(self.state, "proc_calls", self._cw_len)
+        self.proc_call_blocks: list = []    # Procs' call data (heap.proc_call_data)
+        self.proc_calls_free: list = []
         self.alloc_pools: dict = {}         # class -> ready instances (heap.alloc_pool)
         self.native_logs = natlogs.attach(self.state)   # what generated code did (natlogs.py)
         self.proc_pool, self.env_pool = self.closure_pools()    # BLOCK's (heap.py)

@@ -50,6 +50,7 @@ from .asm import (
     EAX,
     ECX,
     EDX,
+    ESI,
     R8,
     R8D,
     R9,
@@ -534,29 +535,10 @@ def _native_call(a: Asm, ins: Instruction, cx: Ctx, self_call: bool, block: bool
         a.test(qword(RDX, abi.SITE_FLAGS), abi.SITE_NEW)
         a.jcc("ne", new)
     proc_call = name == "call" and not block
+    called = a.label()
     if proc_call:
-        plain, evicted = a.label(), a.label()
-        a.comment("Proc#call of a block (yield): the proc the cache holds, or one with its keys")
-        a.test(qword(RDX, abi.SITE_FLAGS), abi.SITE_PROC_CALL)
-        a.jcc("e", plain)
-        a.mov(RAX, cx.R(ins.a))
-        a.cmp(RAX, qword(RDX, abi.SITE_PROC))
-        a.jcc("e", plain)
-        a.comment("another Proc (the class check passed): same code, upper proc and target"
-                  " class, a live env? (proc_keys; rcx holds the entry cell)")
-        _proc_keys(a)
-        a.cmp(RCX, qword(RAX, 0))
-        a.jcc("ne", miss)
-        a.mov(R8, qword(RAX, 16))
-        a.cmp(R8, qword(RDX, abi.SITE_PROC_UPPER))
-        a.jcc("ne", miss)
-        a.mov(R8, qword(RAX, 24))
-        a.cmp(R8, qword(RDX, abi.SITE_PROC_TC))
-        a.jcc("ne", miss)
-        a.mov(R8, qword(RAX, 8))
-        a.cmp(qword(R8, 0), 0)
-        a.jcc("e", miss)
-        a.bind(plain)
+        evicted = a.label()
+        _proc_call(a, ins, cx, n, slow, called)
     _room(a, cx, ins, 1, slow)
     a.comment("our pc in our record; push the callee's record")
     a.mov(dword(RAX, abi.CI_PC), ins.next_pc)
@@ -565,34 +547,10 @@ def _native_call(a: Asm, ins: Instruction, cx: Ctx, self_call: bool, block: bool
     if block:
         a.mov(RAX, cx.R(ins.a + n + 1))
         a.mov(qword(RDI, abi.CI_HELD), RAX)
-    if proc_call:
-        selfed = a.label()
-        same, keep = a.label(), a.label()
-        a.comment("OP_CALL: the record's proc is the one called; the block's self in R[a]")
-        a.test(qword(RDX, abi.SITE_FLAGS), abi.SITE_PROC_CALL)
-        a.jcc("e", selfed)
-        a.mov(RAX, cx.R(ins.a))
-        a.mov(qword(RDI, abi.CI_PROC), RAX)
-        a.cmp(RAX, qword(RDX, abi.SITE_PROC))
-        a.jcc("e", same)
-        a.comment("another Proc: self and level-0 upvars from its env's registers")
-        _proc_keys(a)
-        a.mov(R8, qword(RAX, 8))
-        a.cmp(qword(RDX, abi.SITE_ENVCELL), 0)
-        a.jcc("e", keep)
-        a.mov(qword(RDI, abi.CI_UPVARS), R8)
-        a.bind(keep)
-        a.mov(R8, qword(R8, 0))
-        a.mov(RAX, qword(R8, 0))
-        a.mov(cx.R(ins.a), RAX)
-        a.jmp(selfed)
-        a.bind(same)
-        a.mov(RAX, qword(RDX, abi.SITE_SELF))
-        a.mov(cx.R(ins.a), RAX)
-        a.bind(selfed)
     if cx.counting:
         a.inc(qword(R12, abi.CTX_CALLS))
     _call_entry(a, n)
+    a.bind(called)
     a.sub(qword(R12, abi.CTX_CI), abi.CI_SIZE)
     a.cmp(EAX, abi.ST_RETVAL)
     a.jcc("ne", failed)
@@ -713,14 +671,71 @@ def _log_orphan(a: Asm, ins: Instruction, cx: Ctx) -> None:
         a.jmp(done)
 
 
-def _proc_keys(a: Asm) -> None:
-    """rax = the proc_keys of the Proc in rax (its word): entry cell, env
-    cell, upper proc, target class (runtime/native.py ``_key_proc``); r8
-    clobbered."""
+def _call_data(a: Asm, dst: Reg, proc: Mem, state: Reg, none: Label) -> None:
+    """dst = the call data (abi.PROC_*) of the Proc whose word is at
+    ``proc`` (rl_vmstate.proc_calls; ``state`` holds ctx->state, and may be
+    ``dst``); to ``none`` when it has none.  Clobbers rax."""
+    a.mov(RAX, proc)
     a.shr(RAX, abi.OBJECT_SHIFT)
-    a.shl(RAX, 5)                       # abi.PROC_KEY_WORDS words of 8 bytes
+    a.mov(dst, qword(state, abi.STATE_PROC_CALLS))
+    a.mov(dst, qword(dst, 0, RAX, 8))
+    a.test(dst, dst)
+    a.jcc("e", none)
+
+
+def _proc_call(a: Asm, ins: Instruction, cx: Ctx, n: int, slow: Label, called: Label) -> None:
+    """The site (rdx) holds Proc#call (SITE_PROC_CALL): what OP_CALL does,
+    for the Proc in R[a] through its call data (rl_vmstate.proc_calls,
+    abi.PROC_*): its code's entry cell (whose other words give the counters,
+    caches and register count), its env's cell (self, the frame's name and
+    target class, level-0 upvars) and the level-1 env's cell.  Pushes the
+    record, R[a] = self, calls, and goes on at ``called`` with the status
+    in eax; a Proc without call data, a dead env or no room: ``slow``."""
+    other, enough = a.label(), a.label()
+    a.test(qword(RDX, abi.SITE_FLAGS), abi.SITE_PROC_CALL)
+    a.jcc("e", other)
+    a.comment("Proc#call (a yield): the code, env and upvars the Proc's call data name")
     a.mov(R8, qword(R12, abi.CTX_STATE))
-    a.add(RAX, qword(R8, abi.STATE_PROC_KEYS))
+    _call_data(a, R8, cx.R(ins.a), R8, slow)
+    a.mov(RCX, qword(R8, abi.PROC_ENTRY))
+    a.test(RCX, RCX)
+    a.jcc("e", slow)
+    a.mov(R9, qword(R8, abi.PROC_ENV))
+    a.mov(R10, qword(R9, abi.ENV_REGS))
+    a.test(R10, R10)
+    a.jcc("e", slow)
+    a.comment("room for its registers (the cell's count, at least n + 2) and a record")
+    a.lea(RSI, cx.R(ins.a))
+    a.mov(RAX, qword(RCX, abi.CELL_NREGS))
+    a.cmp(RAX, n + 2)
+    a.jcc("ae", enough)
+    a.mov(EAX, n + 2)
+    a.bind(enough)
+    _room_for(a, 1, slow)
+    a.mov(dword(RAX, abi.CI_PC), ins.next_pc)
+    a.mov(qword(R12, abi.CTX_CI), RDI)
+    a.mov(dword(RDI, abi.CI_N), n)
+    a.mov(RAX, qword(R9, abi.ENV_MID))
+    a.mov(dword(RDI, abi.CI_MID), EAX)
+    _record_stack(a)
+    a.mov(RAX, cx.R(ins.a))
+    a.mov(qword(RDI, abi.CI_PROC), RAX)
+    a.mov(RAX, qword(R9, abi.ENV_TC))
+    a.mov(qword(RDI, abi.CI_TARGET_CLASS), RAX)
+    a.mov(qword(RDI, abi.CI_VIEW), 0)
+    a.mov(qword(RDI, abi.CI_UPVARS), R9)
+    a.mov(RAX, qword(R8, abi.PROC_ENV1))
+    a.mov(qword(RDI, abi.CI_UPVARS1), RAX)
+    a.mov(qword(RDI, abi.CI_HELD), abi.NIL)
+    a.mov(qword(RDI, abi.CI_ENV), 0)
+    a.comment("OP_CALL: the block's self (R[0] of its env) in R[a]")
+    a.mov(RAX, qword(R10, 0))
+    a.mov(cx.R(ins.a), RAX)
+    if cx.counting:
+        a.inc(qword(R12, abi.CTX_CALLS))
+    _call_entry(a, n, RCX, abi.CELL_SITES, abi.CELL_COUNTERS)
+    a.jmp(called)
+    a.bind(other)
 
 
 def _room(a: Asm, cx: Ctx, ins: Instruction, records: int, slow: Label) -> None:
@@ -730,6 +745,11 @@ def _room(a: Asm, cx: Ctx, ins: Instruction, records: int, slow: Label) -> None:
     a.comment("room for the callee's registers and call-info records, else Python")
     a.lea(RSI, cx.R(ins.a))
     a.mov(RAX, qword(RDX, abi.SITE_NREGS))
+    _room_for(a, records, slow)
+
+
+def _room_for(a: Asm, records: int, slow: Label) -> None:
+    """``_room`` once rsi = &R[a] and rax = the callee's register count."""
     a.lea(RAX, qword(RSI, 0, RAX, 8))
     a.cmp(RAX, qword(R12, abi.CTX_STACK_LIMIT))
     a.jcc("a", slow)
@@ -769,13 +789,16 @@ def _record_stack(a: Asm) -> None:
     a.mov(dword(RDI, abi.CI_PC), 0)
 
 
-def _call_entry(a: Asm, n: int) -> None:
+def _call_entry(a: Asm, n: int, through: Reg = RDX, sites: int = abi.SITE_SITES,
+                counters: int = abi.SITE_COUNTERS) -> None:
     """entry(ctx, &R[a], counters, 0, n, sites) through the callee's entry
-    cell (rcx), the site in rdx, &R[a] in rsi; eax = its status."""
+    cell (rcx), its counters and caches read at those offsets of
+    ``through`` (the site in rdx; or the cell itself), &R[a] in rsi; eax =
+    its status."""
     a.comment("entry(ctx, &R[a], counters, 0, n, sites) through the callee's entry cell")
     a.mov(RAX, RCX)
-    a.mov(R9, qword(RDX, abi.SITE_SITES))
-    a.mov(RDX, qword(RDX, abi.SITE_COUNTERS))
+    a.mov(R9, qword(through, sites))
+    a.mov(RDX, qword(through, counters))
     a.mov(RDI, R12)
     a.xor(ECX, ECX)
     a.mov(R8D, n)
@@ -970,9 +993,9 @@ def _closure(a: Asm, ins: Instruction, cx: Ctx, strict: bool) -> None:
     make_proc does, from the closure pools (runtime/heap.py): a blank Proc,
     and a blank env (its cell and buffer made) when the record holds none
     yet, whose cell then points at our registers and goes in our record
-    (rl_callinfo.env: our RETURN unshares it).  The Proc's keys are
-    written (rl_vmstate.proc_keys: entry cell, env cell, upper proc,
-    target class) and the rest logged in rl_vmstate.closure_log for
+    (rl_callinfo.env: our RETURN unshares it).  The Proc's call data are
+    written (rl_vmstate.proc_calls: entry cell, env cell, level-1 env
+    cell) and the rest logged in rl_vmstate.closure_log for
     runtime/natlogs.py (which gives a new env to the Python Frame of the
     record, when there is one: the activation's own, a view).  Python
     does it when a pool is empty, the log is full or the irep has more
@@ -1004,22 +1027,34 @@ def _closure(a: Asm, ins: Instruction, cx: Ctx, strict: bool) -> None:
     _pool_take(a, R11, RDX, slow)
     a.mov(qword(RDX, abi.ENV_REGS), RBX)
     a.mov(qword(RDX, abi.ENV_LENGTH), nlocals)
+    a.mov(RSI, qword(RDI, abi.CI_TARGET_CLASS))
+    a.mov(qword(RDX, abi.ENV_TC), RSI)
+    named = a.label()
+    a.comment("its name: our frame's, or the env's our proc's call data name (a block's,"
+              " an aliased method's original name)")
+    a.mov(ESI, dword(RDI, abi.CI_MID))
+    _call_data(a, R11, qword(RDI, abi.CI_PROC), R8, named)
+    a.mov(R11, qword(R11, abi.PROC_ENV))
+    a.test(R11, R11)
+    a.jcc("e", named)
+    a.mov(RSI, qword(R11, abi.ENV_MID))
+    a.bind(named)
+    a.mov(qword(RDX, abi.ENV_MID), RSI)
     a.mov(qword(RDI, abi.CI_ENV), RDX)
     a.or_(R10D, abi.CLOSURE_NEW_ENV)
     a.bind(have_env)
-    a.comment("the Proc (the pool has one): R[a], its keys, its log entry")
+    a.comment("the Proc (the pool has one): R[a], its call data, its log entry")
     _pool_take(a, RCX, RAX, slow)
     a.mov(cx.R(ins.a), RAX)
     a.mov(R11, RAX)
     a.shr(R11, abi.OBJECT_SHIFT)
-    a.shl(R11, 5)                       # abi.PROC_KEY_WORDS words of 8 bytes
-    a.add(R11, qword(R8, abi.STATE_PROC_KEYS))
+    a.mov(RSI, qword(R8, abi.STATE_PROC_CALLS))
+    a.mov(R11, qword(RSI, 0, R11, 8))   # its call data (pooled Procs have them)
     a.mov(RSI, cell)
-    a.mov(qword(R11, 0), RSI)
-    a.mov(qword(R11, 8), RDX)
-    for i, field in ((2, abi.CI_PROC), (3, abi.CI_TARGET_CLASS)):
-        a.mov(RSI, qword(RDI, field))
-        a.mov(qword(R11, 8 * i), RSI)
+    a.mov(qword(R11, abi.PROC_ENTRY), RSI)
+    a.mov(qword(R11, abi.PROC_ENV), RDX)
+    a.mov(RSI, qword(RDI, abi.CI_UPVARS))   # our level-0 env: its level 1
+    a.mov(qword(R11, abi.PROC_ENV1), RSI)
     a.mov(R11, R9)
     a.shl(R11, 6)                       # abi.CLOSURE_LOG_WORDS words of 8 bytes
     a.add(R11, qword(R8, abi.STATE_CLOSURE_LOG))
@@ -1154,17 +1189,20 @@ def _attr_ivar(a: Asm, ins: Instruction, cx: Ctx, n: int, miss: Label, slow: Lab
 
 def _upvar_address(a: Asm, ins: Instruction, cx: Ctx) -> bool:
     """rax = the address of the registers of the env of level 0 or 1 (the
-    record's env cell, abi.CI_UPVARS or CI_UPVARS1), else the slow path;
-    False when only Python can (a deeper level: uvenv walks the procs)."""
+    record's env cell, abi.CI_UPVARS or CI_UPVARS1) when it has R[b], else
+    the slow path; False when only Python can (a deeper level: uvenv walks
+    the procs)."""
     if ins.c > 1:
         return False
     slow = cx.slow(ins)
-    a.comment(f"the env's registers: *ctx->ci->upvars (level {ins.c}), while it is on the stack")
+    a.comment(f"the env's registers: *ctx->ci->upvars (level {ins.c}), if the env has R[b]")
     a.mov(RAX, qword(R12, abi.CTX_CI))
     a.mov(RAX, qword(RAX, abi.CI_UPVARS1 if ins.c else abi.CI_UPVARS))
     a.test(RAX, RAX)
     a.jcc("e", slow)
-    a.mov(RAX, qword(RAX, 0))
+    a.cmp(qword(RAX, abi.ENV_LENGTH), ins.b)
+    a.jcc("be", slow)                   # uvget of an index the env has not: nil, in Python
+    a.mov(RAX, qword(RAX, abi.ENV_REGS))
     a.test(RAX, RAX)
     a.jcc("e", slow)
     return True
@@ -1192,13 +1230,30 @@ def gen_BLKPUSH(a: Asm, ins: Instruction, cx: Ctx) -> None:
     # R[a] = block (16=m5:r1:m5:d1:lv4)
     b = ins.b
     idx = ((b >> 11) & 0x3F) + ((b >> 10) & 0x1) + ((b >> 5) & 0x1F) + ((b >> 4) & 0x1)
-    if b & 0xF or 1 + idx >= cx.irep.nregs:
-        cx.call_op(ins)             # the block of an outer method: through its env
+    lv = b & 0xF
+    slow = cx.slow(ins)
+    if lv in (1, 2):
+        a.comment(f"the block argument of the frame {lv} level(s) out: R[{1 + idx}] of the env"
+                  " our record's upvars name, when it has it and is not a finished top level")
+        a.mov(RAX, qword(R12, abi.CTX_CI))
+        a.mov(RAX, qword(RAX, abi.CI_UPVARS if lv == 1 else abi.CI_UPVARS1))
+        a.test(RAX, RAX)
+        a.jcc("e", slow)
+        a.cmp(qword(RAX, abi.ENV_LENGTH), 1 + idx)
+        a.jcc("be", slow)
+        a.cmp(qword(RAX, abi.ENV_MID), 0)
+        a.jcc("e", slow)                # mruby's check of a top-level env is Python's
+        a.mov(RAX, qword(RAX, abi.ENV_REGS))
+        a.mov(RAX, qword(RAX, 8 * (1 + idx)))
+    elif lv or 1 + idx >= cx.irep.nregs:
+        cx.call_op(ins)             # the block of a method further out: through its env
         return
-    a.comment("this method's block argument; nil: Python raises LocalJumpError")
-    a.mov(RAX, cx.R(1 + idx))
+    else:
+        a.comment("this method's block argument")
+        a.mov(RAX, cx.R(1 + idx))
+    a.comment("nil: Python raises LocalJumpError")
     a.cmp(RAX, abi.NIL)
-    a.jcc("e", cx.slow(ins))
+    a.jcc("e", slow)
     a.mov(cx.R(ins.a), RAX)
 
 
