@@ -4,7 +4,8 @@ callback ``OPK_LEAF``, which makes no Frame views.
 A builtin is a *leaf* for given arguments when it neither calls Ruby code,
 raises, allocates nor looks at frames: ``Array#[]`` with an Integer index,
 ``Array#size``, ``push`` onto an unfrozen Array, ``Hash#[]`` of a Symbol or
-Integer key without a default proc...  For those the native engine skips
+Integer key without a default proc, ``Range#begin``, ``nil?``,
+``kind_of?`` a class...  For those the native engine skips
 what a slow path costs (a Frame view of every natively pushed record, and
 the Python return of each frame that then has one) and calls the builtin
 itself: the core library stays the one place each method's semantics lives;
@@ -17,8 +18,12 @@ from __future__ import annotations
 from . import abi
 from .abi import OBJECT_MASK, OBJECT_SHIFT, OBJECT_TAG
 from .core import array as core_array
+from .core import classes as core_classes
 from .core import hash as core_hash
-from .objects import RArray, RHash
+from .core import kernel as core_kernel
+from .core import object as core_object
+from .core import range as core_range
+from .objects import RArray, RClass, RHash, RRange
 
 
 def _obj(vm, w):
@@ -51,6 +56,18 @@ def _array_store(vm, recv, args) -> bool:
     return -n <= abi.fixnum_value(args[0]) <= n      # no IndexError, no padding
 
 
+def _any(vm, recv, args) -> bool:
+    return True
+
+
+def _range(vm, recv, args) -> bool:
+    return type(_obj(vm, recv)) is RRange
+
+
+def _class_arg(vm, recv, args) -> bool:
+    return type(_obj(vm, args[0])) is RClass     # a class or module: no TypeError
+
+
 def _hash_get(vm, recv, args) -> bool:
     o = _obj(vm, recv)
     return type(o) is RHash and _simple_key(args[0]) and o.default_proc == abi.NIL
@@ -78,6 +95,14 @@ GUARDS = {
     core_hash.hash_aref: (1, _hash_get),
     core_hash.hash_has_key: (1, _hash_key),
     core_hash.hash_aset: (2, _hash_set),
+    # what the prelude's Range#each asks of its range (runtime/prelude/range.rb)
+    core_range.range_begin: (0, _range),
+    core_range.range_end: (0, _range),
+    core_range.range_excl: (0, _range),
+    core_kernel.k_nilp: (0, _any),
+    core_object.nil_nilp: (0, _any),
+    core_kernel.k_is_a: (1, _class_arg),
+    core_classes.mod_eqq: (1, _any),
 }
 
 

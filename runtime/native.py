@@ -60,7 +60,7 @@ from . import abi, leaves, natlogs
 from .cdecls import libc
 from .codecache import CodeCache, ffi
 from .execmem import ExecMemory
-from .frames import CINFO_NONE, Frame
+from .frames import Frame
 from .leaves import ARRAY_INLINE, leaf_guard
 from .objects import CONST_SERIAL, TT_CLASS, RArray, RClass, REnv, RException, RObject, RProc
 from .shapes import SHAPES, shape_add
@@ -446,9 +446,6 @@ class NativeEngine:
                 vm.fill_closure_pools()     # for generated code's next BLOCK
             p = vm.objects[vm.stack[frame.base + ins.a] >> abi.OBJECT_SHIFT]
             self._key_proc(vm, p, self.cache.entry(id(p.irep)).cell_address)
-            act = self._tls.top
-            if frame is not act.frame:
-                self._unview(act, vm)
             return r
         return op_keying
 
@@ -491,31 +488,6 @@ class NativeEngine:
         if not vm.proc_pool[0] or not vm.env_pool[0]:
             vm.fill_closure_pools()         # for generated code's next BLOCK
         return _NEXT
-
-    def _unview(self, act: _Activation, vm) -> None:
-        """Drop the Frame views above the activation's frame (made for one
-        callback, as ``_sync`` makes them), so that those frames return
-        natively: a view's env moves to its record (rl_callinfo.env; the
-        next view of the record takes it back), whose RETURN unshares it.
-        Stops below a view with state a record cannot hold."""
-        frames = vm.frames
-        base = act.frame.index
-        views = self._tls.views
-        ci = vm.ci
-        while len(frames) > base + 1:
-            g = frames[-1]
-            i = g.index
-            if views[i] is not g or g.ensure_stop is not None or g.cci != CINFO_NONE \
-                    or getattr(g, "vis", None) is not None:
-                return
-            rec = ci[i]
-            if g.env is not None:
-                if g.env.values is not None:
-                    return
-                rec.env = vm.env_cell(g.env)
-            rec.view = 0
-            views[i] = None
-            frames.pop()
 
     @staticmethod
     def _key_proc(vm, p, entry_cell: int) -> None:
@@ -656,6 +628,8 @@ class NativeEngine:
             frame = act.frame
             if arg >> abi.DEPTH_SHIFT == frame.index:
                 fn, ins, npc = act.table[arg & 0xFFFFFFFF]
+                if len(vm.frames) > frame.index + 1:
+                    self._drop(vm.frames, frame.index + 1)  # views of frames that returned
             else:
                 got = self._op_other(act, arg)
                 if type(got) is int:
@@ -723,9 +697,10 @@ class NativeEngine:
 
     def native_roots(self, vm):
         """(register top, words) for the collector: the records of this
-        thread's running context that generated code pushed and Python has
-        no Frame of (above ``vm.frames``): their registers up to the highest
-        window, their procs and target classes."""
+        thread's running context that generated code pushed (above the
+        activation's frame; Python may have views of some): their registers
+        up to the highest window, their procs, target classes, held words
+        and envs."""
         tls = self._tls
         ctx = tls.ctx
         if ctx is None or tls.top is None or tls.context is not vm.context:
@@ -733,7 +708,9 @@ class NativeEngine:
         depth = (ctx.ci - tls.cibase) >> abi.CI_SHIFT
         objects = vm.objects
         top, words = 0, []
-        for d in range(len(vm.frames), depth + 1):
+        # every record above the activation's frame: a view there may be of a
+        # frame that returned natively since, its record used again
+        for d in range(tls.top.frame.index + 1, depth + 1):
             rec = vm.ci[d]
             p = rec.proc
             nregs = rec.n + 2

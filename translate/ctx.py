@@ -67,9 +67,10 @@ class TranslateEnv:
 
 
 def makes_closures(irep: Irep) -> bool:
-    """Does the irep make blocks or lambdas (BLOCK, LAMBDA)?  Only a frame
-    of such an irep has its env in its record (rl_callinfo.env): its
-    RETURN and error exit unshare it (runtime/native.py ``_unview``)."""
+    """Does the irep make blocks or lambdas (BLOCK, LAMBDA)?  The RETURN
+    and error exit of such an irep unshare the env in the frame's record
+    (rl_callinfo.env); a frame of another irep has an env only if Python
+    made it (eval, binding), in a view, which then returns through Python."""
     return any(ins.name in ("BLOCK", "LAMBDA") for ins in irep.instructions)
 
 

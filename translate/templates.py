@@ -1487,14 +1487,16 @@ def gen_RETURN(a: Asm, ins: Instruction, cx: Ctx) -> None:
     if any(h.type == CATCH_ENSURE for h in cx.irep.handlers):
         cx.call_op(ins)             # an ensure clause may have to run first
         return
-    a.comment("no ensure clause in this irep: return R[a] in ctx->retval, unless Python")
-    a.comment("holds a Frame of this record (it pops that frame itself)")
+    a.comment("no ensure clause in this irep: return R[a] in ctx->retval; a Frame view")
+    a.comment("Python holds of this record goes stale (Python drops it: native.py _drop)")
     a.mov(RAX, qword(R12, abi.CTX_CI))
-    a.test(qword(RAX, abi.CI_VIEW), 1)
-    a.jcc("ne", cx.slow(ins))
-    if makes_closures(cx.irep):
+    if not makes_closures(cx.irep):
+        a.comment("unless Python made our env (eval, binding): it unshares it, in Python")
+        a.test(qword(RAX, abi.CI_VIEW), 1)
+        a.jcc("ne", cx.slow(ins))
+    else:
         unshare, back = a.label(), a.label()
-        a.comment("our env in our record (no view holds it): unshare it first")
+        a.comment("our env in our record: unshare it first")
         a.mov(RCX, qword(RAX, abi.CI_ENV))
         a.test(RCX, RCX)
         a.jcc("ne", unshare)
