@@ -267,7 +267,8 @@ class NativeEngine:
         self.interpreted = 0          # instructions those ran (counted with --stats)
         self.native_runs = 0
         self.ic_misses = 0            # inline-cache fills (OPK_FILL)
-        self.ic_filled = 0            # of them, fills that found compiled Ruby to call
+        self.ic_filled = 0            # of them, fills that found something to do natively
+        self.ic_call_fills = 0        # of those, fills for a call (the call then counts)
         self._ctxs: list = []         # every thread's rl_ctx (their native call counts)
         self._builtin_entries = {}    # mid -> MethodEntry of builtin frames sites push (new)
         self._pin = None              # (activation depth, depth) of a fill that installs
@@ -1000,6 +1001,7 @@ class NativeEngine:
         site[w + abi.SITE_FLAGS // 8] = flags
         site[w + abi.SITE_CELL // 8] = callee.entry.cell_address
         self.ic_filled += 1
+        self.ic_call_fills += 1
         return 0
 
     def _compiled(self, act: _Activation, vm, irep, depth: int) -> _Code | None:
@@ -1114,6 +1116,7 @@ class NativeEngine:
         site[w + abi.SITE_FLAGS // 8] = abi.SITE_PROC_CALL
         site[w + abi.SITE_CELL // 8] = callee.entry.cell_address
         self.ic_filled += 1
+        self.ic_call_fills += 1
         return 0
 
     @staticmethod
@@ -1175,7 +1178,7 @@ class NativeEngine:
             calls = sum(c.calls for c in self._ctxs)
             entered = self.native_runs + self.cold_runs + self.fallback_runs
             lines.append(f"native: {calls} calls made natively, {entered} entered through "
-                         f"Python; inline caches: {calls - self.ic_filled} hits, "
+                         f"Python; inline caches: {calls - self.ic_call_fills} hits, "
                          f"{self.ic_misses} misses")
             # a crossing is one cffi transition: a callback out of generated code
             # (ctx->op) or a call into it (one per native activation)
