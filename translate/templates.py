@@ -489,6 +489,8 @@ def _native_call(a: Asm, ins: Instruction, cx: Ctx, self_call: bool, block: bool
     n = ins.c & 0xF
     name = cx.irep.syms[ins.b] if ins.b < len(cx.irep.syms) else None
     word = cx.env.symbol_word(name) if name is not None else None
+    # mruby 3.1 runs an EXT3-prefixed SEND as a SENDB (runtime/ops.py op_send)
+    block = block or ins.name == "SEND" and ins.ext == "EXT3"
     if ins.c >> 4 or n >= abi.CALL_MAXARGS or word is None or ins.a + n + 1 >= cx.irep.nregs \
             or block and ins.ext is not None:
         cx.call_op(ins)
