@@ -133,7 +133,7 @@ class _Code:
     GC_OPAQUE = True    # runtime/gc.py scans no further: it holds no value words
 
     __slots__ = ("entry", "table", "counters", "counters_addr", "error", "calls", "loops",
-                 "sites", "sites_addr", "site_of_pc", "ups", "leaves")
+                 "sites", "sites_addr", "site_of_pc", "leaves")
 
     def __init__(self, entry, loops: bool):
         self.entry = entry
@@ -146,30 +146,7 @@ class _Code:
         self.sites = None           # the irep's inline caches: rl_site[] (abi.SITE_*)
         self.sites_addr = 0
         self.site_of_pc: dict[int, int] = {}
-        # the highest register GETUPVAR/SETUPVAR of level 0 and 1 reach (inline
-        # through the record's env cells when the env is that long), None: none
-        self.ups = (None, None)
         self.leaves = {}             # pc -> (builtin, guard) of its SITE_LEAF send (leaves.py)
-
-
-def _upvar_reach(irep) -> tuple:
-    """The highest register of the envs of level 0 and 1 that the irep's
-    GETUPVAR/SETUPVAR (R[b] of level c) and BLKPUSH of an outer block (its
-    block argument, lv - 1) reach; None for a level it does not reach."""
-    hi = [None, None]
-    for ins in irep.instructions:
-        if ins.name in ("GETUPVAR", "SETUPVAR"):
-            level, reg = ins.c, ins.b
-        elif ins.name == "BLKPUSH" and ins.b & 0xF:
-            b = ins.b
-            level = (b & 0xF) - 1
-            reg = 1 + ((b >> 11) & 0x3F) + ((b >> 10) & 0x1) + ((b >> 5) & 0x1F) \
-                + ((b >> 4) & 0x1)
-        else:
-            continue
-        if level < 2 and (hi[level] is None or reg > hi[level]):
-            hi[level] = reg
-    return tuple(hi)
 
 
 def _has_loop(irep) -> bool:
@@ -409,7 +386,6 @@ class NativeEngine:
             if self.counting:
                 code.counters = ffi.new("uint64_t[]", max(1, len(irep.instructions)))
                 code.counters_addr = int(ffi.cast("uintptr_t", code.counters))
-            code.ups = _upvar_reach(irep)
             if translation.sites:
                 code.sites = ffi.new("uint64_t[]", abi.SITE_WORDS * len(translation.sites))
                 code.sites_addr = int(ffi.cast("uintptr_t", code.sites))
@@ -564,7 +540,7 @@ class NativeEngine:
         self.native_runs += 1
         saved_ci = ctx.ci
         ctx.ci = tls.cibase + (frame.index << abi.CI_SHIFT)
-        up0, up1 = self._env_cells(vm, code, frame.proc)    # upvars inline
+        up0, up1 = self._env_cells(vm, frame.proc)          # upvars inline
         rec = frame.index << (abi.CI_SHIFT - 3)
         ciwords = tls.ciwords
         ciwords[rec + abi.CI_UPVARS // 8] = up0
@@ -1120,21 +1096,18 @@ class NativeEngine:
         return 0
 
     @staticmethod
-    def _env_cells(vm, code: _Code, proc) -> tuple[int, int]:
-        """The env cells (REnv.cell) through which ``code`` run as ``proc``
-        reaches its upvars of level 0 and 1 inline: the envs of ``proc``
-        and of its upper proc, when long enough (on the stack or unshared:
-        the cell follows the registers); 0 where GETUPVAR/SETUPVAR must
-        take Python."""
+    def _env_cells(vm, proc) -> tuple[int, int]:
+        """The env cells (REnv.cell) through which a frame running ``proc``
+        reaches its upvars of level 0 and 1 inline: the envs of ``proc`` and
+        of its upper proc (GETUPVAR, SETUPVAR and BLKPUSH check the index
+        against the env's length; 0: no env, Python)."""
         cells = [0, 0]
         p = proc
         for level in (0, 1):
             if p is None:
                 break
-            hi = code.ups[level]
-            env = p.env
-            if hi is not None and env is not None and hi < env.length:
-                cells[level] = vm.env_cell(env)
+            if p.env is not None:
+                cells[level] = vm.env_cell(p.env)
             p = p.upper
         return cells[0], cells[1]
 
