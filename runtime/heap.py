@@ -24,6 +24,20 @@ POOL_FIRST = 8                      # objects of a class's first pool refill
 POOL_MAX = 256                      # and of the largest
 
 
+def _refill(pool, make) -> None:
+    """Fill ``pool`` (``[count, next refill size, item...]``) up to its
+    refill size with what ``make()`` returns; the next refill size doubles
+    up to POOL_MAX: a class made a few times keeps few spares, one made in
+    a loop many."""
+    want = int(pool[1])
+    i = int(pool[0])
+    while i < want:
+        pool[2 + i] = make()
+        i += 1
+        pool[0] = i             # a collection during the refill sees them as roots
+    pool[1] = min(2 * want, POOL_MAX)
+
+
 class Heap:
     """``VM``'s allocation part (gc.c): the object table and class words."""
 
@@ -79,18 +93,15 @@ class Heap:
         Array literals, translate/templates.py's ARRAY) come with their
         native block (runtime/natarray.py), which generated code fills."""
         mark = len(self.arena)
-        want = int(pool[1])
-        i = int(pool[0])
-        while i < want:
+
+        def make() -> int:
             w = self.allocate(cls)
             o = self.objects[w >> OBJECT_SHIFT]
             if type(o) is RArray:
                 o.items.publish(self.ary_space, o.handle)
-            pool[2 + i] = w
-            i += 1
-            pool[0] = i             # a collection during the refill sees them as roots
+            return w
+        _refill(pool, make)
         del self.arena[mark:]
-        pool[1] = min(2 * want, POOL_MAX)
 
     # -- the pools generated code's BLOCK/LAMBDA take a Proc and an env from --
     def closure_pools(self):
@@ -111,24 +122,21 @@ class Heap:
     def fill_closure_pools(self) -> None:
         """Refill whichever of the closure pools is empty."""
         mark = len(self.arena)
-        pool = self.proc_pool
-        if not pool[0]:
-            want = int(pool[1])
-            for i in range(want):
-                p = RProc(self.c_Proc)
-                pool[2 + i] = self.alloc(p)
-                self.proc_call_data(p, 0, 0, 0)     # BLOCK writes them
-                pool[0] = i + 1     # a collection during the refill sees them as roots
-            pool[1] = min(2 * want, POOL_MAX)
-        pool = self.env_pool
-        if not pool[0]:
-            want = int(pool[1])
-            for i in range(want):
-                e = REnv.pooled(self, ENV_POOL_WORDS)
-                self.alloc(e)
-                pool[2 + i] = self.env_cell(e)
-                pool[0] = i + 1
-            pool[1] = min(2 * want, POOL_MAX)
+
+        def proc() -> int:
+            p = RProc(self.c_Proc)
+            w = self.alloc(p)
+            self.proc_call_data(p, 0, 0, 0)     # BLOCK writes them
+            return w
+
+        def env_cell() -> int:
+            e = REnv.pooled(self, ENV_POOL_WORDS)
+            self.alloc(e)
+            return self.env_cell(e)
+        if not self.proc_pool[0]:
+            _refill(self.proc_pool, proc)
+        if not self.env_pool[0]:
+            _refill(self.env_pool, env_cell)
         del self.arena[mark:]
 
     def pooled_words(self):

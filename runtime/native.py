@@ -430,8 +430,7 @@ class NativeEngine:
         """BLOCK or LAMBDA in a frame generated code pushed and Python has no
         Frame of: what ``make_proc`` does, with the caller's env made from
         (or found through) its record, so no view is made or kept.  None
-        for any other instruction, or when the target class must come from
-        a Frame."""
+        for any other instruction."""
         rec = vm.ci[depth]
         objects = vm.objects
         up = objects[rec.proc >> abi.OBJECT_SHIFT]
@@ -440,23 +439,14 @@ class NativeEngine:
         name = ins.name
         if name != "BLOCK" and name != "LAMBDA":
             return None
-        tc = up.target_class
-        if tc is None:
-            return None
-        rt = up.rt
-        if rt is None:
-            rt = up.rt = vm.irep_rt(up.irep)
         if rec.env:
             env = objects[ffi.cast("uint64_t *", rec.env)[3] >> abi.OBJECT_SHIFT]
         else:
             env = REnv.from_record(vm, rec, up)
             vm.alloc(env)
             rec.env = vm.env_cell(env)
-        p = RProc(vm.c_Proc, rt.reps[ins.b])
-        p.upper = up
-        p._target_class = tc
-        p.env = env
-        p.strict = name == "LAMBDA"
+        p = RProc(vm.c_Proc)
+        p.close_over(vm, up, ins.b, env, name == "LAMBDA")
         vm.stack[rec.stack + ins.a] = vm.alloc(p)
         self._key_proc(vm, p, self.cache.entry(id(p.irep)).cell_address)
         arena = vm.arena
@@ -961,19 +951,19 @@ class NativeEngine:
                               max(irep.nregs, n + 2), mid, 0)
 
     def _aim_site(self, site, w: int, callee: _Code, proc: int, target_class: int, nregs: int,
-                  mid: int, flags: int, up0: int = 0, up1: int = 0) -> int:
+                  mid: int, flags: int) -> int:
         """Point the site at ``w`` at ``callee``'s code, the fields every
         compiled call reads (its record's proc, target class, method name,
-        register count and env cells; the flags of its kind); the entry
-        cell goes in last.  0: the fill's answer."""
+        register count, no env cells: a method's; the flags of its kind);
+        the entry cell goes in last.  0: the fill's answer."""
         site[w + abi.SITE_COUNTERS // 8] = callee.counters_addr
         site[w + abi.SITE_SITES // 8] = callee.sites_addr
         site[w + abi.SITE_PROC // 8] = proc
         site[w + abi.SITE_TARGET_CLASS // 8] = target_class
         site[w + abi.SITE_NREGS // 8] = nregs
         site[w + abi.SITE_MID // 8] = mid
-        site[w + abi.SITE_ENVCELL // 8] = up0
-        site[w + abi.SITE_ENVCELL1 // 8] = up1
+        site[w + abi.SITE_ENVCELL // 8] = 0
+        site[w + abi.SITE_ENVCELL1 // 8] = 0
         site[w + abi.SITE_FLAGS // 8] = flags
         site[w + abi.SITE_CELL // 8] = callee.entry.cell_address
         self.ic_filled += 1

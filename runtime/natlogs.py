@@ -94,7 +94,8 @@ def replay(vm) -> None:
 
 def _replay_closures(vm, state) -> None:
     """The Procs (and envs) generated code's BLOCK/LAMBDA made: what
-    ``ops.make_proc`` and ``REnv.from_record`` would have made of them."""
+    ``ops.make_proc`` and ``REnv.from_record`` would have made of them
+    (``RProc.close_over``, ``REnv.place``)."""
     n = state.closure_log_n
     log = state.closure_log
     state.closure_log_n = 0
@@ -111,19 +112,12 @@ def _replay_closures(vm, state) -> None:
         if flags & CLOSURE_NEW_ENV:
             head = log[k + 3]           # n, nk, cci, kind; mid
             base = log[k + 4] & 0xFFFFFFFF
-            env.from_log(vm, base, head & 0xFF, (head >> 8) & 0xFF, head >> 32, frame_tc, up)
+            env.length = int(cell[2])   # what the code stored
+            env.place(vm, base, head & 0xFF, (head >> 8) & 0xFF, head >> 32, frame_tc, up)
             depth = log[k + 7]
             if depth < len(frames):     # the activation's own frame: its Frame holds the env
                 f = frames[depth]
                 if f.base == base and f.proc is up and f.env is None:
                     f.env = env
                     env.frame = f
-        rt = up.rt
-        if rt is None:
-            rt = up.rt = vm.irep_rt(up.irep)
-        p.irep = rt.reps[flags & 0xFFFF]
-        p.upper = up
-        tc = up.target_class
-        p._target_class = tc if tc is not None else env.target_class
-        p.env = env
-        p.strict = bool(flags & CLOSURE_STRICT)
+        p.close_over(vm, up, flags & 0xFFFF, env, bool(flags & CLOSURE_STRICT))

@@ -16,8 +16,8 @@ the VM for ``eql?``/``hash`` of keys that are not simple values.
 from __future__ import annotations
 
 from . import abi, shapes
-from .abi import CALL_MAXARGS
 from .cdecls import ffi
+from .frames import bidx
 from .natarray import ItemList, items_list
 
 # Class kinds (mruby's MRB_TT_CLASS / MODULE / SCLASS / ICLASS).
@@ -404,10 +404,8 @@ class REnv(RBasic):
         self.values = None
         self.mid = frame.mid
         self.target_class = frame.target_class
-        n = frame.n
-        nk = frame.nk
         # mrb_env_new: where the frame's block argument sits (block_given? in blocks)
-        self.bidx = 1 + (1 if n == CALL_MAXARGS else n) + (1 if nk == CALL_MAXARGS else 2 * nk)
+        self.bidx = bidx(frame.n, frame.nk)
         self.is_detached = False
         self.cell = None            # native: the address of its registers (heap.env_cell)
         self.buf = None
@@ -417,31 +415,18 @@ class REnv(RBasic):
         """The env of a frame generated code runs and Python has no Frame of
         (runtime/native.py): what ``__init__`` takes from the frame, from its
         call-info record ``rec`` and its proc."""
-        e = cls.__new__(cls)
-        RBasic.__init__(e, None)
-        e.vm = vm
-        e.stack = vm.stack
-        e.frame = None
-        e.base = rec.stack
-        e.length = proc.irep.nlocals
-        e.values = None
-        pe = proc.env
-        e.mid = pe.mid if pe is not None and pe.is_detached else rec.mid
+        e = cls.pooled(vm, proc.irep.nlocals)
         tc = rec.target_class
-        e.target_class = vm.objects[tc >> abi.OBJECT_SHIFT] \
-            if tc and tc & abi.OBJECT_MASK == abi.OBJECT_TAG else None
-        n, nk = rec.n, rec.nk
-        e.bidx = 1 + (1 if n == CALL_MAXARGS else n) + (1 if nk == CALL_MAXARGS else 2 * nk)
-        e.is_detached = False
-        e.cell = None
-        e.buf = None
+        e.place(vm, rec.stack, rec.n, rec.nk, rec.mid,
+                vm.objects[tc >> abi.OBJECT_SHIFT]
+                if tc and tc & abi.OBJECT_MASK == abi.OBJECT_TAG else None, proc)
         return e
 
     @classmethod
     def pooled(cls, vm, length: int):
-        """A blank env for the closure pool (heap.py): its cell and buffer
-        of ``length`` words are made when it is pooled; ``from_log`` gives
-        it the rest once generated code has taken it."""
+        """A blank env of ``length`` registers, for the closure pool
+        (heap.py: its cell and buffer are made when it is pooled) or for
+        ``from_record``; ``place`` gives it the rest."""
         e = cls.__new__(cls)
         RBasic.__init__(e, None)
         e.vm = vm
@@ -458,17 +443,17 @@ class REnv(RBasic):
         e.buf = None
         return e
 
-    def from_log(self, vm, base: int, n: int, nk: int, mid: int, target_class, proc) -> None:
-        """A pooled env generated code's BLOCK took for the frame at ``base``
-        (runtime/natlogs.py): what ``from_record`` gives an env; its length
-        is what the code stored in its cell."""
+    def place(self, vm, base: int, n: int, nk: int, mid: int, target_class, proc) -> None:
+        """Make a blank env that of the frame running ``proc`` at register
+        ``base`` of the running context, called with ``n``/``nk`` arguments
+        as ``mid`` (an aliased method's blocks keep its original name, as
+        ``env_of`` gives them)."""
         self.stack = vm.stack
         self.base = base
-        self.length = int(self.cell[2])
         pe = proc.env
         self.mid = pe.mid if pe is not None and pe.is_detached else mid
         self.target_class = target_class
-        self.bidx = 1 + (1 if n == CALL_MAXARGS else n) + (1 if nk == CALL_MAXARGS else 2 * nk)
+        self.bidx = bidx(n, nk)
         env_named(self)
 
     @classmethod
@@ -569,6 +554,21 @@ class RProc(RBasic):
         # a builtin body standing for a block of mruby's mrblib: its parameter
         # list as (kind, name) pairs for Proc#parameters (None: none known)
         self.params = None
+
+    def close_over(self, vm, up, b: int, env, strict: bool) -> None:
+        """Make this blank Proc the block (or, ``strict``, lambda) of
+        Irep[b] of ``up``'s code capturing ``env``: what ``ops.make_proc``
+        makes for BLOCK/LAMBDA (the target class is ``up``'s, else the
+        env's)."""
+        rt = up.rt
+        if rt is None:
+            rt = up.rt = vm.irep_rt(up.irep)
+        self.irep = rt.reps[b]
+        self.upper = up
+        tc = up.target_class
+        self._target_class = tc if tc is not None else env.target_class
+        self.env = env
+        self.strict = strict
 
     @property
     def target_class(self):

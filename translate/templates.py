@@ -1198,16 +1198,23 @@ def _upvar_address(a: Asm, ins: Instruction, cx: Ctx) -> bool:
         return False
     slow = cx.slow(ins)
     a.comment(f"the env's registers: *ctx->ci->upvars (level {ins.c}), if the env has R[b]")
-    a.mov(RAX, qword(R12, abi.CTX_CI))
-    a.mov(RAX, qword(RAX, abi.CI_UPVARS1 if ins.c else abi.CI_UPVARS))
-    a.test(RAX, RAX)
-    a.jcc("e", slow)
-    a.cmp(qword(RAX, abi.ENV_LENGTH), ins.b)
-    a.jcc("be", slow)                   # uvget of an index the env has not: nil, in Python
+    _env_cell(a, ins.c, ins.b, slow)    # uvget of an index the env has not: nil, in Python
     a.mov(RAX, qword(RAX, abi.ENV_REGS))
     a.test(RAX, RAX)
     a.jcc("e", slow)
     return True
+
+
+def _env_cell(a: Asm, level: int, index: int, slow: Label) -> None:
+    """rax = the cell (abi.ENV_*) of the env of upvar level 0 or 1 the
+    running record names (rl_callinfo.upvars, upvars1), when it has
+    register ``index``; else to ``slow``."""
+    a.mov(RAX, qword(R12, abi.CTX_CI))
+    a.mov(RAX, qword(RAX, abi.CI_UPVARS1 if level else abi.CI_UPVARS))
+    a.test(RAX, RAX)
+    a.jcc("e", slow)
+    a.cmp(qword(RAX, abi.ENV_LENGTH), index)
+    a.jcc("be", slow)
 
 
 def gen_GETUPVAR(a: Asm, ins: Instruction, cx: Ctx) -> None:
@@ -1237,12 +1244,7 @@ def gen_BLKPUSH(a: Asm, ins: Instruction, cx: Ctx) -> None:
     if lv in (1, 2):
         a.comment(f"the block argument of the frame {lv} level(s) out: R[{1 + idx}] of the env"
                   " our record's upvars name, when it has it and is not a finished top level")
-        a.mov(RAX, qword(R12, abi.CTX_CI))
-        a.mov(RAX, qword(RAX, abi.CI_UPVARS if lv == 1 else abi.CI_UPVARS1))
-        a.test(RAX, RAX)
-        a.jcc("e", slow)
-        a.cmp(qword(RAX, abi.ENV_LENGTH), 1 + idx)
-        a.jcc("be", slow)
+        _env_cell(a, lv - 1, 1 + idx, slow)
         a.cmp(qword(RAX, abi.ENV_MID), 0)
         a.jcc("e", slow)                # mruby's check of a top-level env is Python's
         a.mov(RAX, qword(RAX, abi.ENV_REGS))
