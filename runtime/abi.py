@@ -384,7 +384,9 @@ SITE_SIZE = 128
 SITE_PROC_CALL = 1          # flags: Proc#call: the receiver's code called (rl_vmstate.proc_calls)
 SITE_IVAR_READER = 2        # flags: an attr_reader: the slot of the receiver's block
 SITE_IVAR_WRITER = 4        # flags: an attr_writer: the store SETIV makes
-IV_HDR = 2                  # words of an ivar block before its slots (runtime/shapes.py)
+IV_HDR = 3                  # words of an ivar block before its slots (runtime/shapes.py):
+IV_CAPACITY = 16            # its shape id, writable capacity (0 frozen) and capacity
+IV_ROOT_SHAPE = 1           # the shape id of no variables (shapes.ROOT)
 # an array block (runtime/natarray.py): length, writable capacity (0 while
 # frozen), 1 while its handle is in rl_vmstate.ary_log; then the elements
 ARY_HDR = 3

@@ -391,7 +391,7 @@ class Classes:
         if not self._include_at(c, c.origin, m, True):
             self.raise_error(self.c_ArgumentError, "cyclic include detected")
         if c.tt == TT_MODULE and c in self.inherited_modules:
-            for o in list(self.objects):
+            for o in list(self.objects.values()):
                 if (type(o) is RClass and o.tt == TT_ICLASS and o.module is c
                         and c.origin is not o):
                     self._include_at(o, o, m, True)
@@ -455,7 +455,7 @@ class Classes:
         if not self._include_at(c, c, m, False):
             self.raise_error(self.c_ArgumentError, "cyclic prepend detected")
         if c.tt == TT_MODULE:
-            for o in list(self.objects):
+            for o in list(self.objects.values()):
                 if type(o) is not RClass or o.tt not in (TT_CLASS, TT_MODULE) or o is c:
                     continue
                 p = o.superclass

@@ -71,7 +71,7 @@ from .objects import (
     RRange,
     RString,
 )
-from .shapes import iv_words, release
+from .shapes import free_address, iv_words, release
 
 # allocations before the first collection (RITELOAD_GC_THRESHOLD overrides it:
 # a small value makes every test a stress test of the collector)
@@ -97,7 +97,7 @@ class Marker:
     def __init__(self, vm):
         self.vm = vm
         self.objects = vm.objects
-        self.n = len(vm.objects)
+        self.n = vm.handle_top
         self.marked = bytearray(self.n)
         self.todo = []
         self.seen_py = {id(vm), id(vm.objects), id(vm.stack), id(vm.engine)}
@@ -300,7 +300,7 @@ def collect(vm) -> int:
     mk = Marker(vm)
     objects = vm.objects
     # classes and modules are never freed
-    for o in objects:
+    for o in list(objects.values()):
         if o is not None and type(o) is RClass:
             mk.obj(o)
     # every live context: registers, frames, arena, pending exception (the
@@ -343,7 +343,11 @@ def collect(vm) -> int:
     for w in vm.globals.values():
         mk.word(w)
     for w in vm.pooled_words():         # allocated ahead for generated code (heap.py)
-        mk.word(w)
+        h = w >> OBJECT_SHIFT
+        if objects.get(h) is None and 0 < h < mk.n:
+            mk.marked[h] = 1            # a blank plain object, left without a Python one
+        else:
+            mk.word(w)
     for k, v in vm.__dict__.items():
         if k not in _SKIP_VM_ATTRS:
             mk.py(v)
@@ -369,30 +373,43 @@ def collect(vm) -> int:
     # sweep
     marked = mk.marked
     free = vm.free_handles
-    cw = vm.class_words
     ivs = vm.iv_space
     freed = 0
     procs = 0
+    get = objects.get
+    cwv = memoryview(ffi.buffer(vm.class_words, mk.n * 8)).cast("Q")
+    ivv = memoryview(ffi.buffer(ivs.blocks, mk.n * 8)).cast("Q")
     for h in range(1, mk.n):
-        o = objects[h]
-        if o is not None and not marked[h]:
-            objects[h] = None
-            o.handle = 0
-            cw[h] = 0
-            free.append(h)
-            freed += 1
-            t = type(o)
-            if t is RObject or t is RException:
-                release(o, ivs, h)
-            elif t is RArray:
-                o.items.release()
-            elif t is RProc:
-                procs += 1
-                vm.drop_proc_call_data(h)
-            elif t is REnv and o.cell is not None:
-                o.cell[0] = 0
-                vm.env_cells_free.append(o.cell)
-                o.cell = o.buf = None
+        if marked[h]:
+            continue
+        o = get(h)
+        if o is None:
+            if cwv[h]:              # a plain object Python never looked at (heap.ObjectTable)
+                addr = ivv[h]
+                if addr:
+                    free_address(addr)
+                    ivv[h] = 0
+                cwv[h] = 0
+                free.append(h)
+                freed += 1
+            continue
+        del objects[h]
+        o.handle = 0
+        cwv[h] = 0
+        free.append(h)
+        freed += 1
+        t = type(o)
+        if t is RObject or t is RException:
+            release(o, ivs, h)
+        elif t is RArray:
+            o.items.release()
+        elif t is RProc:
+            procs += 1
+            vm.drop_proc_call_data(h)
+        elif t is REnv and o.cell is not None:
+            o.cell[0] = 0
+            vm.env_cells_free.append(o.cell)
+            o.cell = o.buf = None
     if procs:
         CONST_SERIAL[0] += 1        # GETCONST caches keyed on a frame's proc
     return freed

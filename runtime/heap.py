@@ -14,10 +14,17 @@ It exists so that ``runtime/vm.py`` stays a façade: ``VM`` inherits this
 
 from __future__ import annotations
 
-from .abi import ENV_CELL_WORDS, ENV_POOL_WORDS, OBJECT_SHIFT, OBJECT_TAG, PROC_CALL_WORDS
+from .abi import (
+    ENV_CELL_WORDS,
+    ENV_POOL_WORDS,
+    IV_CAPACITY,
+    OBJECT_SHIFT,
+    OBJECT_TAG,
+    PROC_CALL_WORDS,
+)
 from .cdecls import ffi
-from .objects import RArray, RBasic, RClass, REnv, RException, RObject, RProc, env_named
-from .shapes import attach_at_alloc
+from .objects import TT_SCLASS, RArray, RBasic, RClass, REnv, RException, RObject, RProc, env_named
+from .shapes import attach_at_alloc, block_addresses
 
 _SHAPED = (RObject, RException)     # types whose ivars are in native blocks
 POOL_FIRST = 8                      # objects of a class's first pool refill
@@ -38,6 +45,44 @@ def _refill(pool, make) -> None:
     pool[1] = min(2 * want, POOL_MAX)
 
 
+class ObjectTable(dict):
+    """``vm.objects``: handle -> Python object.
+
+    A plain object (an ``RObject`` of a class with the default allocator)
+    that generated code took from its class's allocation pool lives in
+    native memory only: its class word in ``class_words``, its instance
+    variables in its block (``iv_space``).  Its Python object is made the
+    first time Python looks its handle up (``__missing__``), so an object
+    made and dropped in machine code costs Python nothing; the collector
+    frees one Python never saw without making it (runtime/gc.py).  A free
+    handle looks up as None."""
+
+    __slots__ = ("vm",)
+
+    def __init__(self, vm):
+        dict.__init__(self)
+        self.vm = vm
+
+    def __missing__(self, h):
+        vm = self.vm
+        if type(h) is not int or not 0 < h < vm.handle_top:
+            return None
+        cw = vm.class_words[h]
+        if not cw:
+            return None
+        o = RObject(self[cw >> OBJECT_SHIFT])
+        vm.objects_looked_up += 1
+        o.handle = h
+        o._space = space = vm.iv_space
+        addr = space.blocks[h]
+        if addr:
+            blk = ffi.cast("uint64_t *", addr)
+            o._blk = blk
+            o._cap = int(blk[IV_CAPACITY // 8])
+        self[h] = o
+        return o
+
+
 class Heap:
     """``VM``'s allocation part (gc.c): the object table and class words."""
 
@@ -47,8 +92,9 @@ class Heap:
             h = free.pop()
             self.objects[h] = obj
         else:
-            h = len(self.objects)
-            self.objects.append(obj)
+            h = self.handle_top
+            self.handle_top = h + 1
+            self.objects[h] = obj
             if h >= self._cw_len:
                 self._grow_class_words(h + 1)
         obj.handle = h
@@ -92,6 +138,9 @@ class Heap:
         keeps few spares, one made in a loop many.  Arrays (the pool of
         Array literals, translate/templates.py's ARRAY) come with their
         native block (runtime/natarray.py), which generated code fills."""
+        if cls.tt != TT_SCLASS and cls.instance_type in (RObject, None):
+            self._fill_objects(cls, pool)
+            return
         mark = len(self.arena)
 
         def make() -> int:
@@ -102,6 +151,54 @@ class Heap:
             return w
         _refill(pool, make)
         del self.arena[mark:]
+
+    def _fill_objects(self, cls: RClass, pool) -> None:
+        """``fill_pool`` of a plain class: objects without Python objects
+        (``ObjectTable``), made in one batch: a handle each, the class word
+        and, when the class's instances have had variables, an ivar block of
+        the class's ``iv_cap`` slots, whose header generated code writes
+        when it takes the object.  A pooled object then costs Python a few
+        word writes (bench/programs/points.rb makes 200,000)."""
+        want = int(pool[1])
+        have = int(pool[0])
+        n = want - have
+        if n > 0:
+            handles = self._new_handles(n)
+            self.objects_pooled += n
+            top = self.handle_top
+            cw = (cls.handle << OBJECT_SHIFT) | OBJECT_TAG
+            class_words = memoryview(ffi.buffer(self.class_words, 8 * top)).cast("Q")
+            for h in handles:
+                class_words[h] = cw
+            del class_words
+            cap = cls.iv_cap
+            if cap:
+                blocks = memoryview(ffi.buffer(self.iv_space.blocks, 8 * top)).cast("Q")
+                for h, addr in zip(handles, block_addresses(cap, n)):
+                    blocks[h] = addr
+                del blocks
+            pool[2 + have:2 + want] = [(h << OBJECT_SHIFT) | OBJECT_TAG for h in handles]
+            pool[0] = want
+        pool[1] = min(2 * want, POOL_MAX)
+
+    def _new_handles(self, n: int) -> list:
+        """``n`` handles for objects that go to an allocation pool (no arena:
+        pooled objects are roots), as ``alloc`` would give them one by one.
+        A collection the batch would start runs first."""
+        self.gc_countdown -= n
+        if self.gc_countdown <= 0:
+            self.gc()
+        free = self.free_handles
+        k = min(n, len(free))
+        handles = free[len(free) - k:]
+        del free[len(free) - k:]
+        handles.reverse()               # alloc pops them from the end
+        top = self.handle_top
+        handles.extend(range(top, top + n - k))
+        self.handle_top = top + n - k
+        if self.handle_top > self._cw_len:
+            self._grow_class_words(self.handle_top)
+        return handles
 
     # -- the pools generated code's BLOCK/LAMBDA take a Proc and an env from --
     def closure_pools(self):
@@ -139,6 +236,13 @@ class Heap:
             _refill(self.env_pool, env_cell)
         del self.arena[mark:]
 
+    def heap_stats_line(self) -> str:
+        """``--stats``: how many plain objects were made for generated code
+        without Python objects (ObjectTable), and how many Python made one
+        for since (the rest cost Python nothing beyond their handle)."""
+        return (f"heap: {self.objects_pooled} plain objects made for generated code without "
+                f"Python objects, {self.objects_looked_up} of them looked up by Python since")
+
     def pooled_words(self):
         """The words of every object waiting in an allocation pool."""
         for pool in self.alloc_pools.values():
@@ -160,7 +264,7 @@ class Heap:
             self.gc_countdown = _gc.MIN_THRESHOLD
             return 0
         freed = _gc.collect(self)
-        live = len(self.objects) - 1 - len(self.free_handles)
+        live = self.handle_top - 1 - len(self.free_handles)
         self.gc_countdown = max(_gc.MIN_THRESHOLD, live)
         self.gc_runs += 1
         return freed

@@ -12,6 +12,7 @@ never in a Python RecursionError.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import threading
@@ -223,6 +224,9 @@ def _run(rite, engine, stats, code_cache_size, out, err, name, argv, stdin, dial
     from .vm import VM
     eng = make_engine(engine, code_cache_size, stats)
     vm = VM(engine=eng, stdout=out, stderr=err, dialect=dialect)
+    # what boot made lives as long as the run: out of Python's cyclic
+    # collector's way, which would walk it at every full collection
+    gc.freeze()
     vm.inp = stdin
     status = 0
     try:
@@ -258,6 +262,7 @@ def _run(rite, engine, stats, code_cache_size, out, err, name, argv, stdin, dial
                       f"(set RITELOAD_DEBUG=1 for the traceback)\n".encode("utf-8", "replace"))
         status = EXIT_FAILURE
     finally:
+        gc.unfreeze()
         try:
             vm.flush()
         except BrokenPipeError:
@@ -266,4 +271,5 @@ def _run(rite, engine, stats, code_cache_size, out, err, name, argv, stdin, dial
         report = getattr(eng, "stats_report", None)
         if report is not None:
             err.write(report().encode())
+            err.write((vm.heap_stats_line() + "\n").encode())
     return status

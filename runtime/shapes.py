@@ -7,6 +7,7 @@ without Python (``translate/templates.py``: GETIV, SETIV, attr_reader):
     block[0]            the object's shape id (``Shape.id``)
     block[1]            how many slots generated code may write: the
                         capacity, 0 while the object is frozen
+    block[2]            the capacity: the block's slot count
     block[HDR + i]      the value word of the i-th instance variable
 
 A *shape* is the sequence of instance-variable names in the order they were
@@ -27,10 +28,13 @@ reads and writes the same words through ``IvarView``, the dict-like
 
 from __future__ import annotations
 
+import bisect
+from array import array
+
 from . import abi
 from .cdecls import ffi
 
-HDR = abi.IV_HDR            # block words before the slots: shape id, writable capacity
+HDR = abi.IV_HDR            # block words before the slots: shape, writable capacity, capacity
 _SLAB_BYTES = 1 << 16
 
 
@@ -56,7 +60,7 @@ class Shape:
 
 # Shape ids are process-wide (id 0 is none: a zeroed inline cache never matches).
 SHAPES: list = [None]
-ROOT = Shape(1, ())
+ROOT = Shape(abi.IV_ROOT_SHAPE, ())
 SHAPES.append(ROOT)
 
 
@@ -78,9 +82,11 @@ def shape_of(names) -> Shape:
     return s
 
 
-# Blocks come from slabs, one free list per capacity (a power of two).
+# Blocks come from slabs, one free list of addresses per capacity (a power
+# of two); the slabs, (array, capacity), are kept sorted by address.
 _free: dict[int, list] = {}
 _slabs: list = []
+_slab_bases: list = []
 
 
 def _capacity(n: int) -> int:
@@ -90,24 +96,53 @@ def _capacity(n: int) -> int:
     return cap
 
 
+def _carve(cap: int) -> list:
+    """A new slab of blocks of ``cap`` slots, its blocks' capacity words
+    written: the free list of ``cap``, extended with their addresses."""
+    words = HDR + cap
+    count = max(1, _SLAB_BYTES // (8 * words))
+    slab = ffi.new("uint64_t[]", words * count)
+    base = int(ffi.cast("uintptr_t", slab))
+    at = bisect.bisect(_slab_bases, base)
+    _slab_bases.insert(at, base)
+    _slabs.insert(at, (slab, cap))
+    memoryview(ffi.buffer(slab)).cast("Q")[abi.IV_CAPACITY // 8::words] = \
+        array("Q", [cap]) * count
+    free = _free.setdefault(cap, [])
+    free.extend(range(base, base + 8 * words * count, 8 * words))
+    return free
+
+
 def new_block(cap: int):
-    """A block of ``cap`` slots (a power of two), its header zeroed."""
-    free = _free.get(cap)
-    if not free:
-        words = HDR + cap
-        count = max(1, _SLAB_BYTES // (8 * words))
-        slab = ffi.new("uint64_t[]", words * count)
-        _slabs.append(slab)
-        free = _free.setdefault(cap, [])
-        free.extend(slab + i * words for i in range(count))
-    blk = free.pop()
+    """A block of ``cap`` slots (a power of two), its header zeroed but for
+    its capacity."""
+    free = _free.get(cap) or _carve(cap)
+    blk = ffi.cast("uint64_t *", free.pop())
     blk[0] = 0
     blk[1] = 0
     return blk
 
 
+def block_addresses(cap: int, n: int) -> list:
+    """The addresses of ``n`` free blocks of ``cap`` slots, taken, for plain
+    objects generated code allocates; it writes their headers when it takes
+    the object (translate/templates.py's Class#new: the root shape,
+    writable to the capacity)."""
+    free = _free.get(cap) or _carve(cap)
+    while len(free) < n:
+        _carve(cap)
+    addrs = free[len(free) - n:]
+    del free[len(free) - n:]
+    return addrs
+
+
 def free_block(blk, cap: int) -> None:
-    _free[cap].append(blk)
+    _free[cap].append(int(ffi.cast("uintptr_t", blk)))
+
+
+def free_address(addr: int) -> None:
+    """The block at ``addr`` is free again (its slab says its capacity)."""
+    _free[_slabs[bisect.bisect(_slab_bases, addr) - 1][1]].append(addr)
 
 
 class HandleTable:
@@ -227,6 +262,7 @@ def _regrow(o, need: int):
     cap = _capacity(need)
     blk = new_block(cap)
     ffi.memmove(blk, old, (HDR + min(oldcap, cap)) * 8)
+    blk[abi.IV_CAPACITY // 8] = cap
     blk[1] = 0 if o._frz else cap
     free_block(old, oldcap)
     o._blk, o._cap = blk, cap

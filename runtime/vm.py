@@ -35,7 +35,7 @@ from .cdecls import ffi
 from .classes import Classes
 from .context import Context, install
 from .frames import CALLINFO_MAX, Frame
-from .heap import Heap
+from .heap import Heap, ObjectTable
 from .objects import (
     TT_CLASS,
     TT_SCLASS,
@@ -70,7 +70,10 @@ class VM(Symbols, Heap, Values, Classes, Variables, Calls, Backtraces, Raising):
         self.root_context = Context(CALLINFO_MAX)
         self.contexts = [self.root_context]     # the live ones (runtime/gc.py marks them)
         self.state = ffi.new("rl_vmstate *")
-        self.objects: list = [None]
+        self.objects = ObjectTable(self)    # handle -> object (heap.py)
+        self.handle_top = 1                 # the next handle never given out
+        self.objects_pooled = 0             # --stats (heap.heap_stats_line)
+        self.objects_looked_up = 0
         self.free_handles: list = []    # handles freed by the collector, reused first
         # mruby's GC arena: handles allocated since the running builtin (or the
         # running instruction of an interpreted frame) began; runtime/gc.py

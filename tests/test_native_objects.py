@@ -248,6 +248,52 @@ class H; def initialize; @x = [1].map { |z| break z * 7 }; end; attr_reader :x; 
 p H.new.x
 p ObjectSpace.respond_to?(:each_object)
 """,
+    "nobj_unseen": """\
+class W
+  attr_reader :n
+  def initialize(n); @n = n; @sq = n * n; end
+  def sq; @sq; end
+end
+class Bare
+  def initialize; end
+end
+kept = []
+i = 0
+s = 0
+while i < 3000
+  w = W.new(i)
+  s += w.sq - w.n
+  kept << w if i % 100 == 7
+  Bare.new
+  i += 1
+end
+p s, kept.size
+GC.start
+p kept.map { |w| w.n }.inject(:+)
+k = kept[3]
+p k.instance_variables, k.inspect.split(" ", 2)[1]
+c = 0
+ObjectSpace.each_object(W) { c += 1 }
+p c >= kept.size, c
+k.instance_variable_set(:@extra, :e)
+p k.instance_variables, k.sq
+def k.hello; "hi #{@n}"; end
+k.freeze
+begin
+  k.instance_variable_set(:@n, 1)
+rescue => e
+  p e.class
+end
+p k.hello, k.frozen?, kept[4].frozen?
+d = kept[5].dup
+p d.n, d.sq, d.instance_variables
+b = Bare.new
+p b.instance_variables
+b.instance_variable_set(:@z, 1)
+p b.instance_variables
+GC.start
+p W.new(5).sq, kept.last.n
+""",
     "nnew_backtrace": """\
 class A
   def initialize(x)
@@ -331,6 +377,23 @@ def test_class_new_calls_initialize_natively(tmp_path):
     st = native_stats(p.stderr)
     assert st["made"] >= 5000 and st["entered"] < 10, st["calls_line"]
     assert st["callbacks"] < 200, st["callbacks_line"]
+
+
+def test_objects_made_natively_have_python_objects_only_when_looked_at(tmp_path):
+    """Plain objects generated code takes from a pool have no Python object
+    (runtime/heap.py's ObjectTable) until Python looks them up: of the 6,000
+    made in the loop of ``nobj_unseen``, only those the program shows to
+    Python (the 30 kept, which GC.start marks and ``instance_variables``
+    reads) get one; the program still prints what mruby prints when the
+    collector runs every 20 allocations, freeing objects Python never saw."""
+    mrb, expected = mruby_run("nobj_unseen", PROGRAMS["nobj_unseen"], tmp_path)
+    p = riteload("run", "--stats", mrb.name, cwd=tmp_path, env=EAGER)
+    assert p.stdout == expected[0]
+    heap = next(ln for ln in p.stderr.decode().splitlines() if ln.startswith("heap: "))
+    made, looked_up = int(heap.split()[1]), int(heap.split(", ")[1].split()[0])
+    assert made >= 6000 and looked_up < 100, heap
+    p = riteload("run", mrb.name, cwd=tmp_path, env={**EAGER, "RITELOAD_GC_THRESHOLD": "20"})
+    assert (p.stdout, p.stderr, p.returncode) == expected
 
 
 INDEXING = """\

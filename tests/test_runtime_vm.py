@@ -77,7 +77,7 @@ def test_gc_frees_garbage_and_keeps_what_python_holds():
         v.gv_set(v.intern("$keep"), keep)
         held = v.str_new(b"held in a Python local")
         mark = len(v.arena)
-        garbage = bytearray(len(v.objects) + 5000)     # a leaf: the scan skips it
+        garbage = bytearray(v.handle_top + 5000)     # a leaf: the scan skips it
         for _ in range(5000):
             garbage[v.str_new(b"garbage") >> 3] = 1
         del v.arena[mark:]              # as when the builtin that made them returns

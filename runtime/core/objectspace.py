@@ -173,8 +173,12 @@ def os_count_objects(vm, self, args, blk):
     counts = {}
     total = 0
     pooled = vm.pooled_handles()
-    for i, o in enumerate(vm.objects):
-        if o is None or i in pooled:
+    objects = vm.objects
+    for i in range(1, vm.handle_top):
+        if i in pooled:
+            continue
+        o = objects[i]              # the objects generated code made, too (heap.ObjectTable)
+        if o is None:
             continue
         total += 1
         n = _type_name(o)
@@ -207,11 +211,13 @@ def os_each_object(vm, self, args, blk):
                            "class/module")
         target = vm.obj(args[0])
     count = 0
-    n = len(vm.objects)
+    n = vm.handle_top
     pooled = vm.pooled_handles()
     for i in range(1, n):
+        if i in pooled:
+            continue
         o = vm.objects[i]
-        if o is None or o.cls is None or i in pooled:
+        if o is None or o.cls is None:
             continue
         t = type(o)
         if t is REnv or t is RBreak or (t is RClass and o.tt == TT_ICLASS):

@@ -100,7 +100,7 @@ def init(vm):
     registrations follow 3.1, which did not check them)."""
     private = {(cname, name) for cname, names in PRIVATE.items() for name in names}
     vm.always_private = frozenset(vm.intern(n) for n in ALWAYS_PRIVATE)
-    for o in list(vm.objects):
+    for o in list(vm.objects.values()):
         if type(o) is not RClass or o.tt not in (TT_CLASS, TT_MODULE, TT_SCLASS):
             continue
         cname = vm.class_name(o) if o.tt != TT_SCLASS else None
