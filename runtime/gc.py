@@ -54,6 +54,7 @@ from .abi import OBJECT_MASK, OBJECT_SHIFT, OBJECT_TAG
 from .cdecls import ffi
 from .context import Context
 from .frames import IrepRT
+from .natarray import free_literal_block
 from .objects import (
     CONST_SERIAL,
     RArray,
@@ -379,16 +380,22 @@ def collect(vm) -> int:
     get = objects.get
     cwv = memoryview(ffi.buffer(vm.class_words, mk.n * 8)).cast("Q")
     ivv = memoryview(ffi.buffer(ivs.blocks, mk.n * 8)).cast("Q")
+    avv = memoryview(ffi.buffer(vm.ary_space.blocks, mk.n * 8)).cast("Q")
     for h in range(1, mk.n):
         if marked[h]:
             continue
         o = get(h)
         if o is None:
-            if cwv[h]:              # a plain object Python never looked at (heap.ObjectTable)
-                addr = ivv[h]
-                if addr:
-                    free_address(addr)
-                    ivv[h] = 0
+            if cwv[h]:              # an object Python never looked at (heap.ObjectTable)
+                addr = avv[h]
+                if addr:            # an Array literal
+                    free_literal_block(addr)
+                    avv[h] = 0
+                else:               # a plain object
+                    addr = ivv[h]
+                    if addr:
+                        free_address(addr)
+                        ivv[h] = 0
                 cwv[h] = 0
                 free.append(h)
                 freed += 1

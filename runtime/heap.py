@@ -23,6 +23,7 @@ from .abi import (
     PROC_CALL_WORDS,
 )
 from .cdecls import ffi
+from .natarray import ItemList, literal_blocks
 from .objects import TT_SCLASS, RArray, RBasic, RClass, REnv, RException, RObject, RProc, env_named
 from .shapes import attach_at_alloc, block_addresses
 
@@ -70,8 +71,17 @@ class ObjectTable(dict):
         cw = vm.class_words[h]
         if not cw:
             return None
-        o = RObject(self[cw >> OBJECT_SHIFT])
         vm.objects_looked_up += 1
+        addr = vm.ary_space.blocks[h]
+        if addr:                        # an Array literal (fill_pool's _fill_arrays)
+            o = RArray.__new__(RArray)
+            o._frz = False
+            RBasic.__init__(o, self[cw >> OBJECT_SHIFT])
+            o._items = ItemList.of_literal(vm.ary_space, h, addr)
+            o.handle = h
+            self[h] = o
+            return o
+        o = RObject(self[cw >> OBJECT_SHIFT])
         o.handle = h
         o._space = space = vm.iv_space
         addr = space.blocks[h]
@@ -141,6 +151,9 @@ class Heap:
         if cls.tt != TT_SCLASS and cls.instance_type in (RObject, None):
             self._fill_objects(cls, pool)
             return
+        if cls is self.c_Array:
+            self._fill_arrays(pool)
+            return
         mark = len(self.arena)
 
         def make() -> int:
@@ -177,6 +190,29 @@ class Heap:
                 for h, addr in zip(handles, block_addresses(cap, n)):
                     blocks[h] = addr
                 del blocks
+            pool[2 + have:2 + want] = [(h << OBJECT_SHIFT) | OBJECT_TAG for h in handles]
+            pool[0] = want
+        pool[1] = min(2 * want, POOL_MAX)
+
+    def _fill_arrays(self, pool) -> None:
+        """``fill_pool`` of the pool of Array literals: Arrays without Python
+        objects (``ObjectTable``), each a handle, its class word and a
+        literal block (natarray.literal_blocks), whose header generated
+        code's ARRAY writes when it takes the Array."""
+        want = int(pool[1])
+        have = int(pool[0])
+        n = want - have
+        if n > 0:
+            handles = self._new_handles(n)
+            self.objects_pooled += n
+            top = self.handle_top
+            cw = (self.c_Array.handle << OBJECT_SHIFT) | OBJECT_TAG
+            class_words = memoryview(ffi.buffer(self.class_words, 8 * top)).cast("Q")
+            blocks = memoryview(ffi.buffer(self.ary_space.blocks, 8 * top)).cast("Q")
+            for h, addr in zip(handles, literal_blocks(n)):
+                class_words[h] = cw
+                blocks[h] = addr
+            del class_words, blocks
             pool[2 + have:2 + want] = [(h << OBJECT_SHIFT) | OBJECT_TAG for h in handles]
             pool[0] = want
         pool[1] = min(2 * want, POOL_MAX)
@@ -237,10 +273,11 @@ class Heap:
         del self.arena[mark:]
 
     def heap_stats_line(self) -> str:
-        """``--stats``: how many plain objects were made for generated code
-        without Python objects (ObjectTable), and how many Python made one
-        for since (the rest cost Python nothing beyond their handle)."""
-        return (f"heap: {self.objects_pooled} plain objects made for generated code without "
+        """``--stats``: how many objects (plain ones for Class#new, Arrays
+        for literals) were made for generated code without Python objects
+        (ObjectTable), and how many Python made one for since (the rest cost
+        Python nothing beyond their handle)."""
+        return (f"heap: {self.objects_pooled} objects made for generated code without "
                 f"Python objects, {self.objects_looked_up} of them looked up by Python since")
 
     def pooled_words(self):

@@ -45,10 +45,37 @@ def _capacity(n: int) -> int:
     return cap
 
 
+# Blocks of the Arrays generated code's ARRAY literals take from the VM's
+# pool (runtime/heap.py): LITERAL_WORDS words each, carved from slabs; the
+# free ones by address.
+LITERAL_WORDS = HDR + abi.ARY_LITERAL_MAX
+_SLAB_BLOCKS = 512
+_literal_slabs: list = []
+_literal_free: list = []
+
+
+def literal_blocks(n: int) -> list:
+    """The addresses of ``n`` free literal blocks, taken (generated code
+    writes their header when it takes their Array)."""
+    free = _literal_free
+    while len(free) < n:
+        slab = ffi.new("uint64_t[]", LITERAL_WORDS * _SLAB_BLOCKS)
+        _literal_slabs.append(slab)
+        base = int(ffi.cast("uintptr_t", slab))
+        free.extend(range(base, base + 8 * LITERAL_WORDS * _SLAB_BLOCKS, 8 * LITERAL_WORDS))
+    blocks = free[len(free) - n:]
+    del free[len(free) - n:]
+    return blocks
+
+
+def free_literal_block(addr: int) -> None:
+    _literal_free.append(addr)
+
+
 class ItemList(list):
     """The elements of an RArray, and once published their native block."""
 
-    __slots__ = ("_blk", "_cap", "_space", "_h", "_ro")
+    __slots__ = ("_blk", "_cap", "_space", "_h", "_ro", "_literal")
 
     def __init__(self, *args):
         list.__init__(self, *args)
@@ -57,6 +84,22 @@ class ItemList(list):
         self._space = None
         self._h = 0
         self._ro = False            # frozen: generated code may not append
+        self._literal = False       # the block is a literal block (literal_blocks)
+
+    @classmethod
+    def of_literal(cls, space: HandleTable, h: int, addr: int) -> ItemList:
+        """The list of the Array of handle ``h`` that generated code made
+        from a literal and Python had not seen (heap.ObjectTable): its words
+        are the block's, which it keeps."""
+        blk = ffi.cast("uint64_t *", addr)
+        items = cls(ffi.unpack(blk + HDR, blk[0]))
+        items._blk = blk
+        items._cap = abi.ARY_LITERAL_MAX
+        items._space = space
+        items._h = h
+        items._literal = True
+        blk[2] = 0                  # natlogs' replay would find nothing new
+        return items
 
     def set_frozen(self, frozen: bool) -> None:
         self._ro = frozen
@@ -73,8 +116,14 @@ class ItemList(list):
         """No block any more (the array was freed or given other items)."""
         if self._blk is not None:
             self._space.blocks[self._h] = 0
-            self._blk = None
-            self._cap = 0
+            self._drop_block()
+
+    def _drop_block(self) -> None:
+        if self._literal:
+            free_literal_block(block_address(self._blk))
+            self._literal = False
+        self._blk = None
+        self._cap = 0
 
     def _write_all(self) -> None:
         n = len(self)
@@ -83,9 +132,12 @@ class ItemList(list):
             cap = _capacity(n)
             old = blk
             blk = ffi.new("uint64_t[]", HDR + cap)
+            logged = old[2] if old is not None else 0
+            if old is not None:
+                self._drop_block()
             self._blk, self._cap = blk, cap
             blk[1] = 0 if self._ro else cap
-            blk[2] = old[2] if old is not None else 0
+            blk[2] = logged
             self._space.blocks[self._h] = block_address(blk)
         if n:
             words = array("Q", self)
@@ -173,11 +225,17 @@ class ItemList(list):
 
 def replay_appends(state, objects) -> None:
     """Give the lists of the Arrays generated code appended to the words it
-    appended (the handles are in ``state.ary_log``), and empty the log."""
+    appended (the handles are in ``state.ary_log``), and empty the log.
+    An Array without a Python object (heap.ObjectTable) needs nothing: its
+    list will be made from its block."""
     n = state.ary_log_n
     log = state.ary_log
     for k in range(n):
-        items = objects[log[k]].items
+        o = objects.get(log[k])
+        if o is None:               # an Array Python has not seen: its block is all it is
+            ffi.cast("uint64_t *", state.ary_blocks[log[k]])[2] = 0
+            continue
+        items = o.items
         blk = items._blk
         blk[2] = 0
         have, m = len(items), blk[0]

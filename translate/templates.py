@@ -1093,21 +1093,18 @@ def gen_ARRAY2(a: Asm, ins: Instruction, cx: Ctx) -> None:
 def _ary_literal(a: Asm, ins: Instruction, cx: Ctx, first: int, n: int) -> None:
     """R[a] = a new Array of the ``n`` registers from R[first]: one taken
     from the VM's pool of Arrays (rl_vmstate.ary_pool, runtime/heap.py:
-    ``[count, refill, word...]``, each with an empty native block of
-    ARY_LITERAL_MAX words' room), its words stored in the block and its
-    handle logged in rl_vmstate.ary_log, so Python's list gets them before
-    Python runs (runtime/natlogs.py).  The slow path (a longer literal, a
-    full log, an empty pool) runs the Python semantics, which then refill
-    the pool (runtime/native.py: ``_refilling``)."""
+    ``[count, refill, word...]``, each with a native block of
+    ARY_LITERAL_MAX words' room), its words and header stored in the block.
+    A pooled Array has no Python object (heap.ObjectTable): when Python
+    first looks it up, its list is made from the block.  The slow path (a
+    longer literal, an empty pool) runs the Python semantics, which then
+    refill the pool (runtime/native.py: ``_refilling``)."""
     if n > abi.ARY_LITERAL_MAX:
         cx.call_op(ins)
         return
     slow = cx.slow(ins)
     a.comment(f"an Array of {n} from the pool of Arrays, its words in its block")
     a.mov(R8, qword(R12, abi.CTX_STATE))
-    a.mov(R9, qword(R8, abi.STATE_ARY_LOG_N))
-    a.cmp(R9, qword(R8, abi.STATE_ARY_LOG_CAP))
-    a.jcc("ae", slow)
     a.mov(RCX, qword(R8, abi.STATE_ARY_POOL))
     _pool_take(a, RCX, RAX, slow)               # the Array's word
     a.mov(R10, RAX)
@@ -1117,9 +1114,10 @@ def _ary_literal(a: Asm, ins: Instruction, cx: Ctx, first: int, n: int) -> None:
     for j in range(n):
         a.mov(RDX, cx.R(first + j))
         a.mov(qword(R11, 8 * (abi.ARY_HDR + j)), RDX)
-    if n:
-        a.mov(qword(R11, abi.ARY_LEN), n)
-        _log_array(a, R8, R9, R10, R11)
+    a.comment("its header: the length, room for ARY_LITERAL_MAX, not logged")
+    a.mov(qword(R11, abi.ARY_LEN), n)
+    a.mov(qword(R11, abi.ARY_CAP), abi.ARY_LITERAL_MAX)
+    a.mov(qword(R11, abi.ARY_LOGGED), 0)
     a.mov(cx.R(ins.a), RAX)
 
 
