@@ -2,10 +2,13 @@
 callback ``OPK_LEAF``, which makes no Frame views.
 
 A builtin is a *leaf* for given arguments when it neither calls Ruby code,
-raises, allocates nor looks at frames: ``Array#[]`` with an Integer index,
-``Array#size``, ``push`` onto an unfrozen Array, ``Hash#[]`` of a Symbol or
-Integer key without a default proc, ``Range#begin``, ``nil?``,
-``kind_of?`` a class...  For those the native engine skips
+raises nor looks at frames: ``Array#[]`` with an Integer index,
+``Array#size``, ``push`` onto an unfrozen Array, ``Hash#[]`` of a Symbol,
+Integer or String key without a default proc, ``String#<<`` of a String,
+``Integer#to_s``, ``Range#begin``, ``nil?``, ``kind_of?`` a class...  It
+may allocate: a collection it starts finds the native frames' registers
+(``NativeEngine.native_roots``), and what it made is in R[a] before the
+arena forgets it.  For those the native engine skips
 what a slow path costs (a Frame view of every natively pushed record, and
 the Python return of each frame that then has one) and calls the builtin
 itself: the core library stays the one place each method's semantics lives;
@@ -20,10 +23,12 @@ from .abi import OBJECT_MASK, OBJECT_SHIFT, OBJECT_TAG
 from .core import array as core_array
 from .core import classes as core_classes
 from .core import hash as core_hash
+from .core import integer as core_integer
 from .core import kernel as core_kernel
 from .core import object as core_object
 from .core import range as core_range
-from .objects import RArray, RClass, RHash, RRange
+from .core import string as core_string
+from .objects import RArray, RClass, RHash, RRange, RString
 
 
 def _obj(vm, w):
@@ -68,18 +73,37 @@ def _class_arg(vm, recv, args) -> bool:
     return type(_obj(vm, args[0])) is RClass     # a class or module: no TypeError
 
 
+def _key(vm, w: int) -> bool:
+    """A key whose hash and equality call no Ruby code: an Integer, a
+    Symbol or a String (mruby hashes and compares a String key by its
+    bytes, whatever String#hash and eql? are)."""
+    return _simple_key(w) or type(_obj(vm, w)) is RString
+
+
 def _hash_get(vm, recv, args) -> bool:
     o = _obj(vm, recv)
-    return type(o) is RHash and _simple_key(args[0]) and o.default_proc == abi.NIL
+    if type(o) is not RHash or o.default_proc != abi.NIL or not _key(vm, args[0]):
+        return False
+    m, _ = vm.find_method(o.cls, vm.intern("default"))   # a missing key: no Ruby #default
+    return m is not None and m.fn is core_hash.hash_default
 
 
 def _hash_key(vm, recv, args) -> bool:
-    return type(_obj(vm, recv)) is RHash and _simple_key(args[0])
+    return type(_obj(vm, recv)) is RHash and _key(vm, args[0])
 
 
 def _hash_set(vm, recv, args) -> bool:
     o = _obj(vm, recv)
-    return type(o) is RHash and not o.frozen and _simple_key(args[0])
+    return type(o) is RHash and not o.frozen and _key(vm, args[0])
+
+
+def _string_append(vm, recv, args) -> bool:
+    o = _obj(vm, recv)
+    return type(o) is RString and not o.frozen and type(_obj(vm, args[0])) is RString
+
+
+def _fixnum(vm, recv, args) -> bool:
+    return bool(recv & 1)
 
 
 # builtin -> (argument count, guard(vm, recv, args) -> the call is a leaf)
@@ -94,7 +118,9 @@ GUARDS = {
     core_array.ary_aset: (2, _array_store),
     core_hash.hash_aref: (1, _hash_get),
     core_hash.hash_has_key: (1, _hash_key),
-    core_hash.hash_aset: (2, _hash_set),
+    core_hash.hash_aset: (2, _hash_set),       # copies and freezes a String key
+    core_string.str_concat: (1, _string_append),
+    core_integer.int_to_s: (0, _fixnum),        # a new String
     # what the prelude's Range#each asks of its range (runtime/prelude/range.rb)
     core_range.range_begin: (0, _range),
     core_range.range_end: (0, _range),

@@ -652,9 +652,11 @@ class NativeEngine:
             _, code, ins, base = self._site_at(act, vm, depth, pc)
             i = base + ins.a
             self._publish(vm, vm.stack[i])
-            if depth != act.frame.index:
-                return self._leaf(vm, code, ins, i)
-            # the activation's own frame needs no view: the instruction as OPK_RUN
+            done = self._leaf(vm, code, ins, i)
+            if done == _NEXT or depth != act.frame.index:
+                return done
+            # not a leaf in the activation's own frame, which needs no view:
+            # the instruction as OPK_RUN
         frame = self._sync(act, vm, depth)
         table = act.table if frame is act.frame else self._codes[id(frame.irep)].table
         fn, ins, npc = table[pc]
@@ -711,21 +713,26 @@ class NativeEngine:
         """OPK_LEAF in a frame generated code pushed (R[a] at stack index
         ``i``): GETIDX, SETIDX or the builtin a SITE_LEAF send's cache holds,
         run when runtime/leaves.py finds the call a leaf (no Ruby code, no
-        error, no allocation, no frames): ST_NEXT, its value in R[a]; else
-        ST_NOT_LEAF."""
+        error, no frames): ST_NEXT, its value in R[a]; else ST_NOT_LEAF.
+        What it allocated is in R[a] (or the receiver) when the arena
+        forgets it."""
         st = vm.stack
         name = ins.name
-        if name == "GETIDX":
-            return _NEXT if leaves.getidx(vm, st, i) else _NOT_LEAF
-        if name == "SETIDX":
-            return _NEXT if leaves.setidx(vm, st, i) else _NOT_LEAF
-        fn, guard = code.leaves.get(ins.pc, (None, None))
-        recv = st[i]
-        args = [st[i + 1 + k] for k in range(ins.c & 0xF)]
-        if fn is None or not guard(vm, recv, args):
-            return _NOT_LEAF
-        st[i] = fn(vm, recv, args, abi.NIL)
-        return _NEXT
+        mark = len(vm.arena)
+        try:
+            if name == "GETIDX":
+                return _NEXT if leaves.getidx(vm, st, i) else _NOT_LEAF
+            if name == "SETIDX":
+                return _NEXT if leaves.setidx(vm, st, i) else _NOT_LEAF
+            fn, guard = code.leaves.get(ins.pc, (None, None))
+            recv = st[i]
+            args = [st[i + 1 + k] for k in range(ins.c & 0xF)]
+            if fn is None or not guard(vm, recv, args):
+                return _NOT_LEAF
+            st[i] = fn(vm, recv, args, abi.NIL)
+            return _NEXT
+        finally:
+            del vm.arena[mark:]
 
     @staticmethod
     def _publish(vm, w: int) -> None:

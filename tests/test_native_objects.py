@@ -330,6 +330,53 @@ z.map! { |v| v * 3 }
 p z, [[1, 2], [3]].map { |x| x.sum rescue x.size }
 p [1,2,3].each_slice(2).to_a
 """,
+    "nleaf_strings": """\
+def count(words, h)
+  words.each { |w| h[w] += 1 }
+  h
+end
+counts = Hash.new(0)
+i = 0
+while i < 3000
+  k = "k" + (i % 7).to_s
+  s = ""
+  s << k << "-"
+  counts[s] += 1
+  i += 1
+end
+p counts.size, counts["k3-"], counts.keys.first.frozen?
+p count(%w[a b a c a], Hash.new(0))
+class Tally < Hash
+  def default(k); "no #{k}"; end
+end
+t = Tally.new
+p t["x"], t[:y]
+t["x"] = 1
+p t["x"]
+fs = "frozen".freeze
+begin
+  fs << "x"
+rescue => e
+  p e.class
+end
+class MyStr < String; end
+m = MyStr.new("ab")
+h = {}
+h[m] = 1
+p h["ab"], h.keys[0].class, h.keys[0].frozen?
+key = "mut"
+h[key] = 2
+key << "ated"
+p h["mut"], h["mutated"], key
+p 255.to_s, 255.to_s(16), -7.to_s
+d = Hash.new { |hh, kk| hh[kk] = kk * 2 }
+p d["ab"], d.size
+x = "a"
+x << x
+p x
+def deep(n, h) = n == 0 ? (h["z"] = h["z"].to_s + "!") : deep(n - 1, h)
+p deep(50, {})
+""",
     "nnew_backtrace": """\
 class A
   def initialize(x)
@@ -433,6 +480,47 @@ def test_objects_made_natively_have_python_objects_only_when_looked_at(tmp_path,
     assert made >= 6000 and looked_up < most, heap
     p = riteload("run", mrb.name, cwd=tmp_path, env={**EAGER, "RITELOAD_GC_THRESHOLD": "20"})
     assert (p.stdout, p.stderr, p.returncode) == expected
+
+
+STRHASH = """\
+counts = Hash.new(0)
+i = 0
+while i < 3000
+  k = "k" + (i % 10).to_s
+  s = ""
+  s << k << "-"
+  counts[s] += 1
+  i += 1
+end
+p counts.size, counts["k7-"]
+"""
+
+
+def test_string_and_hash_sends_run_as_leaves(monkeypatch, tmp_path):
+    """``Integer#to_s``, ``String#<<`` of a String and ``Hash#[]``/``[]=``
+    of String keys run as leaves (runtime/leaves.py: one light callback, no
+    frames), though they allocate: each of the 3000 rounds makes its five
+    such sends through ``NativeEngine._leaf``, and the program prints what
+    mruby prints (``nleaf_strings`` checks the cases that are no leaves:
+    a frozen receiver, a Hash whose ``default`` is Ruby code)."""
+    import io
+
+    from runtime import native
+    from runtime.main import run_file
+    mrb, expected = mruby_run("nleaf_strhash", STRHASH, tmp_path)
+    done = []
+    leaf = native.NativeEngine._leaf
+
+    def counting(self, vm, code, ins, i):
+        r = leaf(self, vm, code, ins, i)
+        done.append((ins.name, r))
+        return r
+    monkeypatch.setattr(native.NativeEngine, "_leaf", counting)
+    out = io.BytesIO()
+    assert run_file(str(mrb), stdout=out, stderr=io.BytesIO()) == 0
+    assert out.getvalue() == expected[0]
+    sends = sum(1 for name, r in done if name == "SEND" and r == native._NEXT)
+    assert sends >= 5 * 3000 - 50, sends
 
 
 INDEXING = """\

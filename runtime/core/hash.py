@@ -179,7 +179,8 @@ def h_store(vm, h, key, val):
         if hk in h.table:
             hk = vm.hash_key(key)   # a mutated Array key still holds the slot
         if vm.is_str(key) and not vm.obj(key).frozen:
-            key = vm.str_dup(key)
+            # h_key_for: a frozen copy, a plain String whatever the key's class
+            key = vm.str_new(vm.obj(key).value)
             vm.obj(key).frozen = True
         h.table[hk] = [key, val]
 
