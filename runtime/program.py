@@ -14,9 +14,6 @@ what it looks like (empty, a truncated RITE binary, an ELF executable...).
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
-import tempfile
 from dataclasses import dataclass
 
 from riteload.errors import RiteError
@@ -135,6 +132,10 @@ def _compile(src: bytes, name: str, from_stdin: bool, verbose: bool = False):
     """(RiteFile, mrbc's messages, mrbc -v's listing or None) of ``mrbc -g``
     of the source, run in a temporary folder; a CompileError carries the
     messages when it fails."""
+    import shutil  # only for source: a .mrb run starts without them
+    import subprocess
+    import tempfile
+
     import riteload
     mrbc = shutil.which("mrbc")
     if mrbc is None:

@@ -48,7 +48,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 
 from .. import abi
 from ..defs import module_function
@@ -141,6 +140,7 @@ def wrapper(scopes) -> tuple[str, int]:
 # ------------------------------------------------------------- compiling
 def _mrbc(src: bytes) -> tuple[bytes | None, bytes]:
     """(the .mrb mrbc -g made of ``src``, or None; what it printed)."""
+    import shutil
     import subprocess
     import tempfile
     mrbc = shutil.which("mrbc")
@@ -241,6 +241,7 @@ def compile_string(vm, src: bytes, file: str, line: int, scopes):
     irep = cache.get(key)
     if irep is not None:
         return irep
+    import shutil  # only when a String is evaluated
     if shutil.which("mrbc") is None:
         vm.raise_error(vm.c_NotImplementedError,
                        "eval with a String needs mruby's compiler mrbc on PATH "

@@ -43,7 +43,6 @@ from __future__ import annotations
 import errno as _errno
 import os
 import select as _select
-import subprocess
 
 from .. import abi
 from ..defs import method, smethod
@@ -543,6 +542,7 @@ def io_s__popen(vm, self, args, blk):
     stdout = pr[1] if pr else (opt_out if opt_out != -1 else None)
     stderr = opt_err if opt_err != -1 else None
     vm.flush()
+    import subprocess  # a program that starts none need not import it
     try:
         proc = subprocess.Popen([b"sh", b"-c", cmd], executable=b"/bin/sh", stdin=stdin,
                                 stdout=stdout, stderr=stderr, close_fds=True)

@@ -28,9 +28,10 @@ def init(vm) -> None:
         # both print the same, which the fixture tests check under each engine.
         return
     import riteload
-    from riteload.verify import verify_rite
+
+    # committed with the project and verified by its tests
+    # (tests/test_native_calls.py), so not again at every start
     rite = riteload.parse(MRB.read_bytes(), filename=str(MRB))
-    verify_rite(rite)
     vm.exec_irep(rite.irep, vm.top_self, vm.c_Object)
     ireps, todo = set(), [rite.irep]
     while todo:
@@ -54,9 +55,7 @@ def _install_variants(vm) -> None:
     form runs in the builtin's place, as a frame of the same name and
     owner."""
     import riteload
-    from riteload.verify import verify_rite
-    rite = riteload.parse(VARIANTS.read_bytes(), filename=str(VARIANTS))
-    verify_rite(rite)
+    rite = riteload.parse(VARIANTS.read_bytes(), filename=str(VARIANTS))   # verified as MRB is
     holder = vm._make_class(None, vm.c_Object)
     vm.exec_irep(rite.irep, holder.word, holder)
     each = vm.intern("each")
