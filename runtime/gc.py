@@ -81,7 +81,8 @@ MIN_THRESHOLD = int(_os.environ.get("RITELOAD_GC_THRESHOLD", "200000"))
 _SKIP_VM_ATTRS = frozenset(("objects", "stack", "ci", "state", "class_words", "iv_space",
                             "ary_space", "proc_calls", "proc_call_blocks", "proc_calls_free",
                             "native_logs", "alloc_pools", "syms",
-                            "env_cell_blocks", "env_cells_free",
+                            "env_cell_blocks", "env_cells_free", "env_buf_blocks",
+                            "env_bufs_free", "lazy_closures",
                             "sym_ids", "mcache", "irep_rts", "out", "err", "engine",
                             "free_handles", "arena", "context", "root_context",
                             "contexts", "stack_addr", "ci_max"))
@@ -100,6 +101,7 @@ class Marker:
         self.objects = vm.objects
         self.n = vm.handle_top
         self.marked = bytearray(self.n)
+        self.pooled = set()         # handles in allocation pools: marked first, never made
         self.todo = []
         self.seen_py = {id(vm), id(vm.objects), id(vm.stack), id(vm.engine)}
         for rt in vm.irep_rts.values():
@@ -113,7 +115,7 @@ class Marker:
         if w & OBJECT_MASK == OBJECT_TAG:
             h = w >> OBJECT_SHIFT
             if 0 < h < self.n and not self.marked[h]:
-                o = self.objects[h]
+                o = self.objects[h]     # made now if generated code made it (heap.ObjectTable)
                 if o is not None:
                     self.marked[h] = 1
                     self.todo.append(o)
@@ -300,6 +302,16 @@ def collect(vm) -> int:
     """Mark and sweep; return the number of objects freed."""
     mk = Marker(vm)
     objects = vm.objects
+    # allocated ahead for generated code (heap.py): kept, and those without a
+    # Python object (heap.ObjectTable) left so, whatever word names them
+    for w in vm.pooled_words():
+        h = w >> OBJECT_SHIFT
+        if 0 < h < mk.n:
+            mk.pooled.add(h)
+            if objects.get(h) is None:
+                mk.marked[h] = 1
+            else:
+                mk.word(w)
     # classes and modules are never freed
     for o in list(objects.values()):
         if o is not None and type(o) is RClass:
@@ -343,12 +355,6 @@ def collect(vm) -> int:
         mk.py(exc)
     for w in vm.globals.values():
         mk.word(w)
-    for w in vm.pooled_words():         # allocated ahead for generated code (heap.py)
-        h = w >> OBJECT_SHIFT
-        if objects.get(h) is None and 0 < h < mk.n:
-            mk.marked[h] = 1            # a blank plain object, left without a Python one
-        else:
-            mk.word(w)
     for k, v in vm.__dict__.items():
         if k not in _SKIP_VM_ATTRS:
             mk.py(v)
@@ -378,6 +384,7 @@ def collect(vm) -> int:
     freed = 0
     procs = 0
     get = objects.get
+    lazy = vm.lazy_closures
     cwv = memoryview(ffi.buffer(vm.class_words, mk.n * 8)).cast("Q")
     ivv = memoryview(ffi.buffer(ivs.blocks, mk.n * 8)).cast("Q")
     avv = memoryview(ffi.buffer(vm.ary_space.blocks, mk.n * 8)).cast("Q")
@@ -386,7 +393,20 @@ def collect(vm) -> int:
             continue
         o = get(h)
         if o is None:
-            if cwv[h]:              # an object Python never looked at (heap.ObjectTable)
+            entry = lazy.pop(h, None)
+            if entry is not None:   # a closure Python never looked at (natlogs.closure_object)
+                if entry[0] >> OBJECT_SHIFT == h:
+                    procs += 1
+                    vm.drop_proc_call_data(h)
+                else:
+                    cell = ffi.cast("uint64_t *", entry[1])
+                    vm.env_bufs_free.append(int(cell[1]))
+                    cell[0] = 0
+                    vm.env_cells_free.append(entry[1])
+                cwv[h] = 0
+                free.append(h)
+                freed += 1
+            elif cwv[h]:            # an object Python never looked at (heap.ObjectTable)
                 addr = avv[h]
                 if addr:            # an Array literal
                     free_literal_block(addr)
@@ -414,8 +434,10 @@ def collect(vm) -> int:
             procs += 1
             vm.drop_proc_call_data(h)
         elif t is REnv and o.cell is not None:
+            if o.pooled_buf:
+                vm.env_bufs_free.append(int(o.cell[1]))
             o.cell[0] = 0
-            vm.env_cells_free.append(o.cell)
+            vm.env_cells_free.append(o.cell_addr)
             o.cell = o.buf = None
     if procs:
         CONST_SERIAL[0] += 1        # GETCONST caches keyed on a frame's proc

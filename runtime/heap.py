@@ -15,8 +15,10 @@ It exists so that ``runtime/vm.py`` stays a façade: ``VM`` inherits this
 from __future__ import annotations
 
 from .abi import (
+    ENV_BUF,
     ENV_CELL_WORDS,
     ENV_POOL_WORDS,
+    ENV_WORD,
     IV_CAPACITY,
     OBJECT_SHIFT,
     OBJECT_TAG,
@@ -24,7 +26,8 @@ from .abi import (
 )
 from .cdecls import ffi
 from .natarray import ItemList, literal_blocks
-from .objects import TT_SCLASS, RArray, RBasic, RClass, REnv, RException, RObject, RProc, env_named
+from .natlogs import closure_object
+from .objects import TT_SCLASS, RArray, RBasic, RClass, RException, RObject, RProc, env_named
 from .shapes import attach_at_alloc, block_addresses
 
 _SHAPED = (RObject, RException)     # types whose ivars are in native blocks
@@ -44,6 +47,20 @@ def _refill(pool, make) -> None:
         i += 1
         pool[0] = i             # a collection during the refill sees them as roots
     pool[1] = min(2 * want, POOL_MAX)
+
+
+def _take(free: list, blocks: list, words: int, per_block: int, n: int) -> list:
+    """Take ``n`` addresses from ``free``, a free list of pieces of
+    ``words`` words, carving blocks of ``per_block`` pieces (kept alive in
+    ``blocks``) when it runs short."""
+    while len(free) < n:
+        block = ffi.new("uint64_t[]", words * per_block)
+        blocks.append(block)
+        base = int(ffi.cast("uintptr_t", block))
+        free.extend(range(base, base + 8 * words * per_block, 8 * words))
+    got = free[len(free) - n:]
+    del free[len(free) - n:]
+    return got
 
 
 class ObjectTable(dict):
@@ -68,6 +85,10 @@ class ObjectTable(dict):
         vm = self.vm
         if type(h) is not int or not 0 < h < vm.handle_top:
             return None
+        entry = vm.lazy_closures.get(h)
+        if entry is not None:           # a Proc or env generated code's BLOCK made
+            vm.objects_looked_up += 1
+            return closure_object(vm, h, entry)
         cw = vm.class_words[h]
         if not cw:
             return None
@@ -81,7 +102,13 @@ class ObjectTable(dict):
             o.handle = h
             self[h] = o
             return o
-        o = RObject(self[cw >> OBJECT_SHIFT])
+        cls = self[cw >> OBJECT_SHIFT]
+        if cls.instance_type is RProc:  # a pooled Proc: BLOCK completes it (natlogs.py)
+            o = RProc(cls)
+            o.handle = h
+            self[h] = o
+            return o
+        o = RObject(cls)
         o.handle = h
         o._space = space = vm.iv_space
         addr = space.blocks[h]
@@ -253,24 +280,41 @@ class Heap:
         return pools
 
     def fill_closure_pools(self) -> None:
-        """Refill whichever of the closure pools is empty."""
-        mark = len(self.arena)
-
-        def proc() -> int:
-            p = RProc(self.c_Proc)
-            w = self.alloc(p)
-            self.proc_call_data(p, 0, 0, 0)     # BLOCK writes them
-            return w
-
-        def env_cell() -> int:
-            e = REnv.pooled(self, ENV_POOL_WORDS)
-            self.alloc(e)
-            return self.env_cell(e)
-        if not self.proc_pool[0]:
-            _refill(self.proc_pool, proc)
-        if not self.env_pool[0]:
-            _refill(self.env_pool, env_cell)
-        del self.arena[mark:]
+        """Refill whichever of the closure pools is empty, in one batch and
+        without Python objects (runtime/natlogs.py makes the Proc and the
+        env of a closure generated code made when Python first looks one
+        up): a Proc is a handle, its class word and blank call data; an env
+        a handle and a cell whose buffer (ENV_POOL_WORDS words) and word are
+        written, the rest of which BLOCK writes."""
+        pool = self.proc_pool
+        if not pool[0]:
+            n = int(pool[1])
+            handles = self._new_handles(n)
+            top = self.handle_top
+            cw = (self.c_Proc.handle << OBJECT_SHIFT) | OBJECT_TAG
+            class_words = memoryview(ffi.buffer(self.class_words, 8 * top)).cast("Q")
+            calls = memoryview(ffi.buffer(self.proc_calls.blocks, 8 * top)).cast("Q")
+            for h, addr in zip(handles, self._call_data_addresses(n)):
+                class_words[h] = cw
+                calls[h] = addr
+            del class_words, calls
+            pool[2:2 + n] = [(h << OBJECT_SHIFT) | OBJECT_TAG for h in handles]
+            pool[0] = n
+            pool[1] = min(2 * n, POOL_MAX)
+            self.objects_pooled += n
+        pool = self.env_pool
+        if not pool[0]:
+            n = int(pool[1])
+            handles = self._new_handles(n)
+            cells = self._env_cell_addresses(n)
+            for h, addr, buf in zip(handles, cells, self._env_buffer_addresses(n)):
+                cell = ffi.cast("uint64_t *", addr)
+                cell[ENV_BUF // 8] = buf
+                cell[ENV_WORD // 8] = (h << OBJECT_SHIFT) | OBJECT_TAG
+            pool[2:2 + n] = cells
+            pool[0] = n
+            pool[1] = min(2 * n, POOL_MAX)
+            self.objects_pooled += n
 
     def heap_stats_line(self) -> str:
         """``--stats``: how many objects (plain ones for Class#new, Arrays
@@ -333,12 +377,7 @@ class Heap:
         collector frees their env."""
         if env.cell is not None:
             return env.cell_addr
-        free = self.env_cells_free
-        if not free:
-            block = ffi.new("uint64_t[]", 32 * ENV_CELL_WORDS)
-            self.env_cell_blocks.append(block)
-            free.extend(block + i for i in range(0, 32 * ENV_CELL_WORDS, ENV_CELL_WORDS))
-        cell = env.cell = free.pop()
+        cell = env.cell = ffi.cast("uint64_t *", self._env_cell_addresses(1)[0])
         n = env.length
         buf = env.buf = ffi.new("uint64_t[]", n if n else 1)
         if env.values is not None:
@@ -363,13 +402,9 @@ class Heap:
         if addr:
             data = ffi.cast("uint64_t *", addr)
         else:
-            free = self.proc_calls_free
-            if not free:
-                block = ffi.new("uint64_t[]", 64 * PROC_CALL_WORDS)
-                self.proc_call_blocks.append(block)
-                free.extend(block + i for i in range(0, 64 * PROC_CALL_WORDS, PROC_CALL_WORDS))
-            data = free.pop()
-            self.proc_calls.blocks[h] = int(ffi.cast("uintptr_t", data))
+            addr = self._call_data_addresses(1)[0]
+            data = ffi.cast("uint64_t *", addr)
+            self.proc_calls.blocks[h] = addr
         data[0] = entry_cell
         data[1] = env_cell
         data[2] = env1_cell
@@ -378,10 +413,24 @@ class Heap:
         """The collector freed the Proc of handle ``h``."""
         addr = self.proc_calls.blocks[h]
         if addr:
-            data = ffi.cast("uint64_t *", addr)
-            data[0] = 0
-            self.proc_calls_free.append(data)
+            ffi.cast("uint64_t *", addr)[0] = 0     # no code: a pooled Proc's are blank
+            self.proc_calls_free.append(addr)
             self.proc_calls.blocks[h] = 0
+
+    # -- native memory in blocks, handed out by address --
+    def _call_data_addresses(self, n: int) -> list:
+        """``n`` Procs' call data (PROC_CALL_WORDS each), taken from
+        ``proc_calls_free``: blank (no code) until written."""
+        return _take(self.proc_calls_free, self.proc_call_blocks, PROC_CALL_WORDS, 256, n)
+
+    def _env_cell_addresses(self, n: int) -> list:
+        """``n`` env cells (ENV_CELL_WORDS each), taken from ``env_cells_free``."""
+        return _take(self.env_cells_free, self.env_cell_blocks, ENV_CELL_WORDS, 256, n)
+
+    def _env_buffer_addresses(self, n: int) -> list:
+        """``n`` buffers of ENV_POOL_WORDS words for the envs of the closure
+        pool, taken from ``env_bufs_free``."""
+        return _take(self.env_bufs_free, self.env_buf_blocks, ENV_POOL_WORDS, 256, n)
 
     def set_class(self, obj: RBasic, cls: RClass) -> None:
         obj.cls = cls

@@ -92,7 +92,7 @@ class ItemList(list):
         from a literal and Python had not seen (heap.ObjectTable): its words
         are the block's, which it keeps."""
         blk = ffi.cast("uint64_t *", addr)
-        items = cls(ffi.unpack(blk + HDR, blk[0]))
+        items = cls(ffi.unpack(blk + HDR, min(blk[0], abi.ARY_LITERAL_MAX)))
         items._blk = blk
         items._cap = abi.ARY_LITERAL_MAX
         items._space = space

@@ -15,11 +15,18 @@ Generated code changes things Python keeps in Python objects:
   leaves it, and leaves the cell in ``rl_vmstate.env_log``; the replay
   tells the REnv it is unshared (``REnv.unshared_natively``).
 
-- a ``BLOCK``/``LAMBDA`` takes a blank Proc (and, for a frame with no env
-  yet, a blank env) from the closure pools (runtime/heap.py) and leaves
-  ``abi.CLOSURE_LOG_WORDS`` in ``rl_vmstate.closure_log``; the replay makes
-  them what ``make_proc`` makes (it comes first: the other logs may name
-  those envs and Procs).
+- a ``BLOCK``/``LAMBDA`` takes a Proc (and, for a frame with no env yet, an
+  env) from the closure pools (runtime/heap.py), which have no Python
+  objects, and leaves ``abi.CLOSURE_LOG_WORDS`` in
+  ``rl_vmstate.closure_log``; the replay keeps each entry in
+  ``vm.lazy_closures`` under the Proc's handle and the new env's, and
+  ``closure_object`` makes them what ``make_proc`` makes when Python first
+  looks one up (heap.ObjectTable), or at once when the env belongs to a
+  Frame Python has (the activation's own, a view).  A closure made and
+  dropped in machine code costs Python that one entry.  The replay comes
+  first: the other logs may name those envs and Procs, and leave alone
+  those Python has not seen (an env's cell says whether it is unshared; an
+  orphan mark is kept in the entry).
 
 Each sets ``rl_vmstate.logged``.  The native engine calls ``replay``
 whenever control enters Python from generated code (each callback, each
@@ -33,12 +40,14 @@ from .abi import (
     CLOSURE_LOG_WORDS,
     CLOSURE_NEW_ENV,
     CLOSURE_STRICT,
+    ENV_POOL_WORDS,
     OBJECT_MASK,
     OBJECT_SHIFT,
     OBJECT_TAG,
 )
 from .cdecls import ffi
 from .natarray import replay_appends
+from .objects import REnv, RProc
 
 ARY_LOG_CAP = 256           # handles
 ORPHAN_LOG_CAP = 128        # (block, base) pairs
@@ -88,36 +97,101 @@ def replay(vm) -> None:
         state.env_log_n = 0
         objects = vm.objects
         for k in range(n):
-            cell = ffi.cast("uint64_t *", log[k])
-            objects[cell[3] >> OBJECT_SHIFT].unshared_natively()
+            e = objects.get(ffi.cast("uint64_t *", log[k])[3] >> OBJECT_SHIFT)
+            if e is not None:           # else a lazy env: its cell says it (closure_object)
+                e.unshared_natively()
 
 
 def _replay_closures(vm, state) -> None:
-    """The Procs (and envs) generated code's BLOCK/LAMBDA made: what
-    ``ops.make_proc`` and ``REnv.from_record`` would have made of them
-    (``RProc.close_over``, ``REnv.place``)."""
+    """Keep the entries generated code's BLOCK/LAMBDA logged: the Proc (and
+    new env) each names is made when Python first looks it up
+    (``closure_object``), except an env of a frame Python has a Frame of,
+    which gets it now."""
     n = state.closure_log_n
     log = state.closure_log
     state.closure_log_n = 0
-    objects = vm.objects
+    lazy = vm.lazy_closures
     frames = vm.frames
+    stack = vm.stack
+    objects = vm.objects
     for k in range(0, CLOSURE_LOG_WORDS * n, CLOSURE_LOG_WORDS):
-        p = objects[log[k] >> OBJECT_SHIFT]
-        cell = ffi.cast("uint64_t *", log[k + 1])
-        env = objects[cell[3] >> OBJECT_SHIFT]
-        flags = log[k + 2]
-        up = objects[log[k + 5] >> OBJECT_SHIFT]
-        tcw = log[k + 6]
-        frame_tc = objects[tcw >> OBJECT_SHIFT] if tcw & OBJECT_MASK == OBJECT_TAG else None
-        if flags & CLOSURE_NEW_ENV:
-            head = log[k + 3]           # n, nk, cci, kind; mid
-            base = log[k + 4] & 0xFFFFFFFF
-            env.length = int(cell[2])   # what the code stored
-            env.place(vm, base, head & 0xFF, (head >> 8) & 0xFF, head >> 32, frame_tc, up)
-            depth = log[k + 7]
-            if depth < len(frames):     # the activation's own frame: its Frame holds the env
+        entry = [*ffi.unpack(log + k, CLOSURE_LOG_WORDS), stack, False]   # + orphan mark
+        h = entry[0] >> OBJECT_SHIFT
+        if entry[2] & CLOSURE_NEW_ENV:
+            env_h = ffi.cast("uint64_t *", entry[1])[3] >> OBJECT_SHIFT
+            lazy[env_h] = entry
+        lazy[h] = entry
+        if objects.get(h) is not None:  # Python made the pooled Proc: complete it now
+            closure_object(vm, h, entry)
+        if entry[2] & CLOSURE_NEW_ENV:
+            depth = entry[7]
+            if depth < len(frames):     # the activation's own frame, a view: its env now
                 f = frames[depth]
-                if f.base == base and f.proc is up and f.env is None:
+                if f.base == entry[4] & 0xFFFFFFFF and f.env is None \
+                        and f.proc is vm.objects[entry[5] >> OBJECT_SHIFT]:
+                    env = vm.objects[env_h]
                     f.env = env
                     env.frame = f
+
+
+# where an entry of the closure log keeps what it says (translate/templates.py's
+# _closure): the Proc's word, the env's cell, b | flags, the record's head and
+# register base, its proc and target class, its depth; then what the replay adds
+_PROC, _CELL, _FLAGS, _HEAD, _BASE, _UP, _TC, _DEPTH, _STACK, _ORPHAN = range(10)
+_POOL_BUFFER = f"uint64_t(*)[{ENV_POOL_WORDS}]"
+
+
+def closure_object(vm, h: int, entry: list):
+    """The Proc or env of handle ``h`` that generated code made (``entry``
+    is its closure-log entry, kept in ``vm.lazy_closures``): what
+    ``ops.make_proc`` and ``REnv.from_record`` would have made, as it is
+    now (an env whose frame has returned is unshared)."""
+    objects = vm.objects
+    del vm.lazy_closures[h]
+    if entry[_PROC] >> OBJECT_SHIFT == h:
+        p = objects.get(h)              # a pooled Proc Python made blank (heap.ObjectTable)
+        if p is None:
+            p = RProc(vm.c_Proc)
+            p.handle = h
+            objects[h] = p
+        up = objects[entry[_UP] >> OBJECT_SHIFT]
+        env = objects[ffi.cast("uint64_t *", entry[_CELL])[3] >> OBJECT_SHIFT]
+        flags = entry[_FLAGS]
         p.close_over(vm, up, flags & 0xFFFF, env, bool(flags & CLOSURE_STRICT))
+        p.orphan = entry[_ORPHAN]
+        return p
+    cell = ffi.cast("uint64_t *", entry[_CELL])
+    e = REnv.pooled(vm, int(cell[2]))
+    e.handle = h
+    objects[h] = e
+    e.cell = cell
+    e.cell_addr = entry[_CELL]
+    e.buf = ffi.cast(_POOL_BUFFER, cell[1])[0]     # an array, as ffi.new makes one
+    e.pooled_buf = True
+    tcw = entry[_TC]
+    head = entry[_HEAD]
+    e.place(vm, entry[_BASE] & 0xFFFFFFFF, head & 0xFF, (head >> 8) & 0xFF, head >> 32,
+            objects[tcw >> OBJECT_SHIFT] if tcw & OBJECT_MASK == OBJECT_TAG else None,
+            objects[entry[_UP] >> OBJECT_SHIFT])
+    e.stack = entry[_STACK]
+    if cell[0] == cell[1]:
+        e.unshared_natively()           # its frame returned: generated code copied it out
+    return e
+
+
+def orphan_check_lazy(vm, entry: list, base: int) -> None:
+    """``VM.orphan_check_at`` of a block Python has not seen (its entry in
+    ``vm.lazy_closures``): orphan when it is no lambda and its env is still
+    on the running stack at ``base``."""
+    if entry[_FLAGS] & CLOSURE_STRICT:
+        return
+    cell = ffi.cast("uint64_t *", entry[_CELL])
+    e = vm.objects.get(cell[3] >> OBJECT_SHIFT)
+    if e is not None:
+        if e.values is None and e.stack is vm.stack and e.base == base and not e.is_detached:
+            entry[_ORPHAN] = True
+        return
+    env_entry = vm.lazy_closures.get(cell[3] >> OBJECT_SHIFT)
+    if env_entry is not None and cell[0] != cell[1] and env_entry[_STACK] is vm.stack \
+            and env_entry[_BASE] & 0xFFFFFFFF == base:
+        entry[_ORPHAN] = True

@@ -392,7 +392,7 @@ class REnv(RBasic):
 """
 
     __slots__ = ("vm", "stack", "base", "length", "values", "mid", "target_class", "frame",
-                 "bidx", "is_detached", "cell", "cell_addr", "buf")
+                 "bidx", "is_detached", "cell", "cell_addr", "buf", "pooled_buf")
 
     def __init__(self, vm, frame, length):
         super().__init__(None)
@@ -409,6 +409,7 @@ class REnv(RBasic):
         self.is_detached = False
         self.cell = None            # native: the address of its registers (heap.env_cell)
         self.buf = None
+        self.pooled_buf = False     # buf is a closure pool's (heap.fill_closure_pools)
 
     @classmethod
     def from_record(cls, vm, rec, proc):
@@ -441,6 +442,7 @@ class REnv(RBasic):
         e.is_detached = False
         e.cell = None
         e.buf = None
+        e.pooled_buf = False
         return e
 
     def place(self, vm, base: int, n: int, nk: int, mid: int, target_class, proc) -> None:
@@ -474,6 +476,7 @@ class REnv(RBasic):
         e.is_detached = True
         e.cell = None
         e.buf = None
+        e.pooled_buf = False
         vm.alloc(e)
         return e
 

@@ -97,6 +97,11 @@ class VM(Symbols, Heap, Values, Classes, Variables, Calls, Backtraces, Raising):
         self.proc_pool, self.env_pool = self.closure_pools()    # BLOCK's (heap.py)
         self.env_cell_blocks: list = []     # REnv cells (heap.env_cell)
         self.env_cells_free: list = []
+        self.env_buf_blocks: list = []      # the closure pool's env buffers
+        self.env_bufs_free: list = []
+        # handle -> what makes the Proc or env of a closure generated code
+        # made, the first time Python looks it up (runtime/natlogs.py)
+        self.lazy_closures: dict = {}
         self.syms: list[str] = [""]
         self.sym_ids: dict[str, int] = {}
         # the ids mruby 3.1 gives this program's symbols (runtime/symorder.py),

@@ -179,6 +179,71 @@ def c1; caller(0).size; end
 def c2; c1; end
 p c2 - c1
 """,
+    "ncall_lazy_closures": """\
+def keep_some(n)
+  kept = []
+  i = 0
+  while i < n
+    x = i
+    pr = proc { |d| x += d }
+    [1, 2].each { |j| x += j }
+    kept << pr if i % 100 == 1
+    i += 1
+  end
+  kept
+end
+ks = keep_some(2000)
+GC.start
+p ks.size, ks.map { |pr| pr.call(10) }.inject(:+), ks[3].call(0)
+def mk_counter
+  c = 0
+  [proc { c += 1 }, proc { c }]
+end
+inc, get = mk_counter
+5.times { inc.call }
+p get.call
+def orphan
+  proc { break 42 }
+end
+begin
+  orphan.call
+rescue LocalJumpError => e
+  p e.message
+end
+def yielder
+  r = [3, 4].each { |v| break v * 10 if v == 4 }
+  r
+end
+p yielder
+f = Fiber.new do
+  a = 1
+  i = 0
+  while i < 50
+    l = lambda { a += 1 }
+    l.call
+    i += 1
+  end
+  Fiber.yield(proc { a })
+  a += 100
+  proc { a * 2 }
+end
+g = f.resume
+p g.call
+h = f.resume
+p g.call, h.call
+procs = (1..300).map { |i| proc { i * 2 } }
+GC.start
+p procs[150].call, procs.size
+def lam_ret
+  [1, 2, 3].each { |v| return v * 7 if v == 2 }
+  :never
+end
+p lam_ret
+s = 0
+1000.times { |i| b = proc { s += i }; b.call }
+p s
+p ObjectSpace.respond_to?(:each_object)
+""",
     "ncall_procs": """\
 def mk(v) x = v; proc { |d| x += d } end
 ps = [1, 2, 3, 4, 5].map { |i| mk(i * 10) }
@@ -456,6 +521,36 @@ def test_prelude_is_what_mrbc_makes_of_its_sources():
     p = subprocess.run([sys.executable, str(ROOT / "scripts" / "build_prelude.py"), "--check"],
                        capture_output=True)
     assert p.returncode == 0, "run python scripts/build_prelude.py"
+
+
+BLOCKS_IN_LOOP = """\
+s = 0
+2000.times do |i|
+  [1, 2, 3].each { |j| s += i * j }
+end
+p s
+"""
+
+
+def test_closures_made_natively_have_python_objects_only_when_looked_at(tmp_path):
+    """The Procs, envs and Array literals generated code makes in a loop
+    have no Python objects (runtime/natlogs.py's ``closure_object``,
+    runtime/heap.py's ObjectTable): of the 6,000 made here (a block, its
+    env and an Array per round), Python looks up none.
+    ``ncall_lazy_closures`` checks the closures that escape, break, are
+    orphaned or outlive a Fiber, under every engine run and a collector
+    that runs every 7 and 20 allocations."""
+    mrb, expected = mruby_run("ncall_blocks_loop", BLOCKS_IN_LOOP, tmp_path)
+    p = riteload("run", "--stats", mrb.name, cwd=tmp_path, env=EAGER)
+    assert p.stdout == expected[0]
+    heap = next(ln for ln in p.stderr.decode().splitlines() if ln.startswith("heap: "))
+    made, looked_up = int(heap.split()[1]), int(heap.split(", ")[1].split()[0])
+    assert made >= 6000 and looked_up < 20, heap
+    mrb, expected = mruby_run("ncall_lazy_closures", PROGRAMS["ncall_lazy_closures"], tmp_path)
+    for threshold in ("7", "20"):
+        p = riteload("run", mrb.name, cwd=tmp_path,
+                     env={**EAGER, "RITELOAD_GC_THRESHOLD": threshold})
+        assert (p.stdout, p.stderr, p.returncode) == expected, threshold
 
 
 def test_fib_calls_stay_native(tmp_path):
