@@ -28,7 +28,7 @@ from .cdecls import ffi
 from .natarray import ItemList, literal_blocks
 from .natlogs import closure_object
 from .objects import TT_SCLASS, RArray, RBasic, RClass, RException, RObject, RProc, env_named
-from .shapes import attach_at_alloc, block_addresses
+from .shapes import attach_at_alloc, block_addresses, take_addresses
 
 _SHAPED = (RObject, RException)     # types whose ivars are in native blocks
 POOL_FIRST = 8                      # objects of a class's first pool refill
@@ -47,20 +47,6 @@ def _refill(pool, make) -> None:
         i += 1
         pool[0] = i             # a collection during the refill sees them as roots
     pool[1] = min(2 * want, POOL_MAX)
-
-
-def _take(free: list, blocks: list, words: int, per_block: int, n: int) -> list:
-    """Take ``n`` addresses from ``free``, a free list of pieces of
-    ``words`` words, carving blocks of ``per_block`` pieces (kept alive in
-    ``blocks``) when it runs short."""
-    while len(free) < n:
-        block = ffi.new("uint64_t[]", words * per_block)
-        blocks.append(block)
-        base = int(ffi.cast("uintptr_t", block))
-        free.extend(range(base, base + 8 * words * per_block, 8 * words))
-    got = free[len(free) - n:]
-    del free[len(free) - n:]
-    return got
 
 
 class ObjectTable(dict):
@@ -421,16 +407,16 @@ class Heap:
     def _call_data_addresses(self, n: int) -> list:
         """``n`` Procs' call data (PROC_CALL_WORDS each), taken from
         ``proc_calls_free``: blank (no code) until written."""
-        return _take(self.proc_calls_free, self.proc_call_blocks, PROC_CALL_WORDS, 256, n)
+        return take_addresses(self.proc_calls_free, self.proc_call_blocks, PROC_CALL_WORDS, 256, n)
 
     def _env_cell_addresses(self, n: int) -> list:
         """``n`` env cells (ENV_CELL_WORDS each), taken from ``env_cells_free``."""
-        return _take(self.env_cells_free, self.env_cell_blocks, ENV_CELL_WORDS, 256, n)
+        return take_addresses(self.env_cells_free, self.env_cell_blocks, ENV_CELL_WORDS, 256, n)
 
     def _env_buffer_addresses(self, n: int) -> list:
         """``n`` buffers of ENV_POOL_WORDS words for the envs of the closure
         pool, taken from ``env_bufs_free``."""
-        return _take(self.env_bufs_free, self.env_buf_blocks, ENV_POOL_WORDS, 256, n)
+        return take_addresses(self.env_bufs_free, self.env_buf_blocks, ENV_POOL_WORDS, 256, n)
 
     def set_class(self, obj: RBasic, cls: RClass) -> None:
         obj.cls = cls

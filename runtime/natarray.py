@@ -33,7 +33,7 @@ from array import array
 
 from . import abi
 from .cdecls import ffi
-from .shapes import HandleTable, block_address
+from .shapes import HandleTable, block_address, take_addresses
 
 HDR = abi.ARY_HDR               # length, writable capacity, logged
 
@@ -57,15 +57,7 @@ _literal_free: list = []
 def literal_blocks(n: int) -> list:
     """The addresses of ``n`` free literal blocks, taken (generated code
     writes their header when it takes their Array)."""
-    free = _literal_free
-    while len(free) < n:
-        slab = ffi.new("uint64_t[]", LITERAL_WORDS * _SLAB_BLOCKS)
-        _literal_slabs.append(slab)
-        base = int(ffi.cast("uintptr_t", slab))
-        free.extend(range(base, base + 8 * LITERAL_WORDS * _SLAB_BLOCKS, 8 * LITERAL_WORDS))
-    blocks = free[len(free) - n:]
-    del free[len(free) - n:]
-    return blocks
+    return take_addresses(_literal_free, _literal_slabs, LITERAL_WORDS, _SLAB_BLOCKS, n)
 
 
 def free_literal_block(addr: int) -> None:

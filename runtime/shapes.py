@@ -123,6 +123,22 @@ def new_block(cap: int):
     return blk
 
 
+def take_addresses(free: list, slabs: list, words: int, per_slab: int, n: int) -> list:
+    """Take ``n`` addresses from ``free``, a free list of pieces of native
+    memory of ``words`` words each, carving slabs of ``per_slab`` pieces
+    (kept alive in ``slabs``) when it runs short: the blocks of Array
+    literals (runtime/natarray.py), Procs' call data, env cells and
+    buffers (runtime/heap.py)."""
+    while len(free) < n:
+        slab = ffi.new("uint64_t[]", words * per_slab)
+        slabs.append(slab)
+        base = int(ffi.cast("uintptr_t", slab))
+        free.extend(range(base, base + 8 * words * per_slab, 8 * words))
+    got = free[len(free) - n:]
+    del free[len(free) - n:]
+    return got
+
+
 def block_addresses(cap: int, n: int) -> list:
     """The addresses of ``n`` free blocks of ``cap`` slots, taken, for plain
     objects generated code allocates; it writes their headers when it takes
