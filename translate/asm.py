@@ -150,8 +150,23 @@ def _forms(op: Operand) -> list[str]:
     raise AsmError(f"bad operand {op!r}")
 
 
+def _shape(op: Operand):
+    """What of ``op`` decides its forms (``_forms``), cheaply: a register's
+    kind, a memory operand's size, an immediate's smallest width."""
+    t = type(op)
+    if t is Reg:
+        return op.kind
+    if t is Mem:
+        return op.size
+    if t is int:
+        return "1" if op == 1 else "i8" if -128 <= op <= 127 else \
+            "i32" if -(1 << 31) <= op < (1 << 31) else "i64"
+    return _forms(op)[0]        # anything else: its forms say it (or it is refused)
+
+
 _CC = ("o no b ae e ne be a s ns p np l ge le g").split()
-_PICKED: dict = {}      # (mnemonic, operand forms) -> iced Code
+_PICKED: dict = {}      # (mnemonic, operand shapes...) -> iced Code
+_KINDS = {Reg: "r", Mem: "m", Label: "l"}   # _build's operand letters ("i": immediates)
 
 
 # ---------------------------------------------------------------------------
@@ -236,10 +251,10 @@ class Asm:
         self._pending_comment = ""
 
     def _pick(self, mnemonic: str, *ops: Operand) -> int:
-        forms = tuple(tuple(_forms(o)) for o in ops)
-        key = (mnemonic, forms)
+        key = (mnemonic, *map(_shape, ops))
         code = _PICKED.get(key)
         if code is None:
+            forms = [_forms(o) for o in ops]
             for combo in itertools.product(*forms):
                 name = "_".join((mnemonic.upper(),) + combo)
                 if name in _CODES:
@@ -413,8 +428,7 @@ def _reg32(r: Reg) -> Reg:
 def _build(e: Emitted, resolve) -> Instruction:
     """The iced Instruction of one emitted instruction (labels resolved to ids)."""
     ops = e.ops
-    kinds = "".join("r" if isinstance(o, Reg) else "m" if isinstance(o, Mem)
-                    else "l" if isinstance(o, Label) else "i" for o in ops)
+    kinds = "".join([_KINDS.get(type(o), "i") for o in ops])
     I = Instruction  # noqa: E741 - iced's Instruction, short for the factory calls
     if kinds == "":
         return I.create(e.code)
