@@ -345,6 +345,12 @@ ENV_POOL_WORDS = 16         # the buffer of a pooled env: ireps with more locals
 # code, the cell of its env (self, level-0 upvars, target class, name) and
 # the cell of its upper proc's env (level-1 upvars), or 0
 PROC_ENTRY, PROC_ENV, PROC_ENV1 = 0, 8, 16
+# and its flags: a lambda's; mruby's MRB_PROC_ORPHAN, which generated code
+# sets when a native SENDB's callee returns and the block's env is the
+# caller's (the Proc has no RProc yet, runtime/natlogs.py); and "Python has
+# an RProc of it", whose orphan mark Python keeps (rl_vmstate.orphan_log)
+PROC_FLAGS = 24
+PROC_STRICT, PROC_ORPHAN, PROC_SEEN = 1, 2, 4
 PROC_CALL_WORDS = 4
 # a code-cache entry cell (runtime/codecache.py): the code's address (the
 # stub's until it is installed), then what the engine keeps of the irep for
@@ -354,9 +360,10 @@ CELL_CODE, CELL_COUNTERS, CELL_SITES, CELL_NREGS = 0, 8, 16, 24
 CELL_WORDS = 4
 # an env cell (runtime/heap.py env_cell): the address of the env's registers
 # (on the stack, or its own buffer once unshared), its buffer, its length,
-# its word, its target class's word and its method name (what a frame of a
-# block of the env is named)
-ENV_REGS, ENV_BUF, ENV_LENGTH, ENV_WORD, ENV_TC, ENV_MID = 0, 8, 16, 24, 32, 40
+# its word, its target class's word, its method name (what a frame of a
+# block of the env is named) and 1 once Python has an REnv of it (an env
+# Python has not seen needs no env_log entry when it is unshared)
+ENV_REGS, ENV_BUF, ENV_LENGTH, ENV_WORD, ENV_TC, ENV_MID, ENV_SEEN = 0, 8, 16, 24, 32, 40, 48
 ENV_CELL_WORDS = 8
 ARY_LITERAL_MAX = 8         # elements of an ARRAY literal taken from the pool (its blocks' room)
 

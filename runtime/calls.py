@@ -27,7 +27,6 @@ from . import abi
 from .abi import CALL_MAXARGS, OBJECT_MASK, OBJECT_SHIFT, OBJECT_TAG
 from .errors import BreakUnwind, Unwind
 from .frames import CALL_LEVEL_MAX, CINFO_SKIP, MRB_STACK_MAX, Frame, IrepRT, bidx
-from .natlogs import orphan_check_lazy
 from .objects import MethodEntry, RBreak, RClass, REnv, RHash, RProc
 
 NIL = abi.NIL
@@ -339,12 +338,7 @@ class Calls:
         caller's (a frame that ended has unshared its env)."""
         if blk & OBJECT_MASK != OBJECT_TAG:
             return
-        p = self.objects.get(blk >> OBJECT_SHIFT)
-        if p is None:
-            entry = self.lazy_closures.get(blk >> OBJECT_SHIFT)
-            if entry is not None:       # a block Python has not seen
-                orphan_check_lazy(self, entry, base)
-            return
+        p = self.objects[blk >> OBJECT_SHIFT]
         if type(p) is RProc and not p.strict and p.env is not None:
             e = p.env
             if e.values is None and e.stack is self.stack and e.base == base \

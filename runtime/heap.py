@@ -18,11 +18,15 @@ from .abi import (
     ENV_BUF,
     ENV_CELL_WORDS,
     ENV_POOL_WORDS,
+    ENV_SEEN,
     ENV_WORD,
     IV_CAPACITY,
     OBJECT_SHIFT,
     OBJECT_TAG,
     PROC_CALL_WORDS,
+    PROC_FLAGS,
+    PROC_SEEN,
+    PROC_STRICT,
 )
 from .cdecls import ffi
 from .natarray import ItemList, literal_blocks
@@ -93,6 +97,9 @@ class ObjectTable(dict):
             o = RProc(cls)
             o.handle = h
             self[h] = o
+            addr = vm.proc_calls.blocks[h]
+            if addr:
+                ffi.cast("uint64_t *", addr)[PROC_FLAGS // 8] |= PROC_SEEN
             return o
         o = RObject(cls)
         o.handle = h
@@ -297,6 +304,7 @@ class Heap:
                 cell = ffi.cast("uint64_t *", addr)
                 cell[ENV_BUF // 8] = buf
                 cell[ENV_WORD // 8] = (h << OBJECT_SHIFT) | OBJECT_TAG
+                cell[ENV_SEEN // 8] = 0
             pool[2:2 + n] = cells
             pool[0] = n
             pool[1] = min(2 * n, POOL_MAX)
@@ -375,6 +383,7 @@ class Heap:
             if env.values is None else cell[1]
         cell[2] = n
         cell[3] = (env.handle << OBJECT_SHIFT) | OBJECT_TAG
+        cell[ENV_SEEN // 8] = 1
         env_named(env)
         addr = env.cell_addr = int(ffi.cast("uintptr_t", cell))
         return addr
@@ -394,12 +403,15 @@ class Heap:
         data[0] = entry_cell
         data[1] = env_cell
         data[2] = env1_cell
+        data[PROC_FLAGS // 8] = PROC_SEEN | (PROC_STRICT if p.strict else 0)
 
     def drop_proc_call_data(self, h: int) -> None:
         """The collector freed the Proc of handle ``h``."""
         addr = self.proc_calls.blocks[h]
         if addr:
-            ffi.cast("uint64_t *", addr)[0] = 0     # no code: a pooled Proc's are blank
+            data = ffi.cast("uint64_t *", addr)
+            data[0] = 0                 # no code, no flags: a pooled Proc's are blank
+            data[PROC_FLAGS // 8] = 0
             self.proc_calls_free.append(addr)
             self.proc_calls.blocks[h] = 0
 

@@ -24,9 +24,10 @@ Generated code changes things Python keeps in Python objects:
   looks one up (heap.ObjectTable), or at once when the env belongs to a
   Frame Python has (the activation's own, a view).  A closure made and
   dropped in machine code costs Python that one entry.  The replay comes
-  first: the other logs may name those envs and Procs, and leave alone
-  those Python has not seen (an env's cell says whether it is unshared; an
-  orphan mark is kept in the entry).
+  first: the other logs may name those envs and Procs.  Generated code
+  logs neither the unsharing of an env Python has not seen (its cell says
+  it, abi.ENV_SEEN) nor the orphan mark of such a Proc (its call data keep
+  it, abi.PROC_FLAGS).
 
 Each sets ``rl_vmstate.logged``.  The native engine calls ``replay``
 whenever control enters Python from generated code (each callback, each
@@ -41,9 +42,13 @@ from .abi import (
     CLOSURE_NEW_ENV,
     CLOSURE_STRICT,
     ENV_POOL_WORDS,
+    ENV_SEEN,
     OBJECT_MASK,
     OBJECT_SHIFT,
     OBJECT_TAG,
+    PROC_FLAGS,
+    PROC_ORPHAN,
+    PROC_SEEN,
 )
 from .cdecls import ffi
 from .natarray import replay_appends
@@ -87,10 +92,11 @@ def replay(vm) -> None:
         replay_appends(state, vm.objects)
     n = state.orphan_log_n
     if n:
-        log = state.orphan_log
+        words = ffi.unpack(state.orphan_log, 2 * n)
         state.orphan_log_n = 0
+        check = vm.orphan_check_at
         for k in range(0, 2 * n, 2):
-            vm.orphan_check_at(log[k], log[k + 1])
+            check(words[k], words[k + 1])
     n = state.env_log_n
     if n:                               # after the orphan marks: they see the envs on the stack
         log = state.env_log
@@ -108,14 +114,15 @@ def _replay_closures(vm, state) -> None:
     (``closure_object``), except an env of a frame Python has a Frame of,
     which gets it now."""
     n = state.closure_log_n
-    log = state.closure_log
+    words = ffi.unpack(state.closure_log, CLOSURE_LOG_WORDS * n)
     state.closure_log_n = 0
     lazy = vm.lazy_closures
     frames = vm.frames
     stack = vm.stack
     objects = vm.objects
     for k in range(0, CLOSURE_LOG_WORDS * n, CLOSURE_LOG_WORDS):
-        entry = [*ffi.unpack(log + k, CLOSURE_LOG_WORDS), stack, False]   # + orphan mark
+        entry = words[k:k + CLOSURE_LOG_WORDS]
+        entry.append(stack)             # the replay's: the running stack
         h = entry[0] >> OBJECT_SHIFT
         if entry[2] & CLOSURE_NEW_ENV:
             env_h = ffi.cast("uint64_t *", entry[1])[3] >> OBJECT_SHIFT
@@ -137,7 +144,7 @@ def _replay_closures(vm, state) -> None:
 # where an entry of the closure log keeps what it says (translate/templates.py's
 # _closure): the Proc's word, the env's cell, b | flags, the record's head and
 # register base, its proc and target class, its depth; then what the replay adds
-_PROC, _CELL, _FLAGS, _HEAD, _BASE, _UP, _TC, _DEPTH, _STACK, _ORPHAN = range(10)
+_PROC, _CELL, _FLAGS, _HEAD, _BASE, _UP, _TC, _DEPTH, _STACK = range(9)
 _POOL_BUFFER = f"uint64_t(*)[{ENV_POOL_WORDS}]"
 
 
@@ -158,9 +165,13 @@ def closure_object(vm, h: int, entry: list):
         env = objects[ffi.cast("uint64_t *", entry[_CELL])[3] >> OBJECT_SHIFT]
         flags = entry[_FLAGS]
         p.close_over(vm, up, flags & 0xFFFF, env, bool(flags & CLOSURE_STRICT))
-        p.orphan = entry[_ORPHAN]
+        data = ffi.cast("uint64_t *", vm.proc_calls.blocks[h])
+        marks = data[PROC_FLAGS // 8]   # generated code's orphan mark (templates' _log_orphan)
+        p.orphan = bool(marks & PROC_ORPHAN)
+        data[PROC_FLAGS // 8] = marks | PROC_SEEN       # Python keeps the mark from now on
         return p
     cell = ffi.cast("uint64_t *", entry[_CELL])
+    cell[ENV_SEEN // 8] = 1             # its unsharing goes in env_log from now on
     e = REnv.pooled(vm, int(cell[2]))
     e.handle = h
     objects[h] = e
@@ -177,21 +188,3 @@ def closure_object(vm, h: int, entry: list):
     if cell[0] == cell[1]:
         e.unshared_natively()           # its frame returned: generated code copied it out
     return e
-
-
-def orphan_check_lazy(vm, entry: list, base: int) -> None:
-    """``VM.orphan_check_at`` of a block Python has not seen (its entry in
-    ``vm.lazy_closures``): orphan when it is no lambda and its env is still
-    on the running stack at ``base``."""
-    if entry[_FLAGS] & CLOSURE_STRICT:
-        return
-    cell = ffi.cast("uint64_t *", entry[_CELL])
-    e = vm.objects.get(cell[3] >> OBJECT_SHIFT)
-    if e is not None:
-        if e.values is None and e.stack is vm.stack and e.base == base and not e.is_detached:
-            entry[_ORPHAN] = True
-        return
-    env_entry = vm.lazy_closures.get(cell[3] >> OBJECT_SHIFT)
-    if env_entry is not None and cell[0] != cell[1] and env_entry[_STACK] is vm.stack \
-            and env_entry[_BASE] & 0xFFFFFFFF == base:
-        entry[_ORPHAN] = True

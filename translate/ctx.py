@@ -114,9 +114,10 @@ class Ctx:
         """The subroutine that unshares the running frame's env natively (rcx
         = its cell, abi.ENV_*; rbx = its registers; rax kept): the registers
         copied into the env's buffer, which its cell points at from now on,
-        and the cell in rl_vmstate.env_log for Python (runtime/natlogs.py),
-        after a callback (OPK_FLUSH) that empties the log when it is full.
-        Nothing to do when the cell already points at the buffer."""
+        and, when Python has an REnv of it (ENV_SEEN), the cell in
+        rl_vmstate.env_log for Python (runtime/natlogs.py), after a callback
+        (OPK_FLUSH) that empties the log when it is full.  Nothing to do
+        when the cell already points at the buffer."""
         def emit(a: Asm) -> None:
             done, room, copy, copied = a.label(), a.label(), a.label(), a.label()
             a.comment("unshare the env at rcx: registers -> its buffer, cell -> env_log")
@@ -125,6 +126,8 @@ class Ctx:
             a.cmp(qword(RCX, abi.ENV_REGS), RDX)
             a.jcc("e", done)
             a.mov(R8, qword(R12, abi.CTX_STATE))
+            a.cmp(qword(RCX, abi.ENV_SEEN), 0)
+            a.jcc("e", room)                # no REnv: no log entry, no room needed
             a.mov(R9, qword(R8, abi.STATE_ENV_LOG_N))
             a.cmp(R9, qword(R8, abi.STATE_ENV_LOG_CAP))
             a.jcc("b", room)
@@ -151,6 +154,9 @@ class Ctx:
             a.jmp(copy)
             a.bind(copied)
             a.mov(qword(RCX, abi.ENV_REGS), RDX)
+            a.cmp(qword(RCX, abi.ENV_SEEN), 0)
+            a.jcc("e", done)
+            a.mov(R9, qword(R8, abi.STATE_ENV_LOG_N))
             a.mov(R10, qword(R8, abi.STATE_ENV_LOG))
             a.mov(qword(R10, 0, R9, 8), RCX)
             a.add(R9, 1)

@@ -639,19 +639,43 @@ def _block_is_proc(a: Asm, blk: Mem, slow: Label) -> None:
 
 def _log_orphan(a: Asm, ins: Instruction, cx: Ctx) -> None:
     """After a native SENDB's callee returned: mruby marks the block
-    orphan (a later ``break`` from it is a LocalJumpError) when its env is
-    the caller's.  Generated code cannot see envs, so a block that is an
-    object goes, with our register base, in rl_vmstate.orphan_log, which
-    Python replays (runtime/natlogs.py) whenever control enters it, before
-    anything can break; with the log full, a callback (OPK_ORPHAN) marks it
-    at once."""
-    done, full = a.label(), a.label()
-    a.comment("the block (our callee's record kept it) to the orphan log")
+    orphan (a later ``break`` from it is a LocalJumpError) when it is no
+    lambda and its env is the caller's.  A Proc Python has no RProc of
+    (its call data's flags, abi.PROC_*) is marked here, its env's cell
+    against our record's; any other block that is an object goes, with our
+    register base, in rl_vmstate.orphan_log, which Python replays
+    (runtime/natlogs.py) whenever control enters it, before anything can
+    break; with the log full, a callback (OPK_ORPHAN) marks it at once."""
+    done, full, log = a.label(), a.label(), a.label()
+    a.comment("the block (our callee's record kept it): orphan when its env is ours")
     a.mov(RAX, qword(R12, abi.CTX_CI))
     a.mov(RCX, qword(RAX, abi.CI_SIZE + abi.CI_HELD))
     a.cmp(RCX, abi.NIL)
     a.jcc("e", done)
     a.mov(R8, qword(R12, abi.CTX_STATE))
+    a.mov(EDX, ECX)
+    a.and_(EDX, abi.OBJECT_MASK)
+    a.cmp(EDX, abi.OBJECT_TAG)
+    a.jcc("ne", log)
+    a.mov(RDX, RCX)
+    a.shr(RDX, abi.OBJECT_SHIFT)
+    a.mov(R9, qword(R8, abi.STATE_PROC_CALLS))
+    a.mov(R9, qword(R9, 0, RDX, 8))         # its call data, if it is a Proc with some
+    a.test(R9, R9)
+    a.jcc("e", log)
+    a.test(qword(R9, abi.PROC_FLAGS), abi.PROC_SEEN)
+    a.jcc("ne", log)                        # Python has its RProc: Python marks it
+    a.test(qword(R9, abi.PROC_FLAGS), abi.PROC_STRICT)
+    a.jcc("ne", done)
+    a.mov(R10, qword(R9, abi.PROC_ENV))
+    a.test(R10, R10)
+    a.jcc("e", done)
+    a.cmp(R10, qword(RAX, abi.CI_ENV))
+    a.jcc("ne", done)
+    a.or_(qword(R9, abi.PROC_FLAGS), abi.PROC_ORPHAN)
+    a.jmp(done)
+    a.bind(log)
+    a.comment("to the orphan log")
     a.mov(R9, qword(R8, abi.STATE_ORPHAN_LOG_N))
     a.cmp(R9, qword(R8, abi.STATE_ORPHAN_LOG_CAP))
     a.jcc("ae", full)
@@ -1062,6 +1086,7 @@ def _closure(a: Asm, ins: Instruction, cx: Ctx, strict: bool) -> None:
     a.mov(qword(R11, abi.PROC_ENV), RDX)
     a.mov(RSI, qword(RDI, abi.CI_UPVARS))   # our level-0 env: its level 1
     a.mov(qword(R11, abi.PROC_ENV1), RSI)
+    a.mov(qword(R11, abi.PROC_FLAGS), abi.PROC_STRICT if strict else 0)
     a.mov(R11, R9)
     a.shl(R11, 6)                       # abi.CLOSURE_LOG_WORDS words of 8 bytes
     a.add(R11, qword(R8, abi.STATE_CLOSURE_LOG))
