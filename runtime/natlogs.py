@@ -133,9 +133,9 @@ def _replay_closures(vm, state) -> None:
         if entry[2] & CLOSURE_NEW_ENV:
             depth = entry[7]
             if depth < len(frames):     # the activation's own frame, a view: its env now
-                f = frames[depth]
-                if f.base == entry[4] & 0xFFFFFFFF and f.env is None \
-                        and f.proc is vm.objects[entry[5] >> OBJECT_SHIFT]:
+                f = frames[depth]       # (a Frame's proc is an RProc: compared by handle)
+                if f.base == entry[4] & 0xFFFFFFFF and f.env is None and f.proc is not None \
+                        and f.proc.handle == entry[5] >> OBJECT_SHIFT:
                     env = vm.objects[env_h]
                     f.env = env
                     env.frame = f
