@@ -56,14 +56,17 @@ def _refill(pool, make) -> None:
 class ObjectTable(dict):
     """``vm.objects``: handle -> Python object.
 
-    A plain object (an ``RObject`` of a class with the default allocator)
-    that generated code took from its class's allocation pool lives in
-    native memory only: its class word in ``class_words``, its instance
-    variables in its block (``iv_space``).  Its Python object is made the
-    first time Python looks its handle up (``__missing__``), so an object
-    made and dropped in machine code costs Python nothing; the collector
-    frees one Python never saw without making it (runtime/gc.py).  A free
-    handle looks up as None."""
+    What generated code takes from the allocation pools lives in native
+    memory only: a plain object (an ``RObject`` of a class with the
+    default allocator) is its class word in ``class_words`` and its ivar
+    block (``iv_space``), an Array literal its block (``ary_space``), the
+    Proc and env of a ``BLOCK`` its closure-log entry
+    (``vm.lazy_closures``, runtime/natlogs.py).  The Python object is made
+    the first time Python looks the handle up (``__missing__``), so an
+    object made and dropped in machine code costs Python nothing; the
+    collector frees one Python never saw without making it
+    (runtime/gc.py).  A free handle looks up as None; a handle still in a
+    pool is never looked up (the collector marks those first)."""
 
     __slots__ = ("vm",)
 
