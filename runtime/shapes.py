@@ -83,10 +83,11 @@ def shape_of(names) -> Shape:
 
 
 # Blocks come from slabs, one free list of addresses per capacity (a power
-# of two); the slabs, (array, capacity), are kept sorted by address.
+# of two); the slabs are kept sorted by address.
 _free: dict[int, list] = {}
-_slabs: list = []
+_slabs: list = []           # (array, capacity, first address, end address)
 _slab_bases: list = []
+_last_slab: list = [0, 0, None]     # free_address's: (first, end, free list) of a slab
 
 
 def _capacity(n: int) -> int:
@@ -105,7 +106,7 @@ def _carve(cap: int) -> list:
     base = int(ffi.cast("uintptr_t", slab))
     at = bisect.bisect(_slab_bases, base)
     _slab_bases.insert(at, base)
-    _slabs.insert(at, (slab, cap))
+    _slabs.insert(at, (slab, cap, base, base + 8 * words * count))
     memoryview(ffi.buffer(slab)).cast("Q")[abi.IV_CAPACITY // 8::words] = \
         array("Q", [cap]) * count
     free = _free.setdefault(cap, [])
@@ -157,8 +158,14 @@ def free_block(blk, cap: int) -> None:
 
 
 def free_address(addr: int) -> None:
-    """The block at ``addr`` is free again (its slab says its capacity)."""
-    _free[_slabs[bisect.bisect(_slab_bases, addr) - 1][1]].append(addr)
+    """The block at ``addr`` is free again (its slab says its capacity).
+    The collector frees blocks in handle order, which is mostly the order
+    they were taken in: the last slab found is tried first."""
+    last = _last_slab
+    if not last[0] <= addr < last[1]:
+        _, cap, lo, hi = _slabs[bisect.bisect(_slab_bases, addr) - 1]
+        last[:] = lo, hi, _free[cap]
+    last[2].append(addr)
 
 
 class HandleTable:
