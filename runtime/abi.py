@@ -252,12 +252,12 @@ typedef struct rl_site {
     uint64_t nregs;          /* registers the callee's frame needs */
     uint64_t mid;            /* the callee frame's method name (symbol id) */
     uint64_t self;           /* SITE_NEW: the class */
-    uint64_t envcell;        /* the callee record's upvars (level 0), or 0 */
+    uint64_t spare0;         /* free */
     uint64_t flags;          /* SITE_PROC_CALL, SITE_NEW, ... */
     uint64_t iv_shape;       /* ivar caches: the shape, the shape after a store, the slot */
     uint64_t iv_next;
     uint64_t iv_slot;
-    uint64_t envcell1;       /* the callee record's upvars1 (level 1), or 0 */
+    uint64_t spare1;         /* free */
 } rl_site;
 typedef struct rl_ctx {
     uintptr_t regs;          /* unused (generated code keeps &R[0] in rbx) */
@@ -378,8 +378,6 @@ SITE_TARGET_CLASS = 48
 SITE_NREGS = 56
 SITE_MID = 64
 SITE_SELF = 72
-SITE_ENVCELL = 80
-SITE_ENVCELL1 = 120
 SITE_FLAGS = 88
 # the same record as the cache of GETIV/SETIV, of an attr_reader/attr_writer
 # send (SITE_IVAR_*) and of GETCONST (SITE_SERIAL, SITE_PROC, SITE_VALUE)

@@ -961,16 +961,14 @@ class NativeEngine:
                   mid: int, flags: int) -> int:
         """Point the site at ``w`` at ``callee``'s code, the fields every
         compiled call reads (its record's proc, target class, method name,
-        register count, no env cells: a method's; the flags of its kind);
-        the entry cell goes in last.  0: the fill's answer."""
+        register count; the flags of its kind); the entry cell goes in last.
+        0: the fill's answer."""
         site[w + abi.SITE_COUNTERS // 8] = callee.counters_addr
         site[w + abi.SITE_SITES // 8] = callee.sites_addr
         site[w + abi.SITE_PROC // 8] = proc
         site[w + abi.SITE_TARGET_CLASS // 8] = target_class
         site[w + abi.SITE_NREGS // 8] = nregs
         site[w + abi.SITE_MID // 8] = mid
-        site[w + abi.SITE_ENVCELL // 8] = 0
-        site[w + abi.SITE_ENVCELL1 // 8] = 0
         site[w + abi.SITE_FLAGS // 8] = flags
         site[w + abi.SITE_CELL // 8] = callee.entry.cell_address
         self.ic_filled += 1

@@ -788,7 +788,7 @@ def _room_for(a: Asm, records: int, slow: Label) -> None:
 def _fill_record(a: Asm, n: int) -> None:
     """The callee's record at rdi from its site (rdx), its registers at rsi
     (&R[a]): argument count, method, register base, pc 0, proc, target
-    class, no view, the env cell of its upvars."""
+    class, no view, no env cells of upvars (a method has none)."""
     a.mov(dword(RDI, abi.CI_N), n)
     a.mov(RAX, qword(RDX, abi.SITE_MID))
     a.mov(dword(RDI, abi.CI_MID), EAX)
@@ -798,10 +798,8 @@ def _fill_record(a: Asm, n: int) -> None:
     a.mov(RAX, qword(RDX, abi.SITE_TARGET_CLASS))
     a.mov(qword(RDI, abi.CI_TARGET_CLASS), RAX)
     a.mov(qword(RDI, abi.CI_VIEW), 0)
-    a.mov(RAX, qword(RDX, abi.SITE_ENVCELL))
-    a.mov(qword(RDI, abi.CI_UPVARS), RAX)
-    a.mov(RAX, qword(RDX, abi.SITE_ENVCELL1))
-    a.mov(qword(RDI, abi.CI_UPVARS1), RAX)
+    a.mov(qword(RDI, abi.CI_UPVARS), 0)
+    a.mov(qword(RDI, abi.CI_UPVARS1), 0)
     a.mov(qword(RDI, abi.CI_HELD), abi.NIL)
     a.mov(qword(RDI, abi.CI_ENV), 0)
 
