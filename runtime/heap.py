@@ -53,6 +53,15 @@ def _refill(pool, make) -> None:
     pool[1] = min(2 * want, POOL_MAX)
 
 
+def _pool_items(pool, items: list) -> None:
+    """Put ``items`` (``Heap._pool_handles``'s objects) after what ``pool``
+    holds; its next refill size doubles up to POOL_MAX."""
+    have = int(pool[0])
+    pool[2 + have:2 + have + len(items)] = items
+    pool[0] = have + len(items)
+    pool[1] = min(2 * int(pool[1]), POOL_MAX)
+
+
 class ObjectTable(dict):
     """``vm.objects``: handle -> Python object.
 
@@ -190,55 +199,48 @@ class Heap:
 
     def _fill_objects(self, cls: RClass, pool) -> None:
         """``fill_pool`` of a plain class: objects without Python objects
-        (``ObjectTable``), made in one batch: a handle each, the class word
-        and, when the class's instances have had variables, an ivar block of
-        the class's ``iv_cap`` slots, whose header generated code writes
-        when it takes the object.  A pooled object then costs Python a few
-        word writes (bench/programs/points.rb makes 200,000)."""
-        want = int(pool[1])
-        have = int(pool[0])
-        n = want - have
-        if n > 0:
-            handles = self._new_handles(n)
-            self.objects_pooled += n
-            top = self.handle_top
+        (``ObjectTable``), made in one batch (``_pool_handles``), each with
+        an ivar block of the class's ``iv_cap`` slots when its instances
+        have had variables, whose header generated code writes when it takes
+        the object.  A pooled object then costs Python a few word writes
+        (bench/programs/points.rb makes 200,000)."""
+        cap = cls.iv_cap
+        handles = self._pool_handles(pool, cls, self.iv_space if cap else None,
+                                     lambda n: block_addresses(cap, n))
+        _pool_items(pool, [(h << OBJECT_SHIFT) | OBJECT_TAG for h in handles])
+
+    def _fill_arrays(self, pool) -> None:
+        """``fill_pool`` of the pool of Array literals: Arrays without Python
+        objects (``ObjectTable``), each with a literal block
+        (natarray.literal_blocks), whose header generated code's ARRAY
+        writes when it takes the Array."""
+        handles = self._pool_handles(pool, self.c_Array, self.ary_space, literal_blocks)
+        _pool_items(pool, [(h << OBJECT_SHIFT) | OBJECT_TAG for h in handles])
+
+    def _pool_handles(self, pool, cls, table=None, addresses=None) -> list:
+        """The handles of the objects ``pool`` lacks up to its refill size,
+        made in one batch without Python objects (``ObjectTable``): class
+        ``cls``'s word (none for None: an env's) and, with ``table`` (a
+        HandleTable), the address ``addresses(n)`` gives each there;
+        counted for ``--stats``.  ``_pool_items`` puts them in the pool."""
+        n = int(pool[1]) - int(pool[0])
+        if n <= 0:
+            return []
+        handles = self._new_handles(n)
+        self.objects_pooled += n
+        top = self.handle_top
+        if cls is not None:
             cw = (cls.handle << OBJECT_SHIFT) | OBJECT_TAG
             class_words = memoryview(ffi.buffer(self.class_words, 8 * top)).cast("Q")
             for h in handles:
                 class_words[h] = cw
             del class_words
-            cap = cls.iv_cap
-            if cap:
-                blocks = memoryview(ffi.buffer(self.iv_space.blocks, 8 * top)).cast("Q")
-                for h, addr in zip(handles, block_addresses(cap, n)):
-                    blocks[h] = addr
-                del blocks
-            pool[2 + have:2 + want] = [(h << OBJECT_SHIFT) | OBJECT_TAG for h in handles]
-            pool[0] = want
-        pool[1] = min(2 * want, POOL_MAX)
-
-    def _fill_arrays(self, pool) -> None:
-        """``fill_pool`` of the pool of Array literals: Arrays without Python
-        objects (``ObjectTable``), each a handle, its class word and a
-        literal block (natarray.literal_blocks), whose header generated
-        code's ARRAY writes when it takes the Array."""
-        want = int(pool[1])
-        have = int(pool[0])
-        n = want - have
-        if n > 0:
-            handles = self._new_handles(n)
-            self.objects_pooled += n
-            top = self.handle_top
-            cw = (self.c_Array.handle << OBJECT_SHIFT) | OBJECT_TAG
-            class_words = memoryview(ffi.buffer(self.class_words, 8 * top)).cast("Q")
-            blocks = memoryview(ffi.buffer(self.ary_space.blocks, 8 * top)).cast("Q")
-            for h, addr in zip(handles, literal_blocks(n)):
-                class_words[h] = cw
-                blocks[h] = addr
-            del class_words, blocks
-            pool[2 + have:2 + want] = [(h << OBJECT_SHIFT) | OBJECT_TAG for h in handles]
-            pool[0] = want
-        pool[1] = min(2 * want, POOL_MAX)
+        if table is not None:
+            words = memoryview(ffi.buffer(table.blocks, 8 * top)).cast("Q")
+            for h, addr in zip(handles, addresses(n)):
+                words[h] = addr
+            del words
+        return handles
 
     def _new_handles(self, n: int) -> list:
         """``n`` handles for objects that go to an allocation pool (no arena:
@@ -284,40 +286,25 @@ class Heap:
         written, the rest of which BLOCK writes."""
         pool = self.proc_pool
         if not pool[0]:
-            n = int(pool[1])
-            handles = self._new_handles(n)
-            top = self.handle_top
-            cw = (self.c_Proc.handle << OBJECT_SHIFT) | OBJECT_TAG
-            class_words = memoryview(ffi.buffer(self.class_words, 8 * top)).cast("Q")
-            calls = memoryview(ffi.buffer(self.proc_calls.blocks, 8 * top)).cast("Q")
-            for h, addr in zip(handles, self._call_data_addresses(n)):
-                class_words[h] = cw
-                calls[h] = addr
-            del class_words, calls
-            pool[2:2 + n] = [(h << OBJECT_SHIFT) | OBJECT_TAG for h in handles]
-            pool[0] = n
-            pool[1] = min(2 * n, POOL_MAX)
-            self.objects_pooled += n
+            handles = self._pool_handles(pool, self.c_Proc, self.proc_calls,
+                                         self._call_data_addresses)
+            _pool_items(pool, [(h << OBJECT_SHIFT) | OBJECT_TAG for h in handles])
         pool = self.env_pool
         if not pool[0]:
-            n = int(pool[1])
-            handles = self._new_handles(n)
-            cells = self._env_cell_addresses(n)
-            for h, addr, buf in zip(handles, cells, self._env_buffer_addresses(n)):
+            handles = self._pool_handles(pool, None)
+            cells = self._env_cell_addresses(len(handles))
+            for h, addr, buf in zip(handles, cells, self._env_buffer_addresses(len(handles))):
                 cell = ffi.cast("uint64_t *", addr)
                 cell[ENV_BUF // 8] = buf
                 cell[ENV_WORD // 8] = (h << OBJECT_SHIFT) | OBJECT_TAG
                 cell[ENV_SEEN // 8] = 0
-            pool[2:2 + n] = cells
-            pool[0] = n
-            pool[1] = min(2 * n, POOL_MAX)
-            self.objects_pooled += n
+            _pool_items(pool, cells)
 
     def heap_stats_line(self) -> str:
         """``--stats``: how many objects (plain ones for Class#new, Arrays
-        for literals) were made for generated code without Python objects
-        (ObjectTable), and how many Python made one for since (the rest cost
-        Python nothing beyond their handle)."""
+        for literals, Procs and envs for BLOCK) were made for generated code
+        without Python objects (ObjectTable), and how many Python made one
+        for since (the rest cost Python nothing beyond their handle)."""
         return (f"heap: {self.objects_pooled} objects made for generated code without "
                 f"Python objects, {self.objects_looked_up} of them looked up by Python since")
 
