@@ -108,6 +108,13 @@ def replay(vm) -> None:
                 e.unshared_natively()
 
 
+# where an entry of the closure log keeps what it says (translate/templates.py's
+# _closure): the Proc's word, the env's cell, b | flags, the record's head and
+# register base, its proc and target class, its depth; then what the replay adds
+_PROC, _CELL, _FLAGS, _HEAD, _BASE, _UP, _TC, _DEPTH, _STACK = range(9)
+_POOL_BUFFER = f"uint64_t(*)[{ENV_POOL_WORDS}]"
+
+
 def _replay_closures(vm, state) -> None:
     """Keep the entries generated code's BLOCK/LAMBDA logged: the Proc (and
     new env) each names is made when Python first looks it up
@@ -123,29 +130,21 @@ def _replay_closures(vm, state) -> None:
     for k in range(0, CLOSURE_LOG_WORDS * n, CLOSURE_LOG_WORDS):
         entry = words[k:k + CLOSURE_LOG_WORDS]
         entry.append(stack)             # the replay's: the running stack
-        h = entry[0] >> OBJECT_SHIFT
-        if entry[2] & CLOSURE_NEW_ENV:
-            env_h = ffi.cast("uint64_t *", entry[1])[3] >> OBJECT_SHIFT
-            lazy[env_h] = entry
+        h = entry[_PROC] >> OBJECT_SHIFT
         lazy[h] = entry
-        if objects.get(h) is not None:  # Python made the pooled Proc: complete it now
-            closure_object(vm, h, entry)
-        if entry[2] & CLOSURE_NEW_ENV:
-            depth = entry[7]
+        if entry[_FLAGS] & CLOSURE_NEW_ENV:
+            env_h = ffi.cast("uint64_t *", entry[_CELL])[3] >> OBJECT_SHIFT
+            lazy[env_h] = entry
+            depth = entry[_DEPTH]
             if depth < len(frames):     # the activation's own frame, a view: its env now
                 f = frames[depth]       # (a Frame's proc is an RProc: compared by handle)
-                if f.base == entry[4] & 0xFFFFFFFF and f.env is None and f.proc is not None \
-                        and f.proc.handle == entry[5] >> OBJECT_SHIFT:
-                    env = vm.objects[env_h]
+                if f.base == entry[_BASE] & 0xFFFFFFFF and f.env is None \
+                        and f.proc is not None and f.proc.handle == entry[_UP] >> OBJECT_SHIFT:
+                    env = objects[env_h]
                     f.env = env
                     env.frame = f
-
-
-# where an entry of the closure log keeps what it says (translate/templates.py's
-# _closure): the Proc's word, the env's cell, b | flags, the record's head and
-# register base, its proc and target class, its depth; then what the replay adds
-_PROC, _CELL, _FLAGS, _HEAD, _BASE, _UP, _TC, _DEPTH, _STACK = range(9)
-_POOL_BUFFER = f"uint64_t(*)[{ENV_POOL_WORDS}]"
+        if objects.get(h) is not None:  # Python made the pooled Proc: complete it now
+            closure_object(vm, h, entry)
 
 
 def closure_object(vm, h: int, entry: list):

@@ -425,9 +425,10 @@ class REnv(RBasic):
 
     @classmethod
     def pooled(cls, vm, length: int):
-        """A blank env of ``length`` registers, for the closure pool
-        (heap.py: its cell and buffer are made when it is pooled) or for
-        ``from_record``; ``place`` gives it the rest."""
+        """A blank env of ``length`` registers, for ``from_record`` and for
+        an env generated code made (natlogs.closure_object, which gives it
+        the cell and buffer of the closure pool); ``place`` gives it the
+        rest."""
         e = cls.__new__(cls)
         RBasic.__init__(e, None)
         e.vm = vm
