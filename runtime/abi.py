@@ -240,6 +240,8 @@ typedef struct rl_vmstate {
     uint64_t    *closure_log;     /* CLOSURE_LOG_WORDS a Proc generated code made */
     uint64_t     closure_log_n;   /* entries in closure_log */
     uint64_t     closure_log_cap; /* room in closure_log, in entries */
+    uint64_t    *str_blocks;      /* byte block of each String generated code owns (natstring.py) */
+    uint64_t    *str_pool;        /* Strings ready for generated code (runtime/heap.py) */
 } rl_vmstate;
 typedef struct rl_site {
     uint64_t klass;          /* receiver's class word (1: a fixnum) */
@@ -333,6 +335,8 @@ STATE_ENV_POOL = 184
 STATE_CLOSURE_LOG = 192
 STATE_CLOSURE_LOG_N = 200
 STATE_CLOSURE_LOG_CAP = 208
+STATE_STR_BLOCKS = 216
+STATE_STR_POOL = 224
 # a closure_log entry: the Proc's word, its env's cell, the irep index | 1 << 16
 # for a lambda | 1 << 17 for a new env, the record's first 16 bytes (n, nk,
 # cci, kind, mid; stack, pc), its proc, its target class and its depth
@@ -366,6 +370,12 @@ CELL_WORDS = 4
 ENV_REGS, ENV_BUF, ENV_LENGTH, ENV_WORD, ENV_TC, ENV_MID, ENV_SEEN = 0, 8, 16, 24, 32, 40, 48
 ENV_CELL_WORDS = 8
 ARY_LITERAL_MAX = 8         # elements of an ARRAY literal taken from the pool (its blocks' room)
+# a String generated code owns (runtime/natstring.py): its length and its
+# room in bytes, then its bytes; every block has STR_WORDS words
+STR_LEN, STR_ROOM = 0, 8
+STR_HDR = 2
+STR_WORDS = 8
+STR_ROOM_BYTES = 8 * (STR_WORDS - STR_HDR)
 
 # rl_site: the inline cache of one native call site
 SITE_KLASS = 0
@@ -402,6 +412,8 @@ ARY_AREF, ARY_SIZE, ARY_FIRST, ARY_LAST, ARY_EMPTY, ARY_PUSH = range(6)   # SITE
 ARRAY_INLINE_SENDS = {"[]": (1, ARY_AREF), "size": (0, ARY_SIZE), "length": (0, ARY_SIZE),
                       "first": (0, ARY_FIRST), "last": (0, ARY_LAST), "empty?": (0, ARY_EMPTY),
                       "push": (1, ARY_PUSH), "append": (1, ARY_PUSH), "<<": (1, ARY_PUSH)}
+SITE_STR = 64               # flags: String#<< of a String, Integer#to_s: on String blocks
+                            # (runtime/natstring.py) inline, when both are generated code's
 SITE_WORDS = SITE_SIZE // 8
 SITE_FIXNUM = 1             # the class key of a fixnum receiver
 
@@ -420,6 +432,7 @@ OPK_POP_VIEW = 4            # after SITE_NEW: Python drops its Frame of the ``ne
 OPK_LEAF = 5                # a leaf call (runtime/leaves.py), no Frame views: 0 done, ST_NOT_LEAF
 OPK_ORPHAN = 6              # a native SENDB returned with orphan_log full: Python marks the block
 OPK_FLUSH = 7               # a log is full: Python replays the logs (natlogs.py), nothing else
+OPK_STRINGS = 8             # the pool of Strings is empty: Python fills it (heap.py), nothing else
 OPK_SHIFT = 48
 DEPTH_SHIFT = 32
 

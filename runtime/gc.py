@@ -55,6 +55,7 @@ from .cdecls import ffi
 from .context import Context
 from .frames import IrepRT
 from .natarray import free_literal_block
+from .natstring import free_string_block
 from .objects import (
     CONST_SERIAL,
     RArray,
@@ -79,8 +80,8 @@ from .shapes import free_address, iv_words, release
 MIN_THRESHOLD = int(_os.environ.get("RITELOAD_GC_THRESHOLD", "200000"))
 
 _SKIP_VM_ATTRS = frozenset(("objects", "stack", "ci", "state", "class_words", "iv_space",
-                            "ary_space", "proc_calls", "proc_call_blocks", "proc_calls_free",
-                            "native_logs", "alloc_pools", "syms",
+                            "ary_space", "str_space", "proc_calls", "proc_call_blocks",
+                            "proc_calls_free", "native_logs", "alloc_pools", "syms",
                             "env_cell_blocks", "env_cells_free", "env_buf_blocks",
                             "env_bufs_free", "lazy_closures",
                             "sym_ids", "mcache", "irep_rts", "out", "err", "engine",
@@ -102,6 +103,9 @@ class Marker:
         self.n = vm.handle_top
         self.marked = bytearray(self.n)
         self.pooled = set()         # handles in allocation pools: marked first, never made
+        # the Strings generated code owns (natstring.py): they hold no
+        # words, so marking one needs no Python object of it
+        self.strings = vm.str_space.blocks
         self.todo = []
         self.seen_py = {id(vm), id(vm.objects), id(vm.stack), id(vm.engine)}
         for rt in vm.irep_rts.values():
@@ -115,6 +119,9 @@ class Marker:
         if w & OBJECT_MASK == OBJECT_TAG:
             h = w >> OBJECT_SHIFT
             if 0 < h < self.n and not self.marked[h]:
+                if self.strings[h]:
+                    self.marked[h] = 1
+                    return
                 o = self.objects[h]     # made now if generated code made it (heap.ObjectTable)
                 if o is not None:
                     self.marked[h] = 1
@@ -388,6 +395,7 @@ def collect(vm) -> int:
     cwv = memoryview(ffi.buffer(vm.class_words, mk.n * 8)).cast("Q")
     ivv = memoryview(ffi.buffer(ivs.blocks, mk.n * 8)).cast("Q")
     avv = memoryview(ffi.buffer(vm.ary_space.blocks, mk.n * 8)).cast("Q")
+    svv = memoryview(ffi.buffer(vm.str_space.blocks, mk.n * 8)).cast("Q")
     for h in range(1, mk.n):
         if marked[h]:
             continue
@@ -411,6 +419,9 @@ def collect(vm) -> int:
                 if addr:            # an Array literal
                     free_literal_block(addr)
                     avv[h] = 0
+                elif svv[h]:        # a String generated code made
+                    free_string_block(svv[h])
+                    svv[h] = 0
                 else:               # a plain object
                     addr = ivv[h]
                     if addr:

@@ -31,6 +31,7 @@ from .abi import (
 from .cdecls import ffi
 from .natarray import ItemList, literal_blocks
 from .natlogs import closure_object
+from .natstring import string_blocks, string_object
 from .objects import TT_SCLASS, RArray, RBasic, RClass, RException, RObject, RProc, env_named
 from .shapes import attach_at_alloc, block_addresses, take_addresses
 
@@ -69,6 +70,7 @@ class ObjectTable(dict):
     memory only: a plain object (an ``RObject`` of a class with the
     default allocator) is its class word in ``class_words`` and its ivar
     block (``iv_space``), an Array literal its block (``ary_space``), the
+    String its byte block (``str_space``, runtime/natstring.py), the
     Proc and env of a ``BLOCK`` its closure-log entry
     (``vm.lazy_closures``, runtime/natlogs.py).  The Python object is made
     the first time Python looks the handle up (``__missing__``), so an
@@ -105,6 +107,10 @@ class ObjectTable(dict):
             self[h] = o
             return o
         cls = self[cw >> OBJECT_SHIFT]
+        addr = vm.str_space.blocks[h]
+        if addr:                        # a String generated code made (natstring.py)
+            o = self[h] = string_object(vm, h, addr, cls)
+            return o
         if cls.instance_type is RProc:  # a pooled Proc: BLOCK completes it (natlogs.py)
             o = RProc(cls)
             o.handle = h
@@ -186,6 +192,9 @@ class Heap:
         if cls is self.c_Array:
             self._fill_arrays(pool)
             return
+        if cls is self.c_String:
+            self._fill_strings(pool)
+            return
         mark = len(self.arena)
 
         def make() -> int:
@@ -215,6 +224,14 @@ class Heap:
         (natarray.literal_blocks), whose header generated code's ARRAY
         writes when it takes the Array."""
         handles = self._pool_handles(pool, self.c_Array, self.ary_space, literal_blocks)
+        _pool_items(pool, [(h << OBJECT_SHIFT) | OBJECT_TAG for h in handles])
+
+    def _fill_strings(self, pool) -> None:
+        """``fill_pool`` of the pool of Strings generated code makes:
+        Strings without Python objects (``ObjectTable``), each with a byte
+        block (runtime/natstring.py), whose header generated code writes
+        when it takes the String."""
+        handles = self._pool_handles(pool, self.c_String, self.str_space, string_blocks)
         _pool_items(pool, [(h << OBJECT_SHIFT) | OBJECT_TAG for h in handles])
 
     def _pool_handles(self, pool, cls, table=None, addresses=None) -> list:
@@ -346,6 +363,7 @@ class Heap:
         self.state.class_words_len = n
         self.iv_space.grow(n)
         self.ary_space.grow(n)
+        self.str_space.grow(n)
         self.proc_calls.grow(n)
 
     def env_cell(self, env) -> int:

@@ -143,6 +143,12 @@ ARRAY_INLINE = {name: (_INLINE_BUILTINS[name], kind)
                 for name, (_, kind) in abi.ARRAY_INLINE_SENDS.items()}
 
 
+# the builtin each send of abi.STRING_INLINE_SENDS stands for; a send whose
+# cache holds it works on Strings' blocks (natstring.py) inline: it appends a
+# String generated code owns to another, or makes one of a fixnum's digits
+STRING_INLINE = {"<<": core_string.str_concat, "to_s": core_integer.int_to_s}
+
+
 def leaf_guard(fn, n: int):
     """The guard of builtin ``fn`` called with ``n`` arguments, or None."""
     g = GUARDS.get(fn)

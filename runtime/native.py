@@ -61,7 +61,7 @@ from .cdecls import libc
 from .codecache import CodeCache, ffi
 from .execmem import ExecMemory
 from .frames import Frame
-from .leaves import ARRAY_INLINE, leaf_guard
+from .leaves import ARRAY_INLINE, STRING_INLINE, leaf_guard
 from .objects import CONST_SERIAL, TT_CLASS, RArray, RClass, REnv, RException, RObject, RProc
 from .shapes import SHAPES, shape_add
 
@@ -640,6 +640,9 @@ class NativeEngine:
             return self._pop_new_view(act, vm, depth)
         if kind == abi.OPK_FLUSH:
             return 0                        # _op replayed the logs
+        if kind == abi.OPK_STRINGS:
+            vm.fill_pool(vm.c_String, vm.alloc_pool(vm.c_String))
+            return 0
         if kind == abi.OPK_RUN and not vm.ci[depth].view:
             done = self._closure_from_record(act, vm, depth, pc)
             if done is not None:
@@ -929,6 +932,8 @@ class NativeEngine:
             if inline is not None and inline[0] is m.fn:
                 flags |= abi.SITE_ARY               # inline on the array's block
                 site[w + abi.SITE_IV_SLOT // 8] = inline[1]
+            elif STRING_INLINE.get(name) is m.fn and (name == "<<" or key == abi.SITE_FIXNUM):
+                flags |= abi.SITE_STR               # inline on String blocks (natstring.py)
             site[w + abi.SITE_FLAGS // 8] = flags
             self.ic_filled += 1
             return 0

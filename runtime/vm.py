@@ -89,6 +89,7 @@ class VM(Symbols, Heap, Values, Classes, Variables, Calls, Backtraces, Raising):
         self.state.class_words_len = self._cw_len
         self.iv_space = HandleTable(self.state, "iv_blocks", self._cw_len)
         self.ary_space = HandleTable(self.state, "ary_blocks", self._cw_len)
+        self.str_space = HandleTable(self.state, "str_blocks", self._cw_len)
         self.proc_calls = HandleTable(self.state, "proc_calls", self._cw_len)
         self.proc_call_blocks: list = []    # Procs' call data (heap.proc_call_data)
         self.proc_calls_free: list = []
@@ -141,6 +142,7 @@ class VM(Symbols, Heap, Values, Classes, Variables, Calls, Backtraces, Raising):
         (dialect or default()).apply(self)
         self._boot()
         self.state.ary_pool = self.alloc_pool(self.c_Array)    # for generated ARRAY literals
+        self.state.str_pool = self.alloc_pool(self.c_String)   # for generated Strings
 
     # ------------------------------------------------------------------ boot
     def _boot(self) -> None:

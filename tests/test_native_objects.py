@@ -294,6 +294,79 @@ p b.instance_variables
 GC.start
 p W.new(5).sq, kept.last.n
 """,
+    "nstr_unseen": """\
+kept = []
+n = 0
+i = 0
+while i < 3000
+  s = "abc"
+  t = "a literal of exactly forty-eight bytes, no more!"
+  n += 1 if t
+  kept << s if i % 200 == 0
+  i += 1
+end
+GC.start
+p n, kept.size, kept[0], kept[-1] << "!", kept[0].frozen?, kept[0].equal?(kept[1])
+u = "x"
+u.freeze
+p u.frozen?, (u << "y" rescue $!.class)
+v = "a literal of forty-nine bytes, one more than room"
+p v.size, v
+w = "\u00e9t\u00e9"
+p w.size, w.bytesize, w, ""
+c = 0
+ObjectSpace.each_object(String) { |x| c += 1 if x == "abc" }
+p c >= kept.size - 1
+class String
+  def dup_twice; self + self; end
+end
+p "ab".dup_twice, "".empty?
+""",
+    "nstr_native": """\
+a = []
+i = -3
+while i < 3
+  s = "k" + i.to_s
+  s << "-" << s
+  t = ""
+  t << (i * 1000000007).to_s
+  a << s << t
+  i += 1
+end
+p a
+x = "abc"
+x << x
+p x, 4611686018427387903.to_s, -4611686018427387904.to_s, 0.to_s, 9223372036854775807.to_s
+y = "0123456789" * 4
+z = "1234567890"
+p y + z, (z + z + z + z + z).size, (z + z + z + z) << "12345678" << "9"
+w = "\u00e9" + "x"
+p w, w.size
+f = "fro"
+f.freeze
+p((f + "x"), (f << "x" rescue $!.class))
+u = "ab"
+u2 = u
+u << "cd"
+p u2, u.equal?(u2), u.object_id == u2.object_id
+h = Hash.new(0)
+10.times { |j| h["k" + (j % 3).to_s] += 1 }
+p h, h.keys.map(&:frozen?)
+class Foo < String; end
+p((Foo.new("x") + "y").class, ("y" + Foo.new("x")).class)
+e = ""
+3.times { e << "ab" }
+p e, e.size, e.bytesize, e.length
+class String
+  def <<(o); "redefined"; end
+end
+q = "a"
+p q << "b", q
+class Integer
+  def to_s; "int"; end
+end
+p 5.to_s, "x" + 5.to_s
+""",
     "nary_unseen": """\
 keep = []
 s = 0
@@ -462,7 +535,8 @@ def test_class_new_calls_initialize_natively(tmp_path):
     assert st["callbacks"] < 200, st["callbacks_line"]
 
 
-@pytest.mark.parametrize("name, most", [("nobj_unseen", 100), ("nary_unseen", 2100)])
+@pytest.mark.parametrize("name, most", [("nobj_unseen", 100), ("nary_unseen", 2100),
+                                        ("nstr_unseen", 100)])
 def test_objects_made_natively_have_python_objects_only_when_looked_at(tmp_path, name, most):
     """Objects generated code takes from a pool have no Python object
     (runtime/heap.py's ObjectTable) until Python looks them up.  Of the
@@ -470,7 +544,8 @@ def test_objects_made_natively_have_python_objects_only_when_looked_at(tmp_path,
     program shows to Python (the 30 kept, which GC.start marks and
     ``instance_variables`` reads) get one; of the 6,000 Array literals of
     ``nary_unseen``, the 2,000 grown past a literal block's room and the
-    kept ones.  The programs still print what mruby prints when the
+    kept ones; of the 6,000 String literals of ``nstr_unseen``
+    (runtime/natstring.py), the kept ones.  The programs still print what mruby prints when the
     collector runs every 20 allocations, freeing objects Python never saw."""
     mrb, expected = mruby_run(name, PROGRAMS[name], tmp_path)
     p = riteload("run", "--stats", mrb.name, cwd=tmp_path, env=EAGER)
@@ -496,16 +571,19 @@ p counts.size, counts["k7-"]
 """
 
 
-def test_string_and_hash_sends_run_as_leaves(monkeypatch, tmp_path):
-    """``Integer#to_s``, ``String#<<`` of a String and ``Hash#[]``/``[]=``
-    of String keys run as leaves (runtime/leaves.py: one light callback, no
-    frames), though they allocate: each of the 3000 rounds makes its five
-    such sends through ``NativeEngine._leaf``, and the program prints what
-    mruby prints (``nleaf_strings`` checks the cases that are no leaves:
-    a frozen receiver, a Hash whose ``default`` is Ruby code)."""
+def test_strings_are_native_and_hash_sends_leaves(monkeypatch, tmp_path):
+    """The Strings of each round are generated code's (runtime/natstring.py):
+    the literals, ``+``, ``Integer#to_s`` and ``String#<<`` of a String run
+    inline on their blocks, never through Python; ``Hash#[]``/``[]=`` of
+    String keys run as leaves (runtime/leaves.py: one light callback, no
+    frames), though they allocate: each of the 3000 rounds makes two sends
+    through ``NativeEngine._leaf``, and the program prints what mruby
+    prints (``nleaf_strings`` checks the cases that are no leaves: a frozen
+    receiver, a Hash whose ``default`` is Ruby code)."""
     import io
 
     from runtime import native
+    from runtime.core import hash as core_hash
     from runtime.main import run_file
     mrb, expected = mruby_run("nleaf_strhash", STRHASH, tmp_path)
     done = []
@@ -513,14 +591,18 @@ def test_string_and_hash_sends_run_as_leaves(monkeypatch, tmp_path):
 
     def counting(self, vm, code, ins, i):
         r = leaf(self, vm, code, ins, i)
-        done.append((ins.name, r))
+        entry = code.leaves.get(ins.pc)
+        done.append((entry[0] if entry else ins.name, r))
         return r
     monkeypatch.setattr(native.NativeEngine, "_leaf", counting)
     out = io.BytesIO()
     assert run_file(str(mrb), stdout=out, stderr=io.BytesIO()) == 0
     assert out.getvalue() == expected[0]
-    sends = sum(1 for name, r in done if name == "SEND" and r == native._NEXT)
-    assert sends >= 5 * 3000 - 50, sends
+    hashes = sum(1 for fn, r in done
+                 if fn in (core_hash.hash_aref, core_hash.hash_aset) and r == native._NEXT)
+    assert hashes >= 2 * 3000 - 50, hashes
+    others = len(done) - hashes             # to_s and << before their caches said SITE_STR
+    assert others < 50, others
 
 
 INDEXING = """\

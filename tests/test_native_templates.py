@@ -60,6 +60,10 @@ class FakeVM:
         self.c_Array = None
         self.ary_pool = ffi.new("uint64_t[]", 2)
         self.state.ary_pool = self.ary_pool
+        # no String generated code owns (runtime/natstring.py): ADD of heap
+        # objects finds no String blocks and takes the slow path
+        self.str_blocks = ffi.new("uint64_t[]", 64)
+        self.state.str_blocks = self.str_blocks
 
     def alloc_pool(self, cls):
         return self.ary_pool

@@ -221,6 +221,11 @@ class Asm:
         finally:
             self._cur = prev
 
+    @property
+    def in_cold(self) -> bool:
+        """Is code going to the out-of-line stream now (``cold``)?"""
+        return self._cur == 1
+
     @contextmanager
     def subroutines(self):
         """Emit into the last stream, after the cold one: code only reached by
@@ -339,6 +344,7 @@ class Asm:
     def cqo(self): self._emit(Code.CQO)
     def idiv(self, src): self._op("idiv", src)
     def ud2(self): self._emit(Code.UD2)
+    def rep_movsb(self): self._emit(Code.MOVSB_M8_M8)   # with its rep prefix (_build)
     def nop(self): self._emit(Code.NOPD)
 
     def setcc(self, cc: str, dst: Reg):
@@ -431,6 +437,8 @@ def _build(e: Emitted, resolve) -> Instruction:
     kinds = "".join([_KINDS.get(type(o), "i") for o in ops])
     I = Instruction  # noqa: E741 - iced's Instruction, short for the factory calls
     if kinds == "":
+        if e.code == Code.MOVSB_M8_M8:
+            return I.create_rep_movsb(64)
         return I.create(e.code)
     if kinds == "l":
         return I.create_branch(e.code, resolve(ops[0]))

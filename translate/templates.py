@@ -28,7 +28,9 @@ and flonums (a result that is no flonum goes to the slow path, which boxes
 it); EQ, LT, LE, GT, GE on fixnums and flonums; GETIV and SETIV on objects
 whose ivar block (runtime/shapes.py) has the shape the site's cache holds
 (a new variable: the shape transition it holds); GETCONST while no constant
-changed since its cache was filled for the frame's proc.
+changed since its cache was filled for the frame's proc; STRING of a literal
+that fits a String block, and ADD of two Strings generated code owns
+(runtime/natstring.py).
 
 Value words are those of runtime/abi.py: fixnum ``(n << 1) | 1``, flonum
 low bits ``10``, false 0, nil 8, true 0x10, falsy iff ``(w & ~8) == 0``.
@@ -40,7 +42,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from riteload.model import CATCH_ENSURE, POOL_FLOAT, POOL_INT32, POOL_INT64, Instruction
+from riteload.model import (
+    CATCH_ENSURE,
+    POOL_FLOAT,
+    POOL_INT32,
+    POOL_INT64,
+    POOL_SSTR,
+    POOL_STR,
+    Instruction,
+)
 from runtime import abi
 
 from .asm import (
@@ -72,6 +82,7 @@ from .asm import (
     Label,
     Mem,
     Reg,
+    byte,
     dword,
     qword,
 )
@@ -208,14 +219,16 @@ def _emit_box(a: Asm) -> None:
     a.ret()
 
 
-def _float_binop(a: Asm, cx: Ctx, ins: Instruction, entry: Label, slow: Label, op: str) -> None:
-    """Out of line: R[a] = R[a] op R[a+1] on any mix of fixnums and flonums."""
+def _float_binop(a: Asm, cx: Ctx, ins: Instruction, entry: Label, slow: Label, op: str,
+                 not_numbers: Label | None = None) -> None:
+    """Out of line: R[a] = R[a] op R[a+1] on any mix of fixnums and flonums;
+    other operands go to ``not_numbers`` (default: ``slow``)."""
     doubles, box = cx.shared("doubles", _emit_doubles), cx.shared("box", _emit_box)
     with a.cold():
         a.bind(entry)
         a.comment(f"Float {op[:3]}: operands in rax, rcx")
         a.call(doubles)
-        a.jcc("b", slow)
+        a.jcc("b", not_numbers or slow)
         getattr(a, op)(XMM0, XMM1)
         a.call(box)
         a.jcc("b", slow)
@@ -570,6 +583,19 @@ def _native_call(a: Asm, ins: Instruction, cx: Ctx, self_call: bool, block: bool
                 _attr_ivar(a, ins, cx, n, miss, slow, not_attr)
                 a.jmp(done)
             a.bind(not_attr)
+            if (name, n) in (("<<", 1), ("to_s", 0)):
+                not_str, again = a.label(), a.label()
+                a.test(qword(RDX, abi.SITE_FLAGS), abi.SITE_STR)
+                a.jcc("e", not_str)
+                if n:
+                    a.mov(RAX, cx.R(ins.a))
+                    a.mov(R8, cx.R(ins.a + 1))
+                    _str_append(a, not_str)
+                else:
+                    a.bind(again)
+                    _int_to_s(a, cx, ins, again)
+                a.jmp(done)
+                a.bind(not_str)
             inline = abi.ARRAY_INLINE_SENDS.get(name)
             if inline is not None and inline[0] == n:
                 not_ary = a.label()
@@ -1144,6 +1170,164 @@ def _ary_literal(a: Asm, ins: Instruction, cx: Ctx, first: int, n: int) -> None:
     a.mov(cx.R(ins.a), RAX)
 
 
+def gen_STRING(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # R[a] = str_dup(Pool[b])
+    """A String taken from the VM's pool of Strings (``_take_string``), the
+    literal's bytes stored in its block as immediates (runtime/natstring.py:
+    the String has no Python object until Python looks it up).  A literal
+    longer than a block's room runs the Python semantics."""
+    lit = cx.irep.pool[ins.b] if ins.b < len(cx.irep.pool) else None
+    data = lit.value if lit is not None and lit.tag in (POOL_STR, POOL_SSTR) else None
+    if not isinstance(data, bytes) or len(data) > abi.STR_ROOM_BYTES:
+        cx.call_op(ins)
+        return
+    again = a.label()
+    a.comment(f"a String of {len(data)} bytes from the pool of Strings, its bytes in its block")
+    a.bind(again)
+    _take_string(a, cx, ins, again)
+    for off in range(0, len(data), 8):
+        a.mov(RDX, int.from_bytes(data[off:off + 8], "little"))
+        a.mov(qword(R11, 8 * abi.STR_HDR + off), RDX)
+    a.mov(qword(R11, abi.STR_LEN), len(data))
+    a.mov(qword(R11, abi.STR_ROOM), abi.STR_ROOM_BYTES)
+    a.mov(cx.R(ins.a), R10)
+
+
+# -- Strings generated code owns (runtime/natstring.py) ---------------------
+
+def _str_block(a: Asm, word, dst: Reg, tmp: Reg, other: Label) -> None:
+    """dst = the block (natstring.py: length, room, bytes) of the String
+    whose word is ``word`` (a register or R[i]) while generated code owns
+    it; to ``other`` for anything else (no heap object, a String Python
+    owns, not a String).  Clobbers ``tmp``."""
+    a.mov(dst, word)
+    a.lea(tmp, qword(dst, -abi.OBJECT_TAG))
+    a.test(tmp, abi.OBJECT_MASK)
+    a.jcc("ne", other)
+    a.shr(tmp, abi.OBJECT_SHIFT)
+    a.mov(dst, qword(R12, abi.CTX_STATE))
+    a.mov(dst, qword(dst, abi.STATE_STR_BLOCKS))
+    a.mov(dst, qword(dst, 0, tmp, 8))
+    a.test(dst, dst)
+    a.jcc("e", other)
+
+
+def _take_string(a: Asm, cx: Ctx, ins: Instruction, again: Label) -> None:
+    """r10 = the word of a String taken from the pool of Strings
+    (rl_vmstate.str_pool), r11 = its block, whose header the caller
+    writes.  An empty pool: the callback OPK_STRINGS fills it, then the
+    template starts again at ``again`` (the callback clobbers every scratch
+    register).  Clobbers rax, rcx, r8, r9."""
+    empty = a.label()
+    a.mov(R8, qword(R12, abi.CTX_STATE))
+    a.mov(RCX, qword(R8, abi.STATE_STR_POOL))
+    _pool_take(a, RCX, R10, empty)
+    a.mov(R11, R10)
+    a.shr(R11, abi.OBJECT_SHIFT)
+    a.mov(R9, qword(R8, abi.STATE_STR_BLOCKS))
+    a.mov(R11, qword(R9, 0, R11, 8))
+    taken = a.label()
+    if a.in_cold:                       # the stub goes here, jumped over
+        a.jmp(taken)
+    with a.cold():
+        a.bind(empty)
+        cx.call_raw(ins, abi.OPK_STRINGS)
+        a.test(RAX, RAX)
+        a.jcc("e", again)
+        a.jmp(cx.status)
+    a.bind(taken)
+
+
+def _str_plus(a: Asm, cx: Ctx, ins: Instruction, entry: Label, slow: Label) -> None:
+    """Out of line: OP_ADD of two Strings generated code owns (mruby 3.1's
+    OP_MATH_CASE_STRING_add: mrb_str_plus, whatever String#+ is) into a new
+    String of the pool, when the bytes fit a block; else ``slow``."""
+    with a.cold():
+        a.bind(entry)
+        a.comment("String + String: both blocks, a new String of the pool")
+        _str_block(a, cx.R(ins.a), RDX, RAX, slow)
+        _str_block(a, cx.R(ins.a + 1), RSI, RAX, slow)
+        a.mov(RAX, qword(RDX, abi.STR_LEN))
+        a.add(RAX, qword(RSI, abi.STR_LEN))
+        a.cmp(RAX, abi.STR_ROOM_BYTES)
+        a.jcc("a", slow)
+        _take_string(a, cx, ins, entry)
+        a.mov(R8, qword(RSI, abi.STR_LEN))
+        a.mov(R9, RSI)
+        a.mov(RCX, qword(RDX, abi.STR_LEN))
+        a.lea(RSI, qword(RDX, 8 * abi.STR_HDR))
+        a.lea(RDI, qword(R11, 8 * abi.STR_HDR))
+        a.rep_movsb()
+        a.mov(RCX, R8)
+        a.lea(RSI, qword(R9, 8 * abi.STR_HDR))
+        a.rep_movsb()
+        a.add(R8, qword(RDX, abi.STR_LEN))
+        a.mov(qword(R11, abi.STR_LEN), R8)
+        a.mov(qword(R11, abi.STR_ROOM), abi.STR_ROOM_BYTES)
+        a.mov(cx.R(ins.a), R10)
+        a.jmp(cx.next(ins))
+
+
+def _str_append(a: Asm, other: Label) -> None:
+    """``<<`` of the String whose word is in r8 onto the one in rax (R[a]
+    stays the receiver, which is what it returns), both owned by generated
+    code (so neither is frozen), while the receiver's block has room.  To
+    ``other`` otherwise.  Leaves rdx alone."""
+    _str_block(a, RAX, RSI, R9, other)
+    _str_block(a, R8, RDI, R9, other)
+    a.mov(R9, qword(RSI, abi.STR_LEN))
+    a.mov(R10, qword(RDI, abi.STR_LEN))
+    a.lea(R11, qword(R9, 0, R10, 1))
+    a.cmp(R11, qword(RSI, abi.STR_ROOM))
+    a.jcc("a", other)
+    a.mov(qword(RSI, abi.STR_LEN), R11)
+    a.mov(RCX, R10)
+    a.lea(RAX, qword(RDI, 8 * abi.STR_HDR))
+    a.lea(RDI, qword(RSI, 8 * abi.STR_HDR, R9, 1))
+    a.mov(RSI, RAX)
+    a.rep_movsb()
+
+
+def _int_to_s(a: Asm, cx: Ctx, ins: Instruction, again: Label) -> None:
+    """``Integer#to_s`` of the fixnum in R[a]: a String of the pool
+    holding its decimal digits (at most 20 bytes with the sign: a block
+    has room), in R[a]."""
+    digit, positive, unsigned = a.label(), a.label(), a.label()
+    _take_string(a, cx, ins, again)
+    a.mov(RAX, cx.R(ins.a))
+    a.sar(RAX, 1)
+    a.xor(ESI, ESI)
+    a.test(RAX, RAX)
+    a.jcc("ns", positive)
+    a.neg(RAX)
+    a.mov(ESI, 1)
+    a.bind(positive)
+    a.comment("the digits from the block's end backwards, then moved to its start")
+    a.lea(RDI, qword(R11, 8 * abi.STR_WORDS))
+    a.mov(ECX, 10)
+    a.bind(digit)
+    a.cqo()
+    a.idiv(RCX)
+    a.add(EDX, ord("0"))
+    a.sub(RDI, 1)
+    a.mov(byte(RDI, 0), DL)
+    a.test(RAX, RAX)
+    a.jcc("ne", digit)
+    a.test(ESI, ESI)
+    a.jcc("e", unsigned)
+    a.sub(RDI, 1)
+    a.mov(byte(RDI, 0), ord("-"))
+    a.bind(unsigned)
+    a.lea(RCX, qword(R11, 8 * abi.STR_WORDS))
+    a.sub(RCX, RDI)
+    a.mov(qword(R11, abi.STR_LEN), RCX)
+    a.mov(qword(R11, abi.STR_ROOM), abi.STR_ROOM_BYTES)
+    a.mov(RSI, RDI)
+    a.lea(RDI, qword(R11, 8 * abi.STR_HDR))
+    a.rep_movsb()                       # forward: the source lies above
+    a.mov(cx.R(ins.a), R10)
+
+
 def _ary_push(a: Asm, other: Label) -> None:
     """``push``/``<<`` of the word in r8 onto the Array whose word is in rax
     (R[a] stays the receiver, which is what push returns) while its block
@@ -1549,7 +1733,9 @@ def gen_ADD(a: Asm, ins: Instruction, cx: Ctx) -> None:
     a.add(RAX, RCX)
     a.jcc("o", slow)
     a.mov(cx.R(ins.a), RAX)
-    _float_binop(a, cx, ins, floats, slow, "addsd")
+    strings = a.label()
+    _float_binop(a, cx, ins, floats, slow, "addsd", strings)
+    _str_plus(a, cx, ins, strings, slow)
 
 
 def gen_ADDI(a: Asm, ins: Instruction, cx: Ctx) -> None:
@@ -1727,6 +1913,7 @@ TEMPLATES: dict[str, Template] = {
     "GE": gen_GE,
     "ARRAY": gen_ARRAY,
     "ARRAY2": gen_ARRAY2,
+    "STRING": gen_STRING,
     "LAMBDA": gen_LAMBDA,
     "BLOCK": gen_BLOCK,
     "EXT1": gen_EXT1,
