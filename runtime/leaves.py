@@ -76,8 +76,13 @@ def _class_arg(vm, recv, args) -> bool:
 def _key(vm, w: int) -> bool:
     """A key whose hash and equality call no Ruby code: an Integer, a
     Symbol or a String (mruby hashes and compares a String key by its
-    bytes, whatever String#hash and eql? are)."""
-    return _simple_key(w) or type(_obj(vm, w)) is RString
+    bytes, whatever String#hash and eql? are); a String generated code
+    owns (natstring.py) is looked up by its bytes, without an RString."""
+    if _simple_key(w):
+        return True
+    if w & OBJECT_MASK == OBJECT_TAG and vm.str_space.blocks[w >> OBJECT_SHIFT]:
+        return True
+    return type(_obj(vm, w)) is RString
 
 
 def _hash_get(vm, recv, args) -> bool:

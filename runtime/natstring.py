@@ -43,6 +43,17 @@ def free_string_block(addr: int) -> None:
     _free.append(addr)
 
 
+def owned_bytes(vm, h: int):
+    """The bytes of the String of handle ``h`` while generated code owns it,
+    else None: what a Hash key lookup needs, without making the RString
+    (core/hash.py, values.hash_key)."""
+    addr = vm.str_space.blocks[h]
+    if not addr:
+        return None
+    blk = ffi.cast("uint64_t *", addr)
+    return ffi.buffer(blk + abi.STR_HDR, int(blk[0]))[:]
+
+
 def string_object(vm, h: int, addr: int, cls) -> RString:
     """The RString of handle ``h``, a String generated code made whose
     block is at ``addr``: its bytes copied, the block freed, the handle's

@@ -21,6 +21,7 @@ import struct
 from . import abi
 from .abi import FLONUM_MASK, FLONUM_TAG, OBJECT_MASK, OBJECT_SHIFT, OBJECT_TAG
 from .fastfloat import float_word, flonum_value
+from .natstring import owned_bytes
 from .objects import (
     HKey,
     RArray,
@@ -336,7 +337,10 @@ class Values:
             if w & FLONUM_MASK == FLONUM_TAG:
                 return ("f", abi.flonum_value(w))
             return w
-        o = self.objects[w >> OBJECT_SHIFT]
+        h = w >> OBJECT_SHIFT
+        if self.str_space.blocks[h]:    # generated code's String: its bytes, no RString
+            return ("s", owned_bytes(self, h))
+        o = self.objects[h]
         t = type(o)
         if t is RString:
             return ("s", bytes(o.value))

@@ -48,7 +48,7 @@ def table_key(vm, w):
     such Arrays) gets a structural key: equal exactly when the Arrays are
     eql?, and without the many equal hash codes mruby's Array#hash gives
     small-integer tuples (which would make every lookup a long probe)."""
-    if w & OBJECT_MASK == OBJECT_TAG:
+    if w & OBJECT_MASK == OBJECT_TAG and not vm.str_space.blocks[w >> OBJECT_SHIFT]:
         o = vm.objects[w >> OBJECT_SHIFT]
         if type(o) is RArray and o.cls is vm.c_Array and _plain_array_ok(vm):
             k = _struct_key(vm, o, 0)
@@ -95,8 +95,8 @@ def _struct_key(vm, o, depth):
 
 
 def _generic_key(vm, w):
-    if w & OBJECT_MASK != OBJECT_TAG:
-        return False
+    if w & OBJECT_MASK != OBJECT_TAG or vm.str_space.blocks[w >> OBJECT_SHIFT]:
+        return False                    # a String generated code owns (natstring.py)
     return type(vm.obj(w)) not in (RString, RInteger, RFloat)
 
 
