@@ -445,7 +445,10 @@ DEPTH_SHIFT = 32
 INT_BUILTINS = (("&", 1), ("|", 1), ("^", 1), ("<<", 1), (">>", 1), ("%", 1),
                 ("!=", 1), ("<=>", 1), ("-@", 0), ("~", 0))
 INT_BUILTIN_BIT = {name: i for i, (name, _argc) in enumerate(INT_BUILTINS)}
-REDEFINED_ALL = (1 << len(INT_BUILTINS)) - 1
+# and one more bit: ``!`` of nil, false and true runs inline while NilClass,
+# FalseClass and TrueClass find BasicObject#! (``not x`` is a send in 3.1)
+NOT_BUILTIN_BIT = len(INT_BUILTINS)
+REDEFINED_ALL = (1 << (len(INT_BUILTINS) + 1)) - 1
 
 # statuses of ctx->op and of an irep's entry
 ST_NEXT = 0

@@ -251,10 +251,18 @@ class Classes:
         self.int_builtins = tuple(self.find_method(self.c_Integer, self.intern(name))[0]
                                   for name, _argc in abi.INT_BUILTINS)
         self.int_builtin_eq = self.find_method(self.c_Integer, self.SYM_eq)[0]
+        self.not_builtins = self._not_methods()
+
+    def _not_methods(self) -> tuple:
+        """The ``!`` that nil, false and true find (abi.NOT_BUILTIN_BIT)."""
+        sid = self.intern("!")
+        return tuple(self.find_method(c, sid)[0]
+                     for c in (self.c_NilClass, self.c_FalseClass, self.c_TrueClass))
 
     def refresh_redefined(self) -> None:
         """Clear the bit of each INT_BUILTINS method that Integer still finds
-        as its builtin (the others stay set: their sends go through Python).
+        as its builtin, and NOT_BUILTIN_BIT while nil, false and true find
+        their ``!`` (the others stay set: their sends go through Python).
         Called lazily, by the slow path of an inline site, after ``invalidate``."""
         bits = 0
         c = self.c_Integer
@@ -264,6 +272,8 @@ class Classes:
                 bits |= 1 << i
         if self.find_method(c, self.SYM_eq)[0] is not self.int_builtin_eq:
             bits |= 1 << abi.INT_BUILTIN_BIT["!="]
+        if any(m is not b for m, b in zip(self._not_methods(), self.not_builtins)):
+            bits |= 1 << abi.NOT_BUILTIN_BIT
         self.redefined[0] = bits
         self.redefined_dirty = False
 

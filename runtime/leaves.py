@@ -3,7 +3,7 @@ callback ``OPK_LEAF``, which makes no Frame views.
 
 A builtin is a *leaf* for given arguments when it neither calls Ruby code,
 raises nor looks at frames: ``Array#[]`` with an Integer index,
-``Array#size``, ``push`` onto an unfrozen Array, ``Hash#[]`` of a Symbol,
+``Array#size``, ``push``, ``pop`` and ``shift`` of an unfrozen Array, ``Hash#[]`` of a Symbol,
 Integer or String key without a default proc, ``String#<<`` of a String,
 ``Integer#to_s``, ``Range#begin``, ``nil?``, ``kind_of?`` a class...  It
 may allocate: a collection it starts finds the native frames' registers
@@ -121,6 +121,8 @@ GUARDS = {
     core_array.ary_push: (1, _array_writable),
     core_array.ary_lshift: (1, _array_writable),
     core_array.ary_aset: (2, _array_store),
+    core_array.ary_pop: (0, _array_writable),
+    core_array.ary_shift: (0, _array_writable),
     core_hash.hash_aref: (1, _hash_get),
     core_hash.hash_has_key: (1, _hash_key),
     core_hash.hash_aset: (2, _hash_set),       # copies and freezes a String key

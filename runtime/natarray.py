@@ -162,10 +162,14 @@ class ItemList(list):
         w = list.pop(self, *i)
         blk = self._blk
         if blk is not None:
-            if i and i[0] not in (-1, len(self)):
-                self._write_all()
-            else:
-                blk[0] = len(self)          # from the end: the length is all
+            n = len(self)
+            if i and i[0] not in (-1, n):
+                # shift and other pops inside: the words above move down one
+                # in place (a copy of the whole list per shift made a queue
+                # drained by shift quadratic: mruby's bm_so_lists)
+                k = i[0] if i[0] >= 0 else i[0] + n + 1
+                ffi.memmove(blk + HDR + k, blk + HDR + k + 1, 8 * (n - k))
+            blk[0] = n                      # from the end: the length is all
         return w
 
     def remove(self, w) -> None:

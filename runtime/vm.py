@@ -119,6 +119,7 @@ class VM(Symbols, Heap, Values, Classes, Variables, Calls, Backtraces, Raising):
         self.redefined_dirty = True
         self.int_builtins: tuple = ()      # their boot-time entries (record_int_builtins)
         self.int_builtin_eq = None          # Integer#== at boot: BasicObject#!= calls it
+        self.not_builtins: tuple = ()       # the ! of nil, false and true at boot
         # modules (and origins) that some chain holds an iclass of:
         # MRB_FL_CLASS_IS_INHERITED, which makes include fix other chains
         self.inherited_modules = weakref.WeakSet()

@@ -441,6 +441,9 @@ def gen_JMPNIL(a: Asm, ins: Instruction, cx: Ctx) -> None:
 def gen_SEND(a: Asm, ins: Instruction, cx: Ctx) -> None:
     # R[a] = R[a].send(Syms[b],R[a+1]..,R[a+n+1]:R[a+n+2]..) (c=n|k<<4)
     name = cx.irep.syms[ins.b] if ins.b < len(cx.irep.syms) else None
+    if name == "!" and ins.c == 0 and ins.ext != "EXT3":
+        _send_not(a, ins, cx)
+        return
     bit = abi.INT_BUILTIN_BIT.get(name)
     argc = abi.INT_BUILTINS[bit][1] if bit is not None else -1
     if argc != ins.c or ins.ext == "EXT3":     # EXT3: mruby 3.1 takes a block register
@@ -472,6 +475,32 @@ def gen_SEND(a: Asm, ins: Instruction, cx: Ctx) -> None:
     a.bind(send)
     _native_call(a, ins, cx, self_call=False)
     a.bind(done)
+
+
+def _send_not(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    """``!`` (``not x``, a send in mruby 3.1) of nil, false or true inline
+    while they find BasicObject#! (abi.NOT_BUILTIN_BIT clear); any other
+    receiver through the send's inline cache, whose slow path brings the
+    bits up to date after a method-table change (``cx.redefinable``)."""
+    cx.redefinable.append(ins.pc)
+    send, truthy, done = a.label(), a.label(), a.label()
+    a.mov(RDX, qword(R12, abi.CTX_REDEFINED))
+    a.test(qword(RDX, 0), 1 << abi.NOT_BUILTIN_BIT)
+    a.jcc("ne", send)
+    a.mov(RAX, cx.R(ins.a))
+    a.cmp(RAX, abi.TRUE)
+    a.jcc("e", truthy)
+    a.test(RAX, ~abi.NIL)
+    a.jcc("ne", send)                   # neither nil nor false
+    _store_const(a, cx, ins.a, abi.TRUE)
+    a.jmp(done)
+    a.bind(truthy)
+    _store_const(a, cx, ins.a, abi.FALSE)
+    a.jmp(done)
+    a.bind(send)
+    _native_call(a, ins, cx, self_call=False)
+    a.bind(done)
+    _store_const(a, cx, ins.a + 1, abi.NIL)        # OP_SEND: regs[bidx] = nil
 
 
 def gen_SSEND(a: Asm, ins: Instruction, cx: Ctx) -> None:
