@@ -893,6 +893,9 @@ class NativeEngine:
         if name == "GETCONST":
             return self._fill_const(vm, code.sites, idx * abi.SITE_WORDS, proc,
                                     vm.intern(proc.irep.syms[ins.b]))
+        if name == "GETIDX":
+            return self._fill_getidx(act, vm, code, idx * abi.SITE_WORDS, st[base + ins.a],
+                                     depth)
         self_call = name == "SSEND" or name == "SSENDB"
         block = name == "SENDB" or name == "SSENDB"
         recv = st[base] if self_call else st[base + ins.a]
@@ -941,13 +944,30 @@ class NativeEngine:
             return self._fill_new(act, vm, code, w, m, mid, recv, depth, ins.c & 0xF)
         if m is not None and m.special is not None:
             # only a site named call checks the receiver word (templates._native_call)
-            if name != "call" or recv & 1:
+            if name not in ("call", "[]") or recv & 1:
                 return 1
             return self._fill_proc_call(act, vm, code, w, m, recv, depth, ins.c & 0xF)
         if m is None or m.special is not None:
             return 1
         return self._fill_call(act, vm, code, w, m.proc_for(vm, cls), owner, mid, depth,
                                ins.c & 0xF)
+
+    def _fill_getidx(self, act: _Activation, vm, code: _Code, w: int, recv: int,
+                     depth: int) -> int:
+        """GETIDX of a Proc (templates._getidx_proc): the site calls Procs
+        while Proc#[] is the builtin Proc#call; 1 otherwise."""
+        if recv & abi.OBJECT_MASK != abi.OBJECT_TAG:
+            return 1
+        h = recv >> abi.OBJECT_SHIFT
+        site = code.sites
+        site[w + abi.SITE_KLASS // 8] = vm.class_words[h]
+        site[w + abi.SITE_SERIAL // 8] = vm.redefined[abi.METHOD_SERIAL]
+        site[w + abi.SITE_CELL // 8] = 0
+        site[w + abi.SITE_FLAGS // 8] = 0
+        m, _ = vm.find_method(vm.objects[h].cls, vm.intern("[]"))
+        if m is None or m.special is None:
+            return 1
+        return self._fill_proc_call(act, vm, code, w, m, recv, depth, 1)
 
     def _fill_call(self, act: _Activation, vm, code: _Code, w: int, proc, owner, mid: int,
                    depth: int, n: int) -> int:

@@ -562,13 +562,7 @@ def _native_call(a: Asm, ins: Instruction, cx: Ctx, self_call: bool, block: bool
     a.mov(RCX, qword(RCX, abi.STATE_CLASS_WORDS))
     a.mov(RAX, qword(RCX, 0, RAX, 8))
     a.bind(have)
-    a.lea(RDX, site)
-    a.cmp(RAX, qword(RDX, abi.SITE_KLASS))
-    a.jcc("ne", miss)
-    a.mov(RCX, qword(R12, abi.CTX_REDEFINED))
-    a.mov(RCX, qword(RCX, 8 * abi.METHOD_SERIAL))
-    a.cmp(RCX, qword(RDX, abi.SITE_SERIAL))
-    a.jcc("ne", miss)
+    _site_hit(a, site, miss)
     a.bind(do_call)
     a.mov(RCX, qword(RDX, abi.SITE_CELL))
     a.test(RCX, RCX)
@@ -578,7 +572,7 @@ def _native_call(a: Asm, ins: Instruction, cx: Ctx, self_call: bool, block: bool
     if new is not None:
         a.test(qword(RDX, abi.SITE_FLAGS), abi.SITE_NEW)
         a.jcc("ne", new)
-    proc_call = name == "call" and not block
+    proc_call = name in ("call", "[]") and not block
     called = a.label()
     if proc_call:
         evicted = a.label()
@@ -595,11 +589,7 @@ def _native_call(a: Asm, ins: Instruction, cx: Ctx, self_call: bool, block: bool
         a.inc(qword(R12, abi.CTX_CALLS))
     _call_entry(a, n)
     a.bind(called)
-    a.sub(qword(R12, abi.CTX_CI), abi.CI_SIZE)
-    a.cmp(EAX, abi.ST_RETVAL)
-    a.jcc("ne", failed)
-    a.mov(RAX, qword(R12, abi.CTX_RETVAL))
-    a.mov(cx.R(ins.a), RAX)
+    _callee_returned(a, ins, cx, failed)
     if block:
         _log_orphan(a, ins, cx)
     done = a.label()
@@ -667,14 +657,22 @@ def _native_call(a: Asm, ins: Instruction, cx: Ctx, self_call: bool, block: bool
         a.jmp(cx.next(ins))
         if proc_call:
             a.bind(evicted)
-            a.comment("nothing ran: R[a] is the Proc again (its record kept it), then Python")
             a.lea(RDX, qword(R15, site_disp))
             a.test(qword(RDX, abi.SITE_FLAGS), abi.SITE_PROC_CALL)
             a.jcc("e", slow)
-            a.mov(RAX, qword(R12, abi.CTX_CI))
-            a.mov(RAX, qword(RAX, abi.CI_SIZE + abi.CI_PROC))
-            a.mov(cx.R(ins.a), RAX)
-            a.jmp(slow)
+            _proc_evicted(a, ins, cx, slow)
+
+
+def _site_hit(a: Asm, site: Mem, miss: Label) -> None:
+    """rdx = the site; to ``miss`` unless it was filled for the class word
+    in rax at the current method serial."""
+    a.lea(RDX, site)
+    a.cmp(RAX, qword(RDX, abi.SITE_KLASS))
+    a.jcc("ne", miss)
+    a.mov(RCX, qword(R12, abi.CTX_REDEFINED))
+    a.mov(RCX, qword(RCX, 8 * abi.METHOD_SERIAL))
+    a.cmp(RCX, qword(RDX, abi.SITE_SERIAL))
+    a.jcc("ne", miss)
 
 
 def _block_is_proc(a: Asm, blk: Mem, slow: Label) -> None:
@@ -817,6 +815,36 @@ def _proc_call(a: Asm, ins: Instruction, cx: Ctx, n: int, slow: Label, called: L
     _call_entry(a, n, RCX, abi.CELL_SITES, abi.CELL_COUNTERS)
     a.jmp(called)
     a.bind(other)
+
+
+def _callee_returned(a: Asm, ins: Instruction, cx: Ctx, failed: Label) -> None:
+    """A native callee returned (status in eax): its record popped, and
+    R[a] = its value (ST_RETVAL), else to ``failed``."""
+    a.sub(qword(R12, abi.CTX_CI), abi.CI_SIZE)
+    a.cmp(EAX, abi.ST_RETVAL)
+    a.jcc("ne", failed)
+    a.mov(RAX, qword(R12, abi.CTX_RETVAL))
+    a.mov(cx.R(ins.a), RAX)
+
+
+def _callee_failed(a: Asm, ins: Instruction, cx: Ctx, evicted: Label) -> None:
+    """A native callee's status (eax) was no ST_RETVAL: to ``evicted`` when
+    its code was evicted before it ran (ST_COMPILE), else its error raised
+    again in this frame (OPK_FAILED), then on after the instruction."""
+    a.cmp(EAX, abi.ST_COMPILE)
+    a.jcc("e", evicted)
+    cx.call_failed(ins)
+    a.jmp(cx.next(ins))
+
+
+def _proc_evicted(a: Asm, ins: Instruction, cx: Ctx, slow: Label) -> None:
+    """A called Proc's code was evicted (ST_COMPILE): nothing ran, so R[a]
+    is the Proc again (its record kept it), and the slow path runs."""
+    a.comment("nothing ran: R[a] is the Proc again (its record kept it), then Python")
+    a.mov(RAX, qword(R12, abi.CTX_CI))
+    a.mov(RAX, qword(RAX, abi.CI_SIZE + abi.CI_PROC))
+    a.mov(cx.R(ins.a), RAX)
+    a.jmp(slow)
 
 
 def _room(a: Asm, cx: Ctx, ins: Instruction, records: int, slow: Label) -> None:
@@ -962,10 +990,7 @@ def _class_new(a: Asm, ins: Instruction, cx: Ctx, n: int, site_disp: int, miss: 
     a.jcc("e", cx.status)
     a.jmp(slow)
     a.bind(new_failed)
-    a.cmp(EAX, abi.ST_COMPILE)
-    a.jcc("e", evicted)
-    cx.call_failed(ins)
-    a.jmp(cx.next(ins))
+    _callee_failed(a, ins, cx, evicted)
     a.bind(evicted)
     a.comment("initialize's code was evicted, nothing ran: the class back in R[a], Python's new")
     a.lea(RDX, qword(R15, site_disp))
@@ -1004,8 +1029,47 @@ def gen_GETIDX(a: Asm, ins: Instruction, cx: Ctx) -> None:
     _ary_read(a, cx, ins, abi.ARY_AREF, leaf)
     with a.cold():
         a.bind(leaf)
+        leaf_call = a.label()
+        if ins.a + 2 < cx.irep.nregs:
+            _getidx_proc(a, ins, cx, slow, done, leaf_call)
+        a.bind(leaf_call)
         _leaf_call(a, ins, cx, slow, done)
     a.bind(done)
+
+
+def _getidx_proc(a: Asm, ins: Instruction, cx: Ctx, slow: Label, done: Label,
+                 other: Label) -> None:
+    """Cold, in GETIDX: ``f[x]`` of a Proc (exactly class Proc) is the send
+    of ``[]`` it is in mruby 3.1 (L_SEND_SYM: R[a+2] = nil), which is
+    Proc#call: while the site's cache says Proc#[] is the builtin
+    (SITE_PROC_CALL, filled by OPK_FILL), the Proc's code is called as
+    ``_proc_call`` calls it.  Anything else goes to ``other``."""
+    site = cx.site(ins)
+    call, called, fill, failed, evicted = (a.label() for _ in range(5))
+    a.mov(RAX, cx.R(ins.a))
+    _handle_block(a, abi.STATE_CLASS_WORDS, other)    # rcx = its class word
+    a.mov(RAX, qword(R12, abi.CTX_STATE))
+    a.cmp(RCX, qword(RAX, abi.STATE_PROC_CLASS))
+    a.jcc("ne", other)
+    a.mov(RAX, RCX)
+    _site_hit(a, site, fill)
+    a.bind(call)
+    _store_const(a, cx, ins.a + 2, abi.NIL)
+    _proc_call(a, ins, cx, 1, slow, called)
+    a.jmp(slow)                         # the cache holds no Proc#call
+    a.bind(called)
+    _callee_returned(a, ins, cx, failed)
+    a.jmp(done)
+    a.bind(failed)
+    _callee_failed(a, ins, cx, evicted)
+    a.bind(evicted)
+    _proc_evicted(a, ins, cx, slow)
+    a.bind(fill)
+    cx.call_raw(ins, abi.OPK_FILL)
+    a.test(RAX, RAX)
+    a.jcc("ne", slow)
+    a.lea(RDX, site)
+    a.jmp(call)
 
 
 def _ary_read(a: Asm, cx: Ctx, ins: Instruction, kind: int, other: Label) -> None:
