@@ -5,7 +5,8 @@ A builtin is a *leaf* for given arguments when it neither calls Ruby code,
 raises nor looks at frames: ``Array#[]`` with an Integer index,
 ``Array#size``, ``push``, ``pop`` and ``shift`` of an unfrozen Array, ``Hash#[]`` of a Symbol,
 Integer or String key without a default proc, ``String#<<`` of a String,
-``Integer#to_s``, ``Range#begin``, ``nil?``, ``kind_of?`` a class...  It
+``Integer#to_s``, ``Range#begin``, ``nil?``, ``kind_of?`` a class,
+``Math.sqrt`` of a number in its domain...  It
 may allocate: a collection it starts finds the native frames' registers
 (``NativeEngine.native_roots``), and what it made is in R[a] before the
 arena forgets it.  For those the native engine skips
@@ -25,10 +26,11 @@ from .core import classes as core_classes
 from .core import hash as core_hash
 from .core import integer as core_integer
 from .core import kernel as core_kernel
+from .core import math as core_math
 from .core import object as core_object
 from .core import range as core_range
 from .core import string as core_string
-from .objects import RArray, RClass, RHash, RRange, RString
+from .objects import RArray, RClass, RFloat, RHash, RRange, RString
 
 
 def _obj(vm, w):
@@ -111,6 +113,24 @@ def _fixnum(vm, recv, args) -> bool:
     return bool(recv & 1)
 
 
+def _math_guard(check):
+    """The guard of a one-argument Math function: an Integer or Float
+    argument (no conversion error) inside its domain (no DomainError)."""
+    def guard(vm, recv, args) -> bool:
+        w = args[0]
+        if w & 1:
+            x = float(abi.fixnum_value(w))
+        elif w & abi.FLONUM_MASK == abi.FLONUM_TAG:
+            x = abi.flonum_value(w)
+        else:
+            o = _obj(vm, w)
+            if type(o) is not RFloat:
+                return False
+            x = o.value
+        return check is None or not check(x)
+    return guard
+
+
 # builtin -> (argument count, guard(vm, recv, args) -> the call is a leaf)
 GUARDS = {
     core_array.ary_aget: (1, _array_int),
@@ -154,6 +174,9 @@ ARRAY_INLINE = {name: (_INLINE_BUILTINS[name], kind)
 # cache holds it works on Strings' blocks (natstring.py) inline: it appends a
 # String generated code owns to another, or makes one of a fixnum's digits
 STRING_INLINE = {"<<": core_string.str_concat, "to_s": core_integer.int_to_s}
+
+
+GUARDS.update({impl: (1, _math_guard(check)) for impl, check in core_math.SIMPLE.values()})
 
 
 def leaf_guard(fn, n: int):

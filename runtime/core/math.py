@@ -30,6 +30,12 @@ def _domain_error(vm, name):
     vm.raise_error(vm.cls("Math::DomainError"), f"Numerical argument is out of domain - {name}")
 
 
+# name -> (builtin, domain check or None) of the one-argument functions:
+# runtime/leaves.py runs them as leaves when the argument is a number in
+# their domain (no conversion error, no DomainError)
+SIMPLE: dict = {}
+
+
 def _simple(name, check=None):
     fn = LIBM1[name]
 
@@ -40,6 +46,7 @@ def _simple(name, check=None):
         return flo(vm, fn(x))
     impl.__name__ = "math_" + name
     module_function("Math", name, arity=1)(impl)
+    SIMPLE[name] = (impl, check)
     return impl
 
 
