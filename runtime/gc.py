@@ -28,6 +28,11 @@ Roots:
 - anything else reachable from ``vm.__dict__`` and from the module globals of
   ``runtime.core``.
 
+An object generated code made that Python never looked up (a plain
+object, an Array literal: runtime/heap.py's ObjectTable) is marked from its
+native block without making its Python object; a String generated code
+owns holds no words and is marked alone.
+
 Payloads the runtime does not know (``RData.data``, Python closures of
 builtin procs, unwind objects parked in registers) are scanned conservatively:
 an int that is the word of a live object keeps that object, a Python
@@ -50,7 +55,7 @@ import types
 
 from riteload.model import CatchHandler, Instruction, Irep, PoolValue
 
-from .abi import OBJECT_MASK, OBJECT_SHIFT, OBJECT_TAG
+from .abi import ARY_HDR, IV_HDR, OBJECT_MASK, OBJECT_SHIFT, OBJECT_TAG
 from .cdecls import ffi
 from .context import Context
 from .frames import IrepRT
@@ -73,7 +78,7 @@ from .objects import (
     RRange,
     RString,
 )
-from .shapes import free_address, iv_words, release
+from .shapes import SHAPES, free_address, iv_words, release
 
 # allocations before the first collection (RITELOAD_GC_THRESHOLD overrides it:
 # a small value makes every test a stress test of the collector)
@@ -106,6 +111,14 @@ class Marker:
         # the Strings generated code owns (natstring.py): they hold no
         # words, so marking one needs no Python object of it
         self.strings = vm.str_space.blocks
+        # a plain object or Array literal Python never saw is marked from its
+        # native block, without making its Python object (heap.ObjectTable)
+        self.vm = vm
+        self.class_words = vm.class_words
+        self.iv_blocks = vm.iv_space.blocks
+        self.ary_blocks = vm.ary_space.blocks
+        self.lazy = vm.lazy_closures
+        self.words_todo = []
         self.todo = []
         self.seen_py = {id(vm), id(vm.objects), id(vm.stack), id(vm.engine)}
         for rt in vm.irep_rts.values():
@@ -122,10 +135,38 @@ class Marker:
                 if self.strings[h]:
                     self.marked[h] = 1
                     return
+                if dict.get(self.objects, h) is None and self.unseen(h):
+                    return
                 o = self.objects[h]     # made now if generated code made it (heap.ObjectTable)
                 if o is not None:
                     self.marked[h] = 1
                     self.todo.append(o)
+
+    def unseen(self, h: int) -> bool:
+        """Mark the object of handle ``h``, which has no Python object, from
+        its native block when it is a plain object or an Array literal (its
+        words go on ``words_todo``); False for anything else (a closure,
+        a free handle), which ``word`` looks up as before."""
+        cw = self.class_words[h]
+        if not cw or h in self.lazy:
+            return False
+        addr = self.ary_blocks[h]
+        if addr:
+            blk = ffi.cast("uint64_t *", addr)
+            words = ffi.unpack(blk + ARY_HDR, int(blk[0]))
+        else:
+            cls = self.objects[cw >> OBJECT_SHIFT]
+            if cls.instance_type not in (RObject, None):
+                return False
+            addr = self.iv_blocks[h]
+            if addr:
+                blk = ffi.cast("uint64_t *", addr)
+                words = ffi.unpack(blk + IV_HDR, len(SHAPES[blk[0]].names))
+            else:
+                words = ()
+        self.marked[h] = 1
+        self.words_todo.extend(words)
+        return True
 
     def obj(self, o) -> None:
         if o is None:
@@ -300,9 +341,13 @@ class Marker:
                     self.py(getattr(o, s, None))
 
     def run(self) -> None:
-        todo = self.todo
-        while todo:
-            self.trace(todo.pop())
+        todo, words = self.todo, self.words_todo
+        word = self.word
+        while todo or words:
+            while words:
+                word(words.pop())
+            if todo:
+                self.trace(todo.pop())
 
 
 def collect(vm) -> int:

@@ -367,6 +367,28 @@ class Integer
 end
 p 5.to_s, "x" + 5.to_s
 """,
+    "nobj_kept": """\
+class Item
+  def initialize(name, pair); @name = name; @pair = pair; end
+  def name; @name; end
+  def pair; @pair; end
+end
+kept = []
+i = 0
+while i < 5000
+  kept << Item.new("s" + i.to_s, [i, "t"])
+  i += 1
+end
+GC.start
+x = []
+j = 0
+while j < 3000
+  x << [j]
+  j += 1
+end
+GC.start
+p kept.size, kept[4999].name, kept[17].pair, kept[2500].pair[1] + kept[2500].name
+""",
     "nary_unseen": """\
 keep = []
 s = 0
@@ -536,7 +558,7 @@ def test_class_new_calls_initialize_natively(tmp_path):
 
 
 @pytest.mark.parametrize("name, most", [("nobj_unseen", 100), ("nary_unseen", 2100),
-                                        ("nstr_unseen", 100)])
+                                        ("nstr_unseen", 100), ("nobj_kept", 50)])
 def test_objects_made_natively_have_python_objects_only_when_looked_at(tmp_path, name, most):
     """Objects generated code takes from a pool have no Python object
     (runtime/heap.py's ObjectTable) until Python looks them up.  Of the
@@ -545,7 +567,10 @@ def test_objects_made_natively_have_python_objects_only_when_looked_at(tmp_path,
     ``instance_variables`` reads) get one; of the 6,000 Array literals of
     ``nary_unseen``, the 2,000 grown past a literal block's room and the
     kept ones; of the 6,000 String literals of ``nstr_unseen``
-    (runtime/natstring.py), the kept ones.  The programs still print what mruby prints when the
+    (runtime/natstring.py), the kept ones; of the 5,000 objects
+    ``nobj_kept`` keeps through two collections, with their Strings and
+    Arrays, the few it reads (the collector marks the others from their
+    native blocks).  The programs still print what mruby prints when the
     collector runs every 20 allocations, freeing objects Python never saw."""
     mrb, expected = mruby_run(name, PROGRAMS[name], tmp_path)
     p = riteload("run", "--stats", mrb.name, cwd=tmp_path, env=EAGER)
