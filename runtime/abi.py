@@ -414,6 +414,7 @@ ARRAY_INLINE_SENDS = {"[]": (1, ARY_AREF), "size": (0, ARY_SIZE), "length": (0, 
                       "push": (1, ARY_PUSH), "append": (1, ARY_PUSH), "<<": (1, ARY_PUSH)}
 SITE_STR = 64               # flags: String#<< of a String, Integer#to_s: on String blocks
                             # (runtime/natstring.py) inline, when both are generated code's
+SITE_SQRT = 128             # flags: Math.sqrt, inline (sqrtsd) on a fixnum or flonum >= 0
 SITE_WORDS = SITE_SIZE // 8
 SITE_FIXNUM = 1             # the class key of a fixnum receiver
 

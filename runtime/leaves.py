@@ -177,6 +177,7 @@ STRING_INLINE = {"<<": core_string.str_concat, "to_s": core_integer.int_to_s}
 
 
 GUARDS.update({impl: (1, _math_guard(check)) for impl, check in core_math.SIMPLE.values()})
+MATH_SQRT = core_math.SIMPLE["sqrt"][0]     # a send whose cache holds it: sqrtsd (SITE_SQRT)
 
 
 def leaf_guard(fn, n: int):

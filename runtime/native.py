@@ -61,7 +61,7 @@ from .cdecls import libc
 from .codecache import CodeCache, ffi
 from .execmem import ExecMemory
 from .frames import Frame
-from .leaves import ARRAY_INLINE, STRING_INLINE, leaf_guard
+from .leaves import ARRAY_INLINE, MATH_SQRT, STRING_INLINE, leaf_guard
 from .objects import CONST_SERIAL, TT_CLASS, RArray, RClass, REnv, RException, RObject, RProc
 from .shapes import SHAPES, shape_add
 
@@ -937,6 +937,8 @@ class NativeEngine:
                 site[w + abi.SITE_IV_SLOT // 8] = inline[1]
             elif STRING_INLINE.get(name) is m.fn and (name == "<<" or key == abi.SITE_FIXNUM):
                 flags |= abi.SITE_STR               # inline on String blocks (natstring.py)
+            elif name == "sqrt" and m.fn is MATH_SQRT:
+                flags |= abi.SITE_SQRT
             site[w + abi.SITE_FLAGS // 8] = flags
             self.ic_filled += 1
             return 0

@@ -368,6 +368,7 @@ class Asm:
     def subsd(self, dst, src): self._op("subsd", dst, src)
     def mulsd(self, dst, src): self._op("mulsd", dst, src)
     def divsd(self, dst, src): self._op("divsd", dst, src)
+    def sqrtsd(self, dst, src): self._op("sqrtsd", dst, src)
     def ucomisd(self, dst, src): self._op("ucomisd", dst, src)
     def cvtsi2sd(self, dst, src): self._op("cvtsi2sd", dst, src)
 

@@ -602,6 +602,13 @@ def _native_call(a: Asm, ins: Instruction, cx: Ctx, self_call: bool, block: bool
                 _attr_ivar(a, ins, cx, n, miss, slow, not_attr)
                 a.jmp(done)
             a.bind(not_attr)
+            if (name, n) == ("sqrt", 1):
+                not_sqrt = a.label()
+                a.test(qword(RDX, abi.SITE_FLAGS), abi.SITE_SQRT)
+                a.jcc("e", not_sqrt)
+                _math_sqrt(a, ins, cx, not_sqrt)
+                a.jmp(done)
+                a.bind(not_sqrt)
             if (name, n) in (("<<", 1), ("to_s", 0)):
                 not_str, again = a.label(), a.label()
                 a.test(qword(RDX, abi.SITE_FLAGS), abi.SITE_STR)
@@ -673,6 +680,31 @@ def _site_hit(a: Asm, site: Mem, miss: Label) -> None:
     a.mov(RCX, qword(RCX, 8 * abi.METHOD_SERIAL))
     a.cmp(RCX, qword(RDX, abi.SITE_SERIAL))
     a.jcc("ne", miss)
+
+
+def _math_sqrt(a: Asm, ins: Instruction, cx: Ctx, other: Label) -> None:
+    """``Math.sqrt`` of a fixnum or flonum >= 0 (sqrtsd: the correctly
+    rounded root libm's sqrt gives) whose root is a flonum: R[a]; anything
+    else (a negative or NaN argument, a boxed Float, a root with no flonum)
+    to ``other``, the leaf call, with rdx the site again."""
+    double, box = cx.shared("double", _emit_double), cx.shared("box", _emit_box)
+    fail, done = a.label(), a.label()
+    a.mov(RAX, cx.R(ins.a + 1))
+    a.call(double)                      # clobbers rdx
+    a.jcc("b", fail)
+    a.xor(EAX, EAX)
+    a.movq(XMM1, RAX)
+    a.ucomisd(XMM0, XMM1)
+    a.jcc("b", fail)                    # below zero, or NaN (unordered sets CF)
+    a.sqrtsd(XMM0, XMM0)
+    a.call(box)
+    a.jcc("b", fail)
+    a.mov(cx.R(ins.a), RAX)
+    a.jmp(done)
+    a.bind(fail)
+    a.lea(RDX, cx.site(ins))
+    a.jmp(other)
+    a.bind(done)
 
 
 def _block_is_proc(a: Asm, blk: Mem, slow: Label) -> None:
