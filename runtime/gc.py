@@ -113,7 +113,6 @@ class Marker:
         self.strings = vm.str_space.blocks
         # a plain object or Array literal Python never saw is marked from its
         # native block, without making its Python object (heap.ObjectTable)
-        self.vm = vm
         self.class_words = vm.class_words
         self.iv_blocks = vm.iv_space.blocks
         self.ary_blocks = vm.ary_space.blocks
