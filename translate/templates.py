@@ -610,7 +610,7 @@ def _native_call(a: Asm, ins: Instruction, cx: Ctx, self_call: bool, block: bool
                 a.jmp(done)
                 a.bind(not_sqrt)
             if (name, n) in (("<<", 1), ("to_s", 0)):
-                not_str, again = a.label(), a.label()
+                not_str = a.label()
                 a.test(qword(RDX, abi.SITE_FLAGS), abi.SITE_STR)
                 a.jcc("e", not_str)
                 if n:
@@ -618,8 +618,7 @@ def _native_call(a: Asm, ins: Instruction, cx: Ctx, self_call: bool, block: bool
                     a.mov(R8, cx.R(ins.a + 1))
                     _str_append(a, not_str)
                 else:
-                    a.bind(again)
-                    _int_to_s(a, cx, ins, again)
+                    _int_to_s(a, cx, ins)
                 a.jmp(done)
                 a.bind(not_str)
             inline = abi.ARRAY_INLINE_SENDS.get(name)
@@ -1413,11 +1412,12 @@ def _str_append(a: Asm, other: Label) -> None:
     a.rep_movsb()
 
 
-def _int_to_s(a: Asm, cx: Ctx, ins: Instruction, again: Label) -> None:
+def _int_to_s(a: Asm, cx: Ctx, ins: Instruction) -> None:
     """``Integer#to_s`` of the fixnum in R[a]: a String of the pool
     holding its decimal digits (at most 20 bytes with the sign: a block
     has room), in R[a]."""
-    digit, positive, unsigned = a.label(), a.label(), a.label()
+    again, digit, positive, unsigned = a.label(), a.label(), a.label(), a.label()
+    a.bind(again)
     _take_string(a, cx, ins, again)
     a.mov(RAX, cx.R(ins.a))
     a.sar(RAX, 1)
