@@ -403,15 +403,17 @@ IV_HDR = 3                  # words of an ivar block before its slots (runtime/s
 IV_CAPACITY = 16            # its shape id, writable capacity (0 frozen) and capacity
 IV_ROOT_SHAPE = 1           # the shape id of no variables (shapes.ROOT)
 # an array block (runtime/natarray.py): length, writable capacity (0 while
-# frozen), 1 while its handle is in rl_vmstate.ary_log; then the elements
+# frozen), 0 or, while its handle is in rl_vmstate.ary_log, 1 + the least
+# length the block had since it was logged; then the elements
 ARY_HDR = 3
 ARY_LEN, ARY_CAP, ARY_LOGGED = 0, 8, 16
 SITE_ARY = 32               # flags: an Array send (SITE_IV_SLOT says which) run inline
-ARY_AREF, ARY_SIZE, ARY_FIRST, ARY_LAST, ARY_EMPTY, ARY_PUSH = range(6)   # SITE_ARY's sends
+ARY_AREF, ARY_SIZE, ARY_FIRST, ARY_LAST, ARY_EMPTY, ARY_PUSH, ARY_POP, ARY_SHIFT = range(8)
 # the sends a SITE_ARY site runs inline: name -> (argument count, ARY_* kind)
 ARRAY_INLINE_SENDS = {"[]": (1, ARY_AREF), "size": (0, ARY_SIZE), "length": (0, ARY_SIZE),
                       "first": (0, ARY_FIRST), "last": (0, ARY_LAST), "empty?": (0, ARY_EMPTY),
-                      "push": (1, ARY_PUSH), "append": (1, ARY_PUSH), "<<": (1, ARY_PUSH)}
+                      "push": (1, ARY_PUSH), "append": (1, ARY_PUSH), "<<": (1, ARY_PUSH),
+                      "pop": (0, ARY_POP), "shift": (0, ARY_SHIFT)}
 SITE_STR = 64               # flags: String#<< of a String, Integer#to_s: on String blocks
                             # (runtime/natstring.py) inline, when both are generated code's
 SITE_SQRT = 128             # flags: Math.sqrt, inline (sqrtsd) on a fixnum or flonum >= 0

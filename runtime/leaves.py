@@ -160,12 +160,13 @@ GUARDS = {
 
 
 # the builtin each send of abi.ARRAY_INLINE_SENDS stands for; a send whose
-# cache holds it reads (or grows) the Array's block (natarray.py) inline
+# cache holds it reads (grows, shrinks) the Array's block (natarray.py) inline
 _INLINE_BUILTINS = {"[]": core_array.ary_aget, "size": core_array.ary_size,
                     "length": core_array.ary_size, "first": core_array.ary_first,
                     "last": core_array.ary_last, "empty?": core_array.ary_empty,
                     "push": core_array.ary_push, "append": core_array.ary_push,
-                    "<<": core_array.ary_lshift}
+                    "<<": core_array.ary_lshift, "pop": core_array.ary_pop,
+                    "shift": core_array.ary_shift}
 ARRAY_INLINE = {name: (_INLINE_BUILTINS[name], kind)
                 for name, (_, kind) in abi.ARRAY_INLINE_SENDS.items()}
 

@@ -5,12 +5,13 @@ using it as one, so every Array method keeps one implementation) that can
 also keep a native copy of its words.  Until generated code needs the array
 it is no more than a list whose mutating methods test one attribute.  The
 first time a native read finds no copy (``GETIDX``, ``Array#[]``, ``size``,
-``first``, ``last``, ``empty?``, ``push``: translate/templates.py), the
-runtime *publishes* it: a block
+``first``, ``last``, ``empty?``, ``push``, ``pop``, ``shift``:
+translate/templates.py), the runtime *publishes* it: a block
 
     block[0]            the length
     block[1]            the writable capacity: 0 while the Array is frozen
-    block[2]            1 while the handle is in the VM's append log
+    block[2]            while the handle is in the VM's log: 1 + the least
+                        length since (else 0)
     block[HDR + i]      the i-th element's word
 
 whose address goes in the VM's ``HandleTable`` of arrays under the array's
@@ -19,12 +20,15 @@ on each mutation through the list's methods writes the block as well:
 ``append`` one word, anything else the whole list again, so generated code
 always reads what Python sees.
 
-Generated code writes a block in one way only: ``push``/``<<`` of one value
-while there is room.  It stores the word, bumps the length and, the first
-time, logs the handle in ``rl_vmstate.ary_log``; ``replay_appends`` (run
-by runtime/natlogs.py whenever control enters Python) appends the new words
-to the list, so Python sees what generated code wrote before it runs anything.
-Other stores go through Python (runtime/leaves.py).
+Generated code changes a block in three ways only: ``push``/``<<`` of one
+value while there is room, ``pop`` and ``shift``.  It stores the word or
+moves the words, sets the length and, the first time, logs the handle in
+``rl_vmstate.ary_log``; block[2] then keeps 1 + the least length the block
+had since (a shift: 0, everything moved).  ``replay_appends`` (run by
+runtime/natlogs.py whenever control enters Python) cuts the list to that
+length and appends the block's words beyond it, so Python sees what
+generated code wrote before it runs anything.  Other stores go through
+Python (runtime/leaves.py).
 """
 
 from __future__ import annotations
@@ -220,8 +224,9 @@ class ItemList(list):
 
 
 def replay_appends(state, objects) -> None:
-    """Give the lists of the Arrays generated code appended to the words it
-    appended (the handles are in ``state.ary_log``), and empty the log.
+    """Give the lists of the Arrays generated code changed the words it
+    changed (the handles are in ``state.ary_log``; each block's log word
+    is 1 + the least length it had since), and empty the log.
     An Array without a Python object (heap.ObjectTable) needs nothing: its
     list will be made from its block."""
     n = state.ary_log_n
@@ -233,8 +238,12 @@ def replay_appends(state, objects) -> None:
             continue
         items = o.items
         blk = items._blk
+        keep, m = blk[2] - 1, blk[0]
         blk[2] = 0
-        have, m = len(items), blk[0]
+        have = len(items)
+        if keep < have:             # popped or shifted: the words from there changed
+            list.__delitem__(items, slice(keep, None))
+            have = keep
         if m > have:
             list.extend(items, ffi.unpack(blk + HDR + have, m - have))
     state.ary_log_n = 0

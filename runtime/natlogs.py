@@ -2,9 +2,9 @@
 
 Generated code changes things Python keeps in Python objects:
 
-- ``push``/``<<`` append to an Array's native block (runtime/natarray.py);
-  the Array's handle goes in ``rl_vmstate.ary_log`` once, and the replay
-  extends its Python list;
+- ``push``/``<<``, ``pop`` and ``shift`` change an Array's native block
+  (runtime/natarray.py); the Array's handle goes in ``rl_vmstate.ary_log``
+  once, and the replay cuts and extends its Python list;
 - a native ``SENDB`` whose callee returned leaves (block, caller's register
   base) in ``rl_vmstate.orphan_log``; the replay marks the block orphan as
   ``call_at`` would have (``VM.orphan_check_at``), so a later ``break``

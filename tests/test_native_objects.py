@@ -713,6 +713,70 @@ def test_array_pushes_stay_native(tmp_path):
     assert st["callbacks"] < 150, st["callbacks_line"]
 
 
+QUEUE = """\
+def drain(size)
+  a = (1..size).to_a
+  b = []
+  while !a.empty?
+    b.push(a.shift)
+  end
+  until b.empty?
+    a.push(b.pop)
+  end
+  a
+end
+r = drain(2000)
+p r.size, r.first, r.last, r[1000]
+q = [1, 2, 3, 4, 5]
+out = []
+4.times do
+  out << q.pop << q.shift
+  q.push(:x)
+  q << :y
+  out << q.shift
+end
+p q, out, [].pop, [].shift
+d = (1..20).to_a
+x = 0
+while (v = d.shift)
+  x += v
+  d.push(v * 2) if v < 5
+  d.pop if v == 7
+end
+p x, d
+f = [1, 2].freeze
+begin
+  f.pop
+rescue => e
+  p e.class, f
+end
+begin
+  [].freeze.shift
+rescue => e
+  p e.class
+end
+class MyQ < Array; end
+m = MyQ.new
+m << 1 << 2 << 3
+p m.pop, m.shift, m, m.class
+"""
+
+
+def test_array_pops_and_shifts_stay_native(tmp_path):
+    """pop and shift take from the Array's native block (a shift moves the
+    words down, as Python's list.pop(0) does); the block's log word keeps
+    the least length since Python last looked, so a pop, shift then push
+    reaches the Python list whole.  Frozen Arrays raise as mruby does even
+    when empty, and draining a 2000-element queue makes few callbacks."""
+    mrb, expected = mruby_run("nqueue", QUEUE, tmp_path)
+    assert expected[0].startswith(b"2000\n2000\n1\n1000\n"), expected
+    for env in (EAGER, dict(EAGER, RITELOAD_GC_THRESHOLD="50")):
+        p = riteload("run", "--stats", mrb.name, cwd=tmp_path, env=env)
+        assert (p.stdout, p.returncode) == (expected[0], expected[2]), p.stderr
+    st = native_stats(riteload("run", "--stats", mrb.name, cwd=tmp_path, env=EAGER).stderr)
+    assert st["callbacks"] < 200, st["callbacks_line"]
+
+
 LITERALS = """\
 def pair(a, b) [a, b] end
 s = 0

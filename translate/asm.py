@@ -345,6 +345,7 @@ class Asm:
     def idiv(self, src): self._op("idiv", src)
     def ud2(self): self._emit(Code.UD2)
     def rep_movsb(self): self._emit(Code.MOVSB_M8_M8)   # with its rep prefix (_build)
+    def rep_movsq(self): self._emit(Code.MOVSQ_M64_M64)
     def nop(self): self._emit(Code.NOPD)
 
     def setcc(self, cc: str, dst: Reg):
@@ -440,6 +441,8 @@ def _build(e: Emitted, resolve) -> Instruction:
     if kinds == "":
         if e.code == Code.MOVSB_M8_M8:
             return I.create_rep_movsb(64)
+        if e.code == Code.MOVSQ_M64_M64:
+            return I.create_rep_movsq(64)
         return I.create(e.code)
     if kinds == "l":
         return I.create_branch(e.code, resolve(ops[0]))

@@ -631,6 +631,8 @@ def _native_call(a: Asm, ins: Instruction, cx: Ctx, self_call: bool, block: bool
                     a.mov(R8, cx.R(ins.a + 1))
                 if inline[1] == abi.ARY_PUSH:
                     _ary_push(a, not_ary)
+                elif inline[1] in (abi.ARY_POP, abi.ARY_SHIFT):
+                    _ary_take(a, cx, ins, inline[1], not_ary)
                 else:
                     _ary_read(a, cx, ins, inline[1], not_ary)
                 a.jmp(done)
@@ -1467,29 +1469,77 @@ def _ary_push(a: Asm, other: Label) -> None:
     a.jcc("ae", other)
     a.cmp(qword(RCX, abi.ARY_LOGGED), 0)
     a.jcc("ne", logged)
-    a.comment("first append since Python last looked: log the handle")
-    a.mov(R10, qword(R12, abi.CTX_STATE))
-    a.mov(R11, qword(R10, abi.STATE_ARY_LOG_N))
-    a.cmp(R11, qword(R10, abi.STATE_ARY_LOG_CAP))
-    a.jcc("ae", other)
-    _log_array(a, R10, R11, RAX, RCX)
+    a.comment("first change since Python last looked: log the handle")
+    a.lea(R10, qword(R9, 1))
+    _log_array(a, RAX, RCX, R10, other)
     a.bind(logged)
     a.mov(qword(RCX, 8 * abi.ARY_HDR, R9, 8), R8)
     a.add(R9, 1)
     a.mov(qword(RCX, abi.ARY_LEN), R9)
 
 
-def _log_array(a: Asm, state: Reg, n: Reg, handle: Reg, blk: Reg) -> None:
-    """rl_vmstate.ary_log[n] = the Array ``handle`` whose block is in
-    ``blk`` (the caller found ``n``, the log's count, below its room): the
-    block marked logged, the count and rl_vmstate.logged updated, so
-    runtime/natlogs.py gives the Array's list what its block gained.
-    Clobbers ``state``."""
-    a.mov(qword(blk, abi.ARY_LOGGED), 1)
-    a.add(qword(state, abi.STATE_ARY_LOG_N), 1)
-    a.mov(qword(state, abi.STATE_LOGGED), 1)
-    a.mov(state, qword(state, abi.STATE_ARY_LOG))
-    a.mov(qword(state, 0, n, 8), handle)
+def _ary_take(a: Asm, cx: Ctx, ins: Instruction, kind: int, other: Label) -> None:
+    """R[a] = ``pop`` (kind ARY_POP) or ``shift`` (ARY_SHIFT) of the Array
+    whose word is in rax, on its block: the last word, or the first with
+    the rest moved down one (rep movsq, as Python's list.pop(0) moves them);
+    nil when it is empty.  The block's log word keeps the least length it
+    had since it was logged, so the replay (natarray.replay_appends) cuts
+    the list there before it appends what follows.  To ``other`` when
+    there is no block, it is frozen (ary_modify's FrozenError comes even
+    when empty) or the log is full.  Leaves rdx alone."""
+    empty, end, logged = a.label(), a.label(), a.label()
+    _handle_block(a, abi.STATE_ARY_BLOCKS, other)     # rcx = block, rax = handle
+    a.cmp(qword(RCX, abi.ARY_CAP), 0)
+    a.jcc("e", other)
+    a.mov(R9, qword(RCX, abi.ARY_LEN))
+    a.sub(R9, 1)
+    a.jcc("b", empty)
+    a.comment("1 + the length after the take, or 1 for a shift: the log word if below")
+    if kind == abi.ARY_SHIFT:
+        a.mov(R10D, 1)
+    else:
+        a.lea(R10, qword(R9, 1))
+    a.mov(R11, qword(RCX, abi.ARY_LOGGED))
+    a.test(R11, R11)
+    a.jcc("ne", logged)
+    _log_array(a, RAX, RCX, R10, other)
+    a.mov(R11, R10)
+    a.bind(logged)
+    a.cmp(R10, R11)
+    a.cmovcc("a", R10, R11)
+    a.mov(qword(RCX, abi.ARY_LOGGED), R10)
+    a.mov(qword(RCX, abi.ARY_LEN), R9)
+    if kind == abi.ARY_POP:
+        a.mov(RAX, qword(RCX, 8 * abi.ARY_HDR, R9, 8))
+    else:
+        a.mov(RAX, qword(RCX, 8 * abi.ARY_HDR))
+        a.mov(R8, RCX)
+        a.mov(RCX, R9)
+        a.lea(RDI, qword(R8, 8 * abi.ARY_HDR))
+        a.lea(RSI, qword(R8, 8 * abi.ARY_HDR + 8))
+        a.rep_movsq()
+    a.mov(cx.R(ins.a), RAX)
+    a.jmp(end)
+    a.bind(empty)
+    a.mov(cx.R(ins.a), abi.NIL)
+    a.bind(end)
+
+
+def _log_array(a: Asm, handle: Reg, blk: Reg, mark: Reg, full: Label) -> None:
+    """rl_vmstate.ary_log gets the Array ``handle`` whose block is in
+    ``blk``, whose log word becomes ``mark`` (1 + the least length Python's
+    list keeps), so runtime/natlogs.py gives the Array's list what its block
+    gained or lost; to ``full`` when the log has no room.  Clobbers
+    r11 and rdi."""
+    a.mov(RDI, qword(R12, abi.CTX_STATE))
+    a.mov(R11, qword(RDI, abi.STATE_ARY_LOG_N))
+    a.cmp(R11, qword(RDI, abi.STATE_ARY_LOG_CAP))
+    a.jcc("ae", full)
+    a.mov(qword(blk, abi.ARY_LOGGED), mark)
+    a.add(qword(RDI, abi.STATE_ARY_LOG_N), 1)
+    a.mov(qword(RDI, abi.STATE_LOGGED), 1)
+    a.mov(RDI, qword(RDI, abi.STATE_ARY_LOG))
+    a.mov(qword(RDI, 0, R11, 8), handle)
 
 
 def gen_SETIDX(a: Asm, ins: Instruction, cx: Ctx) -> None:
