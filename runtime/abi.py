@@ -242,6 +242,7 @@ typedef struct rl_vmstate {
     uint64_t     closure_log_cap; /* room in closure_log, in entries */
     uint64_t    *str_blocks;      /* byte block of each String generated code owns (natstring.py) */
     uint64_t    *str_pool;        /* Strings ready for generated code (runtime/heap.py) */
+    uint64_t    *libm;            /* the C library's functions of LIBM_INLINE, in its order */
 } rl_vmstate;
 typedef struct rl_site {
     uint64_t klass;          /* receiver's class word (1: a fixnum) */
@@ -337,6 +338,7 @@ STATE_CLOSURE_LOG_N = 200
 STATE_CLOSURE_LOG_CAP = 208
 STATE_STR_BLOCKS = 216
 STATE_STR_POOL = 224
+STATE_LIBM = 232
 # a closure_log entry: the Proc's word, its env's cell, the irep index | 1 << 16
 # for a lambda | 1 << 17 for a new env, the record's first 16 bytes (n, nk,
 # cci, kind, mid; stack, pc), its proc, its target class and its depth
@@ -417,6 +419,13 @@ ARRAY_INLINE_SENDS = {"[]": (1, ARY_AREF), "size": (0, ARY_SIZE), "length": (0, 
 SITE_STR = 64               # flags: String#<< of a String, Integer#to_s: on String blocks
                             # (runtime/natstring.py) inline, when both are generated code's
 SITE_SQRT = 128             # flags: Math.sqrt, inline (sqrtsd) on a fixnum or flonum >= 0
+SITE_LIBM = 256             # flags: a Math function of LIBM_INLINE: the C library's, called
+                            # inline on a fixnum or flonum (rl_vmstate.libm)
+# Math's one-argument functions defined everywhere (no DomainError): mruby's
+# math.c returns what the C library's function gives, and so does a send whose
+# cache holds the builtin (SITE_LIBM), calling it through rl_vmstate.libm[i]
+LIBM_INLINE = ("sin", "cos", "tan", "atan", "sinh", "cosh", "tanh", "asinh", "exp", "cbrt",
+               "erf", "erfc")
 SITE_WORDS = SITE_SIZE // 8
 SITE_FIXNUM = 1             # the class key of a fixnum receiver
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from . import abi
 from .abi import OBJECT_MASK, OBJECT_SHIFT, OBJECT_TAG
+from .cdecls import ffi
 from .core import array as core_array
 from .core import classes as core_classes
 from .core import hash as core_hash
@@ -30,6 +31,7 @@ from .core import math as core_math
 from .core import object as core_object
 from .core import range as core_range
 from .core import string as core_string
+from .core.numeric import LIBM1
 from .objects import RArray, RClass, RFloat, RHash, RRange, RString
 
 
@@ -179,6 +181,15 @@ STRING_INLINE = {"<<": core_string.str_concat, "to_s": core_integer.int_to_s}
 
 GUARDS.update({impl: (1, _math_guard(check)) for impl, check in core_math.SIMPLE.values()})
 MATH_SQRT = core_math.SIMPLE["sqrt"][0]     # a send whose cache holds it: sqrtsd (SITE_SQRT)
+# the builtins a send whose cache holds one calls the C library for (SITE_LIBM)
+MATH_LIBM = {name: core_math.SIMPLE[name][0] for name in abi.LIBM_INLINE}
+
+
+def libm_table():
+    """The addresses of abi.LIBM_INLINE's C functions, for rl_vmstate.libm
+    (the caller keeps the array alive)."""
+    return ffi.new("uint64_t[]", [int(ffi.cast("uintptr_t", LIBM1[name]))
+                                  for name in abi.LIBM_INLINE])
 
 
 def leaf_guard(fn, n: int):

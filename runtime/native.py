@@ -61,7 +61,7 @@ from .cdecls import libc
 from .codecache import CodeCache, ffi
 from .execmem import ExecMemory
 from .frames import Frame
-from .leaves import ARRAY_INLINE, MATH_SQRT, STRING_INLINE, leaf_guard
+from .leaves import ARRAY_INLINE, MATH_LIBM, MATH_SQRT, STRING_INLINE, leaf_guard, libm_table
 from .objects import CONST_SERIAL, TT_CLASS, RArray, RClass, REnv, RException, RObject, RProc
 from .shapes import SHAPES, shape_add
 
@@ -229,6 +229,7 @@ class NativeEngine:
         self._tls = _ThreadState()
         self._codes: dict[int, _Code] = {}
         self._vm = None
+        self._libm = libm_table()
         self._redefined = ffi.NULL
         # ctx->op: the Python callback trampoline, made with the code cache
         self._cb = None
@@ -506,6 +507,7 @@ class NativeEngine:
         if vm is not self._vm:
             self._vm = vm
             self._redefined = vm.redefined
+            vm.state.libm = self._libm         # what SITE_LIBM sends call
             if self._tls.ctx is not None:
                 self._tls.ctx.redefined = self._redefined
         tls = self._tls
@@ -939,6 +941,8 @@ class NativeEngine:
                 flags |= abi.SITE_STR               # inline on String blocks (natstring.py)
             elif name == "sqrt" and m.fn is MATH_SQRT:
                 flags |= abi.SITE_SQRT
+            elif MATH_LIBM.get(name) is m.fn:
+                flags |= abi.SITE_LIBM              # the C library's function, inline
             site[w + abi.SITE_FLAGS // 8] = flags
             self.ic_filled += 1
             return 0

@@ -63,6 +63,35 @@ end
 def f(x) Math.acos(x) end
 p((f(2) rescue $!.class))
 """,
+    "ncall_math_libm": """\
+def all(x)
+  [Math.sin(x), Math.cos(x), Math.tan(x), Math.atan(x), Math.sinh(x), Math.cosh(x),
+   Math.tanh(x), Math.asinh(x), Math.exp(x), Math.cbrt(x), Math.erf(x), Math.erfc(x)]
+end
+[0, 1, -3, 0.5, -0.0, 1e-300, 1e300, 710, 4611686018427387903, 1.0 / 0, 0.0 / 0, 3.7].each do |v|
+  p all(v)
+end
+s = 0.0
+i = 0
+while i < 2000
+  s += Math.cos(i * 0.5) + Math.sin(i) + Math.exp(i * -0.01) + Math.atan(i)
+  i += 1
+end
+p s
+include Math
+p cos(0.25), sin(3), tanh(-2)
+[nil, "x", :s].each do |v|
+  begin
+    p Math.cos(v)
+  rescue => e
+    p e.class, e.message
+  end
+end
+module Math
+  def self.cos(x); :mine; end
+end
+p Math.cos(1), Math.sin(1)
+""",
     "ncall_proc_index": """\
 inc = ->(x) { x + 1 }
 twice = ->(f) { ->(x) { f[f[x]] } }
@@ -664,6 +693,17 @@ def test_fib_calls_stay_native(tmp_path):
     assert p.stdout == expected[0]
     st = native_stats(p.stderr)
     assert st["made"] > 20000 and st["entered"] < 100, st["calls_line"]
+
+
+def test_math_functions_call_the_c_library_natively(tmp_path):
+    """Math's functions without a domain (abi.LIBM_INLINE) of fixnums and
+    flonums call the C library's function from generated code: the loop of
+    8,000 of them makes a handful of callbacks, and prints mruby's bits."""
+    mrb, expected = mruby_run("ncall_math_libm", PROGRAMS["ncall_math_libm"], tmp_path)
+    p = riteload("run", "--stats", mrb.name, cwd=tmp_path, env=EAGER)
+    assert (p.stdout, p.returncode) == (expected[0], expected[2]), p.stderr
+    st = native_stats(p.stderr)
+    assert st["callbacks"] < 300, st["callbacks_line"]
 
 
 CHAINS = """\

@@ -609,6 +609,13 @@ def _native_call(a: Asm, ins: Instruction, cx: Ctx, self_call: bool, block: bool
                 _math_sqrt(a, ins, cx, not_sqrt)
                 a.jmp(done)
                 a.bind(not_sqrt)
+            if n == 1 and name in abi.LIBM_INLINE:
+                not_libm = a.label()
+                a.test(qword(RDX, abi.SITE_FLAGS), abi.SITE_LIBM)
+                a.jcc("e", not_libm)
+                _math_libm(a, ins, cx, abi.LIBM_INLINE.index(name), not_libm)
+                a.jmp(done)
+                a.bind(not_libm)
             if (name, n) in (("<<", 1), ("to_s", 0)):
                 not_str = a.label()
                 a.test(qword(RDX, abi.SITE_FLAGS), abi.SITE_STR)
@@ -688,16 +695,40 @@ def _math_sqrt(a: Asm, ins: Instruction, cx: Ctx, other: Label) -> None:
     rounded root libm's sqrt gives) whose root is a flonum: R[a]; anything
     else (a negative or NaN argument, a boxed Float, a root with no flonum)
     to ``other``, the leaf call, with rdx the site again."""
+    def root(a: Asm, fail: Label) -> None:
+        a.xor(EAX, EAX)
+        a.movq(XMM1, RAX)
+        a.ucomisd(XMM0, XMM1)
+        a.jcc("b", fail)                # below zero, or NaN (unordered sets CF)
+        a.sqrtsd(XMM0, XMM0)
+    _math_float(a, ins, cx, other, root)
+
+
+def _math_libm(a: Asm, ins: Instruction, cx: Ctx, index: int, other: Label) -> None:
+    """A Math function defined everywhere (abi.LIBM_INLINE[index]) of a
+    fixnum or flonum: R[a] = the C library's function of it, called
+    through rl_vmstate.libm (the function math.c calls, so the bits are
+    mruby's).  Our frame's registers are callee-saved (r12-r15, rbx) and
+    rsp is 16-aligned here, as the C calling convention wants."""
+    def call(a: Asm, fail: Label) -> None:
+        a.mov(RAX, qword(R12, abi.CTX_STATE))
+        a.mov(RAX, qword(RAX, abi.STATE_LIBM))
+        a.call(qword(RAX, 8 * index))   # xmm0 = f(xmm0)
+    _math_float(a, ins, cx, other, call)
+
+
+def _math_float(a: Asm, ins: Instruction, cx: Ctx, other: Label,
+                op: Callable[[Asm, Label], None]) -> None:
+    """R[a] = the flonum of what ``op`` makes of xmm0, the double of
+    R[a+1] (a fixnum or flonum); ``op`` may go to its label when it cannot.
+    A boxed Float argument, a result with no flonum, or ``op``'s failure go
+    to ``other``, the send's leaf call, with rdx the site again."""
     double, box = cx.shared("double", _emit_double), cx.shared("box", _emit_box)
     fail, done = a.label(), a.label()
     a.mov(RAX, cx.R(ins.a + 1))
     a.call(double)                      # clobbers rdx
     a.jcc("b", fail)
-    a.xor(EAX, EAX)
-    a.movq(XMM1, RAX)
-    a.ucomisd(XMM0, XMM1)
-    a.jcc("b", fail)                    # below zero, or NaN (unordered sets CF)
-    a.sqrtsd(XMM0, XMM0)
+    op(a, fail)
     a.call(box)
     a.jcc("b", fail)
     a.mov(cx.R(ins.a), RAX)
