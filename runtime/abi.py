@@ -426,8 +426,16 @@ SITE_LIBM = 256             # flags: a Math function of LIBM_INLINE: the C libra
 # cache holds the builtin (SITE_LIBM), calling it through rl_vmstate.libm[i]
 LIBM_INLINE = ("sin", "cos", "tan", "atan", "sinh", "cosh", "tanh", "asinh", "exp", "cbrt",
                "erf", "erfc")
+SITE_NUM = 512              # flags: a numeric builtin of NUM_INLINE_SENDS (SITE_IV_SLOT says
+                            # which) on a fixnum or flonum receiver, inline
+NUM_TO_F, NUM_NEG, NUM_TRUNC, NUM_FLOOR, NUM_CEIL, NUM_ABS = range(6)
+# the sends with no argument a SITE_NUM site runs inline: name -> NUM_* kind
+# (to_f of a fixnum or flonum; the others of a flonum, whose value fits)
+NUM_INLINE_SENDS = {"to_f": NUM_TO_F, "-@": NUM_NEG, "to_i": NUM_TRUNC, "truncate": NUM_TRUNC,
+                    "floor": NUM_FLOOR, "ceil": NUM_CEIL, "abs": NUM_ABS}
 SITE_WORDS = SITE_SIZE // 8
 SITE_FIXNUM = 1             # the class key of a fixnum receiver
+SITE_FLONUM = 2             # the class key of a flonum receiver (no class word is 2)
 
 SITE_NEW = 8                # flags: Class#new of SITE_SELF, then its compiled initialize
 SITE_LEAF = 16              # flags: a builtin that is a leaf for some arguments (OPK_LEAF)

@@ -24,10 +24,12 @@ from .abi import OBJECT_MASK, OBJECT_SHIFT, OBJECT_TAG
 from .cdecls import ffi
 from .core import array as core_array
 from .core import classes as core_classes
+from .core import float as core_float
 from .core import hash as core_hash
 from .core import integer as core_integer
 from .core import kernel as core_kernel
 from .core import math as core_math
+from .core import numeric as core_numeric
 from .core import object as core_object
 from .core import range as core_range
 from .core import string as core_string
@@ -181,6 +183,13 @@ STRING_INLINE = {"<<": core_string.str_concat, "to_s": core_integer.int_to_s}
 
 GUARDS.update({impl: (1, _math_guard(check)) for impl, check in core_math.SIMPLE.values()})
 MATH_SQRT = core_math.SIMPLE["sqrt"][0]     # a send whose cache holds it: sqrtsd (SITE_SQRT)
+# the builtins each send of abi.NUM_INLINE_SENDS stands for, (of a fixnum, of
+# a flonum): a send whose cache holds the receiver's runs inline (SITE_NUM)
+NUM_INLINE = {"to_f": (core_integer.int_to_f, core_float.flo_to_f),
+              "-@": (None, core_numeric.num_uminus),
+              "to_i": (None, core_float.flo_to_i), "truncate": (None, core_float.flo_truncate),
+              "floor": (None, core_float.flo_floor), "ceil": (None, core_float.flo_ceil),
+              "abs": (None, core_float.flo_abs)}
 # the builtins a send whose cache holds one calls the C library for (SITE_LIBM)
 MATH_LIBM = {name: core_math.SIMPLE[name][0] for name in abi.LIBM_INLINE}
 

@@ -61,7 +61,15 @@ from .cdecls import libc
 from .codecache import CodeCache, ffi
 from .execmem import ExecMemory
 from .frames import Frame
-from .leaves import ARRAY_INLINE, MATH_LIBM, MATH_SQRT, STRING_INLINE, leaf_guard, libm_table
+from .leaves import (
+    ARRAY_INLINE,
+    MATH_LIBM,
+    MATH_SQRT,
+    NUM_INLINE,
+    STRING_INLINE,
+    leaf_guard,
+    libm_table,
+)
 from .objects import CONST_SERIAL, TT_CLASS, RArray, RClass, REnv, RException, RObject, RProc
 from .shapes import SHAPES, shape_add
 
@@ -903,6 +911,8 @@ class NativeEngine:
         recv = st[base] if self_call else st[base + ins.a]
         if recv & 1:
             key, cls = abi.SITE_FIXNUM, vm.c_Integer
+        elif recv & abi.FLONUM_MASK == abi.FLONUM_TAG:
+            key, cls = abi.SITE_FLONUM, vm.c_Float
         else:
             cls = vm.objects[recv >> abi.OBJECT_SHIFT].cls
             key = vm.class_words[recv >> abi.OBJECT_SHIFT]
@@ -929,6 +939,12 @@ class NativeEngine:
             if (ins.c & 0xF) != (1 if ivar[1] else 0):
                 return 1                # Python raises the ArgumentError
             return self._fill_ivar(vm, site, w, recv, ivar[0], ivar[1], send=True)
+        num = NUM_INLINE.get(name) if m is not None and (ins.c & 0xF) == 0 else None
+        if num is not None and m.fn is num[key != abi.SITE_FIXNUM] and m.fn is not None:
+            site[w + abi.SITE_FLAGS // 8] = abi.SITE_NUM    # a conversion of the number, inline
+            site[w + abi.SITE_IV_SLOT // 8] = abi.NUM_INLINE_SENDS[name]
+            self.ic_filled += 1
+            return 0
         guard = leaf_guard(m.fn, ins.c & 0xF) if m is not None and m.fn is not None else None
         if guard is not None:
             code.leaves[pc] = (m.fn, guard)     # OPK_LEAF runs it when guard() allows

@@ -372,6 +372,7 @@ class Asm:
     def sqrtsd(self, dst, src): self._op("sqrtsd", dst, src)
     def ucomisd(self, dst, src): self._op("ucomisd", dst, src)
     def cvtsi2sd(self, dst, src): self._op("cvtsi2sd", dst, src)
+    def cvttsd2si(self, dst, src): self._op("cvttsd2si", dst, src)
 
     # -- encoding ------------------------------------------------------------
     def instructions(self) -> list[Emitted]:

@@ -540,7 +540,7 @@ def _native_call(a: Asm, ins: Instruction, cx: Ctx, self_call: bool, block: bool
     slow = cx.slow(ins)
     site = cx.site(ins)
     site_disp = site.disp
-    fix, have, miss, do_call, failed, refill = (a.label() for _ in range(6))
+    fix, flo, have, miss, do_call, failed, refill = (a.label() for _ in range(7))
     a.comment(f"send :{name} with {n} argument(s), {'a' if block else 'no'} block: inline cache")
     if self_call:
         a.mov(RAX, cx.R(0))
@@ -552,10 +552,12 @@ def _native_call(a: Asm, ins: Instruction, cx: Ctx, self_call: bool, block: bool
     a.mov(RAX, cx.R(ins.a))
     a.test(AL, 1)
     a.jcc("ne", fix)
+    a.test(AL, 2)
+    a.jcc("ne", flo)                    # low bits 10: a flonum
     a.mov(ECX, EAX)
     a.and_(ECX, abi.OBJECT_MASK)
     a.cmp(ECX, abi.OBJECT_TAG)
-    a.jcc("ne", slow)                   # nil, true, false, symbols, flonums: Python
+    a.jcc("ne", slow)                   # nil, true, false, symbols: Python
     a.comment("class word of the heap object: state->class_words[word >> 3]")
     a.shr(RAX, abi.OBJECT_SHIFT)
     a.mov(RCX, qword(R12, abi.CTX_STATE))
@@ -609,6 +611,13 @@ def _native_call(a: Asm, ins: Instruction, cx: Ctx, self_call: bool, block: bool
                 _math_sqrt(a, ins, cx, not_sqrt)
                 a.jmp(done)
                 a.bind(not_sqrt)
+            if n == 0 and name in abi.NUM_INLINE_SENDS:
+                not_num = a.label()
+                a.test(qword(RDX, abi.SITE_FLAGS), abi.SITE_NUM)
+                a.jcc("e", not_num)
+                _num_inline(a, ins, cx, abi.NUM_INLINE_SENDS[name], not_num)
+                a.jmp(done)
+                a.bind(not_num)
             if n == 1 and name in abi.LIBM_INLINE:
                 not_libm = a.label()
                 a.test(qword(RDX, abi.SITE_FLAGS), abi.SITE_LIBM)
@@ -650,6 +659,9 @@ def _native_call(a: Asm, ins: Instruction, cx: Ctx, self_call: bool, block: bool
             _class_new(a, ins, cx, n, site_disp, miss, slow, done)
         a.bind(fix)
         a.mov(EAX, abi.SITE_FIXNUM)
+        a.jmp(have)
+        a.bind(flo)
+        a.mov(EAX, abi.SITE_FLONUM)
         a.jmp(have)
         a.bind(miss)
         a.comment("fill the inline cache (rax = 0: it holds a callee now)")
@@ -701,7 +713,57 @@ def _math_sqrt(a: Asm, ins: Instruction, cx: Ctx, other: Label) -> None:
         a.ucomisd(XMM0, XMM1)
         a.jcc("b", fail)                # below zero, or NaN (unordered sets CF)
         a.sqrtsd(XMM0, XMM0)
-    _math_float(a, ins, cx, other, root)
+    _float_op(a, ins, cx, ins.a + 1, other, root)
+
+
+def _num_inline(a: Asm, ins: Instruction, cx: Ctx, kind: int, other: Label) -> None:
+    """R[a] = the conversion ``kind`` (abi.NUM_*) of the number R[a], the
+    receiver the site's cache was filled for (a fixnum for to_f, else a
+    flonum): Integer#to_f (what cvtsi2sd rounds to, as the C cast), Float#to_f,
+    ``-@`` (mruby 3.1's ``0 - self``: -0.0 of 0.0 is 0.0), ``abs`` (the
+    sign bit cleared), ``to_i``/``truncate``, ``floor`` and ``ceil`` whose
+    value is a fixnum.  Anything else (a value with no flonum or beyond the
+    fixnums, NaN, infinities) to ``other`` with rdx the site again."""
+    def convert(a: Asm, fail: Label) -> None:
+        if kind == abi.NUM_NEG:
+            a.movq(RAX, XMM0)
+            a.xor(ECX, ECX)
+            a.movq(XMM0, RCX)
+            a.movq(XMM1, RAX)
+            a.subsd(XMM0, XMM1)         # 0.0 - x
+        elif kind == abi.NUM_ABS:
+            a.movq(RAX, XMM0)
+            a.shl(RAX, 1)
+            a.shr(RAX, 1)
+            a.movq(XMM0, RAX)
+        elif kind != abi.NUM_TO_F:
+            a.comment("truncate (NaN, infinities, beyond 2**63: 0x8000...), then a step down or up")
+            a.cvttsd2si(RAX, XMM0)
+            if kind != abi.NUM_TRUNC:
+                same = a.label()
+                a.cvtsi2sd(XMM1, RAX)
+                a.ucomisd(XMM0, XMM1)
+                if kind == abi.NUM_FLOOR:
+                    a.jcc("ae", same)
+                    a.sub(RAX, 1)
+                else:
+                    a.jcc("be", same)
+                    a.add(RAX, 1)
+                a.bind(same)
+            a.mov(RCX, RAX)
+            a.add(RCX, RAX)
+            a.jcc("o", fail)            # beyond the fixnums
+            a.or_(RCX, 1)
+            a.mov(cx.R(ins.a), RCX)
+    integral = kind in (abi.NUM_TRUNC, abi.NUM_FLOOR, abi.NUM_CEIL)
+    if kind == abi.NUM_TO_F:
+        itself = a.label()
+        a.test(cx.R(ins.a), 1)
+        a.jcc("e", itself)              # a flonum's to_f is itself
+        _float_op(a, ins, cx, ins.a, other, convert)
+        a.bind(itself)
+    else:
+        _float_op(a, ins, cx, ins.a, other, convert, box_result=not integral)
 
 
 def _math_libm(a: Asm, ins: Instruction, cx: Ctx, index: int, other: Label) -> None:
@@ -714,24 +776,26 @@ def _math_libm(a: Asm, ins: Instruction, cx: Ctx, index: int, other: Label) -> N
         a.mov(RAX, qword(R12, abi.CTX_STATE))
         a.mov(RAX, qword(RAX, abi.STATE_LIBM))
         a.call(qword(RAX, 8 * index))   # xmm0 = f(xmm0)
-    _math_float(a, ins, cx, other, call)
+    _float_op(a, ins, cx, ins.a + 1, other, call)
 
 
-def _math_float(a: Asm, ins: Instruction, cx: Ctx, other: Label,
-                op: Callable[[Asm, Label], None]) -> None:
+def _float_op(a: Asm, ins: Instruction, cx: Ctx, src: int, other: Label,
+              op: Callable[[Asm, Label], None], box_result: bool = True) -> None:
     """R[a] = the flonum of what ``op`` makes of xmm0, the double of
-    R[a+1] (a fixnum or flonum); ``op`` may go to its label when it cannot.
-    A boxed Float argument, a result with no flonum, or ``op``'s failure go
-    to ``other``, the send's leaf call, with rdx the site again."""
+    R[src] (a fixnum or flonum); ``op`` may go to its label when it cannot,
+    and without ``box_result`` stores R[a] itself.  A boxed Float, a
+    result with no flonum, or ``op``'s failure go to ``other``, the send's
+    leaf call, with rdx the site again."""
     double, box = cx.shared("double", _emit_double), cx.shared("box", _emit_box)
     fail, done = a.label(), a.label()
-    a.mov(RAX, cx.R(ins.a + 1))
+    a.mov(RAX, cx.R(src))
     a.call(double)                      # clobbers rdx
     a.jcc("b", fail)
     op(a, fail)
-    a.call(box)
-    a.jcc("b", fail)
-    a.mov(cx.R(ins.a), RAX)
+    if box_result:
+        a.call(box)
+        a.jcc("b", fail)
+        a.mov(cx.R(ins.a), RAX)
     a.jmp(done)
     a.bind(fail)
     a.lea(RDX, cx.site(ins))
