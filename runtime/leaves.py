@@ -34,6 +34,7 @@ from .core import object as core_object
 from .core import range as core_range
 from .core import string as core_string
 from .core.numeric import LIBM1
+from .natstring import owned_bytes
 from .objects import RArray, RClass, RFloat, RHash, RRange, RString
 
 
@@ -95,8 +96,43 @@ def _hash_get(vm, recv, args) -> bool:
     o = _obj(vm, recv)
     if type(o) is not RHash or o.default_proc != abi.NIL or not _key(vm, args[0]):
         return False
-    m, _ = vm.find_method(o.cls, vm.intern("default"))   # a missing key: no Ruby #default
+    return _plain_default(vm, o)
+
+
+def _plain_default(vm, o: RHash) -> bool:
+    """A missing key of ``o`` gives its default value: its class's
+    ``default`` is the builtin (no Ruby #default to call)."""
+    m, _ = vm.find_method(o.cls, vm.SYM_default)
     return m is not None and m.fn is core_hash.hash_default
+
+
+def _plain_key(vm, key: int):
+    """The table key (core/hash.py ``table_key``) of a key mruby hashes and
+    compares without calling Ruby: a fixnum or Symbol (its word) or a
+    String (its bytes, whatever String#hash and eql? are); else None."""
+    if key & 1 or abi.is_symbol(key):
+        return key
+    if key & OBJECT_MASK != OBJECT_TAG:
+        return None
+    h = key >> OBJECT_SHIFT
+    if vm.str_space.blocks[h]:
+        return ("s", owned_bytes(vm, h))
+    o = vm.objects[h]
+    return ("s", bytes(o.value)) if type(o) is RString else None
+
+
+def _hash_read(vm, o: RHash, key: int) -> int | None:
+    """``o[key]`` for a key of ``_plain_key``, when no Ruby code can run:
+    the value, the default value, or None for the full path."""
+    if o.default_proc != abi.NIL:
+        return None
+    hk = _plain_key(vm, key)
+    if hk is None:
+        return None
+    e = o.table.get(hk)
+    if e is not None:
+        return e[1]
+    return o.default if _plain_default(vm, o) else None
 
 
 def _hash_key(vm, recv, args) -> bool:
@@ -214,6 +250,11 @@ def getidx(vm, st, i: int) -> bool:
     recv = st[i]
     o = _obj(vm, recv)
     t = type(o)
+    if t is RHash:
+        v = _hash_read(vm, o, st[i + 1])
+        if v is not None:
+            st[i] = v
+            return True
     if t is RArray:
         if not st[i + 1] & 1:
             return False
@@ -234,7 +275,21 @@ def setidx(vm, st, i: int) -> bool:
     if type(o) is not RArray and type(o) is not RHash:
         return False
     m, _ = vm.find_method(o.cls, vm.SYM_aset)
-    args = [st[i + 1], st[i + 2]]
+    key = st[i + 1]
+    if type(o) is RHash and m is not None and m.fn is core_hash.hash_aset and not o.frozen:
+        # h_store of a key of _plain_key: a new value for a key it has, or a
+        # new fixnum or Symbol key (a new String key is copied: the builtin)
+        hk = _plain_key(vm, key)
+        e = o.table.get(hk) if hk is not None else None
+        if e is not None or hk is not None and type(hk) is int:
+            if e is not None:
+                e[1] = st[i + 2]
+            else:
+                o.table[hk] = [key, st[i + 2]]
+            st[i + 3] = abi.NIL
+            st[i] = st[i + 2]
+            return True
+    args = [key, st[i + 2]]
     guard = leaf_guard(m.fn, 2) if m is not None else None
     if guard is None or not guard(vm, recv, args):
         return False

@@ -642,7 +642,16 @@ class NativeEngine:
         depth = (arg >> abi.DEPTH_SHIFT) & 0xFFFF
         pc = arg & 0xFFFFFFFF
         vm = act.vm
-        if kind == abi.OPK_FILL:
+        if kind == abi.OPK_LEAF:            # the most frequent, first
+            _, code, ins, base = self._site_at(act, vm, depth, pc)
+            i = base + ins.a
+            self._publish(vm, vm.stack[i])
+            done = self._leaf(vm, code, ins, i)
+            if done == _NEXT or depth != act.frame.index:
+                return done
+            # not a leaf in the activation's own frame, which needs no view:
+            # the instruction runs below, as OPK_RUN would run it
+        elif kind == abi.OPK_FILL:
             return self._fill(act, vm, depth, pc)
         if kind == abi.OPK_ALLOC:
             return self._alloc(act, vm, depth, pc)
@@ -661,15 +670,6 @@ class NativeEngine:
             # a native SENDB returned with the orphan log full (_op replayed it)
             vm.orphan_check_at(vm.ci[depth + 1].held, vm.ci[depth].stack)
             return 0
-        if kind == abi.OPK_LEAF:
-            _, code, ins, base = self._site_at(act, vm, depth, pc)
-            i = base + ins.a
-            self._publish(vm, vm.stack[i])
-            done = self._leaf(vm, code, ins, i)
-            if done == _NEXT or depth != act.frame.index:
-                return done
-            # not a leaf in the activation's own frame, which needs no view:
-            # the instruction as OPK_RUN
         frame = self._sync(act, vm, depth)
         table = act.table if frame is act.frame else self._codes[id(frame.irep)].table
         fn, ins, npc = table[pc]

@@ -152,6 +152,7 @@ class VM(Symbols, Heap, Values, Classes, Variables, Calls, Backtraces, Raising):
         self.SYM_mesg = S("mesg")
         self.SYM_backtrace = S("backtrace")
         self.SYM_initialize = S("initialize")
+        self.SYM_default = S("default")
         self.SYM_hash = S("hash")
         self.SYM_call = S("call")
         self.SYM_to_proc = S("to_proc")
