@@ -237,6 +237,11 @@ def libm_table():
                                   for name in abi.LIBM_INLINE])
 
 
+# the builtins whose sends run as GETIDX and SETIDX do (their registers are
+# the same): runtime/native.py hands them to ``getidx``/``setidx``
+HASH_AREF, HASH_ASET = core_hash.hash_aref, core_hash.hash_aset
+
+
 def leaf_guard(fn, n: int):
     """The guard of builtin ``fn`` called with ``n`` arguments, or None."""
     g = GUARDS.get(fn)

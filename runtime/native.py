@@ -63,6 +63,8 @@ from .execmem import ExecMemory
 from .frames import Frame
 from .leaves import (
     ARRAY_INLINE,
+    HASH_AREF,
+    HASH_ASET,
     MATH_LIBM,
     MATH_SQRT,
     NUM_INLINE,
@@ -738,6 +740,10 @@ class NativeEngine:
             if name == "SETIDX":
                 return _NEXT if leaves.setidx(vm, st, i) else _NOT_LEAF
             fn, guard = code.leaves.get(ins.pc, (None, None))
+            if fn is HASH_AREF or fn is HASH_ASET:
+                # a send of Hash#[] or #[]= has GETIDX's or SETIDX's registers
+                done = leaves.getidx(vm, st, i) if fn is HASH_AREF else leaves.setidx(vm, st, i)
+                return _NEXT if done else _NOT_LEAF
             recv = st[i]
             args = [st[i + 1 + k] for k in range(ins.c & 0xF)]
             if fn is None or not guard(vm, recv, args):
