@@ -76,32 +76,54 @@ class Label:
         return f"Label({self.name!r})"
 
 
-@dataclass(frozen=True)
 class Mem:
-    """A memory operand: [base + index*scale + disp], or [rip + label]."""
+    """A memory operand: [base + index*scale + disp], or [rip + label].
 
-    size: int                      # 8, 32 or 64 (bits) ; 0 for lea-only
-    base: Reg | None = None
-    index: Reg | None = None
-    scale: int = 1
-    disp: int = 0
-    target: Label | None = None  # RIP-relative label
-    absolute: int | None = None  # RIP-relative absolute address
+    Immutable by convention; a plain class with slots rather than a frozen
+    dataclass, because templates make one for nearly every instruction and
+    a frozen dataclass's __init__ and __hash__ cost microseconds each (the
+    translation of an irep makes thousands).  It keeps its iced operand."""
+
+    __slots__ = ("size", "base", "index", "scale", "disp", "target", "absolute", "_op")
+
+    def __init__(self, size: int, base: Reg | None = None, index: Reg | None = None,
+                 scale: int = 1, disp: int = 0, target: Label | None = None,
+                 absolute: int | None = None):
+        self.size = size                # 8, 32 or 64 (bits) ; 0 for lea-only
+        self.base = base
+        self.index = index
+        self.scale = scale
+        self.disp = disp
+        self.target = target            # RIP-relative label
+        self.absolute = absolute        # RIP-relative absolute address
+        self._op = None
+
+    def _fields(self) -> tuple:
+        return (self.size, self.base, self.index, self.scale, self.disp, self.target,
+                self.absolute)
+
+    def __eq__(self, other):
+        return type(other) is Mem and self._fields() == other._fields()
+
+    def __hash__(self):
+        return hash(self._fields())
+
+    def __repr__(self):
+        return (f"Mem(size={self.size}, base={self.base}, index={self.index}, "
+                f"scale={self.scale}, disp={self.disp}, target={self.target}, "
+                f"absolute={self.absolute})")
 
     def _iced(self, resolve) -> MemoryOperand:
         if self.target is not None:
             return MemoryOperand(Register.RIP, displ=resolve(self.target))
         if self.absolute is not None:
             return MemoryOperand(Register.RIP, displ=self.absolute)
-        m = _MEMOPS.get(self)
+        m = self._op
         if m is None:
-            m = _MEMOPS[self] = MemoryOperand(self.base.iced if self.base else Register.NONE,
-                                              self.index.iced if self.index else Register.NONE,
-                                              self.scale, self.disp, 1 if self.disp else 0)
+            m = self._op = MemoryOperand(self.base.iced if self.base else Register.NONE,
+                                         self.index.iced if self.index else Register.NONE,
+                                         self.scale, self.disp, 1 if self.disp else 0)
         return m
-
-
-_MEMOPS: dict = {}      # Mem -> iced MemoryOperand (immutable, shared)
 
 
 def qword(base: Reg, disp: int = 0, index: Reg | None = None, scale: int = 1) -> Mem:
@@ -435,34 +457,44 @@ def _reg32(r: Reg) -> Reg:
 
 
 def _build(e: Emitted, resolve) -> Instruction:
-    """The iced Instruction of one emitted instruction (labels resolved to ids)."""
-    ops = e.ops
-    kinds = "".join([_KINDS.get(type(o), "i") for o in ops])
+    """The iced Instruction of one emitted instruction (labels resolved to
+    ids), by its operands' types (the hottest function of a translation)."""
+    ops, code = e.ops, e.code
     I = Instruction  # noqa: E741 - iced's Instruction, short for the factory calls
-    if kinds == "":
-        if e.code == Code.MOVSB_M8_M8:
+    n = len(ops)
+    if n == 0:
+        if code == Code.MOVSB_M8_M8:
             return I.create_rep_movsb(64)
-        if e.code == Code.MOVSQ_M64_M64:
+        if code == Code.MOVSQ_M64_M64:
             return I.create_rep_movsq(64)
-        return I.create(e.code)
-    if kinds == "l":
-        return I.create_branch(e.code, resolve(ops[0]))
-    if kinds == "r":
-        return I.create_reg(e.code, ops[0].iced)
-    if kinds == "m":
-        return I.create_mem(e.code, ops[0]._iced(resolve))
-    if kinds == "rr":
-        return I.create_reg_reg(e.code, ops[0].iced, ops[1].iced)
-    if kinds == "rm":
-        return I.create_reg_mem(e.code, ops[0].iced, ops[1]._iced(resolve))
-    if kinds == "mr":
-        return I.create_mem_reg(e.code, ops[0]._iced(resolve), ops[1].iced)
-    if kinds == "ri":
-        if e.code == Code.MOV_R64_IMM64:
-            return I.create_reg_u64(e.code, ops[0].iced, ops[1])
-        if e.code == Code.MOV_R32_IMM32:
-            return I.create_reg_u32(e.code, ops[0].iced, ops[1])
-        return I.create_reg_i32(e.code, ops[0].iced, ops[1])
-    if kinds == "mi":
-        return I.create_mem_i32(e.code, ops[0]._iced(resolve), ops[1])
+        return I.create(code)
+    a = ops[0]
+    ta = type(a)
+    if n == 1:
+        if ta is Label:
+            return I.create_branch(code, resolve(a))
+        if ta is Reg:
+            return I.create_reg(code, a.iced)
+        if ta is Mem:
+            return I.create_mem(code, a._iced(resolve))
+    elif n == 2:
+        b = ops[1]
+        tb = type(b)
+        if ta is Reg:
+            if tb is Reg:
+                return I.create_reg_reg(code, a.iced, b.iced)
+            if tb is Mem:
+                return I.create_reg_mem(code, a.iced, b._iced(resolve))
+            if tb is int:
+                if code == Code.MOV_R64_IMM64:
+                    return I.create_reg_u64(code, a.iced, b)
+                if code == Code.MOV_R32_IMM32:
+                    return I.create_reg_u32(code, a.iced, b)
+                return I.create_reg_i32(code, a.iced, b)
+        elif ta is Mem:
+            if tb is Reg:
+                return I.create_mem_reg(code, a._iced(resolve), b.iced)
+            if tb is int:
+                return I.create_mem_i32(code, a._iced(resolve), b)
+    kinds = "".join([_KINDS.get(type(o), "i") for o in ops])
     raise AsmError(f"operand kinds {kinds!r} not supported")
