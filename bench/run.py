@@ -49,10 +49,10 @@ def _time(cmd: list[str], repeat: int, cwd: Path) -> tuple[float, bytes]:
 
 
 def _byte_compile() -> None:
-    """Write the checkout's bytecode, as pip does for the files it installs:
-    with PYTHONDONTWRITEBYTECODE set (or a read-only checkout) Python would
-    compile every module at every start, 0.15 s more than an installed
-    riteload takes; the table measures the installed tool."""
+    """Write the checkout's bytecode, as pip does for the files it installs
+    (and riteload's CLI at the end of a run when PYTHONDONTWRITEBYTECODE is
+    set): the first timed run would otherwise compile every module it
+    imports, 0.1-0.15 s more, and ``--repeat 1`` would report that."""
     for pkg in ("riteload", "runtime", "translate"):
         compileall.compile_dir(ROOT / pkg, quiet=1)
 
