@@ -193,7 +193,7 @@ _KINDS = {Reg: "r", Mem: "m", Label: "l"}   # _build's operand letters ("i": imm
 
 # ---------------------------------------------------------------------------
 
-@dataclass
+@dataclass(slots=True)
 class Emitted:
     """One instruction as written by a template, before encoding."""
 
@@ -278,7 +278,10 @@ class Asm:
         self._pending_comment = ""
 
     def _pick(self, mnemonic: str, *ops: Operand) -> int:
-        key = (mnemonic, *map(_shape, ops))
+        if len(ops) == 2:               # the common case, without a map and a star
+            key = (mnemonic, _shape(ops[0]), _shape(ops[1]))
+        else:
+            key = (mnemonic, *map(_shape, ops))
         code = _PICKED.get(key)
         if code is None:
             forms = [_forms(o) for o in ops]
