@@ -2,6 +2,7 @@
 """Time CPU-bound Ruby programs under mruby and under riteload's two engines.
 
 Usage: python bench/run.py [--repeat N] [--quick] [NAME ...]
+       python bench/run.py --baseline OLD_CHECKOUT [--repeat N] [NAME ...]
 
 Each ``bench/programs/NAME.rb`` is compiled with ``mrbc`` into a temporary
 folder, then run as ``mruby -b``, ``riteload run --engine native`` and
@@ -14,6 +15,8 @@ the ratios to mruby: "whole n/m" is riteload native's whole-process time
 "net" ratios subtract each tool's start-up.  ``--stats`` figures of the
 native run (share of instructions that stayed native) are printed below
 the table.  The checkout's modules are byte-compiled first (``_byte_compile``).
+``--baseline`` compares two checkouts instead (``compare``): before/after
+figures of a change, each round alternating mruby and the two.
 """
 
 from __future__ import annotations
@@ -34,11 +37,11 @@ PROGRAMS = HERE / "programs"
 SLOW_FOR_INTERP = {"loop_sum", "bitops", "fib", "chains"}   # a minute or more under the interpreter
 
 
-def _time(cmd: list[str], repeat: int, cwd: Path) -> tuple[float, bytes]:
+def _time(cmd: list[str], repeat: int, cwd: Path, env=None) -> tuple[float, bytes]:
     best, out = float("inf"), b""
     for _ in range(repeat):
         t = time.perf_counter()
-        p = subprocess.run(cmd, cwd=cwd, capture_output=True)
+        p = subprocess.run(cmd, cwd=cwd, capture_output=True, env=env)
         dt = time.perf_counter() - t
         if p.returncode != 0:
             raise SystemExit(f"{' '.join(cmd)} failed ({p.returncode}):\n"
@@ -48,13 +51,51 @@ def _time(cmd: list[str], repeat: int, cwd: Path) -> tuple[float, bytes]:
     return best, out
 
 
-def _byte_compile() -> None:
+def _byte_compile(root: Path) -> None:
     """Write the checkout's bytecode, as pip does for the files it installs
     (and riteload's CLI at the end of a run when PYTHONDONTWRITEBYTECODE is
     set): the first timed run would otherwise compile every module it
     imports, 0.1-0.15 s more, and ``--repeat 1`` would report that."""
     for pkg in ("riteload", "runtime", "translate"):
-        compileall.compile_dir(ROOT / pkg, quiet=1)
+        compileall.compile_dir(root / pkg, quiet=1)
+
+
+def compare(names: list[str], rounds: int, baseline: Path) -> int:
+    """``--baseline DIR``: per program, ``rounds`` rounds of ``mruby -b``,
+    the native engine of the riteload checkout at DIR, then this one's, in
+    turn (a noisy machine's drift falls on all three alike); the minimum of
+    each and both whole-process ratios to mruby."""
+    checkouts = {"baseline": baseline.resolve(), "this": ROOT}
+    for root in checkouts.values():
+        if not (root / "runtime").is_dir():
+            raise SystemExit(f"{root}: not a riteload checkout")
+        _byte_compile(root)
+    print(f"baseline {checkouts['baseline']}, this {ROOT}: the minimum of {rounds} "
+          "interleaved rounds\n")
+    head = (f"{'program':<12} {'mruby':>8} {'baseline':>9} {'this':>8} | "
+            f"{'baseline/m':>10} {'this/m':>8}")
+    print(head)
+    print("-" * len(head))
+    with tempfile.TemporaryDirectory() as tmp:
+        tmpd = Path(tmp)
+        for name in names:
+            mrb = tmpd / f"{name}.mrb"
+            subprocess.run(["mrbc", "-o", str(mrb), str(PROGRAMS / f"{name}.rb")], check=True)
+            best = {"mruby": float("inf"), "baseline": float("inf"), "this": float("inf")}
+            for _ in range(rounds):
+                t_m, out_m = _time(["mruby", "-b", str(mrb)], 1, tmpd)
+                best["mruby"] = min(best["mruby"], t_m)
+                for key, root in checkouts.items():
+                    env = dict(os.environ, PYTHONPATH=str(root))
+                    t, out = _time([sys.executable, "-m", "riteload", "run", str(mrb)], 1, tmpd,
+                                   env)
+                    if out != out_m:
+                        raise SystemExit(f"{name}: {key}'s output differs from mruby's")
+                    best[key] = min(best[key], t)
+            m = best["mruby"]
+            print(f"{name:<12} {m:8.3f} {best['baseline']:9.3f} {best['this']:8.3f} | "
+                  f"{best['baseline'] / m:9.2f}x {best['this'] / m:7.2f}x", flush=True)
+    return 0
 
 
 def main(argv=None) -> int:
@@ -63,15 +104,21 @@ def main(argv=None) -> int:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--quick", action="store_true",
                     help="skip the interpreter on programs that take it very long")
+    ap.add_argument("--baseline", type=Path, metavar="DIR",
+                    help="another riteload checkout (a git worktree of an older commit): "
+                         "time its native engine and this one's beside mruby, interleaved, "
+                         "--repeat rounds")
     args = ap.parse_args(argv)
     for tool in ("mruby", "mrbc"):
         if shutil.which(tool) is None:
             raise SystemExit(f"{tool} not on PATH (apt-get install mruby)")
     names = args.names or sorted(p.stem for p in PROGRAMS.glob("*.rb"))
+    if args.baseline is not None:
+        return compare(names, args.repeat, args.baseline)
     riteload = [sys.executable, "-m", "riteload", "run"]
     env_path = str(ROOT)
     os.environ["PYTHONPATH"] = env_path + os.pathsep + os.environ.get("PYTHONPATH", "")
-    _byte_compile()
+    _byte_compile(ROOT)
 
     with tempfile.TemporaryDirectory() as tmp:
         tmpd = Path(tmp)
