@@ -101,10 +101,12 @@ class _Activation:
 
     GC_OPAQUE = True    # runtime/gc.py scans no further: it holds no value words
 
-    __slots__ = ("vm", "frame", "table", "exc", "mark")
+    __slots__ = ("vm", "frame", "table", "leaves", "exc", "mark")
 
 
 _new_activation = object.__new__
+# ctx->op's argument >> DEPTH_SHIFT for a leaf call (OPK_LEAF), less the depth
+_LEAF_HERE = abi.OPK_LEAF << (abi.OPK_SHIFT - abi.DEPTH_SHIFT)
 
 
 class _ThreadState(threading.local):
@@ -536,6 +538,7 @@ class NativeEngine:
         act.vm = vm
         act.frame = frame
         act.table = code.table
+        act.leaves = code.leaves
         act.exc = None
         act.mark = len(vm.arena)
         entry.active += 1
@@ -605,7 +608,15 @@ class NativeEngine:
             if vm.state.logged:             # Python sees what generated code did
                 natlogs.replay(vm)
             frame = act.frame
-            if arg >> abi.DEPTH_SHIFT == frame.index:
+            if arg >> abi.DEPTH_SHIFT == _LEAF_HERE | frame.index:
+                # a leaf call in the activation's own frame, the most frequent
+                # callback of loops over Hashes: without _op_other's sorting
+                fn, ins, npc = act.table[arg & 0xFFFFFFFF]
+                if self._leaf_at(vm, act.leaves, ins, frame.base + ins.a):
+                    return _NEXT
+                if len(vm.frames) > frame.index + 1:    # no leaf: the instruction runs
+                    self._drop(vm.frames, frame.index + 1)
+            elif arg >> abi.DEPTH_SHIFT == frame.index:
                 fn, ins, npc = act.table[arg & 0xFFFFFFFF]
                 if len(vm.frames) > frame.index + 1:
                     self._drop(vm.frames, frame.index + 1)  # views of frames that returned
@@ -644,16 +655,11 @@ class NativeEngine:
         depth = (arg >> abi.DEPTH_SHIFT) & 0xFFFF
         pc = arg & 0xFFFFFFFF
         vm = act.vm
-        if kind == abi.OPK_LEAF:            # the most frequent, first
+        if kind == abi.OPK_LEAF:
+            # in a frame generated code pushed (``_op`` runs its own frame's)
             _, code, ins, base = self._site_at(act, vm, depth, pc)
-            i = base + ins.a
-            self._publish(vm, vm.stack[i])
-            done = self._leaf(vm, code, ins, i)
-            if done == _NEXT or depth != act.frame.index:
-                return done
-            # not a leaf in the activation's own frame, which needs no view:
-            # the instruction runs below, as OPK_RUN would run it
-        elif kind == abi.OPK_FILL:
+            return self._leaf(vm, code, ins, base + ins.a)
+        if kind == abi.OPK_FILL:
             return self._fill(act, vm, depth, pc)
         if kind == abi.OPK_ALLOC:
             return self._alloc(act, vm, depth, pc)
@@ -725,43 +731,47 @@ class NativeEngine:
         return 0
 
     def _leaf(self, vm, code: _Code, ins, i: int) -> int:
-        """OPK_LEAF in a frame generated code pushed (R[a] at stack index
-        ``i``): GETIDX, SETIDX or the builtin a SITE_LEAF send's cache holds,
-        run when runtime/leaves.py finds the call a leaf (no Ruby code, no
-        error, no frames): ST_NEXT, its value in R[a]; else ST_NOT_LEAF.
-        What it allocated is in R[a] (or the receiver) when the arena
-        forgets it."""
-        st = vm.stack
-        name = ins.name
-        mark = len(vm.arena)
-        try:
-            if name == "GETIDX":
-                return _NEXT if leaves.getidx(vm, st, i) else _NOT_LEAF
-            if name == "SETIDX":
-                return _NEXT if leaves.setidx(vm, st, i) else _NOT_LEAF
-            fn, guard = code.leaves.get(ins.pc, (None, None))
-            if fn is HASH_AREF or fn is HASH_ASET:
-                # a send of Hash#[] or #[]= has GETIDX's or SETIDX's registers
-                done = leaves.getidx(vm, st, i) if fn is HASH_AREF else leaves.setidx(vm, st, i)
-                return _NEXT if done else _NOT_LEAF
-            recv = st[i]
-            args = [st[i + 1 + k] for k in range(ins.c & 0xF)]
-            if fn is None or not guard(vm, recv, args):
-                return _NOT_LEAF
-            st[i] = fn(vm, recv, args, abi.NIL)
-            return _NEXT
-        finally:
-            del vm.arena[mark:]
+        """OPK_LEAF in a frame generated code pushed: ST_NEXT or ST_NOT_LEAF
+        (``_leaf_at``)."""
+        return _NEXT if self._leaf_at(vm, code.leaves, ins, i) else _NOT_LEAF
 
     @staticmethod
-    def _publish(vm, w: int) -> None:
-        """The receiver ``w`` of a leaf, when it is an Array without a native
-        block, gets one (runtime/natarray.py): generated code reads its
-        elements from now on."""
+    def _leaf_at(vm, table: dict, ins, i: int) -> bool:
+        """OPK_LEAF (R[a] at stack index ``i``): GETIDX, SETIDX or the
+        builtin a SITE_LEAF send's cache holds (``table``: its code's
+        ``leaves``), run when runtime/leaves.py finds the call a leaf (no
+        Ruby code, no error, no frames): True, its value in R[a]; False
+        when it is not one (the instruction runs).  An Array receiver
+        without a native block gets one first (natarray.py: generated code
+        reads its elements from now on).  What it allocated is in R[a] (or
+        the receiver) when the arena forgets it."""
+        st = vm.stack
+        w = st[i]
         if w & abi.OBJECT_MASK == abi.OBJECT_TAG:
             o = vm.objects[w >> abi.OBJECT_SHIFT]
             if type(o) is RArray and o.items._blk is None:
                 o.items.publish(vm.ary_space, o.handle)
+        arena = vm.arena
+        mark = len(arena)
+        try:
+            name = ins.name
+            if name == "GETIDX":
+                return leaves.getidx(vm, st, i)
+            if name == "SETIDX":
+                return leaves.setidx(vm, st, i)
+            fn, guard = table.get(ins.pc, (None, None))
+            if fn is HASH_AREF or fn is HASH_ASET:
+                # a send of Hash#[] or #[]= has GETIDX's or SETIDX's registers
+                return leaves.getidx(vm, st, i) if fn is HASH_AREF else leaves.setidx(vm, st, i)
+            if fn is None:
+                return False
+            args = [st[i + 1 + k] for k in range(ins.c & 0xF)]
+            if not guard(vm, w, args):
+                return False
+            st[i] = fn(vm, w, args, abi.NIL)
+            return True
+        finally:
+            del arena[mark:]
 
     def _site_at(self, act: _Activation, vm, depth: int, pc: int):
         """(proc, code, instruction, register base) of the instruction at

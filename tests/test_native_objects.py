@@ -637,31 +637,37 @@ def test_strings_are_native_and_hash_sends_leaves(monkeypatch, tmp_path):
     inline on their blocks, never through Python; ``Hash#[]``/``[]=`` of
     String keys run as leaves (runtime/leaves.py: one light callback, no
     frames), though they allocate: each of the 3000 rounds makes two sends
-    through ``NativeEngine._leaf``, and the program prints what mruby
-    prints (``nleaf_strings`` checks the cases that are no leaves: a frozen
-    receiver, a Hash whose ``default`` is Ruby code)."""
+    that the leaf path (``NativeEngine._leaf_at``) runs as GETIDX/SETIDX
+    do, and the program
+    prints what mruby prints (``nleaf_strings`` checks the cases that are no
+    leaves: a frozen receiver, a Hash whose ``default`` is Ruby code)."""
     import io
 
-    from runtime import native
-    from runtime.core import hash as core_hash
+    from runtime import leaves, native
     from runtime.main import run_file
     mrb, expected = mruby_run("nleaf_strhash", STRHASH, tmp_path)
-    done = []
-    leaf = native.NativeEngine._leaf
+    calls, hashes = [], []
+    leaf_at = native.NativeEngine._leaf_at
+    getidx, setidx = leaves.getidx, leaves.setidx
 
-    def counting(self, vm, code, ins, i):
-        r = leaf(self, vm, code, ins, i)
-        entry = code.leaves.get(ins.pc)
-        done.append((entry[0] if entry else ins.name, r))
-        return r
-    monkeypatch.setattr(native.NativeEngine, "_leaf", counting)
+    def counting(vm, table, ins, i):
+        calls.append(ins.pc)
+        return leaf_at(vm, table, ins, i)
+
+    def spy(fn):
+        def run(vm, st, i):
+            done = fn(vm, st, i)
+            hashes.append(done)
+            return done
+        return run
+    monkeypatch.setattr(native.NativeEngine, "_leaf_at", staticmethod(counting))
+    monkeypatch.setattr(leaves, "getidx", spy(getidx))
+    monkeypatch.setattr(leaves, "setidx", spy(setidx))
     out = io.BytesIO()
     assert run_file(str(mrb), stdout=out, stderr=io.BytesIO()) == 0
     assert out.getvalue() == expected[0]
-    hashes = sum(1 for fn, r in done
-                 if fn in (core_hash.hash_aref, core_hash.hash_aset) and r == native._NEXT)
-    assert hashes >= 2 * 3000 - 50, hashes
-    others = len(done) - hashes             # to_s and << before their caches said SITE_STR
+    assert sum(hashes) >= 2 * 3000 - 50, sum(hashes)
+    others = len(calls) - len(hashes)       # to_s and << before their caches said SITE_STR
     assert others < 50, others
 
 
