@@ -605,54 +605,37 @@ def _native_call(a: Asm, ins: Instruction, cx: Ctx, self_call: bool, block: bool
                 a.jmp(done)
             a.bind(not_attr)
             if (name, n) == ("sqrt", 1):
-                not_sqrt = a.label()
-                a.test(qword(RDX, abi.SITE_FLAGS), abi.SITE_SQRT)
-                a.jcc("e", not_sqrt)
-                _math_sqrt(a, ins, cx, not_sqrt)
-                a.jmp(done)
-                a.bind(not_sqrt)
+                _when_flag(a, abi.SITE_SQRT, done, lambda other: _math_sqrt(a, ins, cx, other))
             if n == 0 and name in abi.NUM_INLINE_SENDS:
-                not_num = a.label()
-                a.test(qword(RDX, abi.SITE_FLAGS), abi.SITE_NUM)
-                a.jcc("e", not_num)
-                _num_inline(a, ins, cx, abi.NUM_INLINE_SENDS[name], not_num)
-                a.jmp(done)
-                a.bind(not_num)
+                kind = abi.NUM_INLINE_SENDS[name]
+                _when_flag(a, abi.SITE_NUM, done,
+                           lambda other: _num_inline(a, ins, cx, kind, other))
             if n == 1 and name in abi.LIBM_INLINE:
-                not_libm = a.label()
-                a.test(qword(RDX, abi.SITE_FLAGS), abi.SITE_LIBM)
-                a.jcc("e", not_libm)
-                _math_libm(a, ins, cx, abi.LIBM_INLINE.index(name), not_libm)
-                a.jmp(done)
-                a.bind(not_libm)
+                index = abi.LIBM_INLINE.index(name)
+                _when_flag(a, abi.SITE_LIBM, done,
+                           lambda other: _math_libm(a, ins, cx, index, other))
             if (name, n) in (("<<", 1), ("to_s", 0)):
-                not_str = a.label()
-                a.test(qword(RDX, abi.SITE_FLAGS), abi.SITE_STR)
-                a.jcc("e", not_str)
-                if n:
-                    a.mov(RAX, cx.R(ins.a))
-                    a.mov(R8, cx.R(ins.a + 1))
-                    _str_append(a, not_str)
-                else:
-                    _int_to_s(a, cx, ins)
-                a.jmp(done)
-                a.bind(not_str)
+                def string(other: Label) -> None:
+                    if n:
+                        a.mov(RAX, cx.R(ins.a))
+                        a.mov(R8, cx.R(ins.a + 1))
+                        _str_append(a, other)
+                    else:
+                        _int_to_s(a, cx, ins)
+                _when_flag(a, abi.SITE_STR, done, string)
             inline = abi.ARRAY_INLINE_SENDS.get(name)
             if inline is not None and inline[0] == n:
-                not_ary = a.label()
-                a.test(qword(RDX, abi.SITE_FLAGS), abi.SITE_ARY)
-                a.jcc("e", not_ary)
-                a.mov(RAX, cx.R(ins.a))
-                if n:
-                    a.mov(R8, cx.R(ins.a + 1))
-                if inline[1] == abi.ARY_PUSH:
-                    _ary_push(a, not_ary)
-                elif inline[1] in (abi.ARY_POP, abi.ARY_SHIFT):
-                    _ary_take(a, cx, ins, inline[1], not_ary)
-                else:
-                    _ary_read(a, cx, ins, inline[1], not_ary)
-                a.jmp(done)
-                a.bind(not_ary)
+                def array(other: Label) -> None:
+                    a.mov(RAX, cx.R(ins.a))
+                    if n:
+                        a.mov(R8, cx.R(ins.a + 1))
+                    if inline[1] == abi.ARY_PUSH:
+                        _ary_push(a, other)
+                    elif inline[1] in (abi.ARY_POP, abi.ARY_SHIFT):
+                        _ary_take(a, cx, ins, inline[1], other)
+                    else:
+                        _ary_read(a, cx, ins, inline[1], other)
+                _when_flag(a, abi.SITE_ARY, done, array)
             _leaf_send(a, ins, cx, slow, done)
         if new is not None:
             a.bind(new)
@@ -688,6 +671,18 @@ def _native_call(a: Asm, ins: Instruction, cx: Ctx, self_call: bool, block: bool
             a.test(qword(RDX, abi.SITE_FLAGS), abi.SITE_PROC_CALL)
             a.jcc("e", slow)
             _proc_evicted(a, ins, cx, slow)
+
+
+def _when_flag(a: Asm, flag: int, done: Label, body: Callable[[Label], None]) -> None:
+    """When the site in rdx has ``flag`` (abi.SITE_*): what ``body(other)``
+    emits, then to ``done``; without the flag, or when ``body`` goes to
+    ``other``, on to what the caller emits next (rdx the site again)."""
+    other = a.label()
+    a.test(qword(RDX, abi.SITE_FLAGS), flag)
+    a.jcc("e", other)
+    body(other)
+    a.jmp(done)
+    a.bind(other)
 
 
 def _site_hit(a: Asm, site: Mem, miss: Label) -> None:
