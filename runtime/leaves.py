@@ -80,16 +80,26 @@ def _class_arg(vm, recv, args) -> bool:
     return type(_obj(vm, args[0])) is RClass     # a class or module: no TypeError
 
 
+def _plain_key(vm, key: int):
+    """The table key (core/hash.py ``table_key``) of a key whose hash and
+    equality call no Ruby code: a fixnum or Symbol (its word) or a String
+    (its bytes: mruby hashes and compares a String key by them, whatever
+    String#hash and eql? are; a String generated code owns, natstring.py,
+    without making its RString); else None."""
+    if _simple_key(key):
+        return key
+    if key & OBJECT_MASK != OBJECT_TAG:
+        return None
+    h = key >> OBJECT_SHIFT
+    if vm.str_space.blocks[h]:
+        return ("s", owned_bytes(vm, h))
+    o = vm.objects[h]
+    return ("s", bytes(o.value)) if type(o) is RString else None
+
+
 def _key(vm, w: int) -> bool:
-    """A key whose hash and equality call no Ruby code: an Integer, a
-    Symbol or a String (mruby hashes and compares a String key by its
-    bytes, whatever String#hash and eql? are); a String generated code
-    owns (natstring.py) is looked up by its bytes, without an RString."""
-    if _simple_key(w):
-        return True
-    if w & OBJECT_MASK == OBJECT_TAG and vm.str_space.blocks[w >> OBJECT_SHIFT]:
-        return True
-    return type(_obj(vm, w)) is RString
+    """A key of ``_plain_key``: the leaf guards' test."""
+    return _plain_key(vm, w) is not None
 
 
 def _hash_get(vm, recv, args) -> bool:
@@ -104,21 +114,6 @@ def _plain_default(vm, o: RHash) -> bool:
     ``default`` is the builtin (no Ruby #default to call)."""
     m, _ = vm.find_method(o.cls, vm.SYM_default)
     return m is not None and m.fn is core_hash.hash_default
-
-
-def _plain_key(vm, key: int):
-    """The table key (core/hash.py ``table_key``) of a key mruby hashes and
-    compares without calling Ruby: a fixnum or Symbol (its word) or a
-    String (its bytes, whatever String#hash and eql? are); else None."""
-    if key & 1 or abi.is_symbol(key):
-        return key
-    if key & OBJECT_MASK != OBJECT_TAG:
-        return None
-    h = key >> OBJECT_SHIFT
-    if vm.str_space.blocks[h]:
-        return ("s", owned_bytes(vm, h))
-    o = vm.objects[h]
-    return ("s", bytes(o.value)) if type(o) is RString else None
 
 
 def _hash_read(vm, o: RHash, key: int) -> int | None:
