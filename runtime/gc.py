@@ -48,13 +48,13 @@ aliasing the next object allocated in its slot.
 
 from __future__ import annotations
 
-import os as _os
 import sys
 import threading
 import types
 
 from riteload.model import CatchHandler, Instruction, Irep, PoolValue
 
+from . import settings
 from .abi import ARY_HDR, IV_HDR, OBJECT_MASK, OBJECT_SHIFT, OBJECT_TAG
 from .cdecls import ffi
 from .context import Context
@@ -82,7 +82,7 @@ from .shapes import SHAPES, free_address, iv_words, release
 
 # allocations before the first collection (RITELOAD_GC_THRESHOLD overrides it:
 # a small value makes every test a stress test of the collector)
-MIN_THRESHOLD = int(_os.environ.get("RITELOAD_GC_THRESHOLD", "200000"))
+MIN_THRESHOLD = settings.gc_threshold()
 
 _SKIP_VM_ATTRS = frozenset(("objects", "stack", "ci", "state", "class_words", "iv_space",
                             "ary_space", "str_space", "proc_calls", "proc_call_blocks",

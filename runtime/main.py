@@ -130,8 +130,15 @@ def run_file(path: str | None, engine: str = "native", stats: bool = False,
     from riteload.errors import RiteError
 
     from .program import CompileError, load_program
+    from .settings import SettingError, check
     out = stdout if stdout is not None else sys.stdout.buffer
     err = stderr if stderr is not None else sys.stderr.buffer
+    try:
+        check()
+    except SettingError as e:
+        err.write(f"riteload: {e}\n".encode("utf-8", "surrogateescape"))
+        err.flush()
+        return EXIT_FAILURE
     if isinstance(stdin, (bytes, bytearray)):
         import io
         stdin = io.BytesIO(stdin)

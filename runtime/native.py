@@ -52,11 +52,10 @@ opcode semantics, so they cannot disagree.
 
 from __future__ import annotations
 
-import os
 import sys
 import threading
 
-from . import abi, leaves, natlogs
+from . import abi, leaves, natlogs, settings
 from .cdecls import libc
 from .codecache import CodeCache, ffi
 from .execmem import ExecMemory
@@ -78,12 +77,6 @@ from .shapes import SHAPES, shape_add
 _NEXT, _JUMP, _RETURN, _ERROR = abi.ST_NEXT, abi.ST_JUMP, abi.ST_RETURN, abi.ST_ERROR
 _RETVAL = abi.ST_RETVAL
 _NOT_LEAF = abi.ST_NOT_LEAF
-
-# activations of a loop-free irep before it is translated; the environment
-# variable RITELOAD_NATIVE_HOT_CALLS overrides it (1: translate everything on
-# first use, as the tests do to run as much generated code as possible)
-HOT_CALLS = 2
-
 
 class NativeEngineError(RuntimeError):
     """Generated code reached a state it must never reach (a translator bug)."""
@@ -226,10 +219,7 @@ class NativeEngine:
         # tiering: an irep is translated on its first activation if it loops,
         # else on its ``hot_calls``-th; until then the interpreter runs it
         if hot_calls is None:
-            try:
-                hot_calls = int(os.environ.get("RITELOAD_NATIVE_HOT_CALLS", HOT_CALLS))
-            except ValueError:
-                hot_calls = HOT_CALLS
+            hot_calls = settings.hot_calls()
         self.hot_calls = max(1, hot_calls)
         # with --stats, code counts every instruction it executes (one inc per instruction)
         self.counting = stats if counting is None else counting

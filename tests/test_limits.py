@@ -13,6 +13,7 @@ answers are live when mruby 3.1 is on PATH, else recorded in tests/recorded/
 from __future__ import annotations
 
 import io
+import os
 import resource
 import subprocess
 
@@ -191,3 +192,23 @@ def test_internal_error_without_a_message(tmp_path, monkeypatch):
 def test_python_memory_error_ends_as_uncaught_nomemoryerror(tmp_path, monkeypatch):
     _, out, err, status = _run_in_process(tmp_path, monkeypatch, MemoryError())
     assert (out, err, status) == (b"before\n", b"", 1)
+
+
+# ------------------------------------------- settings from the environment
+
+@pytest.mark.parametrize("name", ["RITELOAD_GC_THRESHOLD", "RITELOAD_NATIVE_HOT_CALLS"])
+@pytest.mark.parametrize("value", ["abc", "0", "-3", "1.5"])
+def test_bad_setting_is_one_line(name, value, tmp_path):
+    mrb = compile_mrb("settings_hello", "puts \"hi\"\n", tmp_path)
+    p = riteload("run", str(mrb), env={**os.environ, name: value})
+    assert (p.stdout, p.returncode) == (b"", 1)
+    assert p.stderr == (f"riteload: {name} must be a whole number of at least 1, "
+                        f"not {value!r}\n").encode()
+
+
+@pytest.mark.parametrize("value", ["", " ", "50"])
+def test_empty_or_good_setting_runs(value, tmp_path):
+    mrb = compile_mrb("settings_hello", "puts \"hi\"\n", tmp_path)
+    env = {**os.environ, "RITELOAD_GC_THRESHOLD": value, "RITELOAD_NATIVE_HOT_CALLS": value}
+    p = riteload("run", str(mrb), env=env)
+    assert (p.stdout, p.stderr, p.returncode) == (b"hi\n", b"", 0)
