@@ -14,10 +14,16 @@ interpreter keeps (and dialects that write them in C).
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
 
-MRB = Path(__file__).with_name("prelude31.mrb")
-VARIANTS = Path(__file__).with_name("variants31.mrb")
+# os.path, not pathlib: pathlib's imports cost every run about 5 ms
+MRB = os.path.join(os.path.dirname(__file__), "prelude31.mrb")
+VARIANTS = os.path.join(os.path.dirname(__file__), "variants31.mrb")
+
+
+def _read(path: str) -> bytes:
+    with open(path, "rb") as f:
+        return f.read()
 
 
 def init(vm) -> None:
@@ -31,7 +37,7 @@ def init(vm) -> None:
 
     # committed with the project and verified by its tests
     # (tests/test_native_calls.py), so not again at every start
-    rite = riteload.parse(MRB.read_bytes(), filename=str(MRB))
+    rite = riteload.parse(_read(MRB), filename=MRB)
     vm.exec_irep(rite.irep, vm.top_self, vm.c_Object)
     ireps, todo = set(), [rite.irep]
     while todo:
@@ -55,7 +61,7 @@ def _install_variants(vm) -> None:
     form runs in the builtin's place, as a frame of the same name and
     owner."""
     import riteload
-    rite = riteload.parse(VARIANTS.read_bytes(), filename=str(VARIANTS))   # verified as MRB is
+    rite = riteload.parse(_read(VARIANTS), filename=VARIANTS)   # verified as MRB is
     holder = vm._make_class(None, vm.c_Object)
     vm.exec_irep(rite.irep, holder.word, holder)
     each = vm.intern("each")
