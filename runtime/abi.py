@@ -479,3 +479,48 @@ ST_BADPC = 4
 ST_COMPILE = 5      # returned by the "compile me" stub an evicted method's entry cell points at
 ST_RETVAL = 6       # the frame returned natively, its value in ctx->retval
 ST_NOT_LEAF = 7     # OPK_LEAF: not a leaf call, nothing ran: the slow path
+
+# machine code for the heap's bulk work (translate/kernels.py), each
+# ``void kernel(uint64_t *args)`` with args as these word indexes.
+# The collector's sweep of objects generated code made (runtime/gc.py):
+# the five OUT cursors start at their buffers and come back past
+# the last word written (a freed handle; an Array literal's, a String's or
+# an ivar block's address; that ivar block's capacity)
+SWEEP_MARKED = 0        # uint8_t[n]: 1 marked, 0 not
+SWEEP_COUNT = 1         # n: handles 1 .. n-1 are swept
+SWEEP_CLASS_WORDS = 2   # rl_vmstate.class_words
+SWEEP_IV_BLOCKS = 3     # ... iv_blocks, ary_blocks, str_blocks (HandleTable.blocks)
+SWEEP_ARY_BLOCKS = 4
+SWEEP_STR_BLOCKS = 5
+SWEEP_OUT_HANDLES = 6
+SWEEP_OUT_ARY = 7
+SWEEP_OUT_STR = 8
+SWEEP_OUT_IV = 9
+SWEEP_OUT_IV_CAP = 10
+SWEEP_PROC_BLOCKS = 11  # rl_vmstate.proc_calls: a Proc's call data is blanked, its address out
+SWEEP_OUT_PROC = 12     # (this cursor is kept in args as the kernel goes)
+SWEEP_ARGS = 13
+# A pool refill (runtime/heap.py's _pool_handles): for each of COUNT
+# handles, its class word (CLASS_WORD; 0: none written), its entry in
+# TABLE (a HandleTable's blocks; 0: none) from ADDRESSES, its word to WORDS
+FILL_HANDLES = 0
+FILL_COUNT = 1
+FILL_CLASS_WORDS = 2
+FILL_CLASS_WORD = 3
+FILL_TABLE = 4
+FILL_ADDRESSES = 5
+FILL_WORDS = 6
+FILL_ARGS = 7
+# An env pool's refill (runtime/heap.py's fill_closure_pools): each of COUNT
+# cells gets its buffer, its handle's word and ENV_SEEN 0
+ENV_FILL_HANDLES = 0
+ENV_FILL_CELLS = 1
+ENV_FILL_BUFFERS = 2
+ENV_FILL_COUNT = 3
+ENV_FILL_ARGS = 4
+# The env cells of dead closures (runtime/gc.py): each of COUNT cells gets
+# word 0 (ENV_REGS) cleared, its buffer (ENV_BUF) written to OUT_BUFFERS
+ENV_SWEEP_CELLS = 0
+ENV_SWEEP_COUNT = 1
+ENV_SWEEP_OUT_BUFFERS = 2
+ENV_SWEEP_ARGS = 3

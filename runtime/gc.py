@@ -51,16 +51,18 @@ from __future__ import annotations
 import sys
 import threading
 import types
+from array import array
 
 from riteload.model import CatchHandler, Instruction, Irep, PoolValue
 
-from . import settings
+from . import abi, kernels, settings
 from .abi import ARY_HDR, IV_HDR, OBJECT_MASK, OBJECT_SHIFT, OBJECT_TAG
 from .cdecls import ffi
 from .context import Context
 from .frames import IrepRT
-from .natarray import free_literal_block
-from .natstring import free_string_block
+from .kernels import address
+from .natarray import free_literal_blocks
+from .natstring import free_string_blocks
 from .objects import (
     CONST_SERIAL,
     RArray,
@@ -78,7 +80,7 @@ from .objects import (
     RRange,
     RString,
 )
-from .shapes import SHAPES, free_address, iv_words, release
+from .shapes import SHAPES, free_blocks, iv_words, release
 
 # allocations before the first collection (RITELOAD_GC_THRESHOLD overrides it:
 # a small value makes every test a stress test of the collector)
@@ -428,58 +430,38 @@ def collect(vm) -> int:
                 mk.py(f.f_locals)
             f = f.f_back
     mk.run()
-    # sweep
+    return _sweep(vm, mk)
+
+
+def _sweep(vm, mk) -> int:
+    """Free what ``mk`` left unmarked; return how many objects.
+
+    The objects Python made and the closures it never looked at go one by
+    one, each as its type needs.  What is left with a class word, the
+    objects generated code made that Python never saw, are most of what a
+    program drops, and the Procs of closures it made: translate/kernels.py's
+    sweep frees them in one call (and its env_sweep the env cells of those
+    closures).  The freed handles join the free list in handle order.
+    """
+    n = mk.n
     marked = mk.marked
-    free = vm.free_handles
-    ivs = vm.iv_space
-    freed = 0
-    procs = 0
-    get = objects.get
+    objects = vm.objects
     lazy = vm.lazy_closures
-    cwv = memoryview(ffi.buffer(vm.class_words, mk.n * 8)).cast("Q")
-    ivv = memoryview(ffi.buffer(ivs.blocks, mk.n * 8)).cast("Q")
-    avv = memoryview(ffi.buffer(vm.ary_space.blocks, mk.n * 8)).cast("Q")
-    svv = memoryview(ffi.buffer(vm.str_space.blocks, mk.n * 8)).cast("Q")
-    for h in range(1, mk.n):
-        if marked[h]:
-            continue
-        o = get(h)
-        if o is None:
-            entry = lazy.pop(h, None)
-            if entry is not None:   # a closure Python never looked at (natlogs.closure_object)
-                if entry[0] >> OBJECT_SHIFT == h:
-                    procs += 1
-                    vm.drop_proc_call_data(h)
-                else:
-                    cell = ffi.cast("uint64_t *", entry[1])
-                    vm.env_bufs_free.append(int(cell[1]))
-                    cell[0] = 0
-                    vm.env_cells_free.append(entry[1])
-                cwv[h] = 0
-                free.append(h)
-                freed += 1
-            elif cwv[h]:            # an object Python never looked at (heap.ObjectTable)
-                addr = avv[h]
-                if addr:            # an Array literal
-                    free_literal_block(addr)
-                    avv[h] = 0
-                elif svv[h]:        # a String generated code made
-                    free_string_block(svv[h])
-                    svv[h] = 0
-                else:               # a plain object
-                    addr = ivv[h]
-                    if addr:
-                        free_address(addr)
-                        ivv[h] = 0
-                cwv[h] = 0
-                free.append(h)
-                freed += 1
-            continue
-        del objects[h]
+    ivs = vm.iv_space
+    cwv = memoryview(ffi.buffer(vm.class_words, n * 8)).cast("Q")
+    freed = []
+    procs = 0
+    # closures generated code made that Python never looked at
+    # (natlogs.closure_object): a Proc's handle and call data go with the
+    # objects below, an env's cell here
+    dead_closures = [(h, e) for h, e in lazy.items() if h < n and not marked[h]]
+    if objects.keys() & {h for h, _ in dead_closures}:  # made since: Python's, below
+        dead_closures = [(h, e) for h, e in dead_closures if objects.get(h) is None]
+    for h in [h for h in objects if 0 < h < n and not marked[h]]:
+        o = objects.pop(h)
         o.handle = 0
         cwv[h] = 0
-        free.append(h)
-        freed += 1
+        freed.append(h)
         t = type(o)
         if t is RObject or t is RException:
             release(o, ivs, h)
@@ -494,6 +476,83 @@ def collect(vm) -> int:
             o.cell[0] = 0
             vm.env_cells_free.append(o.cell_addr)
             o.cell = o.buf = None
+    cells, envs = [], []
+    for h, entry in dead_closures:
+        del lazy[h]
+        if entry[0] >> OBJECT_SHIFT == h:
+            procs += 1
+        else:
+            envs.append(h)
+            cells.append(entry[1])
+    if cells:
+        _sweep_env_cells(vm, cells)
+        freed.extend(envs)
+    del cwv
+    native = _sweep_native(vm, mk)
+    if freed:
+        freed.sort()
+        freed.extend(native)
+        freed.sort()                # two sorted runs: a merge
+    else:
+        freed = native
+    vm.free_handles.extend(freed)
     if procs:
         CONST_SERIAL[0] += 1        # GETCONST caches keyed on a frame's proc
-    return freed
+    return len(freed)
+
+
+_words = ffi.new_allocator(should_clear_after_alloc=False)
+
+
+def _sweep_native(vm, mk) -> list:
+    """Run the sweep kernel (translate/kernels.py) over ``mk``'s handles:
+    free the unmarked ones that still have a class word, put their blocks
+    back on their free lists, and return their handles (ascending)."""
+    n = mk.n
+    outs = [_words("uint64_t[]", max(n, 1)) for _ in range(5)]
+    args = ffi.new("uint64_t[]", abi.SWEEP_ARGS)
+    marked = ffi.from_buffer(mk.marked)
+    args[abi.SWEEP_MARKED] = address(marked)
+    args[abi.SWEEP_COUNT] = n
+    args[abi.SWEEP_CLASS_WORDS] = address(vm.class_words)
+    args[abi.SWEEP_IV_BLOCKS] = address(vm.iv_space.blocks)
+    args[abi.SWEEP_ARY_BLOCKS] = address(vm.ary_space.blocks)
+    args[abi.SWEEP_STR_BLOCKS] = address(vm.str_space.blocks)
+    args[abi.SWEEP_PROC_BLOCKS] = address(vm.proc_calls.blocks)
+    procs = _words("uint64_t[]", max(n, 1))
+    args[abi.SWEEP_OUT_PROC] = address(procs)
+    starts = [address(b) for b in outs]
+    for i, at in enumerate(_OUTS):
+        args[at] = starts[i]
+    kernels.sweep()(args)
+    got = [ffi.unpack(b, (int(args[at]) - start) >> 3)
+           for b, at, start in zip(outs, _OUTS, starts)]
+    handles, arrays, strings, blocks, caps = got
+    if arrays:
+        free_literal_blocks(arrays)
+    if strings:
+        free_string_blocks(strings)
+    if blocks:
+        free_blocks(blocks, caps)
+    vm.proc_calls_free.extend(ffi.unpack(procs, (int(args[abi.SWEEP_OUT_PROC])
+                                                 - address(procs)) >> 3))
+    return handles
+
+
+def _sweep_env_cells(vm, cells: list) -> None:
+    """The env cells of dead closures generated code made go back to their
+    free list, and their buffers to theirs; the kernel clears their words."""
+    n = len(cells)
+    cs = ffi.from_buffer(array("Q", cells))
+    bufs = _words("uint64_t[]", n)
+    args = ffi.new("uint64_t[]", abi.ENV_SWEEP_ARGS)
+    args[abi.ENV_SWEEP_CELLS] = address(cs)
+    args[abi.ENV_SWEEP_COUNT] = n
+    args[abi.ENV_SWEEP_OUT_BUFFERS] = address(bufs)
+    kernels.env_sweep()(args)
+    vm.env_bufs_free.extend(ffi.unpack(bufs, n))
+    vm.env_cells_free.extend(cells)
+
+
+_OUTS = (abi.SWEEP_OUT_HANDLES, abi.SWEEP_OUT_ARY, abi.SWEEP_OUT_STR, abi.SWEEP_OUT_IV,
+         abi.SWEEP_OUT_IV_CAP)

@@ -14,12 +14,13 @@ It exists so that ``runtime/vm.py`` stays a façade: ``VM`` inherits this
 
 from __future__ import annotations
 
+from array import array
+
+from . import abi, kernels
 from .abi import (
-    ENV_BUF,
     ENV_CELL_WORDS,
     ENV_POOL_WORDS,
     ENV_SEEN,
-    ENV_WORD,
     IV_CAPACITY,
     OBJECT_SHIFT,
     OBJECT_TAG,
@@ -29,6 +30,7 @@ from .abi import (
     PROC_STRICT,
 )
 from .cdecls import ffi
+from .kernels import address
 from .natarray import ItemList, literal_blocks
 from .natlogs import closure_object
 from .natstring import string_blocks, string_object
@@ -214,49 +216,57 @@ class Heap:
         the object.  A pooled object then costs Python a few word writes
         (bench/programs/points.rb makes 200,000)."""
         cap = cls.iv_cap
-        handles = self._pool_handles(pool, cls, self.iv_space if cap else None,
-                                     lambda n: block_addresses(cap, n))
-        _pool_items(pool, [(h << OBJECT_SHIFT) | OBJECT_TAG for h in handles])
+        self._pool_handles(pool, cls, self.iv_space if cap else None,
+                           lambda n: block_addresses(cap, n))
 
     def _fill_arrays(self, pool) -> None:
         """``fill_pool`` of the pool of Array literals: Arrays without Python
         objects (``ObjectTable``), each with a literal block
         (natarray.literal_blocks), whose header generated code's ARRAY
         writes when it takes the Array."""
-        handles = self._pool_handles(pool, self.c_Array, self.ary_space, literal_blocks)
-        _pool_items(pool, [(h << OBJECT_SHIFT) | OBJECT_TAG for h in handles])
+        self._pool_handles(pool, self.c_Array, self.ary_space, literal_blocks)
 
     def _fill_strings(self, pool) -> None:
         """``fill_pool`` of the pool of Strings generated code makes:
         Strings without Python objects (``ObjectTable``), each with a byte
         block (runtime/natstring.py), whose header generated code writes
         when it takes the String."""
-        handles = self._pool_handles(pool, self.c_String, self.str_space, string_blocks)
-        _pool_items(pool, [(h << OBJECT_SHIFT) | OBJECT_TAG for h in handles])
+        self._pool_handles(pool, self.c_String, self.str_space, string_blocks)
 
-    def _pool_handles(self, pool, cls, table=None, addresses=None) -> list:
+    def _pool_handles(self, pool, cls, table=None, addresses=None, put: bool = True) -> list:
         """The handles of the objects ``pool`` lacks up to its refill size,
         made in one batch without Python objects (``ObjectTable``): class
         ``cls``'s word (none for None: an env's) and, with ``table`` (a
-        HandleTable), the address ``addresses(n)`` gives each there;
-        counted for ``--stats``.  ``_pool_items`` puts them in the pool."""
-        n = int(pool[1]) - int(pool[0])
+        HandleTable), the address ``addresses(n)`` gives each there; with
+        ``put``, their words go after the pool's items and its next refill
+        size doubles up to POOL_MAX.  The writes are translate/kernels.py's
+        fill kernel's, one call for the batch; counted for ``--stats``."""
+        have = int(pool[0])
+        n = int(pool[1]) - have
         if n <= 0:
             return []
         handles = self._new_handles(n)
         self.objects_pooled += n
-        top = self.handle_top
+        if cls is None and table is None and not put:
+            return handles
+        args = ffi.new("uint64_t[]", abi.FILL_ARGS)
+        # array("Q", list) then from_buffer: a fifth of ffi.new's cost of a list
+        hs = ffi.from_buffer(array("Q", handles))
+        args[abi.FILL_HANDLES] = address(hs)
+        args[abi.FILL_COUNT] = n
+        args[abi.FILL_CLASS_WORDS] = address(self.class_words)
         if cls is not None:
-            cw = (cls.handle << OBJECT_SHIFT) | OBJECT_TAG
-            class_words = memoryview(ffi.buffer(self.class_words, 8 * top)).cast("Q")
-            for h in handles:
-                class_words[h] = cw
-            del class_words
+            args[abi.FILL_CLASS_WORD] = (cls.handle << OBJECT_SHIFT) | OBJECT_TAG
         if table is not None:
-            words = memoryview(ffi.buffer(table.blocks, 8 * top)).cast("Q")
-            for h, addr in zip(handles, addresses(n)):
-                words[h] = addr
-            del words
+            addrs = ffi.from_buffer(array("Q", addresses(n)))
+            args[abi.FILL_TABLE] = address(table.blocks)
+            args[abi.FILL_ADDRESSES] = address(addrs)
+        words = pool + 2 + have if put else ffi.new("uint64_t[]", n)   # else unused
+        args[abi.FILL_WORDS] = address(words)
+        kernels.fill()(args)
+        if put:
+            pool[0] = have + n
+            pool[1] = min(2 * int(pool[1]), POOL_MAX)
         return handles
 
     def _new_handles(self, n: int) -> list:
@@ -300,21 +310,25 @@ class Heap:
         env of a closure generated code made when Python first looks one
         up): a Proc is a handle, its class word and blank call data; an env
         a handle and a cell whose buffer (ENV_POOL_WORDS words) and word are
-        written, the rest of which BLOCK writes."""
+        written (translate/kernels.py's env_fill), the rest of which BLOCK
+        writes."""
         pool = self.proc_pool
         if not pool[0]:
-            handles = self._pool_handles(pool, self.c_Proc, self.proc_calls,
-                                         self._call_data_addresses)
-            _pool_items(pool, [(h << OBJECT_SHIFT) | OBJECT_TAG for h in handles])
+            self._pool_handles(pool, self.c_Proc, self.proc_calls, self._call_data_addresses)
         pool = self.env_pool
         if not pool[0]:
-            handles = self._pool_handles(pool, None)
-            cells = self._env_cell_addresses(len(handles))
-            for h, addr, buf in zip(handles, cells, self._env_buffer_addresses(len(handles))):
-                cell = ffi.cast("uint64_t *", addr)
-                cell[ENV_BUF // 8] = buf
-                cell[ENV_WORD // 8] = (h << OBJECT_SHIFT) | OBJECT_TAG
-                cell[ENV_SEEN // 8] = 0
+            handles = self._pool_handles(pool, None, put=False)
+            n = len(handles)
+            cells = self._env_cell_addresses(n)
+            hs = ffi.from_buffer(array("Q", handles))
+            cs = ffi.from_buffer(array("Q", cells))
+            bs = ffi.from_buffer(array("Q", self._env_buffer_addresses(n)))
+            args = ffi.new("uint64_t[]", abi.ENV_FILL_ARGS)
+            args[abi.ENV_FILL_HANDLES] = address(hs)
+            args[abi.ENV_FILL_CELLS] = address(cs)
+            args[abi.ENV_FILL_BUFFERS] = address(bs)
+            args[abi.ENV_FILL_COUNT] = n
+            kernels.env_fill()(args)
             _pool_items(pool, cells)
 
     def heap_stats_line(self) -> str:

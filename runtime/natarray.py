@@ -68,6 +68,11 @@ def free_literal_block(addr: int) -> None:
     _literal_free.append(addr)
 
 
+def free_literal_blocks(addrs: list) -> None:
+    """The collector freed these Array literals' blocks."""
+    _literal_free.extend(addrs)
+
+
 class ItemList(list):
     """The elements of an RArray, and once published their native block."""
 

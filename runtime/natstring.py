@@ -39,8 +39,9 @@ def string_blocks(n: int) -> list:
     return take_addresses(_free, _slabs, abi.STR_WORDS, _SLAB_BLOCKS, n)
 
 
-def free_string_block(addr: int) -> None:
-    _free.append(addr)
+def free_string_blocks(addrs: list) -> None:
+    """The collector freed these Strings' blocks."""
+    _free.extend(addrs)
 
 
 def owned_bytes(vm, h: int):

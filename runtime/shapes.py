@@ -28,8 +28,8 @@ reads and writes the same words through ``IvarView``, the dict-like
 
 from __future__ import annotations
 
-import bisect
 from array import array
+from itertools import compress
 
 from . import abi
 from .cdecls import ffi
@@ -83,11 +83,9 @@ def shape_of(names) -> Shape:
 
 
 # Blocks come from slabs, one free list of addresses per capacity (a power
-# of two); the slabs are kept sorted by address.
+# of two); a block's capacity word says which.
 _free: dict[int, list] = {}
-_slabs: list = []           # (array, capacity, first address, end address)
-_slab_bases: list = []
-_last_slab: list = [0, 0, None]     # free_address's: (first, end, free list) of a slab
+_slabs: list = []           # the slabs' cffi arrays, kept alive
 
 
 def _capacity(n: int) -> int:
@@ -104,9 +102,7 @@ def _carve(cap: int) -> list:
     count = max(1, _SLAB_BYTES // (8 * words))
     slab = ffi.new("uint64_t[]", words * count)
     base = int(ffi.cast("uintptr_t", slab))
-    at = bisect.bisect(_slab_bases, base)
-    _slab_bases.insert(at, base)
-    _slabs.insert(at, (slab, cap, base, base + 8 * words * count))
+    _slabs.append(slab)
     memoryview(ffi.buffer(slab)).cast("Q")[abi.IV_CAPACITY // 8::words] = \
         array("Q", [cap]) * count
     free = _free.setdefault(cap, [])
@@ -157,15 +153,15 @@ def free_block(blk, cap: int) -> None:
     _free[cap].append(int(ffi.cast("uintptr_t", blk)))
 
 
-def free_address(addr: int) -> None:
-    """The block at ``addr`` is free again (its slab says its capacity).
-    The collector frees blocks in handle order, which is mostly the order
-    they were taken in: the last slab found is tried first."""
-    last = _last_slab
-    if not last[0] <= addr < last[1]:
-        _, cap, lo, hi = _slabs[bisect.bisect(_slab_bases, addr) - 1]
-        last[:] = lo, hi, _free[cap]
-    last[2].append(addr)
+def free_blocks(addrs: list, caps: list) -> None:
+    """The collector freed the blocks at ``addrs``, of capacities ``caps``
+    (their capacity words): each goes back to its capacity's free list."""
+    lo, hi = min(caps), max(caps)
+    if lo == hi:
+        _free[lo].extend(addrs)
+        return
+    for cap in set(caps):
+        _free[cap].extend(compress(addrs, map(cap.__eq__, caps)))
 
 
 class HandleTable:
