@@ -186,6 +186,7 @@ def _cmd_run(args) -> int:
     import os
     import signal
 
+    _without_construct_debug()
     from runtime.main import EXIT_INTERRUPT, EXIT_SIGPIPE, run_file
     # a write to a pipe whose reader is gone kills the run, as it kills mruby
     # (Python ignores SIGPIPE and would raise BrokenPipeError instead)
@@ -203,6 +204,21 @@ def _cmd_run(args) -> int:
     if status == EXIT_SIGPIPE:
         _die_of(signal.SIGPIPE, 128 + signal.SIGPIPE)
     return status
+
+
+def _without_construct_debug() -> None:
+    """Keep ``construct.debug`` out of a run's process.
+
+    construct's package imports it (``Probe`` and ``Debugger``, built on
+    pdb), and with it pdb, inspect, dataclasses, typing...: about 25 ms, a
+    sixth of the start-up of a one-line program, for tools a run never
+    uses.  This process loads one program, runs it and exits, so an empty
+    module stands in for that one; everywhere else (the other commands,
+    riteload used as a library) construct loads whole.
+    """
+    import types
+    if "construct" not in sys.modules:
+        sys.modules.setdefault("construct.debug", types.ModuleType("construct.debug"))
 
 
 def _die_of(signum: int, fallback: int) -> None:

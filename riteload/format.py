@@ -33,8 +33,8 @@ section, irep index path and byte offset.  Counts are checked against the
 bytes left in their section before anything is read, and the irep tree is
 walked without recursion, its depth capped at ``MAX_IREP_DEPTH``.
 
-``construct`` Containers never leave this module: callers see the dataclasses
-of ``riteload.model``.
+``construct`` Containers never leave this module: callers see the record
+classes of ``riteload.model``.
 """
 
 from __future__ import annotations

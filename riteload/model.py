@@ -7,10 +7,9 @@ only these classes (DESIGN.md section 1: data flows one way).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from .debug import file_line, get_file
 from .errors import irep_path_text
+from .record import Record
 from .versions import DEFAULT
 
 # Pool entry tags, by the names of mruby's IREP_TT_* constants.
@@ -25,8 +24,7 @@ CATCH_RESCUE = 0        # MRB_CATCH_RESCUE
 CATCH_ENSURE = 1        # MRB_CATCH_ENSURE
 
 
-@dataclass
-class PoolValue:
+class PoolValue(Record):
     """One literal of an irep's pool.
 
     ``value`` is ``bytes`` for str/sstr, ``int`` for int32/int64, ``float``
@@ -34,24 +32,28 @@ class PoolValue:
     kept verbatim so the file rebuilds byte for byte).
     """
 
-    tag: str
-    value: bytes | int | float
-    # bigint only: mruby 3.1 wrote a NUL after the text, 3.2 and later do not
-    terminated: bool = False
+    _FIELDS = ("tag", "value", "terminated")
+
+    def __init__(self, tag: str, value: bytes | int | float, terminated: bool = False):
+        self.tag = tag
+        self.value = value
+        # bigint only: mruby 3.1 wrote a NUL after the text, 3.2 and later do not
+        self.terminated = terminated
 
 
-@dataclass
-class CatchHandler:
+class CatchHandler(Record):
     """A catch handler record (mrb_irep_catch_handler): pcs are byte offsets."""
 
-    type: int       # CATCH_RESCUE or CATCH_ENSURE
-    begin: int      # first pc covered
-    end: int        # pc past the last one covered
-    target: int     # pc of the handler code
+    _FIELDS = ("type", "begin", "end", "target")
+
+    def __init__(self, type: int, begin: int, end: int, target: int):
+        self.type = type        # CATCH_RESCUE or CATCH_ENSURE
+        self.begin = begin      # first pc covered
+        self.end = end          # pc past the last one covered
+        self.target = target    # pc of the handler code
 
 
-@dataclass
-class Instruction:
+class Instruction(Record):
     """One decoded RiteVM instruction.
 
     ``pc`` is the byte offset of the instruction itself, after any EXT
@@ -61,15 +63,19 @@ class Instruction:
     the rest at 0.
     """
 
-    pc: int
-    opcode: int
-    name: str
-    layout: str
-    a: int = 0
-    b: int = 0
-    c: int = 0
-    ext: str | None = None
-    size: int = 1
+    _FIELDS = ("pc", "opcode", "name", "layout", "a", "b", "c", "ext", "size")
+
+    def __init__(self, pc: int, opcode: int, name: str, layout: str, a: int = 0, b: int = 0,
+                 c: int = 0, ext: str | None = None, size: int = 1):
+        self.pc = pc
+        self.opcode = opcode
+        self.name = name
+        self.layout = layout
+        self.a = a
+        self.b = b
+        self.c = c
+        self.ext = ext
+        self.size = size
 
     @property
     def next_pc(self) -> int:
@@ -81,8 +87,7 @@ class Instruction:
         return self.pc - 1 if self.ext else self.pc
 
 
-@dataclass
-class DebugFile:
+class DebugFile(Record):
     """The line table of one source file within an irep (mrb_irep_debug_info_file).
 
     ``lines`` maps pc to line: for the ``ary`` encoding it is one line per
@@ -92,24 +97,30 @@ class DebugFile:
     ``line_type`` keeps mruby's encoding so the file rebuilds unchanged.
     """
 
-    start_pos: int
-    filename: str
-    line_type: str                 # "ary", "flat" or "packed"
-    lines: list                    # decoded entries, see above
-    raw: bytes = b""               # packed map bytes, for "packed"
-    filename_index: int | None = None   # index in the DBG filename table, as stored
+    _FIELDS = ("start_pos", "filename", "line_type", "lines", "raw", "filename_index")
+
+    def __init__(self, start_pos: int, filename: str, line_type: str, lines: list,
+                 raw: bytes = b"", filename_index: int | None = None):
+        self.start_pos = start_pos
+        self.filename = filename
+        self.line_type = line_type              # "ary", "flat" or "packed"
+        self.lines = lines                      # decoded entries, see above
+        self.raw = raw                          # packed map bytes, for "packed"
+        self.filename_index = filename_index    # index in the DBG filename table, as stored
 
     def line_at(self, pc: int) -> int | None:
         """The source line of the instruction at ``pc``, or None (riteload.debug.file_line)."""
         return file_line(self, pc)
 
 
-@dataclass
-class IrepDebug:
+class IrepDebug(Record):
     """Debug info of one irep (mrb_irep_debug_info): its files and lines."""
 
-    pc_count: int
-    files: list[DebugFile] = field(default_factory=list)
+    _FIELDS = ("pc_count", "files")
+
+    def __init__(self, pc_count: int, files: list[DebugFile] | None = None):
+        self.pc_count = pc_count
+        self.files = [] if files is None else files
 
     def location(self, pc: int) -> tuple[str | None, int | None]:
         """(file, line) of ``pc`` by the lookup of riteload.debug; unlike
@@ -120,8 +131,7 @@ class IrepDebug:
         return f.filename, file_line(f, pc)
 
 
-@dataclass
-class Irep:
+class Irep(Record):
     """One compiled method, block or top-level body (mrb_irep).
 
     ``path`` is the index path from the root (``()`` for the root, ``(0, 2)``
@@ -129,18 +139,32 @@ class Irep:
     ``syms`` holds ``None`` for mruby's null symbol (length 0xFFFF).
     """
 
-    nlocals: int
-    nregs: int
-    iseq: bytes
-    handlers: list[CatchHandler] = field(default_factory=list)
-    pool: list[PoolValue] = field(default_factory=list)
-    syms: list[str | None] = field(default_factory=list)
-    reps: list[Irep] = field(default_factory=list)
-    path: tuple[int, ...] = ()
-    debug: IrepDebug | None = None
-    lvars: list[str | None] | None = None   # nlocals-1 names from LVAR, None = absent
-    format_version: str = DEFAULT.version
-    _instructions: list[Instruction] | None = field(default=None, repr=False, compare=False)
+    # _instructions, a cache, is neither compared nor shown
+    _FIELDS = ("nlocals", "nregs", "iseq", "handlers", "pool", "syms", "reps", "path", "debug",
+               "lvars", "format_version")
+
+    def __init__(self, nlocals: int, nregs: int, iseq: bytes,
+                 handlers: list[CatchHandler] | None = None,
+                 pool: list[PoolValue] | None = None,
+                 syms: list[str | None] | None = None,
+                 reps: list[Irep] | None = None,
+                 path: tuple[int, ...] = (),
+                 debug: IrepDebug | None = None,
+                 lvars: list[str | None] | None = None,
+                 format_version: str = DEFAULT.version,
+                 _instructions: list[Instruction] | None = None):
+        self.nlocals = nlocals
+        self.nregs = nregs
+        self.iseq = iseq
+        self.handlers = [] if handlers is None else handlers
+        self.pool = [] if pool is None else pool
+        self.syms = [] if syms is None else syms
+        self.reps = [] if reps is None else reps
+        self.path = path
+        self.debug = debug
+        self.lvars = lvars      # nlocals-1 names from LVAR, None = absent
+        self.format_version = format_version
+        self._instructions = _instructions
 
     @property
     def rlen(self) -> int:
@@ -174,37 +198,47 @@ class Irep:
         return self._instructions
 
 
-@dataclass
-class Section:
+class Section(Record):
     """One section as it appears in the file: its 4-byte ident, offset and size."""
 
-    ident: str
-    offset: int
-    size: int
+    _FIELDS = ("ident", "offset", "size")
+
+    def __init__(self, ident: str, offset: int, size: int):
+        self.ident = ident
+        self.offset = offset
+        self.size = size
 
 
-@dataclass
-class RiteHeader:
+class RiteHeader(Record):
     """rite_binary_header: identifier, format version, compiler name and version."""
 
-    ident: str = "RITE"
-    format_version: str = DEFAULT.version   # the four digits after RITE
-    size: int = 0                  # binary_size as stored
-    compiler_name: str = "MATZ"
-    compiler_version: str = "0000"
+    _FIELDS = ("ident", "format_version", "size", "compiler_name", "compiler_version")
+
+    def __init__(self, ident: str = "RITE", format_version: str = DEFAULT.version,
+                 size: int = 0, compiler_name: str = "MATZ", compiler_version: str = "0000"):
+        self.ident = ident
+        self.format_version = format_version    # the four digits after RITE
+        self.size = size                        # binary_size as stored
+        self.compiler_name = compiler_name
+        self.compiler_version = compiler_version
 
 
-@dataclass
-class RiteFile:
+class RiteFile(Record):
     """A whole .mrb file: header, irep tree, and which optional sections it had."""
 
-    header: RiteHeader
-    irep: Irep
-    sections: list[Section] = field(default_factory=list)
-    debug_filenames: list[str] | None = None   # DBG section file table, None = no DBG
-    lvar_syms: list[str] | None = None         # LVAR section symbol table, None = no LVAR
-    irep_section_version: str = DEFAULT.vm_version   # rite_section_irep_header.rite_version
-    filename: str = "-"                           # where it was read from, for messages
+    _FIELDS = ("header", "irep", "sections", "debug_filenames", "lvar_syms",
+               "irep_section_version", "filename")
+
+    def __init__(self, header: RiteHeader, irep: Irep, sections: list[Section] | None = None,
+                 debug_filenames: list[str] | None = None, lvar_syms: list[str] | None = None,
+                 irep_section_version: str = DEFAULT.vm_version, filename: str = "-"):
+        self.header = header
+        self.irep = irep
+        self.sections = [] if sections is None else sections
+        self.debug_filenames = debug_filenames  # DBG section file table, None = no DBG
+        self.lvar_syms = lvar_syms              # LVAR section symbol table, None = no LVAR
+        self.irep_section_version = irep_section_version   # rite_section_irep_header.rite_version
+        self.filename = filename                # where it was read from, for messages
 
     @property
     def format_version(self) -> str:

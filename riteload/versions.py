@@ -14,30 +14,38 @@ table in ``riteload.opcodes`` and its listing dialect in ``riteload.disasm``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from .debug import LINE_TYPES
 from .opcodes import OPS_H_3_0, OPS_H_3_1, OPS_H_4_0, OpcodeTable
+from .record import FrozenRecord
 
 __all__ = ["DEFAULT", "RITE0200", "RITE0300", "RITE0400", "TRANSLATED", "VERSIONS", "RiteVersion",
            "rite_version"]
 
 
-@dataclass(frozen=True)
-class RiteVersion:
+class RiteVersion(FrozenRecord):
     """One .mrb format version (``RITE`` + ``version``) and what differs in it."""
 
-    version: str                    # the four digits after RITE, as in the header
-    releases: tuple[str, ...]       # the mruby releases that write it (riteload info)
-    opcodes: OpcodeTable            # their include/mruby/ops.h
-    dialects: tuple[str, ...]       # riteload.disasm dialects that list it, the default first
-    vm_version: str                 # RITE_VM_VER its writers put in rite_section_irep_header
-    ilen_size: int                  # bytes of the irep record's ilen (write_irep_header)
-    bigint_pool: bool               # IREP_TT_BIGINT pool entries exist
-    bigint_nul: bool                # some writers end a bigint's digits with a NUL (mruby 3.1)
-    line_types: frozenset           # line maps a DBG file record may use (mrb_debug_line_type)
-    packed_argc: bool               # SEND's c, SUPER's b pack n|nk<<4; else a count, 127 = splat
-    translated: bool                # the runtime's native engine translates its ireps
+    _FIELDS = ("version", "releases", "opcodes", "dialects", "vm_version", "ilen_size",
+               "bigint_pool", "bigint_nul", "line_types", "packed_argc", "translated")
+
+    def __init__(
+        self,
+        version: str,               # the four digits after RITE, as in the header
+        releases: tuple[str, ...],  # the mruby releases that write it (riteload info)
+        opcodes: OpcodeTable,       # their include/mruby/ops.h
+        dialects: tuple[str, ...],  # riteload.disasm dialects that list it, the default first
+        vm_version: str,            # RITE_VM_VER its writers put in rite_section_irep_header
+        ilen_size: int,             # bytes of the irep record's ilen (write_irep_header)
+        bigint_pool: bool,          # IREP_TT_BIGINT pool entries exist
+        bigint_nul: bool,           # some writers end a bigint's digits with a NUL (mruby 3.1)
+        line_types: frozenset,      # line maps a DBG file record may use (mrb_debug_line_type)
+        packed_argc: bool,          # SEND's c, SUPER's b pack n|nk<<4; else a count, 127 = splat
+        translated: bool,           # the runtime's native engine translates its ireps
+    ):
+        self._set(version=version, releases=releases, opcodes=opcodes, dialects=dialects,
+                  vm_version=vm_version, ilen_size=ilen_size, bigint_pool=bigint_pool,
+                  bigint_nul=bigint_nul, line_types=line_types, packed_argc=packed_argc,
+                  translated=translated)
 
     @property
     def ident(self) -> str:

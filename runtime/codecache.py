@@ -30,7 +30,7 @@ the interpreter.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from riteload.record import Record
 
 from .abi import CELL_WORDS
 from .cdecls import ffi
@@ -73,21 +73,28 @@ class Chunk:
         return any(e.active for e in self.entries)
 
 
-@dataclass(eq=False)
-class Entry:
+class Entry(Record):
     """The per-irep record: entry cell, installed code, activity."""
 
     GC_OPAQUE = True    # runtime/gc.py scans no further: it holds no value words
 
-    key: object
-    cell: object                      # cffi uint64_t * (stable address)
-    translation: object = None        # translate.compiler.Translation, kept for reinstalling
-    chunk: Chunk | None = None
-    address: int = 0                  # of the entry point, 0 when not installed
-    fn: object = None                 # cffi rl_entry of ``address``
-    active: int = 0                   # native activations of this code on the stack
-    installs: int = 0
-    extra: dict = field(default_factory=dict)   # engine-owned data (counters...)
+    _FIELDS = ("key", "cell", "translation", "chunk", "address", "fn", "active", "installs",
+               "extra")
+    __eq__ = object.__eq__      # a dataclass(eq=False): equal only to itself, hashable
+    __hash__ = object.__hash__
+
+    def __init__(self, key: object, cell: object, translation: object = None,
+                 chunk: Chunk | None = None, address: int = 0, fn: object = None,
+                 active: int = 0, installs: int = 0, extra: dict | None = None):
+        self.key = key
+        self.cell = cell                    # cffi uint64_t * (stable address)
+        self.translation = translation      # translate.compiler.Translation, kept for reinstalling
+        self.chunk = chunk
+        self.address = address              # of the entry point, 0 when not installed
+        self.fn = fn                        # cffi rl_entry of ``address``
+        self.active = active                # native activations of this code on the stack
+        self.installs = installs
+        self.extra = {} if extra is None else extra     # engine-owned data (counters...)
 
     @property
     def installed(self) -> bool:

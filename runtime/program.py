@@ -14,9 +14,9 @@ what it looks like (empty, a truncated RITE binary, an ELF executable...).
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 
 from riteload.errors import RiteError
+from riteload.record import Record
 
 #: rite_binary_header of RITE0200-0400: ident, version, size, compiler name and version
 HEADER_SIZE = 20
@@ -34,13 +34,16 @@ class CompileError(Exception):
         self.status = status
 
 
-@dataclass
-class Program:
-    rite: object            # the verified riteload RiteFile
-    name: str               # $0 and the name in messages: the path as given, "-" or "-e"
-    source: str | None      # the path of the file read, None for stdin and -e
-    messages: bytes = b""   # what mrbc printed while compiling it (warnings)
-    listing: bytes | None = None    # with verbose, mrbc -v's output: what mruby -v prints
+class Program(Record):
+    _FIELDS = ("rite", "name", "source", "messages", "listing")
+
+    def __init__(self, rite: object, name: str, source: str | None, messages: bytes = b"",
+                 listing: bytes | None = None):
+        self.rite = rite            # the verified riteload RiteFile
+        self.name = name            # $0 and the name in messages: the path as given, "-" or "-e"
+        self.source = source        # the path of the file read, None for stdin and -e
+        self.messages = messages    # what mrbc printed while compiling it (warnings)
+        self.listing = listing      # with verbose, mrbc -v's output: what mruby -v prints
 
     def compiled(self, result) -> Program:
         self.rite, self.messages, self.listing = result

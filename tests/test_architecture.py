@@ -204,15 +204,23 @@ def test_generated_ffi_module_is_up_to_date():
 
 def test_start_up_imports_only_what_a_run_needs():
     """A program that translates nothing parses no C (pycparser) and loads no
-    assembler or disassembler (iced-x86, capstone): those cost ~150 ms."""
+    assembler or disassembler (iced-x86, capstone): those cost ~150 ms.
+    Nor does a run import construct's debugger (pdb), dataclasses, inspect,
+    pkgutil or pathlib (riteload/record.py, riteload.cli's
+    _without_construct_debug): together about 40 ms of every start."""
     import subprocess
     import sys
-    p = subprocess.run([sys.executable, "-X", "importtime", "-m", "riteload", "run",
-                        os.path.join(ROOT, "fixtures", "mrb", "001_hello.mrb")],
-                       capture_output=True, text=True, cwd=ROOT)
-    assert p.returncode == 0, p.stderr[-2000:]
-    imported = {line.rsplit("|", 1)[-1].strip() for line in p.stderr.splitlines()
+
+    def imported(*args):
+        p = subprocess.run([sys.executable, "-X", "importtime", *args],
+                           capture_output=True, text=True, cwd=ROOT)
+        assert p.returncode == 0, p.stderr[-2000:]
+        return {line.rsplit("|", 1)[-1].strip() for line in p.stderr.splitlines()
                 if line.startswith("import time:")}
-    assert "runtime.vm" in imported and "runtime.native" in imported
-    for heavy in ("pycparser", "iced_x86", "capstone", "translate.asm"):
-        assert heavy not in imported, heavy
+    # what the interpreter's own start-up imports (site, .pth files) is not the run's
+    run = imported("-m", "riteload", "run", os.path.join(ROOT, "fixtures", "mrb", "001_hello.mrb"))
+    run -= imported("-c", "pass")
+    assert "runtime.vm" in run and "runtime.native" in run
+    for heavy in ("pycparser", "iced_x86", "capstone", "translate.asm", "pdb", "dataclasses",
+                  "inspect", "pkgutil", "pathlib"):
+        assert heavy not in run, heavy

@@ -24,9 +24,10 @@ from __future__ import annotations
 
 import itertools
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 
 from iced_x86 import BlockEncoder, Code, Decoder, Instruction, MemoryOperand, Register
+
+from riteload.record import FrozenRecord, Record
 
 
 class AsmError(Exception):
@@ -36,11 +37,11 @@ class AsmError(Exception):
 # ---------------------------------------------------------------------------
 # Operands
 
-@dataclass(frozen=True)
-class Reg:
-    name: str
-    iced: int
-    kind: str          # "64", "32", "8" or "xmm"
+class Reg(FrozenRecord):
+    _FIELDS = ("name", "iced", "kind")
+
+    def __init__(self, name: str, iced: int, kind: str):
+        self._set(name=name, iced=iced, kind=kind)     # kind: "64", "32", "8" or "xmm"
 
     def __repr__(self):
         return self.name
@@ -193,28 +194,34 @@ _KINDS = {Reg: "r", Mem: "m", Label: "l"}   # _build's operand letters ("i": imm
 
 # ---------------------------------------------------------------------------
 
-@dataclass(slots=True)
-class Emitted:
+class Emitted(Record):
     """One instruction as written by a template, before encoding."""
 
-    code: int
-    ops: tuple
-    owner: object
-    comment: str = ""
+    __slots__ = _FIELDS = ("code", "ops", "owner", "comment")
+
+    def __init__(self, code: int, ops: tuple, owner: object, comment: str = ""):
+        self.code = code
+        self.ops = ops
+        self.owner = owner
+        self.comment = comment
 
 
-@dataclass
-class Assembled:
+class Assembled(Record):
     """The result of ``Asm.assemble``: bytes, and where each instruction landed."""
 
-    code: bytes
-    base: int
-    offsets: list[int]                # byte offset of each instruction, in layout order
-    sizes: list[int]
-    owners: list[object]              # owner of each instruction, in layout order
-    comments: list[str]
-    cold: list[bool]                  # placed out of line (the cold stream)?
-    labels: dict = field(default_factory=dict)   # Label -> byte offset
+    _FIELDS = ("code", "base", "offsets", "sizes", "owners", "comments", "cold", "labels")
+
+    def __init__(self, code: bytes, base: int, offsets: list[int], sizes: list[int],
+                 owners: list[object], comments: list[str], cold: list[bool],
+                 labels: dict | None = None):
+        self.code = code
+        self.base = base
+        self.offsets = offsets      # byte offset of each instruction, in layout order
+        self.sizes = sizes
+        self.owners = owners        # owner of each instruction, in layout order
+        self.comments = comments
+        self.cold = cold            # placed out of line (the cold stream)?
+        self.labels = {} if labels is None else labels     # Label -> byte offset
 
     def offset_of(self, label: Label) -> int:
         return self.labels[label]

@@ -28,9 +28,8 @@ Machine registers while an irep runs::
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from riteload.model import Irep
+from riteload.record import Record
 from riteload.versions import TRANSLATED, VERSIONS
 from runtime import abi
 
@@ -61,19 +60,24 @@ from .templates import template_for
 FAKE_BASE = 0x1000_0000     # where translations are assembled; the code is position-independent
 
 
-@dataclass
-class Translation:
+class Translation(Record):
     """Machine code of one irep, ready to copy anywhere (see the module doc)."""
 
-    irep: Irep
-    blob: bytes                   # pc table followed by code
-    entry: int                    # offset of the entry in ``blob``
-    assembled: Assembled          # for listings: per machine instruction offsets/owners
-    python_sites: int = 0
-    inline_ops: int = 0           # instructions with an inline fast path
-    counting: bool = False
-    redefinable: tuple = ()       # pcs guarded by *ctx->redefined (Ctx.redefinable)
-    sites: tuple = ()             # pcs of native call sites, in rl_site order
+    _FIELDS = ("irep", "blob", "entry", "assembled", "python_sites", "inline_ops", "counting",
+               "redefinable", "sites")
+
+    def __init__(self, irep: Irep, blob: bytes, entry: int, assembled: Assembled,
+                 python_sites: int = 0, inline_ops: int = 0, counting: bool = False,
+                 redefinable: tuple = (), sites: tuple = ()):
+        self.irep = irep
+        self.blob = blob                    # pc table followed by code
+        self.entry = entry                  # offset of the entry in ``blob``
+        self.assembled = assembled          # for listings: per machine instruction offsets/owners
+        self.python_sites = python_sites
+        self.inline_ops = inline_ops        # instructions with an inline fast path
+        self.counting = counting
+        self.redefinable = redefinable      # pcs guarded by *ctx->redefined (Ctx.redefinable)
+        self.sites = sites                  # pcs of native call sites, in rl_site order
 
     @property
     def code(self) -> bytes:

@@ -19,27 +19,37 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+
+from riteload.record import FrozenRecord
 
 from ..frames import CALLINFO_MAX, FIBER_CALLINFO_MAX
 
 __all__ = ["Dialect", "default", "dialect_for", "ops_by_number", "remove_builtin"]
 
 
-@dataclass(frozen=True)
-class Dialect:
+class Dialect(FrozenRecord):
     """One mruby release's semantics."""
 
-    release: str                    # "3.1", "4.0": the release the runtime behaves as
-    version_line: str               # what ``mruby --version`` / ``mruby -v`` print first
-    formats: tuple[str, ...]        # the format versions (RITE + these) run as this release
-    ops: dict                       # opcode name -> fn(vm, frame, ins)
-    specialize: Callable            # (fn, ins) -> the function an engine's table runs
-    listing: str                    # riteload.disasm dialect of ``riteload run -v``
-    core: tuple[str, ...] = ()      # modules installed after runtime.core, in order
-    vm_overrides: dict = field(default_factory=dict)    # VM method name -> function
-    ci_max: int = CALLINFO_MAX              # live call-info records of the main context
-    fiber_ci_max: int = FIBER_CALLINFO_MAX  # ... and of a Fiber's
+    _FIELDS = ("release", "version_line", "formats", "ops", "specialize", "listing", "core",
+               "vm_overrides", "ci_max", "fiber_ci_max")
+
+    def __init__(
+        self,
+        release: str,                   # "3.1", "4.0": the release the runtime behaves as
+        version_line: str,              # what ``mruby --version`` / ``mruby -v`` print first
+        formats: tuple[str, ...],       # the format versions (RITE + these) run as this release
+        ops: dict,                      # opcode name -> fn(vm, frame, ins)
+        specialize: Callable,           # (fn, ins) -> the function an engine's table runs
+        listing: str,                   # riteload.disasm dialect of ``riteload run -v``
+        core: tuple[str, ...] = (),     # modules installed after runtime.core, in order
+        vm_overrides: dict | None = None,       # VM method name -> function ({} for None)
+        ci_max: int = CALLINFO_MAX,             # live call-info records of the main context
+        fiber_ci_max: int = FIBER_CALLINFO_MAX,  # ... and of a Fiber's
+    ):
+        self._set(release=release, version_line=version_line, formats=formats, ops=ops,
+                  specialize=specialize, listing=listing, core=core,
+                  vm_overrides={} if vm_overrides is None else vm_overrides,
+                  ci_max=ci_max, fiber_ci_max=fiber_ci_max)
 
     def ops_by_number(self, format_version: str) -> list:
         """The semantics indexed by opcode number of a format's opcode table
