@@ -455,8 +455,10 @@ def _sweep(vm, mk) -> int:
     # (natlogs.closure_object): a Proc's handle and call data go with the
     # objects below, an env's cell here
     dead_closures = [(h, e) for h, e in lazy.items() if h < n and not marked[h]]
-    if objects.keys() & {h for h, _ in dead_closures}:  # made since: Python's, below
-        dead_closures = [(h, e) for h, e in dead_closures if objects.get(h) is None]
+    made = [h for h in objects if h in lazy]    # made since: Python's, below
+    if made:
+        made = set(made)
+        dead_closures = [(h, e) for h, e in dead_closures if h not in made]
     for h in [h for h in objects if 0 < h < n and not marked[h]]:
         o = objects.pop(h)
         o.handle = 0
@@ -476,17 +478,20 @@ def _sweep(vm, mk) -> int:
             o.cell[0] = 0
             vm.env_cells_free.append(o.cell_addr)
             o.cell = o.buf = None
-    cells, envs = [], []
-    for h, entry in dead_closures:
-        del lazy[h]
-        if entry[0] >> OBJECT_SHIFT == h:
-            procs += 1
-        else:
-            envs.append(h)
-            cells.append(entry[1])
-    if cells:
+    if len(dead_closures) > len(lazy) // 2:     # most of them: keep the rest
+        dead = {h for h, _ in dead_closures}
+        live = [(h, e) for h, e in lazy.items() if h not in dead]
+        lazy.clear()
+        lazy.update(live)
+    else:
+        for h, _ in dead_closures:
+            del lazy[h]
+    envs = [(h, e[1]) for h, e in dead_closures if e[0] >> OBJECT_SHIFT != h]
+    procs += len(dead_closures) - len(envs)
+    if envs:
+        handles, cells = zip(*envs)
         _sweep_env_cells(vm, cells)
-        freed.extend(envs)
+        freed.extend(handles)
     del cwv
     native = _sweep_native(vm, mk)
     if freed:
@@ -539,7 +544,7 @@ def _sweep_native(vm, mk) -> list:
     return handles
 
 
-def _sweep_env_cells(vm, cells: list) -> None:
+def _sweep_env_cells(vm, cells) -> None:
     """The env cells of dead closures generated code made go back to their
     free list, and their buffers to theirs; the kernel clears their words."""
     n = len(cells)

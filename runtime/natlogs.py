@@ -110,7 +110,8 @@ def replay(vm) -> None:
 
 # where an entry of the closure log keeps what it says (translate/templates.py's
 # _closure): the Proc's word, the env's cell, b | flags, the record's head and
-# register base, its proc and target class, its depth; then what the replay adds
+# register base (the env's handle in the upper half), its proc and target
+# class, its depth; then what the replay adds
 _PROC, _CELL, _FLAGS, _HEAD, _BASE, _UP, _TC, _DEPTH, _STACK = range(9)
 _POOL_BUFFER = f"uint64_t(*)[{ENV_POOL_WORDS}]"
 
@@ -128,12 +129,14 @@ def _replay_closures(vm, state) -> None:
     stack = vm.stack
     objects = vm.objects
     for k in range(0, CLOSURE_LOG_WORDS * n, CLOSURE_LOG_WORDS):
-        entry = words[k:k + CLOSURE_LOG_WORDS]
-        entry.append(stack)             # the replay's: the running stack
+        # a tuple of ints and the running stack: the cyclic collector stops
+        # tracking it, where 100,000 lists of live closures made each of its
+        # full collections walk them (bench/programs/lambdas.rb: a third of its time)
+        entry = (*words[k:k + CLOSURE_LOG_WORDS], stack)
         h = entry[_PROC] >> OBJECT_SHIFT
         lazy[h] = entry
         if entry[_FLAGS] & CLOSURE_NEW_ENV:
-            env_h = ffi.cast("uint64_t *", entry[_CELL])[3] >> OBJECT_SHIFT
+            env_h = entry[_BASE] >> 32  # the template put it there
             lazy[env_h] = entry
             depth = entry[_DEPTH]
             if depth < len(frames):     # the activation's own frame, a view: its env now
@@ -147,7 +150,7 @@ def _replay_closures(vm, state) -> None:
             closure_object(vm, h, entry)
 
 
-def closure_object(vm, h: int, entry: list):
+def closure_object(vm, h: int, entry: tuple):
     """The Proc or env of handle ``h`` that generated code made (``entry``
     is its closure-log entry, kept in ``vm.lazy_closures``): what
     ``ops.make_proc`` and ``REnv.from_record`` would have made, as it is

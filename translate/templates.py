@@ -1336,6 +1336,11 @@ def _closure(a: Asm, ins: Instruction, cx: Ctx, strict: bool) -> None:
     for i, field in ((3, 0), (4, 8), (5, abi.CI_PROC), (6, abi.CI_TARGET_CLASS)):
         a.mov(RSI, qword(RDI, field))   # the record's head, register base, proc, class
         a.mov(qword(R11, 8 * i), RSI)
+    a.comment("the env's handle over the upper half of the register base's word (there the"
+              " record's pc, which the replay does not read)")
+    a.mov(RSI, qword(RDX, abi.ENV_WORD))
+    a.shr(RSI, abi.OBJECT_SHIFT)
+    a.mov(dword(R11, 36), ESI)
     a.mov(RSI, RDI)
     a.sub(RSI, qword(R12, abi.CTX_CIBASE))
     a.shr(RSI, abi.CI_SHIFT)
