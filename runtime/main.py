@@ -22,6 +22,9 @@ EXIT_INTERRUPT = 130
 EXIT_SIGPIPE = -13          # as subprocess reports a death by SIGPIPE
 THREAD_STACK = 512 << 20
 RECURSION_LIMIT = 200_000
+# Python's cyclic collector during a run: a young collection every 50,000
+# container allocations (Python's default: 700), older ones 20 times rarer
+PY_GC_THRESHOLD = (50_000, 20, 20)
 
 
 def make_engine(engine: str, code_cache_size: int = 16 << 20, stats: bool = False):
@@ -234,6 +237,13 @@ def _run(rite, engine, stats, code_cache_size, out, err, name, argv, stdin, dial
     # what boot made lives as long as the run: out of Python's cyclic
     # collector's way, which would walk it at every full collection
     gc.freeze()
+    # and that collector runs less often: a run makes Python containers by
+    # the hundred thousand, few of them in cycles (runtime/gc.py frees Ruby
+    # objects; this one only finds Python-level cycles), and collecting
+    # every 700 cost bench/programs/strhash.rb and lambdas.rb 10-20% of
+    # their time
+    threshold = gc.get_threshold()
+    gc.set_threshold(*PY_GC_THRESHOLD)
     vm.inp = stdin
     status = 0
     try:
@@ -270,6 +280,7 @@ def _run(rite, engine, stats, code_cache_size, out, err, name, argv, stdin, dial
         status = EXIT_FAILURE
     finally:
         gc.unfreeze()
+        gc.set_threshold(*threshold)
         try:
             vm.flush()
         except BrokenPipeError:
