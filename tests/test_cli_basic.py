@@ -131,3 +131,29 @@ def test_run_runs_rite0400_as_mruby_40():
     r = _run("run", str(VERSIONS / "4.0.0" / "v01_calls.mrb"))
     assert r.returncode == 0 and r.stderr == ""
     assert r.stdout == (VERSIONS / "4.0.0" / "v01_calls.stdout").read_text()
+
+
+@pytest.mark.parametrize("args, status", [(["--version"], 0), (["--help"], 0), (["bogus"], 2),
+                                          (["run", "/nonexistent.mrb"], 1)])
+def test_entry_exit_status(args, status):
+    """``python -m riteload`` ends through cli.entry (os._exit, no teardown):
+    argparse's exits and main's statuses come out unchanged."""
+    p = subprocess.run([sys.executable, "-m", "riteload", *args], capture_output=True,
+                       timeout=120)
+    assert p.returncode == status, p.stderr
+    assert (p.stdout if status == 0 else p.stderr) != b""
+
+
+def test_entry_flushes_everything_before_it_exits(tmp_path):
+    """What a run wrote to a pipe is all there though the process skips
+    Python's teardown, and so is what a listing printed."""
+    mrb = compile_mrb("cli_many_lines", "30_000.times { |i| puts i }\nputs :done\n", tmp_path)
+    p = subprocess.run([sys.executable, "-m", "riteload", "run", str(mrb)],
+                       capture_output=True, timeout=120)
+    lines = p.stdout.split(b"\n")
+    assert (p.returncode, p.stderr) == (0, b"")
+    assert lines[:3] == [b"0", b"1", b"2"] and lines[-3:] == [b"29999", b"done", b""]
+    assert len(lines) == 30_002
+    p = subprocess.run([sys.executable, "-m", "riteload", "disasm", str(mrb)],
+                       capture_output=True, timeout=120)
+    assert p.returncode == 0 and p.stdout.startswith(b"irep ") and p.stdout.endswith(b"\n")

@@ -1,0 +1,2 @@
+30_000.times { |i| puts i }
+puts :done
