@@ -416,11 +416,11 @@ def entry() -> None:
         status = main()
     except SystemExit as e:         # argparse: --help, --version, a usage error
         status = e.code
-        if status is None:
-            status = 0
-        elif not isinstance(status, int):
-            sys.stderr.write(f"{status}\n")
-            status = EXIT_ERROR
+    if status is None:              # as sys.exit would take each
+        status = 0
+    elif not isinstance(status, int):
+        sys.stderr.write(f"{status}\n")
+        status = EXIT_ERROR
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
