@@ -60,7 +60,6 @@ from .abi import ARY_HDR, IV_HDR, OBJECT_MASK, OBJECT_SHIFT, OBJECT_TAG
 from .cdecls import ffi
 from .context import Context
 from .frames import IrepRT
-from .kernels import address
 from .natarray import free_literal_blocks
 from .natstring import free_string_blocks
 from .objects import (
@@ -80,7 +79,7 @@ from .objects import (
     RRange,
     RString,
 )
-from .shapes import SHAPES, free_blocks, iv_words, release
+from .shapes import SHAPES, block_address, free_blocks, iv_words, release
 
 # allocations before the first collection (RITELOAD_GC_THRESHOLD overrides it:
 # a small value makes every test a stress test of the collector)
@@ -514,33 +513,30 @@ def _sweep_native(vm, mk) -> list:
     free the unmarked ones that still have a class word, put their blocks
     back on their free lists, and return their handles (ascending)."""
     n = mk.n
-    outs = [_words("uint64_t[]", max(n, 1)) for _ in range(5)]
+    outs = [_words("uint64_t[]", max(n, 1)) for _ in _OUTS]
     args = ffi.new("uint64_t[]", abi.SWEEP_ARGS)
     marked = ffi.from_buffer(mk.marked)
-    args[abi.SWEEP_MARKED] = address(marked)
+    args[abi.SWEEP_MARKED] = block_address(marked)
     args[abi.SWEEP_COUNT] = n
-    args[abi.SWEEP_CLASS_WORDS] = address(vm.class_words)
-    args[abi.SWEEP_IV_BLOCKS] = address(vm.iv_space.blocks)
-    args[abi.SWEEP_ARY_BLOCKS] = address(vm.ary_space.blocks)
-    args[abi.SWEEP_STR_BLOCKS] = address(vm.str_space.blocks)
-    args[abi.SWEEP_PROC_BLOCKS] = address(vm.proc_calls.blocks)
-    procs = _words("uint64_t[]", max(n, 1))
-    args[abi.SWEEP_OUT_PROC] = address(procs)
-    starts = [address(b) for b in outs]
+    args[abi.SWEEP_CLASS_WORDS] = block_address(vm.class_words)
+    args[abi.SWEEP_IV_BLOCKS] = block_address(vm.iv_space.blocks)
+    args[abi.SWEEP_ARY_BLOCKS] = block_address(vm.ary_space.blocks)
+    args[abi.SWEEP_STR_BLOCKS] = block_address(vm.str_space.blocks)
+    args[abi.SWEEP_PROC_BLOCKS] = block_address(vm.proc_calls.blocks)
+    starts = [block_address(b) for b in outs]
     for i, at in enumerate(_OUTS):
         args[at] = starts[i]
     kernels.sweep()(args)
     got = [ffi.unpack(b, (int(args[at]) - start) >> 3)
            for b, at, start in zip(outs, _OUTS, starts)]
-    handles, arrays, strings, blocks, caps = got
+    handles, arrays, strings, blocks, caps, call_data = got
     if arrays:
         free_literal_blocks(arrays)
     if strings:
         free_string_blocks(strings)
     if blocks:
         free_blocks(blocks, caps)
-    vm.proc_calls_free.extend(ffi.unpack(procs, (int(args[abi.SWEEP_OUT_PROC])
-                                                 - address(procs)) >> 3))
+    vm.proc_calls_free.extend(call_data)
     return handles
 
 
@@ -551,13 +547,13 @@ def _sweep_env_cells(vm, cells) -> None:
     cs = ffi.from_buffer(array("Q", cells))
     bufs = _words("uint64_t[]", n)
     args = ffi.new("uint64_t[]", abi.ENV_SWEEP_ARGS)
-    args[abi.ENV_SWEEP_CELLS] = address(cs)
+    args[abi.ENV_SWEEP_CELLS] = block_address(cs)
     args[abi.ENV_SWEEP_COUNT] = n
-    args[abi.ENV_SWEEP_OUT_BUFFERS] = address(bufs)
+    args[abi.ENV_SWEEP_OUT_BUFFERS] = block_address(bufs)
     kernels.env_sweep()(args)
     vm.env_bufs_free.extend(ffi.unpack(bufs, n))
     vm.env_cells_free.extend(cells)
 
 
 _OUTS = (abi.SWEEP_OUT_HANDLES, abi.SWEEP_OUT_ARY, abi.SWEEP_OUT_STR, abi.SWEEP_OUT_IV,
-         abi.SWEEP_OUT_IV_CAP)
+         abi.SWEEP_OUT_IV_CAP, abi.SWEEP_OUT_PROC)

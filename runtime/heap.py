@@ -30,12 +30,11 @@ from .abi import (
     PROC_STRICT,
 )
 from .cdecls import ffi
-from .kernels import address
 from .natarray import ItemList, literal_blocks
 from .natlogs import closure_object
 from .natstring import string_blocks, string_object
 from .objects import TT_SCLASS, RArray, RBasic, RClass, RException, RObject, RProc, env_named
-from .shapes import attach_at_alloc, block_addresses, take_addresses
+from .shapes import attach_at_alloc, block_address, block_addresses, take_addresses
 
 _SHAPED = (RObject, RException)     # types whose ivars are in native blocks
 POOL_FIRST = 8                      # objects of a class's first pool refill
@@ -252,17 +251,17 @@ class Heap:
         args = ffi.new("uint64_t[]", abi.FILL_ARGS)
         # array("Q", list) then from_buffer: a fifth of ffi.new's cost of a list
         hs = ffi.from_buffer(array("Q", handles))
-        args[abi.FILL_HANDLES] = address(hs)
+        args[abi.FILL_HANDLES] = block_address(hs)
         args[abi.FILL_COUNT] = n
-        args[abi.FILL_CLASS_WORDS] = address(self.class_words)
+        args[abi.FILL_CLASS_WORDS] = block_address(self.class_words)
         if cls is not None:
             args[abi.FILL_CLASS_WORD] = (cls.handle << OBJECT_SHIFT) | OBJECT_TAG
         if table is not None:
             addrs = ffi.from_buffer(array("Q", addresses(n)))
-            args[abi.FILL_TABLE] = address(table.blocks)
-            args[abi.FILL_ADDRESSES] = address(addrs)
+            args[abi.FILL_TABLE] = block_address(table.blocks)
+            args[abi.FILL_ADDRESSES] = block_address(addrs)
         words = pool + 2 + have if put else ffi.new("uint64_t[]", n)   # else unused
-        args[abi.FILL_WORDS] = address(words)
+        args[abi.FILL_WORDS] = block_address(words)
         kernels.fill()(args)
         if put:
             pool[0] = have + n
@@ -324,9 +323,9 @@ class Heap:
             cs = ffi.from_buffer(array("Q", cells))
             bs = ffi.from_buffer(array("Q", self._env_buffer_addresses(n)))
             args = ffi.new("uint64_t[]", abi.ENV_FILL_ARGS)
-            args[abi.ENV_FILL_HANDLES] = address(hs)
-            args[abi.ENV_FILL_CELLS] = address(cs)
-            args[abi.ENV_FILL_BUFFERS] = address(bs)
+            args[abi.ENV_FILL_HANDLES] = block_address(hs)
+            args[abi.ENV_FILL_CELLS] = block_address(cs)
+            args[abi.ENV_FILL_BUFFERS] = block_address(bs)
             args[abi.ENV_FILL_COUNT] = n
             kernels.env_fill()(args)
             _pool_items(pool, cells)

@@ -41,8 +41,3 @@ def env_fill():
 
 def env_sweep():
     return _kernel("env_sweep")
-
-
-def address(cdata) -> int:
-    """The address of a cffi array or pointer, for a kernel's args."""
-    return int(ffi.cast("uintptr_t", cdata))
