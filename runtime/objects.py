@@ -392,7 +392,7 @@ class REnv(RBasic):
 """
 
     __slots__ = ("vm", "stack", "base", "length", "values", "mid", "target_class", "frame",
-                 "bidx", "is_detached", "cell", "cell_addr", "buf", "pooled_buf")
+                 "bidx", "is_detached", "cell", "cell_addr", "buf", "pooled_buf", "vis")
 
     def __init__(self, vm, frame, length):
         super().__init__(None)
@@ -410,6 +410,7 @@ class REnv(RBasic):
         self.cell = None            # native: the address of its registers (heap.env_cell)
         self.buf = None
         self.pooled_buf = False     # buf is a closure pool's (heap.fill_closure_pools)
+        self.vis = None             # the frame's ``private``/``protected`` once it returned
 
     @classmethod
     def from_record(cls, vm, rec, proc):
@@ -444,6 +445,7 @@ class REnv(RBasic):
         e.cell = None
         e.buf = None
         e.pooled_buf = False
+        e.vis = None
         return e
 
     def place(self, vm, base: int, n: int, nk: int, mid: int, target_class, proc) -> None:
@@ -478,6 +480,7 @@ class REnv(RBasic):
         e.cell = None
         e.buf = None
         e.pooled_buf = False
+        e.vis = None
         vm.alloc(e)
         return e
 
@@ -506,6 +509,7 @@ class REnv(RBasic):
                 buf = self.values = self.buf
                 ffi.memmove(buf, st + b, 8 * self.length)
                 self.cell[0] = self.cell[1]
+            self.vis = getattr(self.frame, "vis", None)
             self.frame = None
             self.stack = None
 
@@ -513,6 +517,7 @@ class REnv(RBasic):
         """Generated code copied the registers into ``buf`` (natlogs.py)."""
         if self.values is None:
             self.values = self.buf
+            self.vis = getattr(self.frame, "vis", None)
             self.frame = None
             self.stack = None
 

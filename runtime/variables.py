@@ -161,31 +161,47 @@ class Variables:
             return self.c_funcall(base.word, "const_missing", [abi.symbol_word(sid)])
         return v
 
-    def const_find_lexical(self, proc, target_class, sid: int):
-        """(the constant ``sid`` as code of ``proc`` sees it in a frame whose
-        target class is ``target_class``, or None; the class whose
-        ``const_missing`` mruby then calls)."""
-        c = proc.target_class if proc is not None else None
-        if c is None:
-            c = target_class or self.c_Object
-        v = c.ivars.get(sid)
-        if v is not None:
-            return v, c
+    def attached_base(self, c: RClass) -> RClass:
+        """The class or module a chain of singleton classes starting at ``c``
+        is attached to (``class << self`` in a class body looks up constants
+        there), else ``c``."""
         c2 = c
         while c2 is not None and c2.tt == TT_SCLASS:
             att = c2.attached
             if att is None or not self.is_class(att):
-                c2 = None
-                break
+                return c
             c2 = self.objects[att >> OBJECT_SHIFT]
-        if c2 is not None and c2.tt in (TT_CLASS, TT_MODULE):
-            c = c2
+        return c2 if c2 is not None and c2.tt in (TT_CLASS, TT_MODULE) else c
+
+    def const_find_lexical(self, proc, target_class, sid: int):
+        """(the constant ``sid`` as code of ``proc`` sees it in a frame whose
+        target class is ``target_class``, or None; the class whose
+        ``const_missing`` mruby then calls): mruby 3.1's mrb_vm_const_get
+        (4.0's: runtime/dialects/mruby40/core/constants.py)."""
+        c = self.lexical_class(proc, target_class)
+        v = c.ivars.get(sid)
+        if v is None:
+            c = self.attached_base(c)
+            v = self.const_in_outer_scopes(proc, sid, None)
+            if v is None:
+                v = self.const_find_from(c, sid, True)
+        return v, c
+
+    def lexical_class(self, proc, target_class) -> RClass:
+        """The class whose constants code of ``proc`` sees first: the proc's
+        target class, else the frame's, else Object."""
+        c = proc.target_class if proc is not None else None
+        return c if c is not None else target_class or self.c_Object
+
+    def const_in_outer_scopes(self, proc, sid: int, default):
+        """The constant ``sid`` of the first scope enclosing ``proc`` that has
+        it (each scope's target class; ``default`` for one without), or None."""
         p = proc.upper if proc is not None else None
         while p is not None:
-            c3 = p.target_class
-            if c3 is not None:
-                v = c3.ivars.get(sid)
+            c = p.target_class or default
+            if c is not None:
+                v = c.ivars.get(sid)
                 if v is not None:
-                    return v, c
+                    return v
             p = p.upper
-        return self.const_find_from(c, sid, True), c
+        return None

@@ -18,6 +18,7 @@ from __future__ import annotations
 from ...fastfloat import flonum
 from ...objects import RFloat, RInteger
 from .. import Dialect
+from .core.constants import VM_OVERRIDES as CONSTANTS_OVERRIDES
 from .core.errors import VM_OVERRIDES as ERRORS_OVERRIDES
 from .core.integer import VM_OVERRIDES as INTEGER_OVERRIDES
 from .ops import OPS, specialize
@@ -54,7 +55,7 @@ DIALECT = Dialect(
     listing="4.0",
     core=CORE,
     vm_overrides={"int_new": int_new, "float_new": float_new, **ERRORS_OVERRIDES,
-                  **INTEGER_OVERRIDES},
+                  **INTEGER_OVERRIDES, **CONSTANTS_OVERRIDES},
     # cipush doubles the call-info array up to MRB_CALL_LEVEL_MAX (512) records,
     # from 32 (vm.c) or from a Fiber's 4 (mruby-fiber's FIBER_CI_INIT_SIZE)
     ci_max=512,

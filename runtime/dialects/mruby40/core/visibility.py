@@ -32,7 +32,7 @@ from runtime.calls import obj_missing
 from runtime.core import classes as core_classes
 from runtime.defs import method
 from runtime.frames import Frame
-from runtime.objects import TT_CLASS, TT_MODULE, TT_SCLASS, RClass
+from runtime.objects import TT_CLASS, TT_MODULE, TT_SCLASS, RClass, REnv
 from runtime.ops import frame_target_class
 
 from .errors import class_of_for_error, obj_missing40
@@ -119,8 +119,8 @@ def frame_vis(vm, f) -> str:
     if f is None:
         return PUBLIC
     v = getattr(f, "vis", None)
-    if v is not None:
-        return v
+    if v is not None or type(f) is REnv:
+        return v or PUBLIC
     p = f.proc
     if p is not None and p.upper is None and f.mid == 0 and f.target_class is vm.c_Object:
         return PRIVATE_VIS
@@ -153,7 +153,8 @@ def scope_frame(vm, frame, c):
     """class.c find_visibility_scope: the frame whose visibility a ``def``
     for class c (None: the frame's target class) in ``frame`` reads, or
     ``private`` there sets: the frame itself, or for a block in c's scope
-    the frame of the scope it is written in (None if that has returned)."""
+    the frame of the scope it is written in, or its env once that frame has
+    returned (MRB_ENV_VISIBILITY: the env keeps what ``private`` set)."""
     tc = frame_target_class(frame)
     if c is None:
         c = tc
@@ -169,7 +170,7 @@ def scope_frame(vm, frame, c):
         if _scope_break(p) or p.env.target_class is not c \
                 or env.target_class is not p.env.target_class \
                 or _yielded_with_class(vm, env.frame):
-            return env.frame
+            return env.frame if env.frame is not None else env
 
 
 def default_visibility(vm, frame, cls: RClass, sid: int) -> str:
