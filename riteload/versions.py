@@ -66,7 +66,7 @@ RITE0300 = RiteVersion(
 RITE0400 = RiteVersion(
     version="0400", releases=("4.0",), opcodes=OpcodeTable(OPS_H_4_0), dialects=("4.0",),
     vm_version="0400", ilen_size=4, bigint_pool=True, bigint_nul=False,
-    line_types=LINE_TYPES, packed_argc=True, translated=False)
+    line_types=LINE_TYPES, packed_argc=True, translated=True)
 
 #: every format riteload reads, by version string, oldest first
 VERSIONS: dict[str, RiteVersion] = {v.version: v for v in (RITE0200, RITE0300, RITE0400)}
@@ -75,8 +75,9 @@ VERSIONS: dict[str, RiteVersion] = {v.version: v for v in (RITE0200, RITE0300, R
 #: format of mruby 3.1, whose semantics the runtime implements
 DEFAULT = RITE0300
 
-#: the format whose opcodes the native engine translates (translate/templates.py)
-TRANSLATED = next(v for v in VERSIONS.values() if v.translated)
+#: the formats whose opcodes the native engine translates (translate/templates.py
+#: for RITE0300, translate/templates40.py for RITE0400)
+TRANSLATED: tuple[RiteVersion, ...] = tuple(v for v in VERSIONS.values() if v.translated)
 
 
 def rite_version(version: str) -> RiteVersion:

@@ -306,6 +306,16 @@ class NativeEngine:
             self._ops = OPS
         return self._ops
 
+    def _semantics(self, vm) -> tuple:
+        """(opcode name -> Python semantics, their specializer) that the
+        slow paths of ``vm``'s code run: those the engine was made with
+        (tests give a table of their own), else the VM's dialect's (mruby
+        3.1's or 4.0's, after the file's format: runtime/dialects)."""
+        if self._ops is not None:
+            from .ops import specialized
+            return self._ops, specialized
+        return vm.dialect.ops, vm.dialect.specialize
+
     @property
     def fallback(self):
         if self._fallback is None:
@@ -375,8 +385,9 @@ class NativeEngine:
             code.entry = entry = self.cache.entry(key)
             entry.translation = translation
             from .interp import op_table
-            ops = self.ops
-            code.table = op_table(irep, lambda ins: ops.get(ins.name) or _no_semantics)
+            ops, specialize = self._semantics(vm)
+            code.table = op_table(irep, lambda ins: ops.get(ins.name) or _no_semantics,
+                                  specialize)
             for pc in entry.translation.redefinable:
                 fn, ins, npc = code.table[pc]
                 code.table[pc] = code.table[ins.start] = (_refreshing(fn), ins, npc)
@@ -912,7 +923,7 @@ class NativeEngine:
         if name == "GETIDX":
             return self._fill_getidx(act, vm, code, idx * abi.SITE_WORDS, st[base + ins.a],
                                      depth)
-        self_call = name == "SSEND" or name == "SSENDB"
+        self_call = name == "SSEND" or name == "SSENDB" or name == "SSEND0"
         block = name == "SENDB" or name == "SSENDB"
         recv = st[base] if self_call else st[base + ins.a]
         if recv & 1:

@@ -3,13 +3,12 @@
 For every fixtures/programs/NAME.rb that mruby 4.0.0's mrbc compiled,
 fixtures/mruby40/mrb/NAME.mrb and NAME.g.mrb run under the interp engine
 (in-process, in fixtures/mruby40/mrb; a program with arguments or standard
-input through the command line in a scratch folder) and must print what
-mruby 4.0.0 printed, recorded in fixtures/mruby40/expected by
-``python scripts/record_fixtures.py --release 4.0``.  When mruby 4.0.0's
+input through the command line in a scratch folder) and under the native
+engine translating every irep on first use (translate/templates40.py), and
+must print what mruby 4.0.0 printed, recorded in fixtures/mruby40/expected
+by ``python scripts/record_fixtures.py --release 4.0``.  When mruby 4.0.0's
 binary is at hand (../shared/tools/mruby-4.0.0/bin/mruby, or $MRUBY40) a
-sample is also compared live.  The native engine runs RITE0400 ireps in
-its interpreter (runtime/native.py translates RITE0300 only), so one
-engine is tested.
+sample is also compared live.
 
 The programs still known to differ are in tests/known_mismatches40.txt,
 marked xfail(strict=True) as tests/known_mismatches.txt does for mruby 3.1.
@@ -27,6 +26,7 @@ import pytest
 
 from fixture_cases import is_slow
 from fixture_io import program_io, run_folder
+from native_runs import EAGER, run_many
 from runtime.main import run_file
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -118,6 +118,18 @@ def test_recordings_are_mruby_40():
 def test_program_matches_recorded_mruby40(name):
     out, err, status = run_interp(name)
     assert status != -1, f"{name} did not finish in {TIMEOUT}s"
+    exp_out = (EXPECTED / f"{name}.stdout").read_bytes()
+    exp_err = (EXPECTED / f"{name}.stderr").read_bytes()
+    assert out == exp_out, _show("stdout", exp_out, out)
+    assert err == exp_err, _show("stderr", exp_err, err)
+    assert status == int((EXPECTED / f"{name}.status").read_text())
+
+
+@pytest.mark.parametrize("name", _params(CASES))
+def test_native_matches_recorded_mruby40(name):
+    [(out, err, status)] = run_many([(MRB / f"{name}.mrb", ("--engine", "native"),
+                                      program_io(name))], timeout=TIMEOUT, env=EAGER)
+    assert status is not None, f"{name} did not finish in {TIMEOUT}s"
     exp_out = (EXPECTED / f"{name}.stdout").read_bytes()
     exp_err = (EXPECTED / f"{name}.stderr").read_bytes()
     assert out == exp_out, _show("stdout", exp_out, out)

@@ -18,7 +18,14 @@ from riteload.model import CatchHandler, Irep, PoolValue
 from riteload.opcodes import table_for
 from runtime import abi
 from translate import asm as A
-from translate.compiler import TranslateEnv, TranslateError, compile_me_stub, translate_irep
+from translate import templates40
+from translate.compiler import (
+    TEMPLATE_SETS,
+    TranslateEnv,
+    TranslateError,
+    compile_me_stub,
+    translate_irep,
+)
 from translate.templates import TEMPLATES, gen_python, template_for
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,20 +33,21 @@ FIXTURES = sorted((ROOT / "fixtures" / "mrb").glob("*.mrb"))
 T = table_for("0300")
 
 
-def iseq(*ops) -> bytes:
+def iseq(*ops, table=T) -> bytes:
     """Assemble RiteVM instructions: iseq(("MOVE", 1, 2), ("RETURN", 1))."""
     out = bytearray()
     for name, *args in ops:
-        op = T[name]
+        op = table[name]
         out.append(op.number)
         for width, value in zip(op.widths, args):
             out += (value & ((1 << 8 * width) - 1)).to_bytes(width, "big")
     return bytes(out)
 
 
-def irep_of(*ops, nregs=8, pool=(), syms=(), handlers=()) -> Irep:
-    return Irep(nlocals=1, nregs=nregs, iseq=iseq(*ops), pool=list(pool), syms=list(syms),
-                handlers=list(handlers))
+def irep_of(*ops, nregs=8, pool=(), syms=(), handlers=(), version="0300") -> Irep:
+    return Irep(nlocals=1, nregs=nregs, iseq=iseq(*ops, table=table_for(version)),
+                pool=list(pool), syms=list(syms), handlers=list(handlers),
+                format_version=version)
 
 
 def code_of(tr, pc: int) -> list[str]:
@@ -66,45 +74,61 @@ def bytes_of(tr, pc: int) -> bytes:
 # ---------------------------------------------------------------------------
 # the registry
 
-def test_every_opcode_has_a_template():
-    names = [op.name for op in T]
+# (format, its opcode table, its templates): RITE0400's start from RITE0300's
+SETS = [pytest.param("0300", T, TEMPLATES, id="RITE0300"),
+        pytest.param("0400", table_for("0400"), templates40.TEMPLATES, id="RITE0400")]
+
+
+@pytest.mark.parametrize("version,table,templates", SETS)
+def test_every_opcode_has_a_template(version, table, templates):
+    names = [op.name for op in table]
     # the registry lists templates of their own, in opcode order, each named after its opcode
-    assert list(TEMPLATES) == [n for n in names if n in TEMPLATES]
-    for name, fn in TEMPLATES.items():
+    assert list(templates) == [n for n in names if n in templates]
+    for name, fn in templates.items():
         assert fn.__name__ == f"gen_{name}" and fn is not gen_python
     # every other opcode calls its Python semantics
     for name in names:
-        assert template_for(name) is TEMPLATES.get(name, gen_python)
+        assert template_for(name, templates) is templates.get(name, gen_python)
+    assert TEMPLATE_SETS[version][0] is templates
 
 
-def test_registry_lists_only_templates_that_do_something_inline():
+@pytest.mark.parametrize("version,table,templates", SETS)
+def test_registry_lists_only_templates_that_do_something_inline(version, table, templates):
     # an entry that only called Python would repeat the default: each listed
     # template writes other code for some instruction of its opcode
-    for name, fn in TEMPLATES.items():
+    for name, fn in templates.items():
         body = [ln.strip() for ln in inspect.getsource(fn).splitlines()[2:]]
         assert body != ["cx.call_op(ins)"], name
 
 
-def test_every_template_starts_with_its_ops_h_line():
-    for op in T:
-        if op.name in TEMPLATES:
-            src = inspect.getsource(TEMPLATES[op.name]).splitlines()
+@pytest.mark.parametrize("version,table,templates", SETS)
+def test_every_template_starts_with_its_ops_h_line(version, table, templates):
+    for op in table:
+        if op.name in templates:
+            src = inspect.getsource(templates[op.name]).splitlines()
             assert src[1].strip() == f"# {op.summary}", (op.name, src[1])
 
 
-def test_every_template_has_one_signature():
-    sigs = {str(inspect.signature(fn)) for fn in [gen_python, *TEMPLATES.values()]}
+@pytest.mark.parametrize("version,table,templates", SETS)
+def test_every_template_has_one_signature(version, table, templates):
+    sigs = {str(inspect.signature(fn)) for fn in [gen_python, *templates.values()]}
     assert sigs == {"(a: 'Asm', ins: 'Instruction', cx: 'Ctx') -> 'None'"}
 
 
-def test_every_opcode_translates():
+def test_the_translated_formats_are_those_with_templates():
+    from riteload.versions import TRANSLATED
+    assert sorted(v.version for v in TRANSLATED) == sorted(TEMPLATE_SETS) == ["0300", "0400"]
+
+
+@pytest.mark.parametrize("version,table,templates", SETS)
+def test_every_opcode_translates(version, table, templates):
     # one instruction of each opcode, operands 0 (EXT prefixes are folded by
     # the decoder and never reach a template: their templates refuse)
-    for op in T:
+    for op in table:
         if op.name in ("EXT1", "EXT2", "EXT3"):
             continue
         tr = translate_irep(irep_of((op.name, *[0] * len(op.widths)), ("RETURN", 0),
-                                    pool=[PoolValue("str", b"")], syms=["x"]))
+                                    pool=[PoolValue("str", b"")], syms=["x"], version=version))
         assert bytes_of(tr, 0) or op.name == "NOP", op.name
 
 
@@ -353,3 +377,38 @@ def test_translate_command_needs_no_executable_memory(monkeypatch, capsys):
     from translate.listing import translate_command
     assert translate_command(str(FIXTURES[0])) == 0
     assert "prologue" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------------------
+# RITE0400 (translate/templates40.py)
+
+def _all_code(tr) -> list[str]:
+    md = Cs(CS_ARCH_X86, CS_MODE_64)
+    return [f"{ci.mnemonic} {ci.op_str}" for ci in md.disasm(tr.code, 0)]
+
+
+def test_rite0400_floats_keep_every_bit():
+    # mruby 3.1 clears a Float's two low significand bits (word boxing) before
+    # making the flonum of a result; 4.0 keeps them: the box subroutine has
+    # one ``and`` less (flonum decoding clears the tag bits in both)
+    truncate = "and rax, 0xfffffffffffffffc"
+    n = {v: _all_code(translate_irep(irep_of(("ADD", 1), ("RETURN", 1), version=v))).count(truncate)
+         for v in ("0300", "0400")}
+    assert n["0300"] == n["0400"] + 1
+
+
+def test_rite0400_returns_of_constants_are_inline():
+    tr = translate_irep(irep_of(("RETNIL",), ("RETSELF",), ("RETTRUE",), ("RETFALSE",),
+                                version="0400"))
+    retval = f"mov qword ptr [r12 + {abi.CTX_RETVAL:#x}], rax"
+    for pc, value in ((0, "mov eax, 8"), (1, "mov rax, qword ptr [rbx]"), (2, "mov eax, 0x10"),
+                      (3, "mov eax, 0")):
+        code = code_of(tr, pc)
+        assert value in code and retval in code, (pc, code)
+    assert tr.inline_ops == 4
+
+
+def test_rite0400_send0_has_an_inline_cache():
+    tr = translate_irep(irep_of(("SEND0", 1, 0), ("SSEND0", 2, 0), ("RETURN", 1),
+                                syms=["size"], version="0400"))
+    assert len(tr.sites) == 2 and tr.sites == (0, 3)

@@ -30,9 +30,10 @@ from __future__ import annotations
 
 from riteload.model import Irep
 from riteload.record import Record
-from riteload.versions import TRANSLATED, VERSIONS
+from riteload.versions import TRANSLATED
 from runtime import abi
 
+from . import templates, templates40
 from .asm import (
     R8,
     R9,
@@ -58,6 +59,12 @@ from .ctx import PROLOGUE, STUBS, Ctx, TranslateEnv, TranslateError, makes_closu
 from .templates import template_for
 
 FAKE_BASE = 0x1000_0000     # where translations are assembled; the code is position-independent
+
+#: format version -> (the templates of its opcodes, whether its Floats keep every bit)
+TEMPLATE_SETS = {
+    "0300": (templates.TEMPLATES, False),
+    "0400": (templates40.TEMPLATES, templates40.EXACT_FLOATS),
+}
 
 
 class Translation(Record):
@@ -153,13 +160,15 @@ def _stubs(a: Asm, cx: Ctx, table_addr: int, ilen: int) -> None:
 def translate_irep(irep: Irep, *, env: TranslateEnv | None = None,
                    counting: bool = False) -> Translation:
     """Translate a verified irep; raise TranslateError on the first failure."""
-    spec = VERSIONS.get(irep.format_version)
-    if spec is None or not spec.translated:
-        raise TranslateError(f"RITE{irep.format_version} is not translated (only "
-                             f"{TRANSLATED.ident}, mruby 3.1)", irep=irep)
+    chosen = TEMPLATE_SETS.get(irep.format_version)
+    if chosen is None:
+        only = ", ".join(v.ident for v in TRANSLATED)
+        raise TranslateError(f"RITE{irep.format_version} is not translated (only {only})",
+                             irep=irep)
+    table, exact_floats = chosen
     env = env or TranslateEnv()
     a = Asm()
-    cx = Ctx(a, irep, env, counting)
+    cx = Ctx(a, irep, env, counting, exact_floats)
     ilen = len(irep.iseq)
     table_size = (4 * (ilen + 1) + 15) & ~15
     table_addr = FAKE_BASE - table_size
@@ -174,7 +183,7 @@ def translate_irep(irep: Irep, *, env: TranslateEnv | None = None,
             a.inc(qword(R13, 8 * idx))
         before = cx.op_calls
         try:
-            handled = template_for(ins.name)(a, ins, cx)
+            handled = template_for(ins.name, table)(a, ins, cx)
         except AsmError as e:
             raise TranslateError(f"{ins.name}: {e}", irep=irep, pc=ins.pc) from None
         if handled is False:

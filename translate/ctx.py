@@ -82,11 +82,14 @@ STUBS = "stubs"
 class Ctx:
     """Per-irep state templates use: labels, slow paths, operand helpers."""
 
-    def __init__(self, asm: Asm, irep: Irep, env: TranslateEnv, counting: bool):
+    def __init__(self, asm: Asm, irep: Irep, env: TranslateEnv, counting: bool,
+                 exact_floats: bool = False):
         self.asm = asm
         self.irep = irep
         self.env = env
         self.counting = counting
+        # the release keeps every bit of a Float (mruby 4.0), not 3.1's truncation
+        self.exact_floats = exact_floats
         self.instructions = irep.instructions
         self.index_of_pc = {ins.pc: i for i, ins in enumerate(self.instructions)}
         self.pc_labels: dict[int, Label] = {}

@@ -185,15 +185,18 @@ def _emit_double(a: Asm) -> None:
     a.ret()
 
 
-def _emit_box(a: Asm) -> None:
+def _emit_box(a: Asm, exact: bool = False) -> None:
     """Subroutine: rax = the flonum word of the double in xmm0; carry set when
     the double has no flonum (the slow path boxes it).  Clobbers rcx
-    (rb_float_new_inline in CRuby)."""
+    (rb_float_new_inline in CRuby).  ``exact``: the release keeps every bit
+    of a Float (mruby 4.0); else its two low significand bits are cleared
+    first, as mruby 3.1's word boxing stores a Float."""
     other, fail = a.label(), a.label()
     a.comment("rax = flonum(xmm0): exponent bits 60..62 must be 3 or 4, or the value +0.0")
     a.movq(RAX, XMM0)
-    a.comment("mruby 3.1 word boxing keeps a Float with its two low significand bits cleared")
-    a.and_(RAX, -4)
+    if not exact:
+        a.comment("mruby 3.1 word boxing keeps a Float with its two low significand bits cleared")
+        a.and_(RAX, -4)
     a.mov(RCX, RAX)
     a.shr(RCX, 60)
     a.and_(ECX, 7)
@@ -219,11 +222,18 @@ def _emit_box(a: Asm) -> None:
     a.ret()
 
 
+def _box(cx: Ctx) -> Label:
+    """The irep's ``_emit_box`` subroutine, for its release's Floats."""
+    if cx.exact_floats:
+        return cx.shared("box_exact", lambda a: _emit_box(a, exact=True))
+    return cx.shared("box", _emit_box)
+
+
 def _float_binop(a: Asm, cx: Ctx, ins: Instruction, entry: Label, slow: Label, op: str,
                  not_numbers: Label | None = None) -> None:
     """Out of line: R[a] = R[a] op R[a+1] on any mix of fixnums and flonums;
     other operands go to ``not_numbers`` (default: ``slow``)."""
-    doubles, box = cx.shared("doubles", _emit_doubles), cx.shared("box", _emit_box)
+    doubles, box = cx.shared("doubles", _emit_doubles), _box(cx)
     with a.cold():
         a.bind(entry)
         a.comment(f"Float {op[:3]}: operands in rax, rcx")
@@ -236,17 +246,17 @@ def _float_binop(a: Asm, cx: Ctx, ins: Instruction, entry: Label, slow: Label, o
         a.jmp(cx.next(ins))
 
 
-def _float_immop(a: Asm, cx: Ctx, ins: Instruction, entry: Label, slow: Label, op: str) -> None:
-    """Out of line: R[a] = R[a] op (double)b with R[a] a flonum."""
-    double, box = cx.shared("double", _emit_double), cx.shared("box", _emit_box)
+def _float_immop(a: Asm, cx: Ctx, ins: Instruction, entry: Label, slow: Label, n: int) -> None:
+    """Out of line: R[a] = R[a] + (double)n with R[a] a flonum."""
+    double, box = cx.shared("double", _emit_double), _box(cx)
     with a.cold():
         a.bind(entry)
-        a.comment(f"Float {op[:3]} immediate: operand in rax")
+        a.comment("Float add immediate: operand in rax")
         a.call(double)
         a.jcc("b", slow)
-        a.mov(RCX, ins.b)
+        a.mov(RCX, n)
         a.cvtsi2sd(XMM1, RCX)
-        getattr(a, op)(XMM0, XMM1)
+        a.addsd(XMM0, XMM1)
         a.call(box)
         a.jcc("b", slow)
         a.mov(cx.R(ins.a), RAX)
@@ -781,7 +791,7 @@ def _float_op(a: Asm, ins: Instruction, cx: Ctx, src: int, other: Label,
     and without ``box_result`` stores R[a] itself.  A boxed Float, a
     result with no flonum, or ``op``'s failure go to ``other``, the send's
     leaf call, with rdx the site again."""
-    double, box = cx.shared("double", _emit_double), cx.shared("box", _emit_box)
+    double, box = cx.shared("double", _emit_double), _box(cx)
     fail, done = a.label(), a.label()
     a.mov(RAX, cx.R(src))
     a.call(double)                      # clobbers rdx
@@ -1968,10 +1978,16 @@ def gen_ENTER(a: Asm, ins: Instruction, cx: Ctx) -> None:
 
 def gen_RETURN(a: Asm, ins: Instruction, cx: Ctx) -> None:
     # return R[a] (normal)
+    _return(a, ins, cx, cx.R(ins.a))
+
+
+def _return(a: Asm, ins: Instruction, cx: Ctx, value) -> None:
+    """Return ``value`` (a register or memory operand, or a value word)
+    from the frame: the RETURN of an irep without ensure clauses."""
     if any(h.type == CATCH_ENSURE for h in cx.irep.handlers):
         cx.call_op(ins)             # an ensure clause may have to run first
         return
-    a.comment("no ensure clause in this irep: return R[a] in ctx->retval; a Frame view")
+    a.comment("no ensure clause in this irep: return it in ctx->retval; a Frame view")
     a.comment("Python holds of this record goes stale (Python drops it: native.py _drop)")
     a.mov(RAX, qword(R12, abi.CTX_CI))
     if not makes_closures(cx.irep):
@@ -1989,7 +2005,7 @@ def gen_RETURN(a: Asm, ins: Instruction, cx: Ctx) -> None:
             a.bind(unshare)
             a.call(cx.unshare_env())
             a.jmp(back)
-    a.mov(RAX, cx.R(ins.a))
+    a.mov(RAX, value)
     a.mov(qword(R12, abi.CTX_RETVAL), RAX)
     a.mov(RAX, abi.ST_RETVAL)
     a.jmp(cx.exit)
@@ -2010,14 +2026,19 @@ def gen_ADD(a: Asm, ins: Instruction, cx: Ctx) -> None:
 
 def gen_ADDI(a: Asm, ins: Instruction, cx: Ctx) -> None:
     # R[a] = R[a]+mrb_int(b)
+    _add_imm(a, ins, cx, ins.b)
+
+
+def _add_imm(a: Asm, ins: Instruction, cx: Ctx, n: int) -> None:
+    """R[a] = R[a] + n (ADDI, SUBI with -n): fixnums inline, flonums out of line."""
     floats, slow = a.label(), cx.slow(ins)
     a.mov(RAX, cx.R(ins.a))
     a.test(AL, 1)
     a.jcc("e", floats)
-    a.add(RAX, 2 * ins.b)
+    a.add(RAX, 2 * n)
     a.jcc("o", slow)
     a.mov(cx.R(ins.a), RAX)
-    _float_immop(a, cx, ins, floats, slow, "addsd")
+    _float_immop(a, cx, ins, floats, slow, n)
 
 
 def gen_SUB(a: Asm, ins: Instruction, cx: Ctx) -> None:
@@ -2033,14 +2054,7 @@ def gen_SUB(a: Asm, ins: Instruction, cx: Ctx) -> None:
 
 def gen_SUBI(a: Asm, ins: Instruction, cx: Ctx) -> None:
     # R[a] = R[a]-mrb_int(b)
-    floats, slow = a.label(), cx.slow(ins)
-    a.mov(RAX, cx.R(ins.a))
-    a.test(AL, 1)
-    a.jcc("e", floats)
-    a.sub(RAX, 2 * ins.b)
-    a.jcc("o", slow)
-    a.mov(cx.R(ins.a), RAX)
-    _float_immop(a, cx, ins, floats, slow, "subsd")
+    _add_imm(a, ins, cx, -ins.b)
 
 
 def gen_MUL(a: Asm, ins: Instruction, cx: Ctx) -> None:
@@ -2192,7 +2206,8 @@ TEMPLATES: dict[str, Template] = {
 }
 
 
-def template_for(name: str) -> Template:
-    """The template of opcode ``name``: its own in ``TEMPLATES``, else the
-    generic call of its Python semantics."""
-    return TEMPLATES.get(name, gen_python)
+def template_for(name: str, table: dict[str, Template] | None = None) -> Template:
+    """The template of opcode ``name``: its own in ``table`` (default: this
+    module's ``TEMPLATES``; templates40.py has RITE0400's), else the generic
+    call of its Python semantics."""
+    return (TEMPLATES if table is None else table).get(name, gen_python)
