@@ -151,6 +151,19 @@ p msg { Object.new.instance_eval(:sym) }
 p Kernel.eval("1 + 1"), send(:eval, "self")
 eval("raise 'uncaught'", nil, "last.rb", 9)
 """,
+    # at the top of the string _1 is a plain name: the caller's numbered
+    # parameter, at any level out, when the caller's block used it
+    "numbered_params": """
+def m(a, &b) b.call(a) end
+p(m(3) { _1 + eval("_1") })
+p(m([1, 2]) { _1 + _2 + eval("_2") })
+p(m([1, 2]) { _2 + eval("[_1, _2]") })
+p(m(3) { _1; -> { eval("_1 * 2") }.call })
+p(m(4) { _1; [5].map { |x| eval("x + _1") } })
+p(m(6) { eval("[10].map { _1 + 1 }") })
+p(m(7) { _1; eval("[_1] + [10].map { _1 + 1 }") })
+p(m(8) { _1; eval("proc { _1 }") }.call)
+""",
 }
 
 

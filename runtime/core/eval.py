@@ -37,6 +37,16 @@ mruby 3.1 has no Binding class).  Not reproduced: ``next`` at the top
 level of the string (LocalJumpError "unexpected next" in mruby; here it
 ends the eval, as a block's ``next`` compiles to the same RETURN as its
 end), and register numbers in a listing of the code.
+
+``_1``.. at the top of the string are plain names in mruby (its parser
+starts the string as a scope, where numbered parameters never appear): the
+caller's numbered parameters when its block used them.  In the wrapper's
+block mrbc makes them that block's own, so the block is called with the
+caller's values (``_numbered_values``).  Not reproduced: where no scope of
+the caller has ``_1`` (mruby calls a method ``_1``: NoMethodError; here
+nil), an assignment ``_1 = x`` (a local of the string in mruby, a
+SyntaxError here), and a read of ``_1`` at the top after a block of the
+string used its own (nil here).
 Compiled strings are cached per VM by their wrapper text and file name.
 
 Module#class_eval (core/classes.py) raises NotImplementedError for a
@@ -52,6 +62,7 @@ import re
 from .. import abi
 from ..defs import module_function
 from ..objects import RProc
+from ..ops import uvenv
 from .io import cstr
 from .support import as_int
 
@@ -338,12 +349,38 @@ def eval_under(vm, self_w, src: bytes, file, line: int, target=None):
         p.target_class = target
     if tc is None:
         tc = vm.c_Object
-    return _exec(vm, p, self_w, tc)
+    return _exec(vm, p, self_w, tc, _numbered_values(vm, caller, p, scopes))
 
 
-def _exec(vm, p, self_w, tc):
+def _numbered_values(vm, caller, p, scopes) -> list[int]:
+    """The values of the numbered parameters ``_1``.. the string reads at
+    its top level.  At the top of mruby's eval ``_1`` is a plain name, the
+    caller's numbered parameter when a scope of the caller has one (its
+    block used ``_1``: parse.y's setup_numparams names registers ``_1``..);
+    inside the wrapper's block mrbc makes it that block's own numbered
+    parameter, so the block is called with the caller's values (numbered
+    parameters cannot be assigned: the copy stays equal)."""
+    lvars = p.irep.lvars or ()
+    count = 0
+    while count < len(lvars) and lvars[count] == f"_{count + 1}":
+        count += 1
+    values = []
+    for i in range(count):
+        name, value = f"_{i + 1}", NIL
+        for level, irep in enumerate(scopes):
+            if name in (irep.lvars or ()):
+                env = p.env if level == 0 else uvenv(vm, caller, level - 1)
+                if env is not None:
+                    value = env.get(irep.lvars.index(name) + 1)
+                break
+        values.append(value)
+    return values
+
+
+def _exec(vm, p, self_w, tc, args=()):
     """exec_irep of eval.c: the proc runs in place of the builtin's own
-    call-info record (hidden while it runs), named after it, no arguments."""
+    call-info record (hidden while it runs), named after it, with ``args``
+    (the numbered parameters the string reads; none in mruby)."""
     f = vm.frames[-1]
     mid = f.mid
     base = vm.stack_top()
@@ -351,9 +388,11 @@ def _exec(vm, p, self_w, tc):
     st[base] = self_w
     for i in range(1, max(p.irep.nregs, 2)):
         st[base + i] = NIL
+    for i, a in enumerate(args, 1):
+        st[base + i] = a
     f.mid = 0
     try:
-        return vm.run_proc_at(p, base, 0, 0, tc, mid)
+        return vm.run_proc_at(p, base, len(args), 0, tc, mid)
     finally:
         f.mid = mid
 
