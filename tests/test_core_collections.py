@@ -277,6 +277,8 @@ def test_gc_state(vm):
 
 # ------------------------------------------------------- live comparison
 LIVE = r'''
+p (-3..3).to_a, (-5...-1).to_a, (3..1).to_a, (0...0).to_a, (-1..0).to_a, (0..2).to_a
+p ((2**62 - 2)..(2**62 + 1)).to_a, ((-2**62)..(-2**62 + 1)).to_a, (1..100_000).to_a.size
 p [3, 1, 2].sort, [1, [2, [3]]].flatten(1), [1, 2, 3].each_slice(2).to_a, [1, 2].zip([3])
 p({a: 1}.map { |k, v| [k, v] }, {b: 1, a: 2}.sort_by { |k, v| v }, {a: 1}.to_a, Hash[[[1, 2]]])
 p [1, 2, 3].inject(:+), [4, 5].each_with_index.map { |x, i| x * i }, %w[a b].each.with_index(1).to_a

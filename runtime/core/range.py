@@ -454,6 +454,18 @@ def range_num_to_a(vm, self, args, blk):
     return NIL if a is None else vm.ary_new(a)
 
 
+def _fixnum_words(a: int, b: int) -> list:
+    """The fixnum words of a...b (all fixnums), made by range() in C: a
+    fixnum's word (2n+1 mod 2**64) grows with n among the negative numbers
+    and among the others."""
+    words = []
+    if a < 0:
+        words = list(range(2 * a + 1 + (1 << 64), 2 * min(b, 0) + 1 + (1 << 64), 2))
+    if b > 0:
+        words += range(2 * max(a, 0) + 1, 2 * b + 1, 2)
+    return words
+
+
 def _num_to_a(vm, self):
     r = _r(vm, self)
     beg, end = r.first, r.last
@@ -468,6 +480,8 @@ def _num_to_a(vm, self):
                 vm.raise_error("RangeError", "integer range too long")
             if not r.excl:
                 n += 1
+            if n > 0 and abi.FIXNUM_MIN <= a and a + n - 1 <= abi.FIXNUM_MAX:
+                return _fixnum_words(a, a + n)
             return [vm.int_new(a + i) for i in range(max(n, 0))]
         if vm.is_float(end):
             a = float(vm.int_value(beg))
