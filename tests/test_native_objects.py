@@ -507,6 +507,23 @@ end
 p run
 p run
 """,
+    "nstr_concat": """\
+def f(i) = "item#{i}"
+def g(i, s) = "#{s}:#{i}:#{s}"
+r = []
+[0, 1, -1, 9, 10, -10, 123456789, -123456789, 4611686018427387903,
+ -4611686018427387904, 2**62, -2**62 - 1].each { |i| r << f(i) << g(i, "ab") }
+p r
+big = "x" * 40
+p "#{big}#{12345}", "#{big}#{1234567890123}", "#{:sym}#{nil}#{1.5}"
+s = "a"
+30.times { |i| s = "#{s}#{i}" }
+p s
+class Integer; def to_s; "X"; end; end
+p "v#{42}", 42.to_s
+fs = "frozen".freeze
+p "#{fs}#{1}"
+""",
     "nnew_backtrace": """\
 class A
   def initialize(x)
@@ -557,6 +574,28 @@ def test_ivar_and_attr_reads_stay_native(tmp_path):
     """After the first fills, GETIV, attr_reader sends and GETCONST in a
     loop cost no callback into Python: far fewer callbacks than reads."""
     mrb, expected = mruby_run("niv_loop", OBJECTS, tmp_path)
+    p = riteload("run", "--stats", mrb.name, cwd=tmp_path, env=EAGER)
+    assert p.stdout == expected[0]
+    st = native_stats(p.stderr)
+    assert st["callbacks"] < 200, st["callbacks_line"]
+
+
+INTERPOLATION = """\
+a = []
+i = 0
+while i < 3000
+  a << "item#{i}" << "#{a.size}-#{i}"
+  i += 1
+end
+p a.size, a[2999], a[-1]
+"""
+
+
+def test_interpolation_stays_in_machine_code(tmp_path):
+    """STRCAT of a fixnum or of a String generated code owns, onto such a
+    String, writes the block (templates.gen_STRCAT): a loop building 6,000
+    Strings calls Python a few times, not once a String."""
+    mrb, expected = mruby_run("nstr_concat_loop", INTERPOLATION, tmp_path)
     p = riteload("run", "--stats", mrb.name, cwd=tmp_path, env=EAGER)
     assert p.stdout == expected[0]
     st = native_stats(p.stderr)

@@ -29,7 +29,8 @@ it); EQ, LT, LE, GT, GE on fixnums and flonums; GETIV and SETIV on objects
 whose ivar block (runtime/shapes.py) has the shape the site's cache holds
 (a new variable: the shape transition it holds); GETCONST while no constant
 changed since its cache was filled for the frame's proc; STRING of a literal
-that fits a String block, and ADD of two Strings generated code owns
+that fits a String block, ADD of two Strings generated code owns, and
+STRCAT of a fixnum or such a String onto one
 (runtime/natstring.py).
 
 Value words are those of runtime/abi.py: fixnum ``(n << 1) | 1``, flonum
@@ -67,6 +68,7 @@ from .asm import (
     R10,
     R10D,
     R11,
+    R11D,
     R12,
     R14,
     R15,
@@ -1424,6 +1426,71 @@ def gen_STRING(a: Asm, ins: Instruction, cx: Ctx) -> None:
     a.mov(cx.R(ins.a), R10)
 
 
+def gen_STRCAT(a: Asm, ins: Instruction, cx: Ctx) -> None:
+    # str_cat(R[a],R[a+1])
+    """On a String generated code owns (natstring.py), in its block: the
+    bytes of another such String (``_str_append``), or the decimal digits
+    of a fixnum (mrb_obj_as_string converts an Integer without calling its
+    to_s), while they fit its room.  Anything else runs the Python
+    semantics (mrb_str_concat)."""
+    slow, fix, done = cx.slow(ins), a.label(), a.label()
+    a.mov(R8, cx.R(ins.a + 1))
+    a.test(R8, 1)
+    a.jcc("ne", fix)
+    a.mov(RAX, cx.R(ins.a))
+    _str_append(a, slow)
+    a.jmp(done)
+    a.bind(fix)
+    _str_block(a, cx.R(ins.a), RSI, R9, slow)
+    _append_digits(a, slow)
+    a.bind(done)
+
+
+def _append_digits(a: Asm, other: Label) -> None:
+    """Append the decimal digits of the fixnum word in r8 to the String
+    block in rsi when 20 bytes (19 digits and a sign) fit its room, else
+    go to ``other``.  The digits are written backwards from the room's
+    end, then moved down after the bytes (the source lies above)."""
+    digit, positive, unsigned = a.label(), a.label(), a.label()
+    a.mov(R9, qword(RSI, abi.STR_LEN))
+    a.lea(R10, qword(R9, 20))
+    a.cmp(R10, qword(RSI, abi.STR_ROOM))
+    a.jcc("a", other)
+    a.mov(RAX, R8)
+    a.sar(RAX, 1)
+    a.mov(R8, RSI)
+    a.xor(R11D, R11D)
+    a.test(RAX, RAX)
+    a.jcc("ns", positive)
+    a.neg(RAX)
+    a.mov(R11D, 1)
+    a.bind(positive)
+    a.mov(R10, qword(R8, abi.STR_ROOM))
+    a.lea(RDI, qword(R8, 8 * abi.STR_HDR, R10, 1))
+    a.mov(R10, RDI)
+    a.mov(ECX, 10)
+    a.bind(digit)
+    a.cqo()
+    a.idiv(RCX)
+    a.add(EDX, ord("0"))
+    a.sub(RDI, 1)
+    a.mov(byte(RDI, 0), DL)
+    a.test(RAX, RAX)
+    a.jcc("ne", digit)
+    a.test(R11D, R11D)
+    a.jcc("e", unsigned)
+    a.sub(RDI, 1)
+    a.mov(byte(RDI, 0), ord("-"))
+    a.bind(unsigned)
+    a.mov(RCX, R10)
+    a.sub(RCX, RDI)
+    a.mov(RSI, RDI)
+    a.lea(RDI, qword(R8, 8 * abi.STR_HDR, R9, 1))
+    a.add(R9, RCX)
+    a.mov(qword(R8, abi.STR_LEN), R9)
+    a.rep_movsb()
+
+
 # -- Strings generated code owns (runtime/natstring.py) ---------------------
 
 def _str_block(a: Asm, word, dst: Reg, tmp: Reg, other: Label) -> None:
@@ -2198,6 +2265,7 @@ TEMPLATES: dict[str, Template] = {
     "ARRAY": gen_ARRAY,
     "ARRAY2": gen_ARRAY2,
     "STRING": gen_STRING,
+    "STRCAT": gen_STRCAT,
     "LAMBDA": gen_LAMBDA,
     "BLOCK": gen_BLOCK,
     "EXT1": gen_EXT1,
