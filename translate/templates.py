@@ -1451,37 +1451,16 @@ def _append_digits(a: Asm, other: Label) -> None:
     block in rsi when 20 bytes (19 digits and a sign) fit its room, else
     go to ``other``.  The digits are written backwards from the room's
     end, then moved down after the bytes (the source lies above)."""
-    digit, positive, unsigned = a.label(), a.label(), a.label()
     a.mov(R9, qword(RSI, abi.STR_LEN))
     a.lea(R10, qword(R9, 20))
     a.cmp(R10, qword(RSI, abi.STR_ROOM))
     a.jcc("a", other)
     a.mov(RAX, R8)
-    a.sar(RAX, 1)
     a.mov(R8, RSI)
-    a.xor(R11D, R11D)
-    a.test(RAX, RAX)
-    a.jcc("ns", positive)
-    a.neg(RAX)
-    a.mov(R11D, 1)
-    a.bind(positive)
     a.mov(R10, qword(R8, abi.STR_ROOM))
     a.lea(RDI, qword(R8, 8 * abi.STR_HDR, R10, 1))
     a.mov(R10, RDI)
-    a.mov(ECX, 10)
-    a.bind(digit)
-    a.cqo()
-    a.idiv(RCX)
-    a.add(EDX, ord("0"))
-    a.sub(RDI, 1)
-    a.mov(byte(RDI, 0), DL)
-    a.test(RAX, RAX)
-    a.jcc("ne", digit)
-    a.test(R11D, R11D)
-    a.jcc("e", unsigned)
-    a.sub(RDI, 1)
-    a.mov(byte(RDI, 0), ord("-"))
-    a.bind(unsigned)
+    _digits_backwards(a, R11D)
     a.mov(RCX, R10)
     a.sub(RCX, RDI)
     a.mov(RSI, RDI)
@@ -1590,19 +1569,35 @@ def _int_to_s(a: Asm, cx: Ctx, ins: Instruction) -> None:
     """``Integer#to_s`` of the fixnum in R[a]: a String of the pool
     holding its decimal digits (at most 20 bytes with the sign: a block
     has room), in R[a]."""
-    again, digit, positive, unsigned = a.label(), a.label(), a.label(), a.label()
+    again = a.label()
     a.bind(again)
     _take_string(a, cx, ins, again)
     a.mov(RAX, cx.R(ins.a))
+    a.comment("the digits from the block's end backwards, then moved to its start")
+    a.lea(RDI, qword(R11, 8 * abi.STR_WORDS))
+    _digits_backwards(a, ESI)
+    a.lea(RCX, qword(R11, 8 * abi.STR_WORDS))
+    a.sub(RCX, RDI)
+    a.mov(qword(R11, abi.STR_LEN), RCX)
+    a.mov(qword(R11, abi.STR_ROOM), abi.STR_ROOM_BYTES)
+    a.mov(RSI, RDI)
+    a.lea(RDI, qword(R11, 8 * abi.STR_HDR))
+    a.rep_movsb()                       # forward: the source lies above
+    a.mov(cx.R(ins.a), R10)
+
+
+def _digits_backwards(a: Asm, sign: Reg) -> None:
+    """The decimal digits (and '-') of the fixnum word in rax, written
+    backwards ending before rdi; rdi = their first byte.  Clobbers rax,
+    rcx, rdx and the 32-bit register ``sign``."""
+    digit, positive, unsigned = a.label(), a.label(), a.label()
     a.sar(RAX, 1)
-    a.xor(ESI, ESI)
+    a.xor(sign, sign)
     a.test(RAX, RAX)
     a.jcc("ns", positive)
     a.neg(RAX)
-    a.mov(ESI, 1)
+    a.mov(sign, 1)
     a.bind(positive)
-    a.comment("the digits from the block's end backwards, then moved to its start")
-    a.lea(RDI, qword(R11, 8 * abi.STR_WORDS))
     a.mov(ECX, 10)
     a.bind(digit)
     a.cqo()
@@ -1612,19 +1607,11 @@ def _int_to_s(a: Asm, cx: Ctx, ins: Instruction) -> None:
     a.mov(byte(RDI, 0), DL)
     a.test(RAX, RAX)
     a.jcc("ne", digit)
-    a.test(ESI, ESI)
+    a.test(sign, sign)
     a.jcc("e", unsigned)
     a.sub(RDI, 1)
     a.mov(byte(RDI, 0), ord("-"))
     a.bind(unsigned)
-    a.lea(RCX, qword(R11, 8 * abi.STR_WORDS))
-    a.sub(RCX, RDI)
-    a.mov(qword(R11, abi.STR_LEN), RCX)
-    a.mov(qword(R11, abi.STR_ROOM), abi.STR_ROOM_BYTES)
-    a.mov(RSI, RDI)
-    a.lea(RDI, qword(R11, 8 * abi.STR_HDR))
-    a.rep_movsb()                       # forward: the source lies above
-    a.mov(cx.R(ins.a), R10)
 
 
 def _ary_push(a: Asm, other: Label) -> None:
