@@ -47,6 +47,31 @@ t { "\\xf4\\x90\\x80\\x80".unpack("U") }
 t { "\\xc0\\x80".unpack("U") }
 t { "\\x81\\x81\\x81\\x81\\x81\\x81\\x81\\x81\\x81\\x01".unpack("w") }
 """,
+    # Array#sort!: insertion sort up to 16 elements, heap sort past it
+    "sort40_heap_and_failures": """
+a = (1..20).map { |i| [i % 3, i] }
+p a.sort { |x, y| x[0] <=> y[0] }
+p [3.0, 1, 2.5, -1].sort, %w[b a c].sort!, [].sort!, [1].freeze.sort!
+def t; p yield; rescue => e; p [e.class, e.message]; end
+t { [1, 2].freeze.sort! }
+t { [2, 1].sort { 1.0 } }
+t { b = [3, 1, 2]; b.sort! { |x, y| b << 0; x <=> y } }
+t { (1..20).to_a.sort { |x, y| y <=> x } }
+""",
+    # Array#index/#rindex (array.c: block or ==, no Enumerator with an
+    # argument), Array#* of a String, #hash of a self-referencing Array
+    "ary40_index_times_hash": """
+a = [1, 2, 3, 2]
+p a.index(2), a.rindex(2), a.index { |x| x > 1 }, a.rindex { |x| x < 3 }, a.index(9)
+p a.index.class, a.rindex.class, a.index(2) { |x| x == 3 }
+p [1, 2] * ",", [1, [2, 3]] * "-", [1, 2] * 2
+b = []; b << b
+c = []; c << c
+p b.hash == c.hash, [b].hash == [c].hash
+def t; p yield; rescue => e; p [e.class, e.message]; end
+t { a.index(1, 2) }
+t { [1] * nil }
+""",
 }
 
 
