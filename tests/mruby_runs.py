@@ -12,6 +12,10 @@ stdout,stderr,status}``:
 - not live, the recording's ``.rb`` must equal ``source`` (else it is stale
   too) and its ``.mrb`` is copied to ``workdir``.
 
+``release=MRUBY40`` does the same with mruby 4.0.0 (its ``mrbc`` and ``mruby``
+in ../shared/tools/mruby-4.0.0/bin, or beside ``$MRUBY40``), recorded in
+``tests/recorded/mruby40/``.
+
 ``riteload(*args)`` runs this checkout's CLI, ``python -m riteload``, as a
 subprocess (never a ``riteload`` found on PATH, which may be another copy).
 """
@@ -45,6 +49,28 @@ TOOLS = _mruby_31()
 LIVE = TOOLS is not None
 
 
+def _mruby_40() -> tuple[str, str] | None:
+    """(mrbc, mruby) of mruby 4.0.0 ($MRUBY40, else ../shared/tools/mruby-4.0.0/bin/mruby)."""
+    mruby = Path(os.environ.get("MRUBY40", ROOT.parent / "shared" / "tools" / "mruby-4.0.0"
+                                / "bin" / "mruby"))
+    mrbc = mruby.with_name("mrbc")
+    return (str(mrbc), str(mruby)) if mruby.exists() and mrbc.exists() else None
+
+
+class Release:
+    """Whose mruby a test compares with: its (mrbc, mruby) when at hand, and
+    the folder its runs are recorded in."""
+
+    def __init__(self, tools, recorded: Path, how: str):
+        self.tools, self.recorded, self.how = tools, recorded, how
+        self.live = tools is not None
+
+
+MRUBY31 = Release(TOOLS, RECORDED, "mruby 3.1 on PATH")
+MRUBY40 = Release(_mruby_40(), RECORDED / "mruby40",
+                  "mruby 4.0.0 in ../shared/tools/mruby-4.0.0 or $MRUBY40")
+
+
 def riteload(*args: str, cwd=None, env=None, timeout: float = 300, **kw):
     """``python -m riteload ARGS`` of this checkout (bytes output captured)."""
     return subprocess.run([sys.executable, "-m", "riteload", *args], cwd=cwd or ROOT, env=env,
@@ -55,57 +81,62 @@ def _stem(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]", "_", name)
 
 
-def _stale(name: str, what: str) -> None:
-    pytest.fail(f"tests/recorded/{name}.{what} is stale: record it again with mruby 3.1 on PATH "
-                f"(RITELOAD_RECORD=1 python -m pytest tests/...)")
+def _stale(name: str, what: str, rel: Release = MRUBY31) -> None:
+    pytest.fail(f"{(rel.recorded / name).relative_to(ROOT)}.{what} is stale: record it again "
+                f"with {rel.how} (RITELOAD_RECORD=1 python -m pytest tests/...)")
 
 
-def _check_or_record(name: str, files: dict[str, bytes]) -> None:
+def _check_or_record(name: str, files: dict[str, bytes], rel: Release = MRUBY31) -> None:
     for ext, data in files.items():
-        path = RECORDED / f"{name}.{ext}"
+        path = rel.recorded / f"{name}.{ext}"
         if RECORD:
-            RECORDED.mkdir(exist_ok=True)
+            rel.recorded.mkdir(exist_ok=True)
             path.write_bytes(data)
         elif not path.exists() or path.read_bytes() != data:
-            _stale(name, ext)
+            _stale(name, ext, rel)
 
 
-def _recorded(name: str, ext: str) -> bytes:
-    path = RECORDED / f"{name}.{ext}"
+def _recorded(name: str, ext: str, rel: Release = MRUBY31) -> bytes:
+    path = rel.recorded / f"{name}.{ext}"
     if not path.exists():
-        pytest.fail(f"mruby 3.1 is not on PATH and {path.relative_to(ROOT)} was never recorded")
+        pytest.fail(f"no {rel.how} and {path.relative_to(ROOT)} was never recorded")
     return path.read_bytes()
 
 
-def compile_mrb(name: str, source: str, workdir: Path, *, debug: bool = False) -> Path:
+def compile_mrb(name: str, source: str, workdir: Path, *, debug: bool = False,
+                release: Release = MRUBY31) -> Path:
     """``workdir/NAME.mrb`` compiled from ``source`` (``mrbc [-g]``, run in workdir)."""
+    rel = release
     name = _stem(name)
     rb, mrb = workdir / f"{name}.rb", workdir / f"{name}.mrb"
     rb.write_text(source)
-    if LIVE:
-        subprocess.run([TOOLS[0], *(["-g"] if debug else []), "-o", mrb.name, rb.name],
+    if rel.live:
+        subprocess.run([rel.tools[0], *(["-g"] if debug else []), "-o", mrb.name, rb.name],
                        cwd=workdir, check=True, capture_output=True, timeout=120)
-        _check_or_record(name, {"rb": rb.read_bytes(), "mrb": mrb.read_bytes()})
+        _check_or_record(name, {"rb": rb.read_bytes(), "mrb": mrb.read_bytes()}, rel)
     else:
-        if _recorded(name, "rb") != rb.read_bytes():
-            _stale(name, "rb")
-        mrb.write_bytes(_recorded(name, "mrb"))
+        if _recorded(name, "rb", rel) != rb.read_bytes():
+            _stale(name, "rb", rel)
+        mrb.write_bytes(_recorded(name, "mrb", rel))
     return mrb
 
 
 def mruby_run(name: str, source: str, workdir: Path, *, debug: bool = False, env=None,
-              timeout: float = 120) -> tuple[Path, tuple[bytes, bytes, int]]:
-    """(workdir/NAME.mrb, (stdout, stderr, status) of ``mruby -b NAME.mrb`` in workdir)."""
-    mrb = compile_mrb(name, source, workdir, debug=debug)
+              timeout: float = 120, release: Release = MRUBY31
+              ) -> tuple[Path, tuple[bytes, bytes, int]]:
+    """(workdir/NAME.mrb, (stdout, stderr, status) of ``mruby -b NAME.mrb`` in workdir),
+    by mruby 3.1 or, with ``release=MRUBY40``, by mruby 4.0.0."""
+    rel = release
+    mrb = compile_mrb(name, source, workdir, debug=debug, release=rel)
     name = _stem(name)
-    if LIVE:
-        p = subprocess.run([TOOLS[1], "-b", mrb.name], cwd=workdir, env=env,
+    if rel.live:
+        p = subprocess.run([rel.tools[1], "-b", mrb.name], cwd=workdir, env=env,
                            capture_output=True, timeout=timeout)
         _check_or_record(name, {"stdout": p.stdout, "stderr": p.stderr,
-                                "status": f"{p.returncode}\n".encode()})
+                                "status": f"{p.returncode}\n".encode()}, rel)
         return mrb, (p.stdout, p.stderr, p.returncode)
-    return mrb, (_recorded(name, "stdout"), _recorded(name, "stderr"),
-                 int(_recorded(name, "status")))
+    return mrb, (_recorded(name, "stdout", rel), _recorded(name, "stderr", rel),
+                 int(_recorded(name, "status", rel)))
 
 
 # every irep translated on first use (the most native calls)

@@ -2602,6 +2602,67 @@ def _utf8_decode(vm, src: bytes, p: int, avail: int):
     return uv, n
 
 
+class PackRules:
+    """What mruby-pack does differently from one release to another; this
+    class is mruby 3.1's pack.c.
+
+    - ``pack_hex``: ``H``/``h`` of a String (pack_hex), a byte per two digits,
+      a non-hex digit read as 0xF;
+    - ``unpack_ber``: ``w`` at ``src[i]`` (unpack_BER): (value, bytes read);
+    - ``utf8_decode``: ``U`` (utf8_to_uv);
+    - ``stop_at_end``: a count (``C3``, ``w*``) stops where the string does,
+      instead of reading past it (nil, or 0 for ``w``).
+    """
+
+    stop_at_end = False
+
+    @staticmethod
+    def pack_hex(ov: bytes, count: int, lsb: int) -> bytes:
+        ashift, bshift = (0, 4) if lsb else (4, 0)
+        slen = len(ov)
+        if count == -1:
+            count = slen
+        elif slen > count:
+            slen = count
+        out = bytearray()
+        sp = 0
+        while count > 0:
+            a = b = 0
+            if slen > 0:
+                a = _hex2int(ov[sp])
+                sp += 1
+                slen -= 1
+            if slen > 0:
+                b = _hex2int(ov[sp])
+                sp += 1
+                slen -= 1
+            out.append(((a << ashift) + (b << bshift)) & 0xFF)
+            count -= 2
+        return bytes(out)
+
+    #: ``w``: more bytes than this overflow, whatever they hold (None: no limit)
+    ber_max_bytes = None
+
+    def unpack_ber(self, vm, src: bytes, p: int):
+        n = 0
+        i = 1
+        limit = self.ber_max_bytes
+        while p < len(src):
+            if (limit is not None and i > limit) or n > (MRB_INT_MAX >> 7):
+                vm.raise_error(vm.c_RangeError, "BER unpacking 'w' overflow")
+            n = (n << 7) | (src[p] & 0x7F)
+            if not src[p] & 0x80:
+                break
+            p += 1
+            i += 1
+        return n, i
+
+    utf8_decode = staticmethod(_utf8_decode)
+
+
+PACK31 = PackRules()
+
+
 def _put(buf: bytearray, idx: int, data: bytes) -> int:
     end = idx + len(data)
     if end > len(buf):
@@ -2615,8 +2676,9 @@ def _int_bytes(n: int, size: int, little: bool) -> bytes:
     return n.to_bytes(size, "little" if little else "big")
 
 
-def pack_array(vm, items, tmpl: bytes) -> bytes:
-    """Array#pack of mruby-pack."""
+def pack_array(vm, items, tmpl: bytes, rules=None) -> bytes:
+    """Array#pack of mruby-pack (``rules``: a release's PackRules)."""
+    rules = rules or PACK31
     buf = bytearray()
     ridx = 0
     aidx = 0
@@ -2686,28 +2748,7 @@ def pack_array(vm, items, tmpl: bytes) -> bytes:
             elif d == _P_QENC:
                 ridx += _put(buf, ridx, _pack_qenc(ov, count))
             elif d == _P_HEX:
-                ashift, bshift = (0, 4) if flags & _F_LSB else (4, 0)
-                slen = len(ov)
-                cnt = count
-                if cnt == -1:
-                    cnt = slen
-                elif slen > cnt:
-                    slen = cnt
-                out = bytearray()
-                sp = 0
-                while cnt > 0:
-                    a = b = 0
-                    if slen > 0:
-                        a = _hex2int(ov[sp])
-                        sp += 1
-                        slen -= 1
-                    if slen > 0:
-                        b = _hex2int(ov[sp])
-                        sp += 1
-                        slen -= 1
-                    out.append(((a << ashift) + (b << bshift)) & 0xFF)
-                    cnt -= 2
-                ridx += _put(buf, ridx, bytes(out))
+                ridx += _put(buf, ridx, rules.pack_hex(ov, count, flags & _F_LSB))
             elif d == _P_STR:
                 pad = b"\0" if flags & (_F_a | _F_Z) else b" "
                 if count == 0:
@@ -2739,8 +2780,9 @@ def pack_array(vm, items, tmpl: bytes) -> bytes:
     return bytes(buf[:ridx])
 
 
-def unpack_str(vm, src: bytes, tmpl: bytes, single: bool):
-    """String#unpack / unpack1: a list of words."""
+def unpack_str(vm, src: bytes, tmpl: bytes, single: bool, rules=None):
+    """String#unpack / unpack1: a list of words (``rules``: a release's PackRules)."""
+    rules = rules or PACK31
     result = []
     srcidx = 0
     srclen = len(src)
@@ -2822,7 +2864,7 @@ def unpack_str(vm, src: bytes, tmpl: bytes, single: bool):
             continue
         little = bool(flags & _F_LITTLE)
         signed = bool(flags & _F_SIGNED)
-        while count != 0:
+        while count != 0 and (srcidx < srclen or not rules.stop_at_end):
             if srclen - srcidx < size:
                 while count > 0:
                     result.append(NIL)
@@ -2836,17 +2878,7 @@ def unpack_str(vm, src: bytes, tmpl: bytes, single: bool):
                 result.append(vm.int_new(v))
                 srcidx += size
             elif d == _P_BER:
-                n = 0
-                i = 1
-                p = srcidx
-                while p < srclen:
-                    if n > (MRB_INT_MAX >> 7):
-                        vm.raise_error(vm.c_RangeError, "BER unpacking 'w' overflow")
-                    n = (n << 7) | (src[p] & 0x7F)
-                    if not src[p] & 0x80:
-                        break
-                    p += 1
-                    i += 1
+                n, i = rules.unpack_ber(vm, src, srcidx)
                 result.append(vm.int_new(n))
                 srcidx += i
             elif d == _P_FLOAT:
@@ -2861,7 +2893,7 @@ def unpack_str(vm, src: bytes, tmpl: bytes, single: bool):
                 if srclen - srcidx == 0:
                     srcidx += 1
                 else:
-                    uv, ln = _utf8_decode(vm, src, srcidx, srclen - srcidx)
+                    uv, ln = rules.utf8_decode(vm, src, srcidx, srclen - srcidx)
                     result.append(vm.int_new(uv))
                     srcidx += ln
             if count > 0:

@@ -18,6 +18,8 @@ from runtime.core import array as core_array
 from runtime.core.array import _modify, items_of
 from runtime.defs import method
 
+from .compare import mrb_cmp
+
 
 @method("Array", "delete", arity=1)
 def ary_delete(vm, self, args, blk):
@@ -148,3 +150,139 @@ def ary_and(vm, self, args, blk):
             out.append(p)
         i += 1
     return vm.ary_new(out)
+
+
+#: array.c: up to this many elements sort! is an insertion sort, past it a heap sort
+SMALL_ARRAY_SORT_THRESHOLD = 16
+
+
+def _insertion_sort(a, gt):
+    """array.c ``insertion_sort`` over the list ``a`` (``gt``: sort_cmp > 0)."""
+    for i in range(1, len(a)):
+        key = a[i]
+        j = i - 1
+        while j >= 0 and gt(a[j], key):
+            a[j + 1] = a[j]
+            j -= 1
+        a[j + 1] = key
+
+
+def _heapify(a, index, size, gt):
+    """array.c ``heapify``: sift ``a[index]`` down within ``a[:size]``."""
+    while True:
+        top = index
+        left = 2 * index + 1
+        if left < size and gt(a[left], a[top]):
+            top = left
+        if left + 1 < size and gt(a[left + 1], a[top]):
+            top = left + 1
+        if top == index:
+            return
+        a[top], a[index] = a[index], a[top]
+        index = top
+
+
+def _sort(a, gt):
+    n = len(a)
+    if n <= SMALL_ARRAY_SORT_THRESHOLD:
+        _insertion_sort(a, gt)
+        return
+    for i in range(n // 2 - 1, -1, -1):
+        _heapify(a, i, n, gt)
+    for i in range(n - 1, 0, -1):
+        a[0], a[i] = a[i], a[0]
+        _heapify(a, 0, i, gt)
+
+
+def _sort_cmp(vm, self, n, blk):
+    """array.c ``sort_cmp`` as a ``gt`` test: mrb_cmp without a block (Integers,
+    Floats and Strings of one type compared directly), the block's result
+    otherwise; anything but an Integer is ``comparison failed``; the array
+    changing size under it is ``array modified during sort``."""
+    items = items_of(vm, self)
+
+    def gt(x, y):
+        if blk == abi.NIL:
+            if x & 1 and y & 1:
+                vx, vy = abi.fixnum_value(x), abi.fixnum_value(y)
+                c = (vx > vy) - (vx < vy)
+            elif vm.is_float(x) and vm.is_float(y):
+                vx, vy = vm.float_value(x), vm.float_value(y)
+                c = (vx > vy) - (vx < vy)
+            else:
+                c = mrb_cmp(vm, x, y)
+        else:
+            r = vm.yield_block(blk, [x, y])
+            c = abi.fixnum_value(r) if r & 1 else None
+        if c is None:
+            vm.raise_error(vm.c_ArgumentError, "comparison failed")
+        if len(items) != n or items_of(vm, self) is not items:
+            vm.raise_error(vm.c_RuntimeError, "array modified during sort")
+        return c > 0
+    return gt
+
+
+@method("Array", "sort!", arity=0)
+def ary_sort_bang(vm, self, args, blk):
+    """array.c ``mrb_ary_sort_bang``: an insertion sort up to 16 elements, a
+    heap sort (not stable) past it, in place; the frozen check only when
+    there are two elements or more."""
+    items = items_of(vm, self)
+    n = len(items)
+    if n < 2:
+        return self
+    _modify(vm, self)
+    if blk == abi.NIL:
+        keys = core_array.plain_sort_keys(vm, items)
+        if keys is not None:
+            order = list(range(n))
+            _sort(order, lambda i, j: keys[i] > keys[j])
+            items[:] = [items[i] for i in order]
+            return self
+    _sort(items, _sort_cmp(vm, self, n, blk))
+    return self
+
+
+@method("Array", "*", arity=1)
+def ary_times(vm, self, args, blk):
+    """array.c ``mrb_ary_times``: a String argument joins (``[1, 2] * ","``)."""
+    if vm.is_str(args[0]):
+        return vm.funcall(self, "join", [args[0]])
+    return core_array.ary_times(vm, self, args, blk)
+
+
+@method("Array", "index", arity=(0, 1))
+def ary_index(vm, self, args, blk):
+    """array.c ``mrb_ary_index_m``: the block, else ``==`` (mrb_equal), the
+    array's length read afresh at every step; neither is an Enumerator."""
+    if not args and blk == abi.NIL:
+        return vm.funcall(self, "to_enum", [vm.sym("index")])
+    i = 0
+    while i < len(items_of(vm, self)):
+        elem = items_of(vm, self)[i]
+        if blk != abi.NIL:
+            if abi.truthy(vm.yield_block(blk, [elem])):
+                return vm.int_new(i)
+        elif vm.equal(elem, args[0]):
+            return vm.int_new(i)
+        i += 1
+    return abi.NIL
+
+
+@method("Array", "rindex", arity=(0, 1))
+def ary_rindex(vm, self, args, blk):
+    """array.c ``mrb_ary_rindex_m``: from the end, the block, else ``==``;
+    an array that shrank under the test resumes from its new end."""
+    if not args and blk == abi.NIL:
+        return vm.funcall(self, "to_enum", [vm.sym("rindex")])
+    i = len(items_of(vm, self)) - 1
+    while i >= 0:
+        items = items_of(vm, self)
+        elem = items[i] if i < len(items) else abi.NIL
+        if blk != abi.NIL:
+            if abi.truthy(vm.yield_block(blk, [elem])):
+                return vm.int_new(i)
+        elif vm.equal(elem, args[0]):
+            return vm.int_new(i)
+        i = min(i, len(items_of(vm, self))) - 1
+    return abi.NIL

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 from runtime import abi
+from runtime.core import enumerable as core_enum
 from runtime.core.numeric import cmpnum
 from runtime.defs import method
 
@@ -96,12 +97,37 @@ def cmp_clamp(vm, self, args, blk):
     return self
 
 
+def method_recursive(vm, name: str, obj: int, arg: int | None = None) -> bool:
+    """kernel.c ``mrb_obj_method_recursive_p`` (``__method_recursive?``) as
+    the builtin ``name`` running now asks it: a frame below this one runs
+    ``name`` on ``obj`` (and with ``arg`` as its first argument, when given)."""
+    sid = vm.intern(name)
+    st = vm.stack
+    for f in vm.frames[:-1]:
+        if f.mid == sid and st[f.base] == obj and (arg is None or st[f.base + 1] == arg):
+            return True
+    return False
+
+
 @method("Kernel", "<=>", arity=1)
 def k_cmp(vm, self, args, blk):
     arg = args[0]
-    sid = vm.intern("<=>")
-    st = vm.stack
-    for f in vm.frames[:-1]:
-        if f.mid == sid and st[f.base] == self and st[f.base + 1] == arg:
-            return NIL
+    if method_recursive(vm, "<=>", self, arg):
+        return NIL
     return abi.fixnum(0) if vm.equal(self, arg) else NIL
+
+
+@method("Enumerable", "hash", arity=0)
+def enum_hash(vm, self, args, blk):
+    """mrblib/enum.rb: 0 for a collection whose hash is already being taken
+    further down (``__method_recursive?(:hash)``: ``a = []; a << a; a.hash``),
+    else 3.1's element by element hash.  A builtin called from Python keeps
+    no receiver in its frame, so the VM keeps the receivers being hashed."""
+    hashing = vm.__dict__.setdefault("enum_hashing", set())
+    if self in hashing:
+        return abi.fixnum(0)
+    hashing.add(self)
+    try:
+        return core_enum.enum_hash(vm, self, args, blk)
+    finally:
+        hashing.discard(self)
