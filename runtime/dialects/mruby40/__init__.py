@@ -43,7 +43,7 @@ def float_new(vm, x: float) -> int:
 
 CORE = tuple(f"runtime.dialects.mruby40.core.{m}" for m in (
     "errors", "inspect", "integer", "array", "compare", "float", "hash", "kernel", "method",
-    "range", "set", "string", "struct", "visibility",
+    "range", "rational", "set", "string", "struct", "visibility",
 ))
 
 DIALECT = Dialect(
