@@ -32,6 +32,7 @@ from runtime.core.numeric import (
     is_complex,
     is_rational,
 )
+from runtime.core.support import rb_argc
 from runtime.defs import method
 
 from ..boxing import mrb_integer
@@ -446,6 +447,20 @@ def int_to_s(vm, self, args, blk):
     if base < 2 or base > 36:
         vm.raise_error("ArgumentError", f"invalid radix {base}")
     return vm.str_new(int_to_str(_iv(vm, self), base).encode())
+
+
+@method("Integer", "__coerce_step_counter", arity=1)
+def int_coerce_step_counter(vm, self, args, blk):
+    """coerce_step_counter: a Float counter only for a Float step."""
+    return flo(vm, as_float(vm, self)) if vm.is_float(args[0]) else self
+
+
+@method("Integer", "step", arity=-1)
+def int_step(vm, self, args, blk):
+    """mrblib/numeric.rb: the counter is ``__coerce_step_counter(step)``,
+    so ``2.step(4.0)`` counts Integers (3.1 also looked at ``num``)."""
+    rb_argc(vm, args, 0, 2)
+    return core_integer.num_step(vm, self, args, blk, False, coerce_num=False)
 
 
 @method("Integer", "to_f", arity=0)
