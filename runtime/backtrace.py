@@ -72,7 +72,11 @@ class Backtraces:
         """What mrb_print_error prints before ``message (Class)`` of an
         uncaught exception, from its backtrace lines (``bytes``, or None for
         an entry that is no String), innermost first: mruby 3.1's
-        print_backtrace heads a trace of more than one line."""
+        print_backtrace heads a trace of more than one line.  None: the
+        exception has no backtrace (an uncaught NoMemoryError), and 3.1
+        prints nothing of it."""
+        if lines is None:
+            return None
         buf = bytearray()
         n = len(lines)
         if n:

@@ -47,12 +47,13 @@ def make_engine(engine: str, code_cache_size: int = 16 << 20, stats: bool = Fals
 
 def print_uncaught(vm, exc: int, out) -> None:
     """mrb_print_error: the backtrace lines, then ``LOC: message (Class)``."""
+    from .abi import NIL
     o = vm.obj(exc)
     bt = (o.ivars or {}).get(vm.SYM_backtrace)
-    if bt is None:
-        return
-    lines = []
-    if vm.is_ary(bt):
+    lines = None if bt is None or bt == NIL else []     # none: see uncaught_head
+    if lines is None:
+        pass
+    elif vm.is_ary(bt):
         for w in vm.obj(bt).items:
             lines.append(bytes(vm.obj(w).value) if vm.is_str(w) else None)
     else:
@@ -61,7 +62,10 @@ def print_uncaught(vm, exc: int, out) -> None:
         if not isinstance(data, list):
             return
         lines = [s.encode("utf-8", "surrogateescape") for s in vm.backtrace_strings(data)]
-    buf = bytearray(vm.uncaught_head(lines))
+    head = vm.uncaught_head(lines)
+    if head is None:
+        return
+    buf = bytearray(head)
     buf += exc_inspect(vm, exc, pending=True) + b"\n"
     out.write(bytes(buf))
     out.flush()
@@ -246,6 +250,7 @@ def _run(rite, engine, stats, code_cache_size, out, err, name, argv, stdin, dial
     gc.set_threshold(*PY_GC_THRESHOLD)
     vm.inp = stdin
     status = 0
+    nomem = False
     try:
         vm.setup_program(name, argv)
         vm.run_main(rite)
@@ -263,11 +268,13 @@ def _run(rite, engine, stats, code_cache_size, out, err, name, argv, stdin, dial
         return EXIT_SIGPIPE
     except MemoryError:
         # Python ran out where mruby raises its NoMemoryError ("Out of memory"):
-        # uncaught, it ends the run with status 1 and prints nothing, since
-        # mruby keeps no backtrace for it while out of memory (mrb_exc_set) and
-        # mrb_print_error prints nothing without one.  Leaving this block drops
-        # the traceback, and with it what the failed frames held, before the flush.
+        # uncaught, it ends the run with status 1; mruby keeps no backtrace for
+        # it while out of memory (mrb_exc_set), so mrb_print_error prints
+        # nothing of it (3.1) or ``(unknown):0: Out of memory (NoMemoryError)``
+        # (4.0; vm.uncaught_head).  Leaving this block drops the traceback, and
+        # with it what the failed frames held, before the flush and the print.
         status = EXIT_FAILURE
+        nomem = True
     except Exception as e:  # noqa: BLE001 - a bug of riteload itself: one line, or the traceback on request
         vm.flush()
         if os.environ.get("RITELOAD_DEBUG"):
@@ -285,6 +292,8 @@ def _run(rite, engine, stats, code_cache_size, out, err, name, argv, stdin, dial
             vm.flush()
         except BrokenPipeError:
             status = EXIT_SIGPIPE
+    if nomem and status == EXIT_FAILURE:
+        print_uncaught(vm, vm.exc_new(vm.c_NoMemoryError, "Out of memory"), err)
     if stats:
         report = getattr(eng, "stats_report", None)
         if report is not None:

@@ -20,7 +20,7 @@ import struct
 
 from . import abi
 from .abi import FLONUM_MASK, FLONUM_TAG, OBJECT_MASK, OBJECT_SHIFT, OBJECT_TAG
-from .fastfloat import float_word, flonum_value
+from .fastfloat import float_word, flonum_value, truncate
 from .natstring import owned_bytes
 from .objects import (
     HKey,
@@ -86,6 +86,13 @@ class Values:
         raises RangeError "string (...) too big for integer" (a dialect may
         promote)."""
         self.raise_error(self.c_RangeError, b"string (" + s + b") too big for integer")
+
+    def float_kept(self, x: float) -> float:
+        """The double a Float value of x holds: mruby 3.1's word boxing
+        clears its two lowest bits (fastfloat.truncate; a dialect may keep
+        them all).  For a C double that never became a value
+        (``mrb_as_float`` of a Rational or Complex)."""
+        return truncate(x)
 
     def float_new(self, x: float) -> int:
         """A Float value of x, truncated as mruby 3.1 stores floats (fastfloat)."""

@@ -46,7 +46,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 MIRROR = Path("/work/.mirror/mruby+mruby/repo")
 TOOLS_40 = ROOT.parent / "shared" / "tools" / "mruby-4.0.0" / "bin"
-PRELUDE = "def t_print(*args)\n  print(*args)\n  nil\nend\n"
+# mrbtest's driver (mrbgems/mruby-test/driver.c, mrb_init_test_driver) defines
+# t_print and Mrbtest::FLOAT_TOLERANCE (1e-10 for double floats), which
+# assert.rb's assert_float reads
+PRELUDE = ("def t_print(*args)\n  print(*args)\n  nil\nend\n"
+           "module Mrbtest\n  FLOAT_TOLERANCE = 1e-10\nend\n")
 TIMEOUT = 300
 ENGINES = {"interp": ("interp",), "native": ("native",), "both": ("interp", "native")}
 

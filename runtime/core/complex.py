@@ -23,7 +23,6 @@ from runtime.core.numeric import (
     complex_data,
     div_float,
     flo,
-    ftrunc,
 )
 from runtime.defs import method, smethod
 
@@ -39,11 +38,11 @@ def _cd(vm, w):
 
 
 def _re(vm, w) -> float:
-    return ftrunc(_cd(vm, w).re)
+    return vm.float_kept(_cd(vm, w).re)
 
 
 def _im(vm, w) -> float:
-    return ftrunc(_cd(vm, w).im)
+    return vm.float_kept(_cd(vm, w).im)
 
 
 def complex_to_s(vm, w) -> bytes:
@@ -206,9 +205,9 @@ def _ldexp_int(x, e):
 
 
 # ------------------------------------------------------------ mrblib/complex.rb
-def _fneg(x: float) -> float:
+def _fneg(vm, x: float) -> float:
     """Numeric#-@ on a Float: 0 - x (so -(0.0) is 0.0)."""
-    return ftrunc(0.0 - x)
+    return vm.float_kept(0.0 - x)
 
 
 @method("Complex", "to_s", arity=0)
@@ -237,7 +236,7 @@ def cpx_uplus(vm, self, args, blk):
 
 @method("Complex", "-@", arity=0)
 def cpx_uminus(vm, self, args, blk):
-    return complex_new(vm, _fneg(_re(vm, self)), _fneg(_im(vm, self)))
+    return complex_new(vm, _fneg(vm, _re(vm, self)), _fneg(vm, _im(vm, self)))
 
 
 @method("Complex", "abs", arity=0, aliases=("magnitude",))
@@ -249,7 +248,7 @@ def cpx_abs(vm, self, args, blk):
 def cpx_abs2(vm, self, args, blk):
     r = _re(vm, self)
     i = _im(vm, self)
-    return flo(vm, ftrunc(r * r) + ftrunc(i * i))
+    return flo(vm, vm.float_kept(r * r) + vm.float_kept(i * i))
 
 
 @method("Complex", "arg", arity=0, aliases=("angle", "phase"))
@@ -259,7 +258,7 @@ def cpx_arg(vm, self, args, blk):
 
 @method("Complex", "conjugate", arity=0, aliases=("conj",))
 def cpx_conjugate(vm, self, args, blk):
-    return complex_new(vm, _re(vm, self), _fneg(_im(vm, self)))
+    return complex_new(vm, _re(vm, self), _fneg(vm, _im(vm, self)))
 
 
 @method("Complex", "fdiv", arity=1)

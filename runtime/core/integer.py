@@ -528,8 +528,9 @@ def int_downto(vm, self, args, blk):
     return self
 
 
-def num_step(vm, self, args, blk, is_float_recv: bool):
-    """Integer#step / Float#step (mrblib/numeric.rb)."""
+def num_step(vm, self, args, blk, is_float_recv: bool, coerce_num: bool = True):
+    """Integer#step / Float#step (mrblib/numeric.rb); ``coerce_num``:
+    ``__coerce_step_counter`` is given ``num`` as well as ``step``."""
     num = args[0] if len(args) > 0 else NIL
     step = args[1] if len(args) > 1 else abi.fixnum(1)
     from runtime.core.numeric import op_eq
@@ -540,7 +541,7 @@ def num_step(vm, self, args, blk, is_float_recv: bool):
     if is_float_recv:
         i = self
     else:
-        i = vm.funcall(self, "__coerce_step_counter", [num, step])
+        i = vm.funcall(self, "__coerce_step_counter", [num, step] if coerce_num else [step])
     zero = abi.fixnum(0)
     if op_eq(vm, num, self) or abi.truthy(vm.funcall(step, "infinite?")):
         if op_gt(vm, step, zero):

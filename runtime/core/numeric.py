@@ -233,13 +233,13 @@ def as_float(vm, w: int) -> float:
         vm.raise_error("TypeError", "can't convert nil into Float")
     r = rational_data(vm, w)
     if r is not None:
-        return ftrunc(rat_float(r))
+        return vm.float_kept(rat_float(r))
     c = complex_data(vm, w)
     if c is not None:
         if c.im != 0:
             from runtime.core.complex import complex_to_s
             vm.raise_error("RangeError", b"can't convert " + complex_to_s(vm, w) + b" into Float")
-        return ftrunc(c.re)
+        return vm.float_kept(c.re)
     vm.raise_error("TypeError", f"{vm.type_name_for_error(w)} cannot be converted to Float")
 
 

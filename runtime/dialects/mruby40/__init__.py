@@ -41,9 +41,14 @@ def float_new(vm, x: float) -> int:
     return vm.alloc(RFloat(vm.c_Float, x))
 
 
+def float_kept(vm, x: float) -> float:
+    """4.0 keeps every bit of a double."""
+    return x
+
+
 CORE = tuple(f"runtime.dialects.mruby40.core.{m}" for m in (
     "errors", "inspect", "integer", "array", "compare", "float", "hash", "kernel", "method",
-    "pack", "range", "set", "string", "struct", "visibility",
+    "pack", "range", "rational", "set", "string", "struct", "visibility",
 ))
 
 DIALECT = Dialect(
@@ -54,7 +59,8 @@ DIALECT = Dialect(
     specialize=specialize,
     listing="4.0",
     core=CORE,
-    vm_overrides={"int_new": int_new, "float_new": float_new, **ERRORS_OVERRIDES,
+    vm_overrides={"int_new": int_new, "float_new": float_new, "float_kept": float_kept,
+                  **ERRORS_OVERRIDES,
                   **INTEGER_OVERRIDES, **CONSTANTS_OVERRIDES},
     # cipush doubles the call-info array up to MRB_CALL_LEVEL_MAX (512) records,
     # from 32 (vm.c) or from a Fiber's 4 (mruby-fiber's FIBER_CI_INIT_SIZE)

@@ -124,7 +124,8 @@ def backtrace_locations(vm, skip: int = 0) -> list:
 
 def uncaught_head(vm, lines: list) -> bytes:
     """4.0.0's print_backtrace: the trace header whenever there is a
-    location, ``(unknown):0: `` when there is none."""
+    location, ``(unknown):0: `` when there is none (or no backtrace at
+    all: an uncaught NoMemoryError)."""
     if not lines:
         return b"(unknown):0: "
     buf = bytearray(b"trace (most recent call last):\n")

@@ -20,8 +20,9 @@ from runtime import abi
 from runtime.core import float as core_float
 from runtime.core.fmtfp import float_to_s
 from runtime.core.numeric import as_int, c_ceil, c_floor, c_pow, check_num_exact, fixable_float, flo
-from runtime.core.rational import num_to_r
 from runtime.defs import method
+
+from .rational import rational_new_f
 
 
 @method("Float", "to_s", arity=0, aliases=("inspect",))
@@ -31,7 +32,8 @@ def flo_to_s(vm, self, args, blk):
 
 @method("Float", "to_r", arity=0)
 def flo_to_r(vm, self, args, blk):
-    return num_to_r(vm, self, args, blk)
+    """float_to_r: rational_new_f (mruby40/core/rational.py)."""
+    return rational_new_f(vm, vm.float_value(self))
 
 
 def rounding_int(vm, f: float) -> int:

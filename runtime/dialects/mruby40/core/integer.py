@@ -15,8 +15,10 @@ number (``can't convert Vec into Integer``).
 from __future__ import annotations
 
 import math
+import operator
 
 from runtime import abi
+from runtime.core import float as core_float
 from runtime.core import integer as core_integer
 from runtime.core.format import int_to_str
 from runtime.core.numeric import (
@@ -30,7 +32,10 @@ from runtime.core.numeric import (
     is_complex,
     is_rational,
 )
+from runtime.core.support import rb_argc
 from runtime.defs import method
+
+from ..boxing import mrb_integer
 
 #: MRB_BIGINT_POW_MAX_BITS (mruby-bigint's bigint.c)
 POW_MAX_BITS = 1000000
@@ -320,8 +325,22 @@ def int_div(vm, self, args, blk):
         r = vm.funcall(self, "Rational" if is_rational(vm, y) else "Complex",
                        [self, abi.fixnum(1) if is_rational(vm, y) else abi.fixnum(0)])
         return vm.funcall(r, "/", [y])
-    from runtime.ops import div_float
-    return flo(vm, div_float(_to_f(vm, a), as_float(vm, y)))
+    if vm.is_float(y):
+        from runtime.ops import div_float
+        return flo(vm, div_float(_to_f(vm, a), vm.float_value(y)))
+    # mrb_int_noconv: no coerce, no conversion
+    vm.raise_error(vm.c_TypeError, f"can't convert {noconv_name(vm, y)} into Integer")
+
+
+@method("Integer", "remainder", arity=1)
+def int_remainder(vm, self, args, blk):
+    """mruby-numeric-ext's int_remainder: C's ``%`` of an Integer divisor,
+    else Float#remainder of the receiver as a Float (a zero divisor raises)."""
+    y = args[0]
+    a = _iv(vm, self)
+    if vm.is_int(y):
+        return vm.int_new(_crem(a, _divisor(vm, vm.int_value(y))))
+    return core_float.flo_remainder(vm, flo(vm, _to_f(vm, a)), args, blk)
 
 
 @method("Integer", "div", arity=1)
@@ -342,7 +361,7 @@ def int_idiv(vm, self, args, blk):
 def int_quo(vm, self, args, blk):
     y = args[0]
     if vm.is_int(y):
-        _divisor(vm, vm.int_value(y))
+        # mrb_rational_new: a 0 divisor is "divided by 0 in rational"
         return vm.funcall(self, "Rational", [self, y])
     if is_rational(vm, y):
         r = vm.funcall(self, "Rational", [self, abi.fixnum(1)])
@@ -361,6 +380,43 @@ def int_divmod(vm, self, args, blk):
     from runtime.core.numeric import flodivmod
     d, m = flodivmod(vm, _to_f(vm, a), as_float(vm, y))
     return vm.ary_new([vm.int_new(int(d)) if math.isfinite(d) else flo(vm, d), flo(vm, m)])
+
+
+def _bit_op(name, op):
+    """int_and/int_or/int_xor: a bigint on either side takes the other as
+    an Integer (mrb_as_bint); else bit_op reads both as mrb_integer, with
+    no type check (``5 | 2.5`` mixes in 2.5's word: boxing.py)."""
+    def fn(vm, self, args, blk):
+        y = args[0]
+        a = _iv(vm, self)
+        if vm.is_int(y):
+            return vm.int_new(op(a, vm.int_value(y)))
+        if not _small(a):
+            return vm.int_new(op(a, as_int(vm, y)))
+        return vm.int_new(op(a, mrb_integer(vm, y)))
+    fn.__name__ = fn.__qualname__ = "int_" + name
+    return fn
+
+
+for _name, _sym, _op in (("and", "&", operator.and_), ("or", "|", operator.or_),
+                         ("xor", "^", operator.xor)):
+    method("Integer", _sym, arity=1)(_bit_op(_name, _op))
+
+
+def _bits_test(name, test):
+    """mruby-numeric-ext's mrblib ``allbits?``/``anybits?``/``nobits?``:
+    ``self & mask`` is a call (so ``6.allbits?(2.5)`` is bit_op's)."""
+    def fn(vm, self, args, blk):
+        mask = args[0]
+        return vm.bool(test(vm, vm.funcall(self, "&", [mask]), mask))
+    fn.__name__ = fn.__qualname__ = "int_" + name
+    return fn
+
+
+for _name, _test in (("allbits", lambda vm, r, m: vm.equal(r, m)),
+                     ("anybits", lambda vm, r, m: not vm.equal(r, abi.fixnum(0))),
+                     ("nobits", lambda vm, r, m: vm.equal(r, abi.fixnum(0)))):
+    method("Integer", _name + "?", arity=1)(_bits_test(_name, _test))
 
 
 @method("Integer", "<<", arity=1)
@@ -386,10 +442,25 @@ def _shift(vm, self, width: int) -> int:
 
 @method("Integer", "to_s", arity=(0, 1), aliases=("inspect",))
 def int_to_s(vm, self, args, blk):
-    base = as_int(vm, args[0]) if args else 10
+    # int_to_s reads its base as mrb_integer, with no type check (boxing.py)
+    base = mrb_integer(vm, args[0]) if args else 10
     if base < 2 or base > 36:
         vm.raise_error("ArgumentError", f"invalid radix {base}")
     return vm.str_new(int_to_str(_iv(vm, self), base).encode())
+
+
+@method("Integer", "__coerce_step_counter", arity=1)
+def int_coerce_step_counter(vm, self, args, blk):
+    """coerce_step_counter: a Float counter only for a Float step."""
+    return flo(vm, as_float(vm, self)) if vm.is_float(args[0]) else self
+
+
+@method("Integer", "step", arity=-1)
+def int_step(vm, self, args, blk):
+    """mrblib/numeric.rb: the counter is ``__coerce_step_counter(step)``,
+    so ``2.step(4.0)`` counts Integers (3.1 also looked at ``num``)."""
+    rb_argc(vm, args, 0, 2)
+    return core_integer.num_step(vm, self, args, blk, False, coerce_num=False)
 
 
 @method("Integer", "to_f", arity=0)
