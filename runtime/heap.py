@@ -41,27 +41,27 @@ POOL_FIRST = 8                      # objects of a class's first pool refill
 POOL_MAX = 256                      # and of the largest
 
 
-def _refill(pool, make) -> None:
+def _refill(pool, make, cap: int) -> None:
     """Fill ``pool`` (``[count, next refill size, item...]``) up to its
     refill size with what ``make()`` returns; the next refill size doubles
-    up to POOL_MAX: a class made a few times keeps few spares, one made in
-    a loop many."""
+    up to ``cap`` (POOL_MAX): a class made a few times keeps few spares,
+    one made in a loop many."""
     want = int(pool[1])
     i = int(pool[0])
     while i < want:
         pool[2 + i] = make()
         i += 1
         pool[0] = i             # a collection during the refill sees them as roots
-    pool[1] = min(2 * want, POOL_MAX)
+    pool[1] = min(2 * want, cap)
 
 
-def _pool_items(pool, items: list) -> None:
+def _pool_items(pool, items: list, cap: int) -> None:
     """Put ``items`` (``Heap._pool_handles``'s objects) after what ``pool``
-    holds; its next refill size doubles up to POOL_MAX."""
+    holds; its next refill size doubles up to ``cap``."""
     have = int(pool[0])
     pool[2 + have:2 + have + len(items)] = items
     pool[0] = have + len(items)
-    pool[1] = min(2 * int(pool[1]), POOL_MAX)
+    pool[1] = min(2 * int(pool[1]), cap)
 
 
 class ObjectTable(dict):
@@ -172,7 +172,7 @@ class Heap:
         pool = self.alloc_pools.get(cls)
         if pool is None:
             pool = self.alloc_pools[cls] = ffi.new("uint64_t[]", 2 + POOL_MAX)
-            pool[1] = POOL_FIRST
+            pool[1] = min(POOL_FIRST, self.pool_cap)
         return pool
 
     def refill_pool(self, cls: RClass, pool) -> int:
@@ -204,7 +204,7 @@ class Heap:
             if type(o) is RArray:
                 o.items.publish(self.ary_space, o.handle)
             return w
-        _refill(pool, make)
+        _refill(pool, make, self.pool_cap)
         del self.arena[mark:]
 
     def _fill_objects(self, cls: RClass, pool) -> None:
@@ -265,7 +265,7 @@ class Heap:
         kernels.fill()(args)
         if put:
             pool[0] = have + n
-            pool[1] = min(2 * int(pool[1]), POOL_MAX)
+            pool[1] = min(2 * int(pool[1]), self.pool_cap)
         return handles
 
     def _new_handles(self, n: int) -> list:
@@ -298,7 +298,7 @@ class Heap:
         pools = []
         for field in ("proc_pool", "env_pool"):
             pool = ffi.new("uint64_t[]", 2 + POOL_MAX)
-            pool[1] = POOL_FIRST
+            pool[1] = min(POOL_FIRST, self.pool_cap)
             setattr(self.state, field, pool)
             pools.append(pool)
         return pools
@@ -328,7 +328,7 @@ class Heap:
             args[abi.ENV_FILL_BUFFERS] = block_address(bs)
             args[abi.ENV_FILL_COUNT] = n
             kernels.env_fill()(args)
-            _pool_items(pool, cells)
+            _pool_items(pool, cells, self.pool_cap)
 
     def heap_stats_line(self) -> str:
         """``--stats``: how many objects (plain ones for Class#new, Arrays
@@ -360,9 +360,21 @@ class Heap:
             return 0
         freed = _gc.collect(self)
         live = self.handle_top - 1 - len(self.free_handles)
-        self.gc_countdown = max(_gc.MIN_THRESHOLD, live)
+        self.gc_countdown = 1 if self.gc_stress else max(_gc.MIN_THRESHOLD, live)
         self.gc_runs += 1
         return freed
+
+    def start_gc_stress(self) -> None:
+        """RITELOAD_GC_STRESS (runtime/settings.py): from now on every
+        allocation collects first, as with mruby's MRB_GC_STRESS.  The
+        allocation pools generated code takes from hold one object at a
+        time, so what generated code makes comes through a refill, which
+        allocates (and collects) too."""
+        self.gc_stress = True
+        self.gc_countdown = 1
+        self.pool_cap = 1
+        for pool in (*self.alloc_pools.values(), self.proc_pool, self.env_pool):
+            pool[1] = 1
 
     def _grow_class_words(self, need: int) -> None:
         n = self._cw_len

@@ -235,6 +235,7 @@ def _without_semantics(rite, dialect):
 
 def _run(rite, engine, stats, code_cache_size, out, err, name, argv, stdin, dialect=None) -> int:
     from .errors import RubyError, Unwind
+    from .settings import gc_stress
     from .vm import VM
     eng = make_engine(engine, code_cache_size, stats)
     vm = VM(engine=eng, stdout=out, stderr=err, dialect=dialect)
@@ -249,6 +250,8 @@ def _run(rite, engine, stats, code_cache_size, out, err, name, argv, stdin, dial
     threshold = gc.get_threshold()
     gc.set_threshold(*PY_GC_THRESHOLD)
     vm.inp = stdin
+    if gc_stress():
+        vm.start_gc_stress()
     status = 0
     nomem = False
     try:

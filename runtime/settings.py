@@ -2,8 +2,11 @@
 
 ``RITELOAD_GC_THRESHOLD``: allocations before the first collection (a
 small value makes every program a stress test of the collector;
-runtime/gc.py).  ``RITELOAD_NATIVE_HOT_CALLS``: activations of an irep
-without a loop before the native engine translates it (runtime/native.py).
+runtime/gc.py).  ``RITELOAD_GC_STRESS=1``: collect at every allocation
+once the program runs, generated code's included (its allocation pools
+hold one object), as mruby's MRB_GC_STRESS does.
+``RITELOAD_NATIVE_HOT_CALLS``: activations of an irep without a loop
+before the native engine translates it (runtime/native.py).
 Unset or empty, each has its default; ``runtime.main.run_file`` checks them
 before a run starts, so a bad value is one line naming the variable, not
 a traceback from inside the VM.
@@ -40,6 +43,13 @@ def gc_threshold() -> int:
     return _positive("RITELOAD_GC_THRESHOLD", GC_THRESHOLD)
 
 
+def gc_stress() -> bool:
+    text = os.environ.get("RITELOAD_GC_STRESS", "").strip()
+    if text not in ("", "0", "1"):
+        raise SettingError(f"RITELOAD_GC_STRESS must be 0 or 1, not {text!r}")
+    return text == "1"
+
+
 def hot_calls() -> int:
     return _positive("RITELOAD_NATIVE_HOT_CALLS", HOT_CALLS)
 
@@ -47,4 +57,5 @@ def hot_calls() -> int:
 def check() -> None:
     """Raise SettingError for the first variable set to a bad value."""
     gc_threshold()
+    gc_stress()
     hot_calls()

@@ -35,7 +35,7 @@ from .cdecls import ffi
 from .classes import Classes
 from .context import Context, install
 from .frames import CALLINFO_MAX, Frame
-from .heap import Heap, ObjectTable
+from .heap import POOL_MAX, Heap, ObjectTable
 from .objects import (
     TT_CLASS,
     TT_SCLASS,
@@ -82,6 +82,8 @@ class VM(Symbols, Heap, Values, Classes, Variables, Calls, Backtraces, Raising):
         from .gc import MIN_THRESHOLD
         self.gc_countdown = MIN_THRESHOLD   # allocations left before the next collection
         self.gc_enabled = True
+        self.gc_stress = False              # RITELOAD_GC_STRESS (heap.start_gc_stress)
+        self.pool_cap = POOL_MAX            # largest refill of an allocation pool
         self.gc_runs = 0
         self._cw_len = 1 << 12
         self.class_words = ffi.new("uint64_t[]", self._cw_len)

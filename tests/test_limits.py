@@ -20,7 +20,7 @@ import subprocess
 import pytest
 
 import mruby_runs
-from mruby_runs import compile_mrb, riteload
+from mruby_runs import compile_mrb, mruby_run, riteload
 
 #: the address-space limit of both runs: riteload starts in about half of it
 MEMORY_LIMIT = 1_000_000 * 1024
@@ -212,3 +212,46 @@ def test_empty_or_good_setting_runs(value, tmp_path):
     env = {**os.environ, "RITELOAD_GC_THRESHOLD": value, "RITELOAD_NATIVE_HOT_CALLS": value}
     p = riteload("run", str(mrb), env=env)
     assert (p.stdout, p.stderr, p.returncode) == (b"hi\n", b"", 0)
+
+
+@pytest.mark.parametrize("value", ["yes", "2", "-1"])
+def test_bad_gc_stress_is_one_line(value, tmp_path):
+    mrb = compile_mrb("settings_hello", "puts \"hi\"\n", tmp_path)
+    p = riteload("run", str(mrb), env={**os.environ, "RITELOAD_GC_STRESS": value})
+    assert (p.stdout, p.returncode) == (b"", 1)
+    assert p.stderr == f"riteload: RITELOAD_GC_STRESS must be 0 or 1, not {value!r}\n".encode()
+
+
+GC_STRESSED = """\
+class P; def initialize(x); @x = x; end; attr_reader :x; end
+a = []
+300.times { |i| a << P.new(i) << "s#{i}" << [i, i] << proc { i } }
+p a.size, a[-4].x, a[-3], a[-2], a[-1].call
+h = {}
+200.times { |i| h["k#{i % 7}"] = i }
+p h
+"""
+
+
+@pytest.mark.parametrize("engine", ["native", "interp"])
+def test_gc_stress_collects_at_every_allocation(engine, tmp_path, monkeypatch):
+    """RITELOAD_GC_STRESS=1: a collection before each allocation, generated
+    code's objects included (pools of one), and the program still prints
+    what mruby printed."""
+    import runtime.main as main
+    from runtime import vm as vm_module
+    mrb, expected = mruby_run("gc_stressed", GC_STRESSED, tmp_path)
+    made = []
+    real_init = vm_module.VM.__init__
+
+    def init(self, *args, **kwargs):
+        real_init(self, *args, **kwargs)
+        made.append(self)
+    monkeypatch.setattr(vm_module.VM, "__init__", init)
+    monkeypatch.setenv("RITELOAD_GC_STRESS", "1")
+    monkeypatch.setenv("RITELOAD_NATIVE_HOT_CALLS", "1")
+    out, err = io.BytesIO(), io.BytesIO()
+    status = main.run_file(str(mrb), engine=engine, stdout=out, stderr=err)
+    assert (out.getvalue(), err.getvalue(), status) == expected
+    vm = made[-1]
+    assert vm.gc_stress and vm.gc_runs >= 1200     # 300 rounds of four objects, and more
