@@ -579,6 +579,13 @@ class Calls:
                 return h
         return None
 
+    def jump_leaves(self, h, target: int) -> bool:
+        """Does a JMPUW to ``target`` leave ensure handler ``h``'s range, so
+        that its ensure clause runs first?  mruby 3.1: a target outside
+        [begin, end); 4.0 (its dialect overrides this) enters a handler
+        whose end is the target as plain code."""
+        return target < h.begin or target >= h.end
+
     def break_word(self, u: Unwind) -> int:
         return self.alloc(RBreak(u))
 

@@ -118,7 +118,7 @@ def handle_unwind(vm, frame, u) -> int:
         return OP_RETURN
     if t is JumpUnwind and u.frame is frame:
         h = vm.find_handler(frame, CATCH_FILTER_ENSURE)
-        if h is not None and (u.pc < h.begin or u.pc >= h.end):
+        if h is not None and vm.jump_leaves(h, u.pc):
             vm.exc = vm.break_word(u)
             return h.target
         vm.exc = None

@@ -415,7 +415,7 @@ def op_jmpuw(vm, frame, ins):
     # unwind_and_jump_to(a)
     target = ins.pc + ins.size + _s16(ins.a)
     h = vm.find_handler(frame, CATCH_FILTER_ENSURE)
-    if h is not None and (target < h.begin or target >= h.end):
+    if h is not None and vm.jump_leaves(h, target):
         raise JumpUnwind(frame, target)
     vm.exc = None
     return target

@@ -136,7 +136,16 @@ class Variables:
         return v
 
     def const_find_from(self, base: RClass, sid: int, skip: bool = False):
-        """What ``const_get_from`` finds without ``const_missing``, or None."""
+        """What ``const_get_from`` finds without ``const_missing``, or None:
+        mruby 3.1's const_get (4.0's: mruby40/core/constants.py)."""
+        return self.const_search(base, sid, skip, stop_at_object=False, module_retry=True)
+
+    def const_search(self, base: RClass, sid: int, skip: bool, stop_at_object: bool,
+                     module_retry: bool):
+        """const_get_nohook's walk: ``base`` (or, with ``skip``, its
+        superclass) and its ancestors, before Object when
+        ``stop_at_object``; then Object's for a module with
+        ``module_retry``.  None when nothing has the constant."""
         c = base.superclass if skip else base
         retry = False
         while True:
@@ -146,12 +155,11 @@ class Variables:
                     if v is not None:
                         return v
                 c = c.superclass
-            if not retry and base.tt == TT_MODULE:
-                c = self.c_Object
-                retry = True
-                continue
-            break
-        return None
+                if stop_at_object and c is self.c_Object:
+                    break
+            if retry or not module_retry or base.tt != TT_MODULE:
+                return None
+            c, retry = self.c_Object, True
 
     def const_get_lexical(self, frame: Frame, sid: int) -> int:
         """mrb_vm_const_get: the lexical scopes, then the ancestors, then

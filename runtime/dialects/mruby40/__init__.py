@@ -21,7 +21,7 @@ from .. import Dialect
 from .core.constants import VM_OVERRIDES as CONSTANTS_OVERRIDES
 from .core.errors import VM_OVERRIDES as ERRORS_OVERRIDES
 from .core.integer import VM_OVERRIDES as INTEGER_OVERRIDES
-from .ops import OPS, specialize
+from .ops import OPS, jump_leaves, specialize
 
 MASK64 = (1 << 64) - 1
 
@@ -48,7 +48,7 @@ def float_kept(vm, x: float) -> float:
 
 CORE = tuple(f"runtime.dialects.mruby40.core.{m}" for m in (
     "errors", "inspect", "integer", "array", "compare", "float", "hash", "kernel", "method",
-    "pack", "range", "rational", "set", "string", "struct", "visibility",
+    "pack", "proc", "range", "rational", "set", "string", "struct", "visibility",
 ))
 
 DIALECT = Dialect(
@@ -61,7 +61,8 @@ DIALECT = Dialect(
     core=CORE,
     vm_overrides={"int_new": int_new, "float_new": float_new, "float_kept": float_kept,
                   **ERRORS_OVERRIDES,
-                  **INTEGER_OVERRIDES, **CONSTANTS_OVERRIDES},
+                  **INTEGER_OVERRIDES, **CONSTANTS_OVERRIDES,
+                  "jump_leaves": jump_leaves},
     # cipush doubles the call-info array up to MRB_CALL_LEVEL_MAX (512) records,
     # from 32 (vm.c) or from a Fiber's 4 (mruby-fiber's FIBER_CI_INIT_SIZE)
     ci_max=512,

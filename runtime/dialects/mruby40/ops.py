@@ -11,6 +11,8 @@ from __future__ import annotations
 from ... import abi
 from ... import ops as ops31
 from ...abi import CALL_MAXARGS, OBJECT_MASK, OBJECT_SHIFT, OBJECT_TAG
+from ...errors import ReturnUnwind
+from ...frames import CINFO_NONE
 from ...objects import RArray, RHash, RProc
 from ...ops import OPS as OPS31
 from ...ops import (
@@ -230,6 +232,43 @@ def op_sdef(vm, frame, ins):
     _def_method(vm, frame, ins, vm.singleton_class(vm.stack[frame.base + ins.a]))
 
 
+def op_return_blk(vm, frame, ins):
+    # return R[a] (in-block return)
+    """4.0.0 returns from the activation whose env the block's outermost
+    enclosing block captured (top_proc's env, mruby issue #6411), where
+    3.1 returns from the innermost frame running that method: a block
+    made in one call of a recursive method and called in a deeper one
+    returns from the call that made it.  The activation is the frame of
+    the method's proc whose registers start where that env's do."""
+    proc = frame.proc
+    if frame.cci != CINFO_NONE or proc is None or proc.env is None or proc.strict:
+        return ops31.op_return_blk(vm, frame, ins)
+    env, dst = None, proc
+    while dst.upper is not None and not (dst.scope or dst.strict):
+        env, dst = dst.env, dst.upper
+    if dst.env is not None and not dst.env.on_stack and not dst.env.is_detached:
+        vm.raise_error(vm.c_LocalJumpError, "unexpected return")
+    base = frame.base if env is None else env.base
+    frames = vm.frames
+    i = frame.index
+    while i >= 0 and not (frames[i].proc is dst and frames[i].base == base):
+        if frames[i].cci > CINFO_NONE:
+            vm.raise_error(vm.c_LocalJumpError, "unexpected return")
+        i -= 1
+    if i <= 0:
+        vm.raise_error(vm.c_LocalJumpError, "unexpected return")
+    raise ReturnUnwind(frames[i], vm.stack[frame.base + ins.a], own=False)
+
+
+def jump_leaves(vm, h, target: int) -> bool:
+    """OP_JMPUW (VM method ``jump_leaves``): only a target outside [begin,
+    end] leaves ensure handler ``h`` in 4.0 (3.1: outside [begin, end)).
+    4.0's mrbc makes a ``break`` out of a loop in a begin/ensure body jump
+    to the ensure clause's first instruction, the handler's end, to run
+    it as plain code once."""
+    return target < h.begin or target > h.end
+
+
 #: RITE0400's opcodes by name: mruby 3.1's semantics where nothing changed
 OPS = {name: fn for name, fn in OPS31.items() if name not in ("LOADI", "LOADT", "LOADF", "ARYDUP")}
 OPS.update({
@@ -250,6 +289,7 @@ OPS.update({
     "RETNIL": op_retnil,
     "RETTRUE": op_rettrue,
     "RETFALSE": op_retfalse,
+    "RETURN_BLK": op_return_blk,
     "ADDILV": op_addilv,
     "SUBILV": op_subilv,
     "ARYSPLAT": op_arysplat,

@@ -1,4 +1,5 @@
-"""mruby 4.0: where code finds a constant (4.0.0's ``mrb_vm_const_get``).
+"""mruby 4.0: where code finds a constant (4.0.0's ``mrb_vm_const_get``,
+``const_get_nohook``).
 
 4.0 walks the enclosing scopes before leaving a singleton class (an outer
 scope without a target class stands for Object), then searches the
@@ -30,4 +31,12 @@ def const_find_lexical(vm, proc, target_class, sid: int):
     return v, c
 
 
-VM_OVERRIDES = {"const_find_lexical": const_find_lexical}
+def const_find_from(vm, base, sid: int, skip: bool = False):
+    """4.0's const_get_nohook: what ``base::NAME`` (skip False: GETMCNST,
+    Module#const_get) finds stops before Object, so ``Foo::String`` and
+    ``M::Object`` raise NameError; the lexical lookup (skip True: base
+    already searched) still goes on to Object for a module, as in 3.1."""
+    return vm.const_search(base, sid, skip, stop_at_object=not skip, module_retry=skip)
+
+
+VM_OVERRIDES = {"const_find_lexical": const_find_lexical, "const_find_from": const_find_from}

@@ -82,3 +82,16 @@ def range_cover(vm, self, args, blk):
         if end == NIL or r_less(vm, val, end, r.excl):
             return abi.TRUE
     return abi.FALSE
+
+
+@method("Range", "hash", arity=0)
+def range_hash(vm, self, args, blk):
+    """4.0.0's mrblib Range#hash: ``begin.hash ^ end.hash`` (3.1 used
+    first and last, which an endless range cannot give), plus 1 when the
+    end is excluded."""
+    r = core_range._r(vm, self)
+    a = vm.funcall(r.first, "hash")
+    b = vm.funcall(r.last, "hash")
+    h = vm.int_new(vm.int_value(a) ^ vm.int_value(b)) if vm.is_int(a) and vm.is_int(b) \
+        else vm.funcall(a, "^", [b])
+    return vm.funcall(h, "+", [abi.fixnum(1)]) if r.excl else h
