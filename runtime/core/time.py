@@ -1,10 +1,10 @@
 """Time: the mruby-time gem of mruby 3.1 (what Debian's mruby ships).
 
 A Time is an RData whose payload is a ``TimeData``: seconds and
-microseconds since the epoch (mruby 4.0's subclass counts nanoseconds:
-runtime/dialects/mruby40/core/time.py) (both C ``time_t``; the microseconds are
+microseconds since the epoch (both C ``time_t``; the microseconds are
 normalised only upwards, so ``Time.at(1) - 0.5`` keeps ``usec == -500000``
-as mruby does), a UTC/local flag and the broken-down time.
+as mruby does), a UTC/local flag and the broken-down time.  mruby 4.0's
+payload, a subclass, counts nanoseconds (runtime/dialects/mruby40/core/time.py).
 
 Broken-down times come from the C library's ``gmtime_r``/``localtime_r``
 and local times are built with its ``mktime`` (through cffi,
