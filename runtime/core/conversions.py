@@ -49,9 +49,13 @@ def k_Integer(vm, self, args, blk):
 
 @module_function("Kernel", "Float", arity=1)
 def k_Float(vm, self, args, blk):
-    arg = args[0]
+    return to_float(vm, args[0])
+
+
+def to_float(vm, arg: int, read=None) -> int:
+    """Kernel#Float of arg; a String read with ``read`` (str_len_to_dbl)."""
     if vm.is_str(arg):
-        return flo(vm, str_len_to_dbl(vm, vm.str_bytes(arg), True))
+        return flo(vm, str_len_to_dbl(vm, vm.str_bytes(arg), True, read))
     if vm.is_float(arg):
         return arg
     return flo(vm, as_float(vm, arg))

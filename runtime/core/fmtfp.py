@@ -13,6 +13,8 @@ replaying every double operation in the same order gives the same digits.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import NamedTuple
 
 _POS_POW = (1e256, 1e128, 1e64, 1e32, 1e16, 1e8, 1e4, 1e2, 1e1)
 _NEG_POW = (1e-256, 1e-128, 1e-64, 1e-32, 1e-16, 1e-8, 1e-4, 1e-2, 1e-1)
@@ -25,23 +27,43 @@ def _signbit(f: float) -> bool:
     return math.copysign(1.0, f) < 0
 
 
-def _c_digit(f: float) -> int:
-    """``(int8_t)((int)f) % 10`` with C semantics."""
+def c_int8(f: float) -> int:
+    """``(int8_t)(int)f`` with C semantics on x86-64."""
     if f != f:
         v = -(1 << 31)
     elif f >= 2147483648.0 or f <= -2147483649.0:
         v = -(1 << 31)          # x86 cvttsd2si result for out-of-range values
     else:
         v = int(f)
-    v = ((v + 128) & 0xFF) - 128
+    return ((v + 128) & 0xFF) - 128
+
+
+def _c_digit(f: float) -> int:
+    """``(int8_t)((int)f) % 10`` with C semantics."""
+    v = c_int8(f)
     if v >= 0:
         return v % 10
     return -((-v) % 10)
 
 
+class FpRules(NamedTuple):
+    """What mrb_format_float does differently from release to release:
+    ``digit`` takes a digit off the mantissa, ``e_point`` makes ``%.0e``
+    print its point (4.0 sets ``prec`` to 1 after counting the digits),
+    ``below_ten`` divides a mantissa the power-of-ten loop left at 10 or
+    more (4.0)."""
+    digit: Callable[[float], int]
+    e_point: bool = False
+    below_ten: bool = False
+
+
+FP31 = FpRules(_c_digit)
+
+
 def format_float(f: float, fmt: str, prec: int, sign: str = "", alt: bool = False,
-                 buf_size: int = 25) -> str:
-    """mrb_format_float(f, buf, buf_size, fmt, prec, sign) -> the text."""
+                 buf_size: int = 25, rules: FpRules = FP31) -> str:
+    """mrb_format_float(f, buf, buf_size, fmt, prec, sign) -> the text
+    (mruby 3.1's unless ``rules`` says otherwise)."""
     if buf_size <= _FLT_MIN_BUF_SIZE:
         return "?" if buf_size >= 2 else ""
     # ``int buf_remaining = buf_size - 1``: a C int, so a size_t past
@@ -137,6 +159,9 @@ def format_float(f: float, fmt: str, prec: int, sign: str = "", alt: bool = Fals
                 f *= _NEG_POW[i]
             e1 >>= 1
             i += 1
+        if rules.below_ten and f >= 10.0:
+            f *= 0.1
+            e += 1
         if fmt == "f":
             if e >= buf_remaining:
                 fmt = "e"
@@ -159,13 +184,15 @@ def format_float(f: float, fmt: str, prec: int, sign: str = "", alt: bool = Fals
 
     if fmt == "e":
         num_digits = prec + 1
+        if rules.e_point and prec == 0:
+            prec = 1
     elif fmt == "g":
         if prec == 0:
             prec = 1
         num_digits = prec
 
     for _ in range(num_digits):
-        d = _c_digit(f)
+        d = rules.digit(f)
         s.append(chr(48 + d))
         if dec == 0 and (prec > 0 or alt):
             s.append(".")

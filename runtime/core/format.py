@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 
 from runtime import abi
-from runtime.core.fmtfp import float_to_s, format_float  # noqa: F401  (complex.py's float_to_s)
+from runtime.core.fmtfp import FP31, float_to_s, format_float  # noqa: F401  (complex.py's float_to_s)
 from runtime.core.string import str_len_to_integer
 from runtime.defs import method, module_function
 
@@ -39,12 +39,12 @@ def int_to_str(n: int, base: int) -> str:
     return "".join(reversed(out))
 
 
-def _uint_to_str(num: int, base: int) -> str:
-    """mruby-sprintf's mrb_uint_to_cstr: two's complement digits for negatives."""
+def uint_to_cstr(num: int, base: int) -> str:
+    """mruby-sprintf's mrb_uint_to_cstr: the 64-bit two's complement digits
+    of a negative, its leading sign digits removed (remove_sign_bits)."""
     if num == 0:
         return "0"
     shift = {16: 4, 8: 3, 2: 1}[base]
-    d = {16: "f", 8: "7", 2: "1"}[base]
     val = num & abi.MASK64
     mask = base - 1
     out = []
@@ -55,7 +55,6 @@ def _uint_to_str(num: int, base: int) -> str:
             break
     t = "".join(reversed(out))
     if num < 0:
-        # remove_sign_bits
         if base == 16:
             t = t.lstrip("f")
         elif base == 8:
@@ -66,8 +65,16 @@ def _uint_to_str(num: int, base: int) -> str:
             t = t.lstrip("7")
         elif base == 2:
             t = t.lstrip("1")
-        if not t or t[0] != d:
-            t = d + t
+    return t
+
+
+def _uint_to_str(num: int, base: int) -> str:
+    """mrb_uint_to_cstr as 3.1 printed it: a negative's digits start with
+    one sign digit."""
+    t = uint_to_cstr(num, base)
+    d = {16: "f", 8: "7", 2: "1"}[base]
+    if num < 0 and (not t or t[0] != d):
+        t = d + t
     return t
 
 
@@ -91,7 +98,29 @@ def _bit_digits(n: int) -> int:
     return (n * 146) // 485 + 1
 
 
-def _fmt_float_field(fmtc: str, flags: int, width: int, prec: int, f: float, need: int) -> str:
+class SprintfRules:
+    """What mrb_str_format does differently from release to release; this
+    is mruby 3.1's (runtime/dialects/mruby40/core/sprintf.py: 4.0's)."""
+    #: a ``%`` at the very end raises (3.1 printed it)
+    trailing_percent = False
+    #: a spec cut off by the end raises (3.1 read the NUL after it as ``%``)
+    unexpected_end = False
+    #: GETNUM's message: ``width too big 1``
+    too_big = "{} too big 1"
+    #: mrb_format_float's differences (runtime/core/fmtfp.py)
+    fp = FP31
+
+    @staticmethod
+    def format_int(vm, out: bytearray, c: str, flags: int, width: int, prec: int,
+                   val: int) -> None:
+        _format_int(vm, out, c, flags, width, prec, val)
+
+
+RULES31 = SprintfRules()
+
+
+def _fmt_float_field(fmtc: str, flags: int, width: int, prec: int, f: float, need: int,
+                     fp=FP31) -> str:
     """mruby-sprintf's fmt_float: format then pad (bugs included)."""
     sign = ""
     if flags & FPLUS:
@@ -100,7 +129,7 @@ def _fmt_float_field(fmtc: str, flags: int, width: int, prec: int, f: float, nee
         sign = " "
     left_align = bool(flags & FMINUS)
     zero_pad = bool(flags & FZERO)
-    buf = list(format_float(f, fmtc, prec, sign, bool(flags & FSHARP), need))
+    buf = list(format_float(f, fmtc, prec, sign, bool(flags & FSHARP), need, fp))
     length = len(buf)
     base = 0
 
@@ -131,7 +160,7 @@ def _hash_fetch_sym(vm, h, name: bytes):
     return vm.obj(h).get(vm, key)
 
 
-def format_string(vm, fmt: bytes, args: list) -> bytes:
+def format_string(vm, fmt: bytes, args: list, rules: SprintfRules = RULES31) -> bytes:
     """mrb_str_format(argc, argv, fmt): the result bytes."""
     from runtime.core.numeric import as_float, as_int
 
@@ -193,6 +222,8 @@ def format_string(vm, fmt: bytes, args: list) -> bytes:
         if t < 0:
             t = end
         if t + 1 == end:
+            if rules.trailing_percent:
+                err("incomplete format specifier; use %% (double %) instead")
             t += 1
         out += fmt[p:t]
         if t >= end:
@@ -226,7 +257,7 @@ def format_string(vm, fmt: bytes, args: list) -> bytes:
             q = p + 1  # noqa: B023
             r = get_num(q)
             if r is None:
-                err("val too big 1")
+                err(rules.too_big.format("val"))
             n, q = r
             if ch(q) == "$":
                 v = getposarg(n)
@@ -238,6 +269,8 @@ def format_string(vm, fmt: bytes, args: list) -> bytes:
 
         done = False
         while not done:
+            if p >= end and rules.unexpected_end:
+                err("malformed format string - unexpected end")
             c = ch(p)
             if c == " ":
                 check_for_flags(flags)
@@ -262,7 +295,7 @@ def format_string(vm, fmt: bytes, args: list) -> bytes:
             elif "1" <= c <= "9":
                 r = get_num(p)
                 if r is None:
-                    err("width too big 1")
+                    err(rules.too_big.format("width"))
                 n, p = r
                 if ch(p) == "$":
                     if nextvalue != abi.UNDEF:
@@ -327,7 +360,7 @@ def format_string(vm, fmt: bytes, args: list) -> bytes:
                     continue
                 r = get_num(p)
                 if r is None:
-                    err("precision too big 1")
+                    err(rules.too_big.format("precision"))
                 prec, p = r
             elif c in ("\n", "\0", "%"):
                 if c != "%":
@@ -362,7 +395,7 @@ def format_string(vm, fmt: bytes, args: list) -> bytes:
                 done = True
             elif c in "dioxXbBu":
                 val = getarg()
-                _format_int(vm, out, c, flags, width, prec, val)
+                rules.format_int(vm, out, c, flags, width, prec, val)
                 done = True
             elif c in "fgGeE":
                 val = getarg()
@@ -400,7 +433,7 @@ def format_string(vm, fmt: bytes, args: list) -> bytes:
                 if (flags & FWIDTH) and need < width:
                     need = width
                 need += 20
-                text = _fmt_float_field(c, flags, width, prec, fval, need)
+                text = _fmt_float_field(c, flags, width, prec, fval, need, rules.fp)
                 if len(text) >= need:
                     vm.raise_error("RuntimeError", "formatting error")
                 out += text.encode("latin-1")
@@ -428,6 +461,60 @@ def _format_s(vm, out: bytearray, c: str, flags: int, width: int, prec: int, arg
                 out += pad + s
             return
     out += s
+
+
+def sign_char(flags: int, v: int) -> str:
+    """The sign of a signed conversion: ``-``, or ``+``/space by flag."""
+    if v < 0:
+        return "-"
+    if flags & FPLUS:
+        return "+"
+    return " " if flags & FSPACE else ""
+
+
+def int_field(flags: int, width: int, prec: int, s: str, length: int, prefix, dots: bool):
+    """FMT_INTEGER's layout: the prefix an octal zero or a precision drops,
+    then the width left and the digits' count with zeros ->
+    (width, prec, length, prefix)."""
+    if prefix is not None and len(prefix) == 1:     # octal
+        if dots:
+            prefix = None
+        elif length == 1 and s == "0":
+            length = 0
+            if flags & FPREC:
+                prec -= 1
+        elif (flags & FPREC) and prec > length:
+            prefix = None
+    elif length == 1 and s == "0":
+        prefix = None
+    if prefix:
+        width -= len(prefix)
+    if (flags & (FZERO | FMINUS | FPREC)) == FZERO:
+        prec = width
+        width = 0
+    else:
+        if prec < length:
+            if not prefix and prec == 0 and length == 1 and s == "0":
+                length = 0
+            prec = length
+        width -= prec
+    return width, prec, length, prefix
+
+
+def push_head(out: bytearray, flags: int, width: int, prec: int, sc: str, prefix, dots: bool):
+    """FMT_INTEGER's output before the digits: the spaces of a right-aligned
+    field, the sign, the prefix, ``..`` -> (width, prec) left."""
+    if not (flags & FMINUS) and width > 0:
+        out += b" " * width
+        width = 0
+    out += sc.encode()
+    if prefix:
+        out += prefix.encode()
+    if dots:
+        prec -= 2
+        width -= 2
+        out += b".."
+    return width, prec
 
 
 def _format_int(vm, out: bytearray, c: str, flags: int, width: int, prec: int,
@@ -460,16 +547,8 @@ def _format_int(vm, out: bytearray, c: str, flags: int, width: int, prec: int,
     sc = ""
     dots = False
     if sign:
-        if v >= 0:
-            if flags & FPLUS:
-                sc = "+"
-                width -= 1
-            elif flags & FSPACE:
-                sc = " "
-                width -= 1
-        else:
-            sc = "-"
-            width -= 1
+        sc = sign_char(flags, v)
+        width -= len(sc)
         s = int_to_str(v, 10)
         if v < 0:
             s = s[1:]
@@ -481,42 +560,8 @@ def _format_int(vm, out: bytearray, c: str, flags: int, width: int, prec: int,
     if c == "X":
         s = s.upper()
 
-    if prefix is not None and len(prefix) == 1:     # octal
-        if dots:
-            prefix = None
-        elif length == 1 and s == "0":
-            length = 0
-            if flags & FPREC:
-                prec -= 1
-        elif (flags & FPREC) and prec > length:
-            prefix = None
-    elif length == 1 and s == "0":
-        prefix = None
-
-    if prefix:
-        width -= len(prefix)
-
-    if (flags & (FZERO | FMINUS | FPREC)) == FZERO:
-        prec = width
-        width = 0
-    else:
-        if prec < length:
-            if not prefix and prec == 0 and length == 1 and s == "0":
-                length = 0
-            prec = length
-        width -= prec
-
-    if not (flags & FMINUS) and width > 0:
-        out += b" " * width
-        width = 0
-    if sc:
-        out += sc.encode()
-    if prefix:
-        out += prefix.encode()
-    if dots:
-        prec -= 2
-        width -= 2
-        out += b".."
+    width, prec, length, prefix = int_field(flags, width, prec, s, length, prefix, dots)
+    width, prec = push_head(out, flags, width, prec, sc, prefix, dots)
     if prec > length:
         if (flags & (FMINUS | FPREC)) != FMINUS:
             out += b"0" * (prec - length)
@@ -533,12 +578,17 @@ def _format_int(vm, out: bytearray, c: str, flags: int, width: int, prec: int,
 
 @module_function("Kernel", "sprintf", arity=-1)
 def kernel_sprintf(vm, self, args, blk):
+    return f_sprintf(vm, args, RULES31)
+
+
+def f_sprintf(vm, args: list, rules: SprintfRules) -> int:
+    """mrb_f_sprintf: the format, then its arguments."""
     if not args:
         vm.raise_error("ArgumentError", "too few arguments")
     f = args[0]
     if not vm.is_str(f):
         vm.raise_error("TypeError", f"{vm.type_name_for_error(f)} cannot be converted to String")
-    return vm.str_new(format_string(vm, vm.str_bytes(f), args[1:]))
+    return vm.str_new(format_string(vm, vm.str_bytes(f), args[1:], rules))
 
 
 @module_function("Kernel", "format", arity=-1)

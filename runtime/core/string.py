@@ -452,8 +452,11 @@ def float_read(s: bytes, start: int = 0):
 _BUFMAX = 15 * 4 + 20 - 1     # DBL_DIG * 4 + 20, minus the NUL
 
 
-def str_len_to_dbl(vm, s: bytes, badcheck: bool) -> float:
-    """mrb_str_len_to_dbl: String#to_f (badcheck false) and Kernel#Float."""
+def str_len_to_dbl(vm, s: bytes, badcheck: bool, read=None) -> float:
+    """mrb_str_len_to_dbl: String#to_f (badcheck false) and Kernel#Float.
+    ``read(text, start) -> (value, end)`` reads the number, ``end == start``
+    when there is none: mruby 3.1's ``float_read`` unless given (4.0's
+    mrb_read_float: runtime/dialects/mruby40/core/readfloat.py)."""
     s = bytes(s)
     pend = len(s)
 
@@ -518,7 +521,7 @@ def str_len_to_dbl(vm, s: bytes, badcheck: bool) -> float:
             prev = c
         text = bytes(buf)
         start = 0
-    d, end = float_read(text, start)
+    d, end = (read or float_read)(text, start)
     if end == start:
         if badcheck:
             bad()

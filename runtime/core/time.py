@@ -3,7 +3,8 @@
 A Time is an RData whose payload is a ``TimeData``: seconds and
 microseconds since the epoch (both C ``time_t``; the microseconds are
 normalised only upwards, so ``Time.at(1) - 0.5`` keeps ``usec == -500000``
-as mruby does), a UTC/local flag and the broken-down time.
+as mruby does), a UTC/local flag and the broken-down time.  mruby 4.0's
+payload, a subclass, counts nanoseconds (runtime/dialects/mruby40/core/time.py).
 
 Broken-down times come from the C library's ``gmtime_r``/``localtime_r``
 and local times are built with its ``mktime`` (through cffi,
@@ -118,24 +119,45 @@ def _timegm(year: int, mon: int, mday: int, hour: int, mn: int, sec: int) -> int
 
 # ------------------------------------------------------------------- the payload
 class TimeData:
-    __slots__ = ("sec", "usec", "utc", "dt")
+    """struct mrb_time: seconds, the fraction of a second in ``UNIT``ths
+    (microseconds in 3.1; mruby 4.0's payload counts nanoseconds,
+    runtime/dialects/mruby40/core/time.py), the zone and the broken-down
+    time."""
+    __slots__ = ("sec", "frac", "utc", "dt")
+    UNIT = 1000000
 
-    def __init__(self, sec: int, usec: int, utc: bool, dt=None):
+    def __init__(self, sec: int, frac: int, utc: bool, dt=None):
         self.sec = sec
-        self.usec = usec
+        self.frac = frac
         self.utc = utc
         self.dt = dt
 
     def copy(self) -> TimeData:
-        return TimeData(self.sec, self.usec, self.utc, self.dt)
+        return type(self)(self.sec, self.frac, self.utc, self.dt)
+
+    @property
+    def usec(self) -> int:
+        return self.frac // (self.UNIT // 1000000)
+
+    def to_f(self) -> float:
+        return float(self.sec) + float(self.frac) / float(self.UNIT)
+
+    @staticmethod
+    def out_of_range(vm, sec: int):
+        """time_update_datetime's error: 3.1 shows the seconds as a Float."""
+        _out_of_range(vm, vm.float_new(float(sec)))
 
 
 class _Uninit:
     """The payload of a Time whose initialize failed half-way (mruby's
-    DATA_PTR NULL with the Time data type set)."""
+    DATA_PTR NULL with the Time data type set); ``message`` is what
+    time_get_ptr raises for it."""
+
+    def __init__(self, message: str):
+        self.message = message
 
 
-UNINIT = _Uninit()
+UNINIT = _Uninit("uninitialized time")
 
 
 def _out_of_range(vm, w):
@@ -146,9 +168,13 @@ def _update(vm, td: TimeData) -> TimeData:
     """time_update_datetime."""
     dt = _breakdown(td.sec, td.utc)
     if dt is None:
-        _out_of_range(vm, vm.float_new(float(td.sec)))
+        td.out_of_range(vm, td.sec)
     td.dt = dt
     return td
+
+
+def _wrap(vm, cls, td: TimeData) -> int:
+    return vm.data_new(cls, td)
 
 
 def _alloc_time(vm, sec: int, usec: int, utc: bool) -> TimeData:
@@ -159,10 +185,6 @@ def _alloc_time(vm, sec: int, usec: int, utc: bool) -> TimeData:
         usec -= sec2 * 1000000
         sec = _wrap64(sec + sec2)
     return _update(vm, TimeData(sec, usec, utc))
-
-
-def _wrap(vm, cls, td: TimeData) -> int:
-    return vm.data_new(cls, td)
 
 
 def _llround(x: float) -> int:
@@ -265,7 +287,7 @@ def _now() -> TimeData:
 
 
 def _is_time_data(d) -> bool:
-    return type(d) is TimeData or d is UNINIT
+    return isinstance(d, (TimeData, _Uninit))
 
 
 def _get(vm, w: int):
@@ -276,7 +298,7 @@ def _get(vm, w: int):
     if not _is_time_data(d):
         vm.raise_error(vm.c_TypeError, f"uninitialized {vm.class_name(vm.real_class(w))} "
                        "(expected Time)")
-    return None if d is UNINIT else d
+    return None if isinstance(d, _Uninit) else d
 
 
 def _check_get(vm, w: int):
@@ -284,7 +306,7 @@ def _check_get(vm, w: int):
     if w & OBJECT_MASK != OBJECT_TAG:
         return None
     o = vm.obj(w)
-    if type(o) is not RData or type(o.data) is not TimeData:
+    if type(o) is not RData or not isinstance(o.data, TimeData):
         return None
     return o.data
 
@@ -293,7 +315,7 @@ def _tm(vm, w: int) -> TimeData:
     """time_get_ptr."""
     td = _get(vm, w)
     if td is None:
-        vm.raise_error(vm.c_ArgumentError, "uninitialized time")
+        vm.raise_error(vm.c_ArgumentError, vm.obj(w).data.message)
     return td
 
 
@@ -322,34 +344,43 @@ def time_s_local(vm, self, args, blk):
 
 
 # ----------------------------------------------------------- instance methods
-@method("Time", "initialize", arity=(0, 7), visibility="private")
-def time_initialize(vm, self, args, blk):
-    vals = [as_int(vm, a) for a in args]      # mrb_get_args converts first
+def init_time(vm, self, vals: list, uninit: _Uninit, now, mktime) -> int:
+    """time_init: the payload is ``uninit`` until the new one is made."""
     o = vm.obj(self)
-    o.data = UNINIT
-    o.data = _update(vm, _now()) if not vals else _mktime(vm, vals, False)
+    o.data = uninit
+    o.data = _update(vm, now()) if not vals else mktime(vm, vals, False)
     return self
 
 
-@method("Time", "initialize_copy", arity=1, visibility="private")
-def time_initialize_copy(vm, self, args, blk):
-    src = args[0]
+def init_copy(vm, self, src: int, uninit: _Uninit) -> int:
+    """time_init_copy: a copy of src's payload, of the receiver's class."""
     if src == self:
         return self
     if vm.real_class(src) is not vm.real_class(self):
         vm.raise_error(vm.c_TypeError, "wrong argument class")
     s = vm.obj(src).data if type(vm.obj(src)) is RData else None
-    if type(s) is not TimeData:
-        vm.raise_error(vm.c_ArgumentError, "uninitialized time")
+    if not isinstance(s, TimeData):
+        vm.raise_error(vm.c_ArgumentError, uninit.message)
     vm.obj(self).data = s.copy()
     return self
+
+
+@method("Time", "initialize", arity=(0, 7), visibility="private")
+def time_initialize(vm, self, args, blk):
+    vals = [as_int(vm, a) for a in args]      # mrb_get_args converts first
+    return init_time(vm, self, vals, UNINIT, _now, _mktime)
+
+
+@method("Time", "initialize_copy", arity=1, visibility="private")
+def time_initialize_copy(vm, self, args, blk):
+    return init_copy(vm, self, args[0], UNINIT)
 
 
 @method("Time", "==", arity=1)
 def time_eq(vm, self, args, blk):
     a = _get(vm, self)
     b = _check_get(vm, args[0])
-    return vm.bool(a is not None and b is not None and a.sec == b.sec and a.usec == b.usec)
+    return vm.bool(a is not None and b is not None and a.sec == b.sec and a.frac == b.frac)
 
 
 @method("Time", "<=>", arity=1)
@@ -358,7 +389,7 @@ def time_cmp(vm, self, args, blk):
     b = _check_get(vm, args[0])
     if a is None or b is None:
         return NIL
-    x, y = (a.sec, a.usec), (b.sec, b.usec)
+    x, y = (a.sec, a.frac), (b.sec, b.frac)
     return abi.fixnum((x > y) - (x < y))
 
 
@@ -442,7 +473,7 @@ _reader("wday", _int(lambda td: td.dt.wday))
 _reader("yday", _int(lambda td: td.dt.yday + 1))
 _reader("usec", _int(lambda td: td.usec))
 _reader("to_i", _int(lambda td: td.sec))
-_reader("to_f", lambda vm, td: vm.float_new(float(td.sec) + float(td.usec) / 1.0e6))
+_reader("to_f", lambda vm, td: vm.float_new(td.to_f()))
 _reader("dst?", lambda vm, td: vm.bool(td.dt.isdst != 0))
 _reader("utc?", lambda vm, td: vm.bool(td.utc), aliases=("gmt?",))
 

@@ -48,7 +48,8 @@ def float_kept(vm, x: float) -> float:
 
 CORE = tuple(f"runtime.dialects.mruby40.core.{m}" for m in (
     "errors", "inspect", "integer", "array", "compare", "float", "hash", "kernel", "method",
-    "pack", "proc", "range", "rational", "set", "string", "struct", "visibility",
+    "pack", "proc", "range", "rational", "readfloat", "set", "sprintf", "string", "struct", "time",
+    "visibility",
 ))
 
 DIALECT = Dialect(

@@ -96,6 +96,26 @@ def float_int_overflow(vm, f: float, shown: str) -> int:
     return -n if f < 0 else n
 
 
+def float_range_check(vm, f: float) -> None:
+    """mrb_float_to_integer's check: an infinite or NaN Float is a
+    RangeError (``float NaN out of range``), where 3.1 raised FloatDomainError."""
+    if f != f or f in (math.inf, -math.inf):
+        shown = "NaN" if f != f else ("Infinity" if f > 0 else "-Infinity")
+        vm.raise_error(vm.c_RangeError, f"float {shown} out of range")
+
+
+def ensure_int_type(vm, w: int) -> int:
+    """mrb_as_int (mrb_ensure_int_type, what mrb_get_args' ``i`` reads): a
+    Float through mrb_float_to_integer, and an Integer past 64 bits is a
+    RangeError (mrb_bint_as_int: ``integer out of range``)."""
+    if vm.is_float(w):
+        float_range_check(vm, vm.float_value(w))
+    n = as_int(vm, w)
+    if not -(1 << 63) <= n < (1 << 63):
+        vm.raise_error(vm.c_RangeError, "integer out of range")
+    return n
+
+
 def int_overflow(vm, n: int, reason: str) -> int:
     """An operation's result past 64 bits: a bigint (VM override)."""
     return vm.int_new(n)

@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-import math
 import struct
 
 from runtime import abi
@@ -15,6 +14,8 @@ from runtime.abi import CALL_MAXARGS
 from runtime.core import conversions
 from runtime.core.kernel import send_special
 from runtime.defs import method, module_function
+
+from .integer import float_range_check
 
 NIL = abi.NIL
 
@@ -376,10 +377,7 @@ def k_Integer(vm, self, args, blk):
     infinite or NaN value is a RangeError (``float NaN out of range``)."""
     val = args[0]
     if len(args) == 1 and vm.is_float(val):
-        f = vm.float_value(val)
-        if f != f or f in (math.inf, -math.inf):
-            shown = "NaN" if f != f else ("Infinity" if f > 0 else "-Infinity")
-            vm.raise_error(vm.c_RangeError, f"float {shown} out of range")
+        float_range_check(vm, vm.float_value(val))
     return conversions.k_Integer(vm, self, args, blk)
 
 
