@@ -43,6 +43,7 @@ from __future__ import annotations
 import errno as _errno
 import os
 import select as _select
+import sys
 
 from .. import abi
 from ..defs import method, smethod
@@ -139,10 +140,17 @@ def raise_plain(vm, where, cls):
     vm.raise_exc(vm.exc_new(cls, None))
 
 
-def sys_fail(vm, msg, where=()):
-    """mrb_sys_fail without SystemCallError (Debian's mruby 3.1 has no
-    Errno): a RuntimeError whose message is ``msg`` alone."""
-    _raise(vm, where, vm.c_RuntimeError, msg if msg is not None else "")
+def sys_fail(vm, msg, where=(), eno=None):
+    """mrb_sys_fail (``vm.sys_fail``: RuntimeError ``msg`` in mruby 3.1,
+    which has no Errno) inside the call-info records ``where``.  ``eno`` is
+    errno: by default the OSError being handled, as C reads the errno the
+    failed call left."""
+    if eno is None:
+        eno = getattr(sys.exc_info()[1], "errno", None) or 0
+    if where:
+        with fake_frames(vm, *where):
+            vm.sys_fail(msg, eno)
+    vm.sys_fail(msg, eno)
 
 
 def cstr(vm, w) -> bytes:
