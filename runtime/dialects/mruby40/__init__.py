@@ -48,7 +48,7 @@ def float_kept(vm, x: float) -> float:
 
 
 CORE = tuple(f"runtime.dialects.mruby40.core.{m}" for m in (
-    "errors", "errno", "inspect", "integer", "array", "compare", "float", "hash", "io",
+    "errors", "errno", "file", "inspect", "integer", "array", "compare", "float", "hash", "io",
     "kernel", "method", "pack", "proc", "range", "rational", "set", "string", "struct",
     "visibility",
 ))

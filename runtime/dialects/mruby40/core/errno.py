@@ -21,6 +21,7 @@ import errno as _errno
 import os
 
 from runtime import abi
+from runtime.core.io import str_arg
 from runtime.core.support import as_int
 from runtime.defs import method, smethod
 from runtime.objects import RClass
@@ -102,7 +103,7 @@ def _exxx_init(vm, self, args):
     """mrb_exxx_init ("|S")."""
     if len(args) > 1:
         vm.argc_error(len(args), 0, 1)
-    m = vm.check_type(args[0], "String") if args else NIL
+    m = str_arg(vm, args[0]) if args else NIL
     sce_init(vm, self, m, NIL)
     return self
 
@@ -140,10 +141,10 @@ def sys_fail_exc(vm, cls, no, msg) -> int:
     return e
 
 
-@smethod("SystemCallError", "_sys_fail", arity=(1, 2))
+@smethod("SystemCallError", "_sys_fail", arity=1)   # MRB_ARGS_REQ(1)
 def sce_s_sys_fail(vm, self, args, blk):
     vm.frames[-1].mid = 0       # mrb_sce_sys_fail: mrb->c->ci->mid = 0
-    msg = vm.check_type(args[1], "String") if len(args) > 1 else NIL
+    msg = str_arg(vm, args[1]) if len(args) > 1 else NIL
     vm.raise_exc(sys_fail_exc(vm, vm.obj(self), args[0], msg))
 
 

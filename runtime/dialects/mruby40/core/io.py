@@ -43,8 +43,6 @@ from runtime.defs import method
 NIL = abi.NIL
 BUF_SIZE = 4096             # MRB_IO_BUF_SIZE
 SHRT_MAX = 32767
-#: mrb_utf8len_table, by the lead byte's top five bits
-_UTF8LEN = (1,) * 16 + (0,) * 8 + (2, 2, 2, 2, 3, 3, 4, 0)
 
 #: methods of 3.1's mrblib that 4.0's C replaced
 REMOVED = (("IO", "_check_readable"), ("IO", "_read_buf"), ("IO", "_readchar"),
@@ -106,16 +104,6 @@ def fill_buf(vm, self, fptr) -> bytearray:
     return buf
 
 
-def fill_buf_comp(vm, self, fptr) -> bytearray:
-    """io_fill_buf_comp: read more after what the buffer keeps."""
-    buf = buf_of(vm, self)
-    data = _read(vm, fptr, BUF_SIZE - len(buf))
-    if not data:
-        fptr.eof = True
-    buf += data
-    return buf
-
-
 def take(buf: bytearray, n: int) -> bytes:
     """io_buf_cat + io_buf_shift: the first ``n`` bytes, removed."""
     b = bytes(buf[:n])
@@ -131,16 +119,6 @@ def read_all(vm, self, fptr) -> bytes:
         if fptr.eof:
             return bytes(out)
         out += take(buf, len(buf))
-
-
-def utf8len(b) -> int:
-    """mrb_utf8len of the character at the start of ``b``."""
-    n = _UTF8LEN[b[0] >> 3]
-    if n > len(b) or n == 0:
-        return 1
-    if any(b[i] & 0xC0 != 0x80 for i in range(1, n)):
-        return 1
-    return n
 
 
 # ------------------------------------------------------------ reading
@@ -268,13 +246,8 @@ def io_getc(vm, self, args=(), blk=NIL):
     buf = fill_buf(vm, self, fptr)
     if fptr.eof:
         return NIL
-    n = 1
-    if buf[0] & 0x80:
-        n = utf8len(buf)
-        if n == 1 and len(buf) < 4:         # a character cut by the 4096-byte read
-            buf = fill_buf_comp(vm, self, fptr)
-            n = utf8len(buf)
-    return vm.str_new(take(buf, n))
+    # one byte: 4.0.0's default build has no MRB_UTF8_STRING
+    return vm.str_new(take(buf, 1))
 
 
 @method("IO", "getbyte", arity=0)
@@ -547,7 +520,7 @@ def io_putc(vm, self, args, blk):
         b = _as_bytes(vm, c)
         if not b:
             return c
-        b = b[:utf8len(b)]
+        b = b[:1]               # (no MRB_UTF8_STRING: one byte)
     try:
         os_write(vm, fd, b)
     except BrokenPipeError:
