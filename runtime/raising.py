@@ -69,6 +69,11 @@ class Raising:
         self.raise_error(self.c_ArgumentError,
                          f"wrong number of arguments (given {given}, expected {exp})")
 
+    def sys_fail(self, msg, eno):
+        """mrb_sys_fail: without the mruby-errno gem (Debian's mruby 3.1) a
+        RuntimeError whose message is ``msg`` alone; ``eno`` is errno."""
+        self.raise_error(self.c_RuntimeError, msg if msg is not None else "")
+
     def frozen_error(self, w: int):
         # mrb_frozen_error's %t: the class of w, a singleton class included
         self.raise_error(self.c_FrozenError,

@@ -139,6 +139,15 @@ def mruby_run(name: str, source: str, workdir: Path, *, debug: bool = False, env
                  int(_recorded(name, "status", rel)))
 
 
+def assert_snippet_matches_mruby40(name: str, source: str, engine: str, workdir: Path) -> None:
+    """``source`` run by riteload's ``engine`` prints what mruby 4.0.0 does
+    (live, or as recorded in tests/recorded/mruby40)."""
+    mrb, expected = mruby_run(name, source, workdir, release=MRUBY40)
+    p = riteload("run", "--engine", engine, mrb.name, cwd=workdir)
+    assert (p.stdout.decode(), p.stderr.decode(), p.returncode) == \
+        (expected[0].decode(), expected[1].decode(), expected[2])
+
+
 # every irep translated on first use (the most native calls)
 EAGER = {**os.environ, "RITELOAD_NATIVE_HOT_CALLS": "1"}
 # how the native-engine tests run a program: eagerly translated, the default

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from mruby_runs import MRUBY40, mruby_run, riteload
+from mruby_runs import assert_snippet_matches_mruby40
 
 SNIPPETS = {
     # String#[]= returns the replacement; bytesplice (src/string.c);
@@ -149,7 +149,4 @@ p "-1ex".to_f, "  -2.5e2xyz".to_f, "1e-400".to_f, "4.9e-324".to_f, "0x10".to_f
 @pytest.mark.parametrize("name", sorted(SNIPPETS))
 @pytest.mark.parametrize("engine", ["interp", "native"])
 def test_snippet_matches_mruby40(name, engine, tmp_path):
-    mrb, expected = mruby_run(name, SNIPPETS[name], tmp_path, release=MRUBY40)
-    p = riteload("run", "--engine", engine, mrb.name, cwd=tmp_path)
-    assert (p.stdout.decode(), p.stderr.decode(), p.returncode) == \
-        (expected[0].decode(), expected[1].decode(), expected[2])
+    assert_snippet_matches_mruby40(name, SNIPPETS[name], engine, tmp_path)

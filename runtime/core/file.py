@@ -512,20 +512,22 @@ def file_s_path(vm, self, args, blk):
 
 
 # ---------------------------------------------------------------- FileTest
-def _stat(vm, obj, lstat=False):
+def stat_or_raise(vm, obj, lstat=False):
     """mrb_stat0: fstat of an IO's descriptor (IOError for a closed one),
-    else stat/lstat of a path; None when it fails."""
+    else stat/lstat of a path; OSError when it fails."""
     if vm.is_a(obj, vm.cls("IO")):
         fptr = get_ptr(vm, obj)
         if fptr is not None and fptr.fd >= 0:
-            try:
-                return os.fstat(fptr.fd)
-            except OSError:
-                return None
+            return os.fstat(fptr.fd)
         vm.raise_error(vm.c_IOError, "closed stream")
     path = cstr(vm, obj)
+    return os.lstat(path) if lstat else os.stat(path)
+
+
+def _stat(vm, obj, lstat=False):
+    """stat_or_raise, None when it fails."""
     try:
-        return os.lstat(path) if lstat else os.stat(path)
+        return stat_or_raise(vm, obj, lstat)
     except (OSError, ValueError):
         return None
 
@@ -573,8 +575,9 @@ def filetest_zero_p(vm, self, args, blk):
 
 @smethod("FileTest", "size", arity=1)
 def filetest_size(vm, self, args, blk):
-    st = _stat(vm, args[0])
-    if st is None:
+    try:
+        st = stat_or_raise(vm, args[0])
+    except OSError:
         sys_fail(vm, "mrb_stat")
     return vm.int_new(st.st_size)
 

@@ -43,6 +43,7 @@ from __future__ import annotations
 import errno as _errno
 import os
 import select as _select
+import sys
 
 from .. import abi
 from ..defs import method, smethod
@@ -92,7 +93,7 @@ class IOPtr:
     which mruby's ``close`` closes ``fd2`` again and fails."""
 
     __slots__ = ("fd", "fd2", "pid", "readable", "writable", "sync", "is_socket", "proc",
-                 "fd2_closed")
+                 "fd2_closed", "eof")
 
     def __init__(self, fd=-1, readable=False, writable=False):
         self.fd = fd
@@ -104,6 +105,7 @@ class IOPtr:
         self.is_socket = False
         self.proc = None
         self.fd2_closed = False
+        self.eof = False        # mruby 4.0's end-of-file flag (its reads set it, sysseek clears it)
 
     def __del__(self):
         # mrb_io_free: the collector freed the IO, its descriptors are closed
@@ -139,10 +141,17 @@ def raise_plain(vm, where, cls):
     vm.raise_exc(vm.exc_new(cls, None))
 
 
-def sys_fail(vm, msg, where=()):
-    """mrb_sys_fail without SystemCallError (Debian's mruby 3.1 has no
-    Errno): a RuntimeError whose message is ``msg`` alone."""
-    _raise(vm, where, vm.c_RuntimeError, msg if msg is not None else "")
+def sys_fail(vm, msg, where=(), eno=None):
+    """mrb_sys_fail (``vm.sys_fail``: RuntimeError ``msg`` in mruby 3.1,
+    which has no Errno) inside the call-info records ``where``.  ``eno`` is
+    errno: by default the OSError being handled, as C reads the errno the
+    failed call left."""
+    if eno is None:
+        eno = getattr(sys.exc_info()[1], "errno", None) or 0
+    if where:
+        with fake_frames(vm, *where):
+            vm.sys_fail(msg, eno)
+    vm.sys_fail(msg, eno)
 
 
 def cstr(vm, w) -> bytes:
@@ -212,6 +221,8 @@ def os_read(vm, fd: int, n: int) -> bytes:
     pending stdout goes out first: the read may wait (a terminal, a pipe,
     a socket whose peer waits for what the program printed)."""
     vm.flush()
+    if fd in vm.io_closed_std:
+        raise OSError(_errno.EBADF, os.strerror(_errno.EBADF))
     if fd == 0:
         inp = getattr(vm, "inp", None)
         if inp is not None:
@@ -223,7 +234,11 @@ def os_read(vm, fd: int, n: int) -> bytes:
 def os_write(vm, fd: int, b: bytes) -> int:
     """write(2) of ``b``: fd 1 is ``vm.out``, fd 2 ``vm.err`` (after the
     pending stdout), others are written at once.  A reader that went away
-    raises BrokenPipeError, which ends the run as SIGPIPE ends mruby."""
+    raises BrokenPipeError, which ends the run as SIGPIPE ends mruby.
+    A standard descriptor the program closed (``vm.io_closed_std``: mruby
+    4.0's IO#close closes them) fails with EBADF."""
+    if fd in vm.io_closed_std:
+        raise OSError(_errno.EBADF, os.strerror(_errno.EBADF))
     if fd == 1:
         vm.write_out(b)
         return len(b)
@@ -471,8 +486,13 @@ def io_s_sysclose(vm, self, args, blk):
 
 @method("IO", "initialize_copy", arity=1, visibility="private")
 def io_initialize_copy(vm, self, args, blk):
-    """mrb_io_initialize_copy: the copy gets dup(2)s of the descriptors."""
-    orig = args[0]
+    """mrb_io_initialize_copy: the copy shares the original's @buf String."""
+    return init_copy(vm, self, args[0], lambda: vm.ivar_get(args[0], vm.io_sym_buf))
+
+
+def init_copy(vm, self, orig, new_buf):
+    """The copy ``self`` of IO ``orig`` gets dup(2)s of its descriptors and
+    the read buffer ``new_buf()``."""
     fo = open_ptr(vm, orig)
     fc = get_ptr(vm, self)
     if orig == self:
@@ -481,7 +501,7 @@ def io_initialize_copy(vm, self, args, blk):
         fptr_finalize(vm, fc, False)
     new = IOPtr()
     vm.obj(self).data = new
-    vm.ivar_set(self, vm.io_sym_buf, vm.ivar_get(orig, vm.io_sym_buf))
+    vm.ivar_set(self, vm.io_sym_buf, new_buf())
     try:
         new.fd = os.dup(fo.fd)
     except OSError:
@@ -1433,6 +1453,7 @@ def define_io_class(vm):
 
 def setup(vm):
     define_io_class(vm)
+    vm.io_closed_std = set()    # descriptors 0-2 closed by the program (mruby 4.0)
     if not hasattr(vm, "inp"):
         vm.inp = None           # fd 0's stream when a caller gives one (run_file(stdin=...))
 

@@ -19,6 +19,7 @@ from ...fastfloat import flonum
 from ...objects import RFloat, RInteger
 from .. import Dialect
 from .core.constants import VM_OVERRIDES as CONSTANTS_OVERRIDES
+from .core.errno import VM_OVERRIDES as ERRNO_OVERRIDES
 from .core.errors import VM_OVERRIDES as ERRORS_OVERRIDES
 from .core.integer import VM_OVERRIDES as INTEGER_OVERRIDES
 from .ops import OPS, jump_leaves, specialize
@@ -47,8 +48,9 @@ def float_kept(vm, x: float) -> float:
 
 
 CORE = tuple(f"runtime.dialects.mruby40.core.{m}" for m in (
-    "errors", "inspect", "integer", "array", "compare", "float", "hash", "kernel", "method",
-    "pack", "proc", "range", "rational", "readfloat", "set", "sprintf", "string", "struct", "time",
+    "errors", "errno", "file", "inspect", "integer", "array", "compare", "float", "hash", "io",
+    "kernel", "method", "pack", "proc", "range", "rational", "readfloat", "set", "sprintf",
+    "string", "struct", "time",
     "visibility",
 ))
 
@@ -61,7 +63,7 @@ DIALECT = Dialect(
     listing="4.0",
     core=CORE,
     vm_overrides={"int_new": int_new, "float_new": float_new, "float_kept": float_kept,
-                  **ERRORS_OVERRIDES,
+                  **ERRORS_OVERRIDES, **ERRNO_OVERRIDES,
                   **INTEGER_OVERRIDES, **CONSTANTS_OVERRIDES,
                   "jump_leaves": jump_leaves},
     # cipush doubles the call-info array up to MRB_CALL_LEVEL_MAX (512) records,
