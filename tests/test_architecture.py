@@ -206,8 +206,9 @@ def test_start_up_imports_only_what_a_run_needs():
     """A program that translates nothing parses no C (pycparser) and loads no
     assembler or disassembler (iced-x86, capstone): those cost ~150 ms.
     Nor does a run import construct's debugger (pdb), dataclasses, inspect,
-    pkgutil or pathlib (riteload/record.py, riteload.cli's
-    _without_construct_debug): together about 40 ms of every start."""
+    pkgutil, pathlib, typing or shutil (riteload/record.py, riteload.cli's
+    _without_construct_debug and _Formatter): together about 45 ms of
+    every start."""
     import subprocess
     import sys
 
@@ -222,5 +223,5 @@ def test_start_up_imports_only_what_a_run_needs():
     run -= imported("-c", "pass")
     assert "runtime.vm" in run and "runtime.native" in run
     for heavy in ("pycparser", "iced_x86", "capstone", "translate.asm", "pdb", "dataclasses",
-                  "inspect", "pkgutil", "pathlib"):
+                  "inspect", "pkgutil", "pathlib", "typing", "shutil"):
         assert heavy not in run, heavy
