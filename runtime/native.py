@@ -300,10 +300,9 @@ class NativeEngine:
         return None
 
     @property
-    def ops(self) -> dict:
-        if self._ops is None:
-            from .ops import OPS
-            self._ops = OPS
+    def ops(self) -> dict | None:
+        """The opcode semantics the engine was made with (tests give their
+        own), or None: it runs the VM's dialect's (``_semantics``)."""
         return self._ops
 
     def _semantics(self, vm) -> tuple:

@@ -240,23 +240,24 @@ def io_readlines(vm, self, args, blk):
         out.append(line)
 
 
-@method("IO", "getc", arity=0)
-def io_getc(vm, self, args=(), blk=NIL):
+def _next_byte(vm, self) -> bytes | None:
+    """The next byte read, or None at the end of the stream."""
     fptr = read_fptr(vm, self)
     buf = fill_buf(vm, self, fptr)
-    if fptr.eof:
-        return NIL
+    return None if fptr.eof else take(buf, 1)
+
+
+@method("IO", "getc", arity=0)
+def io_getc(vm, self, args=(), blk=NIL):
     # one byte: 4.0.0's default build has no MRB_UTF8_STRING
-    return vm.str_new(take(buf, 1))
+    b = _next_byte(vm, self)
+    return NIL if b is None else vm.str_new(b)
 
 
 @method("IO", "getbyte", arity=0)
 def io_getbyte(vm, self, args=(), blk=NIL):
-    fptr = read_fptr(vm, self)
-    buf = fill_buf(vm, self, fptr)
-    if fptr.eof:
-        return NIL
-    return abi.fixnum(take(buf, 1)[0])
+    b = _next_byte(vm, self)
+    return NIL if b is None else abi.fixnum(b[0])
 
 
 @method("IO", "readchar", arity=0)
