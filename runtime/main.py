@@ -50,15 +50,12 @@ def print_uncaught(vm, exc: int, out) -> None:
     from .abi import NIL
     o = vm.obj(exc)
     bt = (o.ivars or {}).get(vm.SYM_backtrace)
-    lines = None if bt is None or bt == NIL else []     # none: see uncaught_head
-    if lines is None:
-        pass
+    if bt is None or bt == NIL:
+        lines = None                    # no backtrace at all: see uncaught_head
     elif vm.is_ary(bt):
-        for w in vm.obj(bt).items:
-            lines.append(bytes(vm.obj(w).value) if vm.is_str(w) else None)
+        lines = [bytes(vm.obj(w).value) if vm.is_str(w) else None for w in vm.obj(bt).items]
     else:
-        d = vm.obj(bt)
-        data = getattr(d, "data", None)
+        data = getattr(vm.obj(bt), "data", None)
         if not isinstance(data, list):
             return
         lines = [s.encode("utf-8", "surrogateescape") for s in vm.backtrace_strings(data)]
