@@ -237,12 +237,14 @@ typedef struct rl_vmstate {
     uint64_t     env_log_cap;     /* room in env_log */
     uint64_t    *proc_pool;       /* Procs ready for BLOCK/LAMBDA (runtime/heap.py) */
     uint64_t    *env_pool;        /* env cells ready for BLOCK/LAMBDA (runtime/heap.py) */
-    uint64_t    *closure_log;     /* CLOSURE_LOG_WORDS a Proc generated code made */
+    uint64_t    *closure_log;     /* new envs of frames Python has (CLOSURE_LOG_WORDS each) */
     uint64_t     closure_log_n;   /* entries in closure_log */
     uint64_t     closure_log_cap; /* room in closure_log, in entries */
     uint64_t    *str_blocks;      /* byte block of each String generated code owns (natstring.py) */
     uint64_t    *str_pool;        /* Strings ready for generated code (runtime/heap.py) */
     uint64_t    *libm;            /* the C library's functions of LIBM_INLINE, in its order */
+    uint64_t    *env_blocks;      /* per handle: the cell of an env generated code made and
+                                     Python has no REnv of, or 0 (runtime/natlogs.py) */
 } rl_vmstate;
 typedef struct rl_site {
     uint64_t klass;          /* receiver's class word (1: a fixnum) */
@@ -276,7 +278,9 @@ typedef struct rl_ctx {
     rl_vmstate *state;       /* class words of heap objects */
     uint64_t  calls;         /* native calls made (counted when translated with counting) */
     uint64_t *const_serial;  /* bumped by every change of a constant (GETCONST caches) */
-    uint64_t  reserved[3];
+    uintptr_t act_ci;        /* the record of the running activation's own frame, which
+                                Python has a Frame of (NativeEngine.run) */
+    uint64_t  reserved[2];
 } rl_ctx;
 typedef int64_t (*rl_entry)(rl_ctx *ctx, uintptr_t regs, uintptr_t counters, int64_t start_pc,
                             uint64_t argc, uintptr_t sites);
@@ -297,6 +301,7 @@ CTX_STACK_LIMIT = 72
 CTX_STATE = 80
 CTX_CALLS = 88
 CTX_CONST_SERIAL = 96
+CTX_ACT_CI = 104
 
 # words of ``*ctx->redefined``
 REDEFINED_BITS = 0
@@ -339,12 +344,14 @@ STATE_CLOSURE_LOG_CAP = 208
 STATE_STR_BLOCKS = 216
 STATE_STR_POOL = 224
 STATE_LIBM = 232
-# a closure_log entry: the Proc's word, its env's cell, the irep index | 1 << 16
-# for a lambda | 1 << 17 for a new env, the record's first 16 bytes (n, nk,
-# cci, kind, mid; stack, pc), its proc, its target class and its depth
-CLOSURE_LOG_WORDS = 8
-CLOSURE_STRICT = 1 << 16
-CLOSURE_NEW_ENV = 1 << 17
+STATE_ENV_BLOCKS = 240
+# a closure_log entry (runtime/natlogs.py): a new env generated code gave a
+# frame Python has a Frame of: its cell, the record's depth, register base and proc
+CLOSURE_LOG_WORDS = 4
+# the class word of an env generated code made and Python has no REnv of
+# (an env has no class; the word of handle 0 names none): the collector's
+# sweep kernel frees it as it frees other objects Python never saw
+ENV_CLASS_WORD = OBJECT_TAG
 ENV_POOL_WORDS = 16         # the buffer of a pooled env: ireps with more locals call Python
 # a Proc's call data (rl_vmstate.proc_calls, runtime/heap.py proc_call_data):
 # what generated code needs to call it as OP_CALL does: the entry cell of its
@@ -357,7 +364,11 @@ PROC_ENTRY, PROC_ENV, PROC_ENV1 = 0, 8, 16
 # an RProc of it", whose orphan mark Python keeps (rl_vmstate.orphan_log)
 PROC_FLAGS = 24
 PROC_STRICT, PROC_ORPHAN, PROC_SEEN = 1, 2, 4
-PROC_CALL_WORDS = 4
+# then, for a Proc generated code's BLOCK/LAMBDA made (code, no PROC_SEEN),
+# what runtime/natlogs.py makes its RProc from: its upper proc's word and its
+# irep's index in the upper's
+PROC_UP, PROC_IREP = 32, 40
+PROC_CALL_WORDS = 6
 # a code-cache entry cell (runtime/codecache.py): the code's address (the
 # stub's until it is installed), then what the engine keeps of the irep for
 # a call through the cell: its instruction counters, its inline caches, its
@@ -368,9 +379,13 @@ CELL_WORDS = 4
 # (on the stack, or its own buffer once unshared), its buffer, its length,
 # its word, its target class's word, its method name (what a frame of a
 # block of the env is named) and 1 once Python has an REnv of it (an env
-# Python has not seen needs no env_log entry when it is unshared)
+# Python has not seen needs no env_log entry when it is unshared); then, for
+# an env generated code's BLOCK made, what runtime/natlogs.py makes its REnv
+# from: its frame's record head (n, nk, cci, kind, mid), register base
+# (low half), proc's word, and register stack's address
 ENV_REGS, ENV_BUF, ENV_LENGTH, ENV_WORD, ENV_TC, ENV_MID, ENV_SEEN = 0, 8, 16, 24, 32, 40, 48
-ENV_CELL_WORDS = 8
+ENV_HEAD, ENV_BASE, ENV_UP, ENV_STACK = 56, 64, 72, 80
+ENV_CELL_WORDS = 12
 ARY_LITERAL_MAX = 8         # elements of an ARRAY literal taken from the pool (its blocks' room)
 # a String generated code owns (runtime/natstring.py): its length and its
 # room in bytes, then its bytes; every block has STR_WORDS words
@@ -499,7 +514,9 @@ SWEEP_OUT_IV = 9
 SWEEP_OUT_IV_CAP = 10
 SWEEP_PROC_BLOCKS = 11  # rl_vmstate.proc_calls: a Proc's call data is blanked, its address out
 SWEEP_OUT_PROC = 12     # (this cursor is kept in args as the kernel goes)
-SWEEP_ARGS = 13
+SWEEP_ENV_BLOCKS = 13   # rl_vmstate.env_blocks: an env's entry is cleared, its cell out
+SWEEP_OUT_ENV = 14      # (kept in args too)
+SWEEP_ARGS = 15
 # A pool refill (runtime/heap.py's _pool_handles): for each of COUNT
 # handles, its class word (CLASS_WORD; 0: none written), its entry in
 # TABLE (a HandleTable's blocks; 0: none) from ADDRESSES, its word to WORDS

@@ -56,7 +56,23 @@ from array import array
 from riteload.model import CatchHandler, Instruction, Irep, PoolValue
 
 from . import abi, kernels, settings
-from .abi import ARY_HDR, IV_HDR, OBJECT_MASK, OBJECT_SHIFT, OBJECT_TAG
+from .abi import (
+    ARY_HDR,
+    ENV_BUF,
+    ENV_CLASS_WORD,
+    ENV_LENGTH,
+    ENV_REGS,
+    ENV_UP,
+    ENV_WORD,
+    IV_HDR,
+    OBJECT_MASK,
+    OBJECT_SHIFT,
+    OBJECT_TAG,
+    PROC_ENV,
+    PROC_FLAGS,
+    PROC_SEEN,
+    PROC_UP,
+)
 from .cdecls import ffi
 from .context import Context
 from .frames import IrepRT
@@ -85,14 +101,20 @@ from .shapes import SHAPES, block_address, free_blocks, iv_words, release
 # a small value makes every test a stress test of the collector)
 MIN_THRESHOLD = settings.gc_threshold()
 
+# VM attributes not scanned as Python data: what collect marks precisely,
+# what holds no words, and the counters and symbol ids (SYM_*), since an int
+# there is taken for a word and a count such as gc_runs can name a dead
+# object's handle (it kept one alive that mruby's ObjectSpace does not see)
 _SKIP_VM_ATTRS = frozenset(("objects", "stack", "ci", "state", "class_words", "iv_space",
                             "ary_space", "str_space", "proc_calls", "proc_call_blocks",
                             "proc_calls_free", "native_logs", "alloc_pools", "syms",
                             "env_cell_blocks", "env_cells_free", "env_buf_blocks",
-                            "env_bufs_free", "lazy_closures",
+                            "env_bufs_free", "env_space",
                             "sym_ids", "mcache", "irep_rts", "out", "err", "engine",
                             "free_handles", "arena", "context", "root_context",
-                            "contexts", "stack_addr", "ci_max"))
+                            "contexts", "stack_addr", "ci_max", "_cw_len", "gc_countdown",
+                            "gc_runs", "handle_top", "io_sym_buf", "objects_looked_up",
+                            "objects_pooled", "pool_cap"))
 # registers past the running context's top frame that are still marked: a
 # call places the receiver, arguments and block there before it pushes the
 # callee's frame (at most CALL_MAXARGS + 3 of them)
@@ -117,7 +139,10 @@ class Marker:
         self.class_words = vm.class_words
         self.iv_blocks = vm.iv_space.blocks
         self.ary_blocks = vm.ary_space.blocks
-        self.lazy = vm.lazy_closures
+        # and so is a closure generated code made (runtime/natlogs.py)
+        self.proc_blocks = vm.proc_calls.blocks
+        self.env_blocks = vm.env_space.blocks
+        self.proc_class = vm.state.proc_class
         self.words_todo = []
         self.todo = []
         self.seen_py = {id(vm), id(vm.objects), id(vm.stack), id(vm.engine)}
@@ -144,26 +169,44 @@ class Marker:
 
     def unseen(self, h: int) -> bool:
         """Mark the object of handle ``h``, which has no Python object, from
-        its native block when it is a plain object or an Array literal (its
-        words go on ``words_todo``); False for anything else (a closure,
-        a free handle), which ``word`` looks up as before."""
+        its native block when it is a plain object, an Array literal or a
+        closure generated code made (its words go on ``words_todo``); False
+        for anything else (a free handle, a pooled Proc), which ``word``
+        looks up as before."""
         cw = self.class_words[h]
-        if not cw or h in self.lazy:
+        if not cw:
             return False
-        addr = self.ary_blocks[h]
-        if addr:
-            blk = ffi.cast("uint64_t *", addr)
-            words = ffi.unpack(blk + ARY_HDR, int(blk[0]))
-        else:
-            cls = self.objects[cw >> OBJECT_SHIFT]
-            if cls.instance_type not in (RObject, None):
+        if cw == ENV_CLASS_WORD:        # an env: its proc, and its registers once unshared
+            cell = self.env_blocks[h]
+            if not cell:
                 return False
-            addr = self.iv_blocks[h]
+            c = ffi.cast("uint64_t *", cell)
+            words = [c[ENV_UP // 8]]
+            if c[ENV_REGS // 8] == c[ENV_BUF // 8]:
+                words += ffi.unpack(ffi.cast("uint64_t *", c[ENV_BUF // 8]), c[ENV_LENGTH // 8])
+        elif cw == self.proc_class:     # a Proc: its upper proc and its env
+            addr = self.proc_blocks[h]
+            if not addr:
+                return False
+            d = ffi.cast("uint64_t *", addr)
+            if not d[0] or d[PROC_FLAGS // 8] & PROC_SEEN:
+                return False
+            words = (d[PROC_UP // 8], ffi.cast("uint64_t *", d[PROC_ENV // 8])[ENV_WORD // 8])
+        else:
+            addr = self.ary_blocks[h]
             if addr:
                 blk = ffi.cast("uint64_t *", addr)
-                words = ffi.unpack(blk + IV_HDR, len(SHAPES[blk[0]].names))
+                words = ffi.unpack(blk + ARY_HDR, int(blk[0]))
             else:
-                words = ()
+                cls = self.objects[cw >> OBJECT_SHIFT]
+                if cls.instance_type not in (RObject, None):
+                    return False
+                addr = self.iv_blocks[h]
+                if addr:
+                    blk = ffi.cast("uint64_t *", addr)
+                    words = ffi.unpack(blk + IV_HDR, len(SHAPES[blk[0]].names))
+                else:
+                    words = ()
         self.marked[h] = 1
         self.words_todo.extend(words)
         return True
@@ -408,7 +451,7 @@ def collect(vm) -> int:
     for w in vm.globals.values():
         mk.word(w)
     for k, v in vm.__dict__.items():
-        if k not in _SKIP_VM_ATTRS:
+        if k not in _SKIP_VM_ATTRS and not k.startswith("SYM_"):
             mk.py(v)
     for name, mod in list(sys.modules.items()):
         if name.startswith("runtime.core.") and mod is not None:
@@ -435,29 +478,20 @@ def collect(vm) -> int:
 def _sweep(vm, mk) -> int:
     """Free what ``mk`` left unmarked; return how many objects.
 
-    The objects Python made and the closures it never looked at go one by
-    one, each as its type needs.  What is left with a class word, the
-    objects generated code made that Python never saw, are most of what a
-    program drops, and the Procs of closures it made: translate/kernels.py's
-    sweep frees them in one call (and its env_sweep the env cells of those
-    closures).  The freed handles join the free list in handle order.
+    The objects Python made go one by one, each as its type needs.  What is
+    left with a class word, the objects generated code made that Python
+    never saw (closures included: runtime/natlogs.py), are most of what a
+    program drops: translate/kernels.py's sweep frees them in one call (and
+    its env_sweep the env cells of those closures).  The freed handles join
+    the free list in handle order.
     """
     n = mk.n
     marked = mk.marked
     objects = vm.objects
-    lazy = vm.lazy_closures
     ivs = vm.iv_space
     cwv = memoryview(ffi.buffer(vm.class_words, n * 8)).cast("Q")
     freed = []
     procs = 0
-    # closures generated code made that Python never looked at
-    # (natlogs.closure_object): a Proc's handle and call data go with the
-    # objects below, an env's cell here
-    dead_closures = [(h, e) for h, e in lazy.items() if h < n and not marked[h]]
-    made = [h for h in objects if h in lazy]    # made since: Python's, below
-    if made:
-        made = set(made)
-        dead_closures = [(h, e) for h, e in dead_closures if h not in made]
     for h in [h for h in objects if 0 < h < n and not marked[h]]:
         o = objects.pop(h)
         o.handle = 0
@@ -477,22 +511,8 @@ def _sweep(vm, mk) -> int:
             o.cell[0] = 0
             vm.env_cells_free.append(o.cell_addr)
             o.cell = o.buf = None
-    if len(dead_closures) > len(lazy) // 2:     # most of them: keep the rest
-        dead = {h for h, _ in dead_closures}
-        live = [(h, e) for h, e in lazy.items() if h not in dead]
-        lazy.clear()
-        lazy.update(live)
-    else:
-        for h, _ in dead_closures:
-            del lazy[h]
-    envs = [(h, e[1]) for h, e in dead_closures if e[0] >> OBJECT_SHIFT != h]
-    procs += len(dead_closures) - len(envs)
-    if envs:
-        handles, cells = zip(*envs)
-        _sweep_env_cells(vm, cells)
-        freed.extend(handles)
     del cwv
-    native = _sweep_native(vm, mk)
+    native, native_procs = _sweep_native(vm, mk)
     if freed:
         freed.sort()
         freed.extend(native)
@@ -500,7 +520,7 @@ def _sweep(vm, mk) -> int:
     else:
         freed = native
     vm.free_handles.extend(freed)
-    if procs:
+    if procs or native_procs:
         CONST_SERIAL[0] += 1        # GETCONST caches keyed on a frame's proc
     return len(freed)
 
@@ -508,10 +528,11 @@ def _sweep(vm, mk) -> int:
 _words = ffi.new_allocator(should_clear_after_alloc=False)
 
 
-def _sweep_native(vm, mk) -> list:
+def _sweep_native(vm, mk) -> tuple:
     """Run the sweep kernel (translate/kernels.py) over ``mk``'s handles:
     free the unmarked ones that still have a class word, put their blocks
-    back on their free lists, and return their handles (ascending)."""
+    and cells back on their free lists; return their handles (ascending)
+    and how many were Procs."""
     n = mk.n
     outs = [_words("uint64_t[]", max(n, 1)) for _ in _OUTS]
     args = ffi.new("uint64_t[]", abi.SWEEP_ARGS)
@@ -523,13 +544,14 @@ def _sweep_native(vm, mk) -> list:
     args[abi.SWEEP_ARY_BLOCKS] = block_address(vm.ary_space.blocks)
     args[abi.SWEEP_STR_BLOCKS] = block_address(vm.str_space.blocks)
     args[abi.SWEEP_PROC_BLOCKS] = block_address(vm.proc_calls.blocks)
+    args[abi.SWEEP_ENV_BLOCKS] = block_address(vm.env_space.blocks)
     starts = [block_address(b) for b in outs]
     for i, at in enumerate(_OUTS):
         args[at] = starts[i]
     kernels.sweep()(args)
     got = [ffi.unpack(b, (int(args[at]) - start) >> 3)
            for b, at, start in zip(outs, _OUTS, starts)]
-    handles, arrays, strings, blocks, caps, call_data = got
+    handles, arrays, strings, blocks, caps, call_data, cells = got
     if arrays:
         free_literal_blocks(arrays)
     if strings:
@@ -537,7 +559,9 @@ def _sweep_native(vm, mk) -> list:
     if blocks:
         free_blocks(blocks, caps)
     vm.proc_calls_free.extend(call_data)
-    return handles
+    if cells:
+        _sweep_env_cells(vm, cells)
+    return handles, len(call_data)
 
 
 def _sweep_env_cells(vm, cells) -> None:
@@ -556,4 +580,4 @@ def _sweep_env_cells(vm, cells) -> None:
 
 
 _OUTS = (abi.SWEEP_OUT_HANDLES, abi.SWEEP_OUT_ARY, abi.SWEEP_OUT_STR, abi.SWEEP_OUT_IV,
-         abi.SWEEP_OUT_IV_CAP, abi.SWEEP_OUT_PROC)
+         abi.SWEEP_OUT_IV_CAP, abi.SWEEP_OUT_PROC, abi.SWEEP_OUT_ENV)

@@ -19,6 +19,7 @@ from array import array
 from . import abi, kernels
 from .abi import (
     ENV_CELL_WORDS,
+    ENV_CLASS_WORD,
     ENV_POOL_WORDS,
     ENV_SEEN,
     IV_CAPACITY,
@@ -31,14 +32,14 @@ from .abi import (
 )
 from .cdecls import ffi
 from .natarray import ItemList, literal_blocks
-from .natlogs import closure_object
+from .natlogs import closure_env, closure_proc
 from .natstring import string_blocks, string_object
-from .objects import TT_SCLASS, RArray, RBasic, RClass, RException, RObject, RProc, env_named
+from .objects import TT_SCLASS, RArray, RBasic, RClass, RException, RObject, env_named
 from .shapes import attach_at_alloc, block_address, block_addresses, take_addresses
 
 _SHAPED = (RObject, RException)     # types whose ivars are in native blocks
 POOL_FIRST = 8                      # objects of a class's first pool refill
-POOL_MAX = 256                      # and of the largest
+POOL_MAX = 1024                     # and of the largest
 
 
 def _refill(pool, make, cap: int) -> None:
@@ -72,8 +73,8 @@ class ObjectTable(dict):
     default allocator) is its class word in ``class_words`` and its ivar
     block (``iv_space``), an Array literal its block (``ary_space``), the
     String its byte block (``str_space``, runtime/natstring.py), the
-    Proc and env of a ``BLOCK`` its closure-log entry
-    (``vm.lazy_closures``, runtime/natlogs.py).  The Python object is made
+    Proc and env of a ``BLOCK`` the Proc's call data and the env's cell
+    (``proc_calls``, ``env_space``, runtime/natlogs.py).  The Python object is made
     the first time Python looks the handle up (``__missing__``), so an
     object made and dropped in machine code costs Python nothing; the
     collector frees one Python never saw without making it
@@ -90,13 +91,22 @@ class ObjectTable(dict):
         vm = self.vm
         if type(h) is not int or not 0 < h < vm.handle_top:
             return None
-        entry = vm.lazy_closures.get(h)
-        if entry is not None:           # a Proc or env generated code's BLOCK made
-            vm.objects_looked_up += 1
-            return closure_object(vm, h, entry)
         cw = vm.class_words[h]
         if not cw:
             return None
+        if cw == ENV_CLASS_WORD:        # an env generated code's BLOCK made
+            cell = vm.env_space.blocks[h]
+            if not cell:
+                return None
+            vm.objects_looked_up += 1
+            return closure_env(vm, h, ffi.cast("uint64_t *", cell))
+        if cw == vm.state.proc_class:   # a Proc generated code's BLOCK made
+            addr = vm.proc_calls.blocks[h]
+            data = ffi.cast("uint64_t *", addr) if addr else None
+            if data is None or not data[0] or data[PROC_FLAGS // 8] & PROC_SEEN:
+                return None             # still in the pool: not allocated yet
+            vm.objects_looked_up += 1
+            return closure_proc(vm, h, data)
         vm.objects_looked_up += 1
         addr = vm.ary_space.blocks[h]
         if addr:                        # an Array literal (fill_pool's _fill_arrays)
@@ -111,14 +121,6 @@ class ObjectTable(dict):
         addr = vm.str_space.blocks[h]
         if addr:                        # a String generated code made (natstring.py)
             o = self[h] = string_object(vm, h, addr, cls)
-            return o
-        if cls.instance_type is RProc:  # a pooled Proc: BLOCK completes it (natlogs.py)
-            o = RProc(cls)
-            o.handle = h
-            self[h] = o
-            addr = vm.proc_calls.blocks[h]
-            if addr:
-                ffi.cast("uint64_t *", addr)[PROC_FLAGS // 8] |= PROC_SEEN
             return o
         o = RObject(cls)
         o.handle = h
@@ -215,7 +217,7 @@ class Heap:
         the object.  A pooled object then costs Python a few word writes
         (bench/programs/points.rb makes 200,000)."""
         cap = cls.iv_cap
-        self._pool_handles(pool, cls, self.iv_space if cap else None,
+        self._pool_handles(pool, cls.word, self.iv_space if cap else None,
                            lambda n: block_addresses(cap, n))
 
     def _fill_arrays(self, pool) -> None:
@@ -223,19 +225,20 @@ class Heap:
         objects (``ObjectTable``), each with a literal block
         (natarray.literal_blocks), whose header generated code's ARRAY
         writes when it takes the Array."""
-        self._pool_handles(pool, self.c_Array, self.ary_space, literal_blocks)
+        self._pool_handles(pool, self.c_Array.word, self.ary_space, literal_blocks)
 
     def _fill_strings(self, pool) -> None:
         """``fill_pool`` of the pool of Strings generated code makes:
         Strings without Python objects (``ObjectTable``), each with a byte
         block (runtime/natstring.py), whose header generated code writes
         when it takes the String."""
-        self._pool_handles(pool, self.c_String, self.str_space, string_blocks)
+        self._pool_handles(pool, self.c_String.word, self.str_space, string_blocks)
 
-    def _pool_handles(self, pool, cls, table=None, addresses=None, put: bool = True) -> list:
+    def _pool_handles(self, pool, class_word: int, table=None, addresses=None,
+                      put: bool = True) -> list:
         """The handles of the objects ``pool`` lacks up to its refill size,
-        made in one batch without Python objects (``ObjectTable``): class
-        ``cls``'s word (none for None: an env's) and, with ``table`` (a
+        made in one batch without Python objects (``ObjectTable``): their
+        class word ``class_word`` and, with ``table`` (a
         HandleTable), the address ``addresses(n)`` gives each there; with
         ``put``, their words go after the pool's items and its next refill
         size doubles up to POOL_MAX.  The writes are translate/kernels.py's
@@ -246,16 +249,13 @@ class Heap:
             return []
         handles = self._new_handles(n)
         self.objects_pooled += n
-        if cls is None and table is None and not put:
-            return handles
         args = ffi.new("uint64_t[]", abi.FILL_ARGS)
         # array("Q", list) then from_buffer: a fifth of ffi.new's cost of a list
         hs = ffi.from_buffer(array("Q", handles))
         args[abi.FILL_HANDLES] = block_address(hs)
         args[abi.FILL_COUNT] = n
         args[abi.FILL_CLASS_WORDS] = block_address(self.class_words)
-        if cls is not None:
-            args[abi.FILL_CLASS_WORD] = (cls.handle << OBJECT_SHIFT) | OBJECT_TAG
+        args[abi.FILL_CLASS_WORD] = class_word
         if table is not None:
             addrs = ffi.from_buffer(array("Q", addresses(n)))
             args[abi.FILL_TABLE] = block_address(table.blocks)
@@ -313,12 +313,14 @@ class Heap:
         writes."""
         pool = self.proc_pool
         if not pool[0]:
-            self._pool_handles(pool, self.c_Proc, self.proc_calls, self._call_data_addresses)
+            self._pool_handles(pool, self.c_Proc.word, self.proc_calls, self._call_data_addresses)
         pool = self.env_pool
         if not pool[0]:
-            handles = self._pool_handles(pool, None, put=False)
+            cells = []
+            handles = self._pool_handles(pool, ENV_CLASS_WORD, self.env_space,
+                                         lambda n: cells.extend(self._env_cell_addresses(n))
+                                         or cells, put=False)
             n = len(handles)
-            cells = self._env_cell_addresses(n)
             hs = ffi.from_buffer(array("Q", handles))
             cs = ffi.from_buffer(array("Q", cells))
             bs = ffi.from_buffer(array("Q", self._env_buffer_addresses(n)))
@@ -390,6 +392,7 @@ class Heap:
         self.ary_space.grow(n)
         self.str_space.grow(n)
         self.proc_calls.grow(n)
+        self.env_space.grow(n)
 
     def env_cell(self, env) -> int:
         """The address of ``env``'s native cell (REnv.cell), made on first

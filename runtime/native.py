@@ -543,14 +543,14 @@ class NativeEngine:
         act.mark = len(vm.arena)
         entry.active += 1
         self.native_runs += 1
-        saved_ci = ctx.ci
-        ctx.ci = tls.cibase + (frame.index << abi.CI_SHIFT)
+        saved_ci, saved_act = ctx.ci, ctx.act_ci
+        ctx.ci = ctx.act_ci = tls.cibase + (frame.index << abi.CI_SHIFT)
         up0, up1 = self._env_cells(vm, frame.proc)          # upvars inline
         rec = frame.index << (abi.CI_SHIFT - 3)
         ciwords = tls.ciwords
         ciwords[rec + abi.CI_UPVARS // 8] = up0
         ciwords[rec + abi.CI_UPVARS1 // 8] = up1
-        # the frame's env, for BLOCK (a new one reaches frame.env through natlogs.py)
+        # the frame's env, for BLOCK (a new one reaches frame.env through natlogs.py's log)
         ciwords[rec + abi.CI_ENV // 8] = vm.env_cell(frame.env) if frame.env is not None else 0
         ciwords[rec + abi.CI_VIEW // 8] = 0
         # what BLOCK reads of its record: n, nk, cci, kind 0, mid; the register base;
@@ -567,7 +567,7 @@ class NativeEngine:
             status = entry.fn(ctx, vm.stack_addr + 8 * frame.base, code.counters_addr, frame.pc,
                               frame.n | frame.nk << 8, code.sites_addr)
         finally:
-            ctx.ci = saved_ci
+            ctx.ci, ctx.act_ci = saved_ci, saved_act
             entry.active -= 1
             tls.top = caller
             if vm.state.logged:

@@ -17,17 +17,17 @@ Generated code changes things Python keeps in Python objects:
 
 - a ``BLOCK``/``LAMBDA`` takes a Proc (and, for a frame with no env yet, an
   env) from the closure pools (runtime/heap.py), which have no Python
-  objects, and leaves ``abi.CLOSURE_LOG_WORDS`` in
-  ``rl_vmstate.closure_log``; the replay keeps each entry in
-  ``vm.lazy_closures`` under the Proc's handle and the new env's, and
-  ``closure_object`` makes them what ``make_proc`` makes when Python first
-  looks one up (heap.ObjectTable), or at once when the env belongs to a
-  Frame Python has (the activation's own, a view).  A closure made and
-  dropped in machine code costs Python that one entry.  The replay comes
-  first: the other logs may name those envs and Procs.  Generated code
-  logs neither the unsharing of an env Python has not seen (its cell says
-  it, abi.ENV_SEEN) nor the orphan mark of such a Proc (its call data keep
-  it, abi.PROC_FLAGS).
+  objects, and writes what makes them into the Proc's call data
+  (abi.PROC_UP, PROC_IREP) and the env's cell (abi.ENV_HEAD...):
+  ``closure_proc`` and ``closure_env`` make what ``make_proc`` makes when
+  Python first looks one up (heap.ObjectTable), so a closure made and
+  dropped in machine code costs Python nothing.  Only a new env of a frame
+  Python has a Frame of (the activation's own, a view) goes in
+  ``rl_vmstate.closure_log``; the replay gives it to that Frame.  It comes
+  first: the other logs may name those envs.  Generated code logs neither
+  the unsharing of an env Python has not seen (its cell says it,
+  abi.ENV_SEEN) nor the orphan mark of such a Proc (its call data keep it,
+  abi.PROC_FLAGS).
 
 Each sets ``rl_vmstate.logged``.  The native engine calls ``replay``
 whenever control enters Python from generated code (each callback, each
@@ -39,16 +39,27 @@ from __future__ import annotations
 
 from .abi import (
     CLOSURE_LOG_WORDS,
-    CLOSURE_NEW_ENV,
-    CLOSURE_STRICT,
+    ENV_BASE,
+    ENV_BUF,
+    ENV_HEAD,
+    ENV_LENGTH,
     ENV_POOL_WORDS,
+    ENV_REGS,
     ENV_SEEN,
+    ENV_STACK,
+    ENV_TC,
+    ENV_UP,
+    ENV_WORD,
     OBJECT_MASK,
     OBJECT_SHIFT,
     OBJECT_TAG,
+    PROC_ENV,
     PROC_FLAGS,
+    PROC_IREP,
     PROC_ORPHAN,
     PROC_SEEN,
+    PROC_STRICT,
+    PROC_UP,
 )
 from .cdecls import ffi
 from .natarray import replay_appends
@@ -57,7 +68,7 @@ from .objects import REnv, RProc
 ARY_LOG_CAP = 256           # handles
 ORPHAN_LOG_CAP = 128        # (block, base) pairs
 ENV_LOG_CAP = 256           # env cells
-CLOSURE_LOG_CAP = 128       # entries of CLOSURE_LOG_WORDS
+CLOSURE_LOG_CAP = 64        # entries of CLOSURE_LOG_WORDS
 
 
 def attach(state):
@@ -87,7 +98,7 @@ def replay(vm) -> None:
     state = vm.state
     state.logged = 0
     if state.closure_log_n:
-        _replay_closures(vm, state)
+        _replay_new_envs(vm, state)
     if state.ary_log_n:
         replay_appends(state, vm.objects)
     n = state.orphan_log_n
@@ -104,89 +115,73 @@ def replay(vm) -> None:
         objects = vm.objects
         for k in range(n):
             e = objects.get(ffi.cast("uint64_t *", log[k])[3] >> OBJECT_SHIFT)
-            if e is not None:           # else a lazy env: its cell says it (closure_object)
+            if e is not None:           # else one Python has not seen: its cell says it
                 e.unshared_natively()
 
 
-# where an entry of the closure log keeps what it says (translate/templates.py's
-# _closure): the Proc's word, the env's cell, b | flags, the record's head and
-# register base (the env's handle in the upper half), its proc and target
-# class, its depth; then what the replay adds
-_PROC, _CELL, _FLAGS, _HEAD, _BASE, _UP, _TC, _DEPTH, _STACK = range(9)
 _POOL_BUFFER = f"uint64_t(*)[{ENV_POOL_WORDS}]"
 
 
-def _replay_closures(vm, state) -> None:
-    """Keep the entries generated code's BLOCK/LAMBDA logged: the Proc (and
-    new env) each names is made when Python first looks it up
-    (``closure_object``), except an env of a frame Python has a Frame of,
-    which gets it now."""
+def _replay_new_envs(vm, state) -> None:
+    """Give each Frame in Python whose record generated code's BLOCK gave a
+    new env (its cell, the record's depth, register base and proc logged)
+    that env, unless the frame is gone."""
     n = state.closure_log_n
     words = ffi.unpack(state.closure_log, CLOSURE_LOG_WORDS * n)
     state.closure_log_n = 0
-    lazy = vm.lazy_closures
     frames = vm.frames
-    stack = vm.stack
     objects = vm.objects
     for k in range(0, CLOSURE_LOG_WORDS * n, CLOSURE_LOG_WORDS):
-        # a tuple of ints and the running stack: the cyclic collector stops
-        # tracking it, where 100,000 lists of live closures made each of its
-        # full collections walk them (bench/programs/lambdas.rb: a third of its time)
-        entry = (*words[k:k + CLOSURE_LOG_WORDS], stack)
-        h = entry[_PROC] >> OBJECT_SHIFT
-        lazy[h] = entry
-        if entry[_FLAGS] & CLOSURE_NEW_ENV:
-            env_h = entry[_BASE] >> 32  # the template put it there
-            lazy[env_h] = entry
-            depth = entry[_DEPTH]
-            if depth < len(frames):     # the activation's own frame, a view: its env now
-                f = frames[depth]       # (a Frame's proc is an RProc: compared by handle)
-                if f.base == entry[_BASE] & 0xFFFFFFFF and f.env is None \
-                        and f.proc is not None and f.proc.handle == entry[_UP] >> OBJECT_SHIFT:
-                    env = objects[env_h]
+        cell, depth, base, up = words[k:k + CLOSURE_LOG_WORDS]
+        if depth < len(frames):
+            f = frames[depth]           # (a Frame's proc is an RProc: compared by handle)
+            if f.base == base and f.env is None and f.proc is not None \
+                    and f.proc.handle == up >> OBJECT_SHIFT:
+                env = objects[ffi.cast("uint64_t *", cell)[ENV_WORD // 8] >> OBJECT_SHIFT]
+                if env.values is None:  # (else its frame returned: unshared natively)
                     f.env = env
                     env.frame = f
-        if objects.get(h) is not None:  # Python made the pooled Proc: complete it now
-            closure_object(vm, h, entry)
 
 
-def closure_object(vm, h: int, entry: tuple):
-    """The Proc or env of handle ``h`` that generated code made (``entry``
-    is its closure-log entry, kept in ``vm.lazy_closures``): what
-    ``ops.make_proc`` and ``REnv.from_record`` would have made, as it is
-    now (an env whose frame has returned is unshared)."""
+def closure_proc(vm, h: int, data):
+    """The RProc of handle ``h`` that generated code's BLOCK/LAMBDA made
+    (``data`` its call data): what ``ops.make_proc`` would have made."""
     objects = vm.objects
-    del vm.lazy_closures[h]
-    if entry[_PROC] >> OBJECT_SHIFT == h:
-        p = objects.get(h)              # a pooled Proc Python made blank (heap.ObjectTable)
-        if p is None:
-            p = RProc(vm.c_Proc)
-            p.handle = h
-            objects[h] = p
-        up = objects[entry[_UP] >> OBJECT_SHIFT]
-        env = objects[ffi.cast("uint64_t *", entry[_CELL])[3] >> OBJECT_SHIFT]
-        flags = entry[_FLAGS]
-        p.close_over(vm, up, flags & 0xFFFF, env, bool(flags & CLOSURE_STRICT))
-        data = ffi.cast("uint64_t *", vm.proc_calls.blocks[h])
-        marks = data[PROC_FLAGS // 8]   # generated code's orphan mark (templates' _log_orphan)
-        p.orphan = bool(marks & PROC_ORPHAN)
-        data[PROC_FLAGS // 8] = marks | PROC_SEEN       # Python keeps the mark from now on
-        return p
-    cell = ffi.cast("uint64_t *", entry[_CELL])
+    p = RProc(vm.c_Proc)
+    p.handle = h
+    objects[h] = p
+    up = objects[data[PROC_UP // 8] >> OBJECT_SHIFT]
+    env = objects[ffi.cast("uint64_t *", data[PROC_ENV // 8])[ENV_WORD // 8] >> OBJECT_SHIFT]
+    flags = data[PROC_FLAGS // 8]
+    p.close_over(vm, up, int(data[PROC_IREP // 8]), env, bool(flags & PROC_STRICT))
+    p.orphan = bool(flags & PROC_ORPHAN)    # generated code's mark (templates' _log_orphan)
+    data[PROC_FLAGS // 8] = flags | PROC_SEEN   # Python keeps the mark from now on
+    return p
+
+
+def closure_env(vm, h: int, cell):
+    """The REnv of handle ``h`` that generated code's BLOCK made (``cell``
+    its cell): what ``REnv.from_record`` makes, as it is now (an env whose
+    frame has returned is unshared).  It leaves the collector's native
+    sweep: its class word and env_blocks entry go."""
+    objects = vm.objects
+    vm.class_words[h] = 0
+    vm.env_space.blocks[h] = 0
     cell[ENV_SEEN // 8] = 1             # its unsharing goes in env_log from now on
-    e = REnv.pooled(vm, int(cell[2]))
+    e = REnv.pooled(vm, int(cell[ENV_LENGTH // 8]))
     e.handle = h
     objects[h] = e
     e.cell = cell
-    e.cell_addr = entry[_CELL]
-    e.buf = ffi.cast(_POOL_BUFFER, cell[1])[0]     # an array, as ffi.new makes one
+    e.cell_addr = int(ffi.cast("uintptr_t", cell))
+    e.buf = ffi.cast(_POOL_BUFFER, cell[ENV_BUF // 8])[0]   # an array, as ffi.new makes one
     e.pooled_buf = True
-    tcw = entry[_TC]
-    head = entry[_HEAD]
-    e.place(vm, entry[_BASE] & 0xFFFFFFFF, head & 0xFF, (head >> 8) & 0xFF, head >> 32,
+    tcw = cell[ENV_TC // 8]
+    head = cell[ENV_HEAD // 8]
+    e.place(vm, cell[ENV_BASE // 8] & 0xFFFFFFFF, head & 0xFF, (head >> 8) & 0xFF, head >> 32,
             objects[tcw >> OBJECT_SHIFT] if tcw & OBJECT_MASK == OBJECT_TAG else None,
-            objects[entry[_UP] >> OBJECT_SHIFT])
-    e.stack = entry[_STACK]
-    if cell[0] == cell[1]:
+            objects[cell[ENV_UP // 8] >> OBJECT_SHIFT])
+    at = cell[ENV_STACK // 8]
+    e.stack = next((c.stack for c in vm.contexts if c.stack_addr == at), None)
+    if cell[ENV_REGS // 8] == cell[ENV_BUF // 8]:
         e.unshared_natively()           # its frame returned: generated code copied it out
     return e

@@ -93,6 +93,7 @@ class VM(Symbols, Heap, Values, Classes, Variables, Calls, Backtraces, Raising):
         self.ary_space = HandleTable(self.state, "ary_blocks", self._cw_len)
         self.str_space = HandleTable(self.state, "str_blocks", self._cw_len)
         self.proc_calls = HandleTable(self.state, "proc_calls", self._cw_len)
+        self.env_space = HandleTable(self.state, "env_blocks", self._cw_len)    # natlogs.py
         self.proc_call_blocks: list = []    # Procs' call data (heap.proc_call_data)
         self.proc_calls_free: list = []
         self.alloc_pools: dict = {}         # class -> ready instances (heap.alloc_pool)
@@ -102,9 +103,6 @@ class VM(Symbols, Heap, Values, Classes, Variables, Calls, Backtraces, Raising):
         self.env_cells_free: list = []
         self.env_buf_blocks: list = []      # the closure pool's env buffers
         self.env_bufs_free: list = []
-        # handle -> what makes the Proc or env of a closure generated code
-        # made, the first time Python looks it up (runtime/natlogs.py)
-        self.lazy_closures: dict = {}
         self.syms: list[str] = [""]
         self.sym_ids: dict[str, int] = {}
         # the ids mruby 3.1 gives this program's symbols (runtime/symorder.py),

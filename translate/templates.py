@@ -1276,12 +1276,14 @@ def _closure(a: Asm, ins: Instruction, cx: Ctx, strict: bool) -> None:
     make_proc does, from the closure pools (runtime/heap.py): a blank Proc,
     and a blank env (its cell and buffer made) when the record holds none
     yet, whose cell then points at our registers and goes in our record
-    (rl_callinfo.env: our RETURN unshares it).  The Proc's call data are
-    written (rl_vmstate.proc_calls: entry cell, env cell, level-1 env
-    cell) and the rest logged in rl_vmstate.closure_log for
-    runtime/natlogs.py (which gives a new env to the Python Frame of the
-    record, when there is one: the activation's own, a view).  Python
-    does it when a pool is empty, the log is full or the irep has more
+    (rl_callinfo.env: our RETURN unshares it).  The Proc's call data
+    (rl_vmstate.proc_calls: entry cell, env cell, level-1 env cell, upper
+    proc, irep index) and the new env's cell (abi.ENV_HEAD...) hold what
+    runtime/natlogs.py makes their Python objects from when Python first
+    looks one up, so a closure costs Python nothing until then.  A new env
+    of a frame Python has a Frame of (the activation's own, or a view) goes
+    in rl_vmstate.closure_log, whose replay gives it to that Frame.  Python
+    does it all when a pool is empty, the log is full or the irep has more
     locals than a pooled env's buffer holds."""
     reps = cx.irep.reps
     cell = cx.env.entry_cell(reps[ins.b]) if ins.b < len(reps) else None
@@ -1300,8 +1302,6 @@ def _closure(a: Asm, ins: Instruction, cx: Ctx, strict: bool) -> None:
     a.mov(RCX, qword(R8, abi.STATE_PROC_POOL))
     a.cmp(qword(RCX, 0), 0)
     a.jcc("e", slow)
-    flags = ins.b | (abi.CLOSURE_STRICT if strict else 0)
-    a.mov(R10D, flags)
     a.mov(RDX, qword(RDI, abi.CI_ENV))
     a.test(RDX, RDX)
     a.jcc("ne", have_env)
@@ -1310,8 +1310,12 @@ def _closure(a: Asm, ins: Instruction, cx: Ctx, strict: bool) -> None:
     _pool_take(a, R11, RDX, slow)
     a.mov(qword(RDX, abi.ENV_REGS), RBX)
     a.mov(qword(RDX, abi.ENV_LENGTH), nlocals)
-    a.mov(RSI, qword(RDI, abi.CI_TARGET_CLASS))
-    a.mov(qword(RDX, abi.ENV_TC), RSI)
+    for field, at in ((abi.CI_TARGET_CLASS, abi.ENV_TC), (0, abi.ENV_HEAD),
+                      (abi.CI_STACK, abi.ENV_BASE), (abi.CI_PROC, abi.ENV_UP)):
+        a.mov(RSI, qword(RDI, field))   # the record's class, head, register base, proc
+        a.mov(qword(RDX, at), RSI)
+    a.mov(RSI, qword(R12, abi.CTX_STACK))
+    a.mov(qword(RDX, abi.ENV_STACK), RSI)
     named = a.label()
     a.comment("its name: our frame's, or the env's our proc's call data name (a block's,"
               " an aliased method's original name)")
@@ -1324,39 +1328,50 @@ def _closure(a: Asm, ins: Instruction, cx: Ctx, strict: bool) -> None:
     a.bind(named)
     a.mov(qword(RDX, abi.ENV_MID), RSI)
     a.mov(qword(RDI, abi.CI_ENV), RDX)
-    a.or_(R10D, abi.CLOSURE_NEW_ENV)
+    _log_new_env(a, have_env)
     a.bind(have_env)
-    a.comment("the Proc (the pool has one): R[a], its call data, its log entry")
+    a.comment("the Proc (the pool has one): R[a] and its call data")
     _pool_take(a, RCX, RAX, slow)
     a.mov(cx.R(ins.a), RAX)
-    a.mov(R11, RAX)
-    a.shr(R11, abi.OBJECT_SHIFT)
+    a.shr(RAX, abi.OBJECT_SHIFT)
     a.mov(RSI, qword(R8, abi.STATE_PROC_CALLS))
-    a.mov(R11, qword(RSI, 0, R11, 8))   # its call data (pooled Procs have them)
+    a.mov(R11, qword(RSI, 0, RAX, 8))   # its call data (pooled Procs have them)
     a.mov(RSI, cell)
     a.mov(qword(R11, abi.PROC_ENTRY), RSI)
     a.mov(qword(R11, abi.PROC_ENV), RDX)
     a.mov(RSI, qword(RDI, abi.CI_UPVARS))   # our level-0 env: its level 1
     a.mov(qword(R11, abi.PROC_ENV1), RSI)
     a.mov(qword(R11, abi.PROC_FLAGS), abi.PROC_STRICT if strict else 0)
+    a.mov(RSI, qword(RDI, abi.CI_PROC))
+    a.mov(qword(R11, abi.PROC_UP), RSI)
+    a.mov(qword(R11, abi.PROC_IREP), ins.b)
+
+
+def _log_new_env(a: Asm, done) -> None:
+    """The env in rdx is new and our record (rdi) has a Frame in Python
+    (it is the activation's own, ctx->act_ci, or a view): log (cell,
+    depth, register base, proc) in rl_vmstate.closure_log (r8 the state,
+    r9 its entry count, which the caller checked) and set ``logged``; else
+    to ``done``.  Clobbers rsi, r11."""
+    log = a.label()
+    a.cmp(RDI, qword(R12, abi.CTX_ACT_CI))
+    a.jcc("e", log)
+    a.cmp(qword(RDI, abi.CI_VIEW), 0)
+    a.jcc("e", done)
+    a.bind(log)
+    a.comment("a Frame in Python gets the env when the log is replayed")
     a.mov(R11, R9)
-    a.shl(R11, 6)                       # abi.CLOSURE_LOG_WORDS words of 8 bytes
+    a.shl(R11, 5)                       # abi.CLOSURE_LOG_WORDS words of 8 bytes
     a.add(R11, qword(R8, abi.STATE_CLOSURE_LOG))
-    a.mov(qword(R11, 0), RAX)
-    a.mov(qword(R11, 8), RDX)
-    a.mov(qword(R11, 16), R10)
-    for i, field in ((3, 0), (4, 8), (5, abi.CI_PROC), (6, abi.CI_TARGET_CLASS)):
-        a.mov(RSI, qword(RDI, field))   # the record's head, register base, proc, class
-        a.mov(qword(R11, 8 * i), RSI)
-    a.comment("the env's handle over the upper half of the register base's word (there the"
-              " record's pc, which the replay does not read)")
-    a.mov(RSI, qword(RDX, abi.ENV_WORD))
-    a.shr(RSI, abi.OBJECT_SHIFT)
-    a.mov(dword(R11, 36), ESI)
+    a.mov(qword(R11, 0), RDX)
     a.mov(RSI, RDI)
     a.sub(RSI, qword(R12, abi.CTX_CIBASE))
     a.shr(RSI, abi.CI_SHIFT)
-    a.mov(qword(R11, 56), RSI)          # the record's depth
+    a.mov(qword(R11, 8), RSI)           # the record's depth
+    a.mov(ESI, dword(RDI, abi.CI_STACK))
+    a.mov(qword(R11, 16), RSI)
+    a.mov(RSI, qword(RDI, abi.CI_PROC))
+    a.mov(qword(R11, 24), RSI)
     a.add(R9, 1)
     a.mov(qword(R8, abi.STATE_CLOSURE_LOG_N), R9)
     a.mov(qword(R8, abi.STATE_LOGGED), 1)
