@@ -79,6 +79,13 @@ class Values:
         too big for integer" (a dialect may promote)."""
         self.raise_error(self.c_RangeError, f"number ({shown}) too big for integer")
 
+    def int_arg(self, w: int):
+        """mrb_get_args "i" of a value that is no fixnum, for the callers
+        that convert it themselves (runtime/core/support.py's and string.py's
+        ``as_int``): None in mruby 3.1, where they follow 3.1's rules (a
+        dialect may return the Integer or raise by its own)."""
+        return None
+
     def str_int_overflow(self, s: bytes, start: int, p: int, base: int, negative: bool,
                          badcheck: bool) -> int:
         """mrb_str_len_to_integer met a number past 64 bits in ``s`` (its

@@ -102,6 +102,9 @@ def as_int(vm, w) -> int:
     """mrb_as_int (mrb_ensure_int_type): Integer, or a Float truncated."""
     if w & 1:
         return abi.fixnum_value(w)
+    n = vm.int_arg(w)
+    if n is not None:
+        return n
     if w & FLONUM_MASK == FLONUM_TAG:
         f = abi.flonum_value(w)
     elif w & OBJECT_MASK == OBJECT_TAG:

@@ -55,6 +55,9 @@ def as_int(vm, w):
     TypeError "X cannot be converted to Integer"."""
     if w & 1:
         return abi.fixnum_value(w)
+    n = vm.int_arg(w)
+    if n is not None:
+        return n
     if vm.is_int(w):
         return vm.int_value(w)
     if vm.is_float(w):

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 from runtime import abi
 from runtime.core import array as core_array
-from runtime.core.array import _modify, items_of
+from runtime.core.array import _modify, items_of, to_ary
 from runtime.defs import method
 
+from ..boxing import mrb_integer
 from .compare import mrb_cmp
 
 
@@ -117,7 +118,7 @@ def ary_uniq(vm, self, args, blk):
 
 @method("Array", "-", arity=1)
 def ary_minus(vm, self, args, blk):
-    other = args[0]
+    other = to_ary(vm, args[0])
     if vm.real_class(other) is not vm.c_Array or \
             len(items_of(vm, other)) > SET_OP_HASH_THRESHOLD:
         return core_array.ary_minus(vm, self, args, blk)
@@ -135,7 +136,7 @@ def ary_minus(vm, self, args, blk):
 
 @method("Array", "&", arity=1)
 def ary_and(vm, self, args, blk):
-    other = args[0]
+    other = to_ary(vm, args[0])
     if vm.real_class(other) is not vm.c_Array or \
             len(items_of(vm, other)) > SET_OP_HASH_THRESHOLD:
         return core_array.ary_and(vm, self, args, blk)
@@ -150,6 +151,27 @@ def ary_and(vm, self, args, blk):
             out.append(p)
         i += 1
     return vm.ary_new(out)
+
+
+@method("Array", "|", arity=1)
+def ary_or(vm, self, args, blk):
+    """mruby-array-ext ``ary_union``: mrb_get_args "A" (``X cannot be
+    converted to Array``)."""
+    to_ary(vm, args[0])
+    return core_array.ary_or(vm, self, args, blk)
+
+
+@method("Array", "last", arity=(0, 1))
+def ary_last(vm, self, args, blk):
+    """array.c ``mrb_ary_last``: the count is read with ``mrb_integer``,
+    no type check (boxing.py: ``[1].last("x")`` is ``[]``)."""
+    items = items_of(vm, self)
+    if not args:
+        return items[-1] if items else abi.NIL
+    n = mrb_integer(vm, args[0])
+    if n < 0:
+        vm.raise_error(vm.c_ArgumentError, "negative array size")
+    return vm.ary_new(items[len(items) - min(n, len(items)):])
 
 
 #: array.c: up to this many elements sort! is an insertion sort, past it a heap sort

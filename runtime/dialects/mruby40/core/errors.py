@@ -143,23 +143,18 @@ def frozen_error(vm, w: int):
     vm.raise_error(vm.c_FrozenError, f"can't modify frozen {class_of_for_error(vm, w)}")
 
 
-#: the C methods 4.0.0 declares MRB_ARGS_ANY(): only mrb_get_args counts
-#: their arguments, after converting the ones before the failing count
-ARGS_ANY = frozenset((
-    "String#[]", "String#[]=", "String#chomp", "String#chomp!", "String#rindex",
-    "String#slice", "String#split", "String#to_i", "String#bytesplice", "Array#push",
-    "Array#unshift", "Array#[]", "Array#values_at", "Array#difference", "Array#union",
-    "Array#intersection", "Hash#__merge",
-))
-
-
 def arity_error(vm, m, args):
     """vm.c check_argument_count: the VM counts a C method's arguments
-    against its aspec before the method runs, so the count fails before
-    mrb_get_args converts anything (3.1 converted first), but for the
-    methods declared with any count (``ARGS_ANY``)."""
-    if m.owner is not None and f"{vm.class_name(m.owner)}#{vm.syms[m.name]}" in ARGS_ANY:
-        Calls.arity_error(vm, m, args)
+    against its aspec before the method runs, so a count outside it fails
+    before mrb_get_args converts anything (3.1 converted first); a count
+    the aspec allows fails in mrb_get_args, after the conversions
+    (core/aspec.py)."""
+    from .aspec import allows, aspec_of
+    spec = aspec_of(vm, m)
+    if spec is not None:
+        if allows(spec, len(args)):
+            Calls.arity_error(vm, m, args)
+        vm.argc_error(len(args), *spec)
     vm.argc_error(len(args), m.amin, m.amax)
 
 

@@ -488,5 +488,6 @@ def int_to_f(vm, self, args, blk):
     return flo(vm, _to_f(vm, _iv(vm, self)))
 
 
-VM_OVERRIDES = {"int_overflow": int_overflow, "str_int_overflow": str_int_overflow,
+VM_OVERRIDES = {"int_arg": ensure_int_type,
+                "int_overflow": int_overflow, "str_int_overflow": str_int_overflow,
                 "float_int_overflow": float_int_overflow, "boxed_int_cmp": boxed_int_cmp}
