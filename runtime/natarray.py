@@ -24,11 +24,16 @@ Generated code changes a block in three ways only: ``push``/``<<`` of one
 value while there is room, ``pop`` and ``shift``.  It stores the word or
 moves the words, sets the length and, the first time, logs the handle in
 ``rl_vmstate.ary_log``; block[2] then keeps 1 + the least length the block
-had since (a shift: 0, everything moved).  ``replay_appends`` (run by
-runtime/natlogs.py whenever control enters Python) cuts the list to that
-length and appends the block's words beyond it, so Python sees what
-generated code wrote before it runs anything.  Other stores go through
-Python (runtime/leaves.py).
+had since.  A ``shift`` of more than ARY_LITERAL_MAX words moves none: the
+block starts one word later (its header is written over the first
+element's slot, its capacity one less, and ``ary_blocks`` names the new
+start), as mruby's shared arrays make shift O(1).  ``replay_appends`` (run
+by runtime/natlogs.py whenever control enters Python) drops from the list
+what the block's start moved past, cuts it to the least length and
+appends the block's words beyond it, so Python sees what generated code
+wrote before it runs anything; the next whole write from Python starts
+the block at its allocation again.  Other stores go through Python
+(runtime/leaves.py).
 """
 
 from __future__ import annotations
@@ -76,12 +81,15 @@ def free_literal_blocks(addrs: list) -> None:
 class ItemList(list):
     """The elements of an RArray, and once published their native block."""
 
-    __slots__ = ("_blk", "_cap", "_space", "_h", "_ro", "_literal")
+    # _blk is where the block's header is now and _cap its capacity there;
+    # _base the allocation (a shift in generated code moves the header up)
+    # and _room its capacity
+    __slots__ = ("_blk", "_cap", "_base", "_room", "_space", "_h", "_ro", "_literal")
 
     def __init__(self, *args):
         list.__init__(self, *args)
-        self._blk = None
-        self._cap = 0
+        self._blk = self._base = None
+        self._cap = self._room = 0
         self._space = None
         self._h = 0
         self._ro = False            # frozen: generated code may not append
@@ -94,8 +102,8 @@ class ItemList(list):
         are the block's, which it keeps."""
         blk = ffi.cast("uint64_t *", addr)
         items = cls(ffi.unpack(blk + HDR, min(blk[0], abi.ARY_LITERAL_MAX)))
-        items._blk = blk
-        items._cap = abi.ARY_LITERAL_MAX
+        items._blk = items._base = blk
+        items._cap = items._room = abi.ARY_LITERAL_MAX
         items._space = space
         items._h = h
         items._literal = True
@@ -121,23 +129,26 @@ class ItemList(list):
 
     def _drop_block(self) -> None:
         if self._literal:
-            free_literal_block(block_address(self._blk))
+            free_literal_block(block_address(self._base))
             self._literal = False
-        self._blk = None
-        self._cap = 0
+        self._blk = self._base = None
+        self._cap = self._room = 0
 
     def _write_all(self) -> None:
+        """The whole list into the block, from its allocation's start (a
+        new allocation when it has no room)."""
         n = len(self)
-        blk = self._blk
-        if blk is None or n > self._cap:
+        old = self._blk
+        logged = old[2] if old is not None else 0
+        if old is None or n > self._room:
             cap = _capacity(n)
-            old = blk
-            blk = ffi.new("uint64_t[]", HDR + cap)
-            logged = old[2] if old is not None else 0
             if old is not None:
                 self._drop_block()
-            self._blk, self._cap = blk, cap
-            blk[1] = 0 if self._ro else cap
+            self._base, self._room = ffi.new("uint64_t[]", HDR + cap), cap
+        blk = self._base
+        if old is None or block_address(blk) != block_address(old):
+            self._blk, self._cap = blk, self._room
+            blk[1] = 0 if self._ro else self._room
             blk[2] = logged
             self._space.blocks[self._h] = block_address(blk)
         if n:
@@ -243,6 +254,11 @@ def replay_appends(state, objects) -> None:
             continue
         items = o.items
         blk = items._blk
+        moved = (state.ary_blocks[log[k]] - block_address(blk)) >> 3
+        if moved:                   # shifted in place: the block starts later
+            blk = items._blk = ffi.cast("uint64_t *", state.ary_blocks[log[k]])
+            items._cap -= moved
+            list.__delitem__(items, slice(0, moved))
         keep, m = blk[2] - 1, blk[0]
         blk[2] = 0
         have = len(items)

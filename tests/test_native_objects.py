@@ -844,7 +844,7 @@ p m.pop, m.shift, m, m.class
 
 def test_array_pops_and_shifts_stay_native(tmp_path):
     """pop and shift take from the Array's native block (a shift moves the
-    words down, as Python's list.pop(0) does); the block's log word keeps
+    words down, or for a long Array the block's start up); the block's log word keeps
     the least length since Python last looked, so a pop, shift then push
     reaches the Python list whole.  Frozen Arrays raise as mruby does even
     when empty, and draining a 2000-element queue makes few callbacks."""
@@ -856,6 +856,81 @@ def test_array_pops_and_shifts_stay_native(tmp_path):
     st = native_stats(riteload("run", "--stats", mrb.name, cwd=tmp_path, env=EAGER).stderr)
     assert st["callbacks"] < 200, st["callbacks_line"]
 
+
+
+LONG_SHIFTS = """\
+a = (1..20).to_a
+r = []
+i = 0
+while i < 5
+  r << a.shift
+  i += 1
+end
+p r, a, a.size, a[0], a[-1], a.first, a.last
+a << 99
+a.push 100
+p a.size, a[14], a[15], a.inspect
+b = (1..12).to_a
+j = 0
+while j < 30
+  x = b.shift
+  b << x * 2 if x && x < 40
+  b.pop if j % 7 == 3
+  j += 1
+end
+p b, b.size, b.inject(:+)
+c = (1..30).to_a
+10.times { c.shift }
+c.unshift(0)
+p c.size, c[0], c[1], c.last
+c.sort!
+p c.first(3)
+d = (1..16).to_a
+15.times { d.shift }
+p d, d.empty?
+d.shift
+p d.shift, d, d.size
+d.concat((1..20).to_a)
+5.times { d.shift }
+p d, d.map { |v| v + 1 }.size
+e = (1..40).to_a
+f = e.dup
+30.times { e.shift }
+p e, f.size
+e.freeze
+begin
+  e.shift
+rescue => ex
+  p ex.class
+end
+g = (1..9).to_a
+k = 0
+while g.size > 0
+  k += g.shift
+  g.each { |v| k += v } if g.size == 5
+end
+p k
+GC.start
+h = Array.new(100) { |q| q }
+50.times { h.shift }
+GC.start
+p h.size, h[0], h.reduce(:+)
+"""
+
+
+def test_long_array_shifts_move_the_block_start(tmp_path):
+    """A shift of an Array longer than a literal moves no words: its block
+    starts a word later (runtime/natarray.py).  Python then drops what the
+    start moved past before anything reads the list: Array methods run in
+    Python (inspect, map, sort!, unshift, concat, dup, freeze) between and
+    after native shifts, pops and pushes, with the collector running often
+    and at every allocation, print what mruby prints."""
+    mrb, expected = mruby_run("nlongshift", LONG_SHIFTS, tmp_path)
+    assert expected[0].startswith(b"[1, 2, 3, 4, 5]\n[6, 7,"), expected
+    for env in (EAGER, dict(EAGER, RITELOAD_GC_THRESHOLD="20"),
+                dict(EAGER, RITELOAD_GC_STRESS="1")):
+        p = riteload("run", mrb.name, cwd=tmp_path, env=env)
+        assert (p.stdout, p.stderr, p.returncode) == expected, env
 
 LITERALS = """\
 def pair(a, b) [a, b] end

@@ -1655,19 +1655,23 @@ def _ary_push(a: Asm, other: Label) -> None:
 def _ary_take(a: Asm, cx: Ctx, ins: Instruction, kind: int, other: Label) -> None:
     """R[a] = ``pop`` (kind ARY_POP) or ``shift`` (ARY_SHIFT) of the Array
     whose word is in rax, on its block: the last word, or the first with
-    the rest moved down one (rep movsq, as Python's list.pop(0) moves them);
-    nil when it is empty.  The block's log word keeps the least length it
+    the rest moved down one (rep movsq) when no longer than a literal, else
+    with the block's start moved up (``_ary_shift_in_place``); nil when it
+    is empty.  The block's log word keeps the least length it
     had since it was logged, so the replay (natarray.replay_appends) cuts
     the list there before it appends what follows.  To ``other`` when
     there is no block, it is frozen (ary_modify's FrozenError comes even
     when empty) or the log is full.  Leaves rdx alone."""
-    empty, end, logged = a.label(), a.label(), a.label()
+    empty, end, logged, advance = a.label(), a.label(), a.label(), a.label()
     _handle_block(a, abi.STATE_ARY_BLOCKS, other)     # rcx = block, rax = handle
     a.cmp(qword(RCX, abi.ARY_CAP), 0)
     a.jcc("e", other)
     a.mov(R9, qword(RCX, abi.ARY_LEN))
     a.sub(R9, 1)
     a.jcc("b", empty)
+    if kind == abi.ARY_SHIFT:
+        a.cmp(R9, abi.ARY_LITERAL_MAX)
+        a.jcc("ae", advance)            # longer than any literal block: no words move
     a.comment("1 + the length after the take, or 1 for a shift: the log word if below")
     if kind == abi.ARY_SHIFT:
         a.mov(R10D, 1)
@@ -1694,9 +1698,46 @@ def _ary_take(a: Asm, cx: Ctx, ins: Instruction, kind: int, other: Label) -> Non
         a.rep_movsq()
     a.mov(cx.R(ins.a), RAX)
     a.jmp(end)
+    if kind == abi.ARY_SHIFT:
+        _ary_shift_in_place(a, cx, ins, advance, other)
+        a.jmp(end)
     a.bind(empty)
     a.mov(cx.R(ins.a), abi.NIL)
     a.bind(end)
+
+
+def _ary_shift_in_place(a: Asm, cx: Ctx, ins: Instruction, here: Label, other: Label) -> None:
+    """At ``here``: R[a] = ``shift`` of the block in rcx (the Array's handle
+    in rax, its length less one in r9) by moving the block's start one word
+    up, as natarray.py describes: the new header (length, capacity less one,
+    log word) over the first element's slot, ``ary_blocks`` pointing at it.
+    The log word, 1 + the least length in the block's own indexing, drops
+    by one with it (1 at least); a first change logs the handle with 1 + the
+    whole length."""
+    logged = a.label()
+    a.bind(here)
+    a.mov(R11, qword(RCX, abi.ARY_LOGGED))
+    a.test(R11, R11)
+    a.jcc("ne", logged)
+    a.lea(R10, qword(R9, 2))
+    _log_array(a, RAX, RCX, R10, other)
+    a.mov(R11, R10)
+    a.bind(logged)
+    a.sub(R11, 1)
+    a.mov(R10D, 1)
+    a.cmp(R11, 1)
+    a.cmovcc("ae", R10, R11)
+    a.mov(R8, qword(RCX, abi.ARY_CAP))
+    a.sub(R8, 1)
+    a.mov(RSI, qword(RCX, 8 * abi.ARY_HDR))     # the first element
+    a.mov(qword(RCX, 8 + abi.ARY_LEN), R9)
+    a.mov(qword(RCX, 8 + abi.ARY_CAP), R8)
+    a.mov(qword(RCX, 8 + abi.ARY_LOGGED), R10)
+    a.lea(R8, qword(RCX, 8))
+    a.mov(RDI, qword(R12, abi.CTX_STATE))
+    a.mov(RDI, qword(RDI, abi.STATE_ARY_BLOCKS))
+    a.mov(qword(RDI, 0, RAX, 8), R8)
+    a.mov(cx.R(ins.a), RSI)
 
 
 def _log_array(a: Asm, handle: Reg, blk: Reg, mark: Reg, full: Label) -> None:
