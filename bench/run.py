@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Time CPU-bound Ruby programs under mruby and under riteload's two engines.
 
-Usage: python bench/run.py [--repeat N] [--quick] [NAME ...]
-       python bench/run.py --baseline OLD_CHECKOUT [--repeat N] [NAME ...]
+Usage: python bench/run.py [--repeat N] [--quick] [--scale K] [NAME ...]
+       python bench/run.py --baseline OLD_CHECKOUT [--repeat N] [--scale K] [NAME ...]
 
 Each ``bench/programs/NAME.rb`` is compiled with ``mrbc`` into a temporary
 folder, then run as ``mruby -b``, ``riteload run --engine native`` and
@@ -17,6 +17,9 @@ native run (share of instructions that stayed native) are printed below
 the table.  The checkout's modules are byte-compiled first (``_byte_compile``).
 ``--baseline`` compares two checkouts instead (``compare``): before/after
 figures of a change, each round alternating mruby and the two.
+``--scale K`` gives each program K as ARGV[0]: the programs that take mruby
+less than a quarter second at scale 1 (where start-up is most of riteload's
+time) run K times their work; the others ignore it.
 """
 
 from __future__ import annotations
@@ -60,7 +63,7 @@ def _byte_compile(root: Path) -> None:
         compileall.compile_dir(root / pkg, quiet=1)
 
 
-def compare(names: list[str], rounds: int, baseline: Path) -> int:
+def compare(names: list[str], rounds: int, baseline: Path, argv: list[str]) -> int:
     """``--baseline DIR``: per program, ``rounds`` rounds of ``mruby -b``,
     the native engine of the riteload checkout at DIR, then this one's, in
     turn (a noisy machine's drift falls on all three alike); the minimum of
@@ -83,12 +86,12 @@ def compare(names: list[str], rounds: int, baseline: Path) -> int:
             subprocess.run(["mrbc", "-o", str(mrb), str(PROGRAMS / f"{name}.rb")], check=True)
             best = {"mruby": float("inf"), "baseline": float("inf"), "this": float("inf")}
             for _ in range(rounds):
-                t_m, out_m = _time(["mruby", "-b", str(mrb)], 1, tmpd)
+                t_m, out_m = _time(["mruby", "-b", str(mrb), *argv], 1, tmpd)
                 best["mruby"] = min(best["mruby"], t_m)
                 for key, root in checkouts.items():
                     env = dict(os.environ, PYTHONPATH=str(root))
-                    t, out = _time([sys.executable, "-m", "riteload", "run", str(mrb)], 1, tmpd,
-                                   env)
+                    t, out = _time([sys.executable, "-m", "riteload", "run", str(mrb), *argv],
+                                   1, tmpd, env)
                     if out != out_m:
                         raise SystemExit(f"{name}: {key}'s output differs from mruby's")
                     best[key] = min(best[key], t)
@@ -103,18 +106,24 @@ def main(argv=None) -> int:
     ap.add_argument("names", nargs="*", help="programs to run (default: all)")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--quick", action="store_true",
-                    help="skip the interpreter on programs that take it very long")
+                    help="skip the interpreter on programs that take it very long "
+                         "(on all of them with --scale)")
     ap.add_argument("--baseline", type=Path, metavar="DIR",
                     help="another riteload checkout (a git worktree of an older commit): "
                          "time its native engine and this one's beside mruby, interleaved, "
                          "--repeat rounds")
+    ap.add_argument("--scale", type=int, default=1, metavar="K",
+                    help="ARGV[0] of every program: K times the work of the short ones")
     args = ap.parse_args(argv)
+    if args.scale < 1:
+        ap.error("--scale must be at least 1")
+    prog_argv = [str(args.scale)] if args.scale != 1 else []
     for tool in ("mruby", "mrbc"):
         if shutil.which(tool) is None:
             raise SystemExit(f"{tool} not on PATH (apt-get install mruby)")
     names = args.names or sorted(p.stem for p in PROGRAMS.glob("*.rb"))
     if args.baseline is not None:
-        return compare(names, args.repeat, args.baseline)
+        return compare(names, args.repeat, args.baseline, prog_argv)
     riteload = [sys.executable, "-m", "riteload", "run"]
     env_path = str(ROOT)
     os.environ["PYTHONPATH"] = env_path + os.pathsep + os.environ.get("PYTHONPATH", "")
@@ -134,16 +143,18 @@ def main(argv=None) -> int:
             src = PROGRAMS / f"{name}.rb"
             mrb = tmpd / f"{name}.mrb"
             subprocess.run(["mrbc", "-o", str(mrb), str(src)], check=True)
-            t_m, out_m = _time(["mruby", "-b", str(mrb)], args.repeat, tmpd)
-            t_n, out_n = _time(riteload + ["--engine", "native", str(mrb)], args.repeat, tmpd)
+            t_m, out_m = _time(["mruby", "-b", str(mrb), *prog_argv], args.repeat, tmpd)
+            t_n, out_n = _time(riteload + ["--engine", "native", str(mrb), *prog_argv],
+                               args.repeat, tmpd)
             if out_n != out_m:
                 raise SystemExit(f"{name}: native output differs from mruby's")
             t_i = None
-            if not (args.quick and name in SLOW_FOR_INTERP):
-                t_i, out_i = _time(riteload + ["--engine", "interp", str(mrb)], 1, tmpd)
+            if not (args.quick and (name in SLOW_FOR_INTERP or args.scale > 1)):
+                t_i, out_i = _time(riteload + ["--engine", "interp", str(mrb), *prog_argv], 1,
+                                   tmpd)
                 if out_i != out_m:
                     raise SystemExit(f"{name}: interp output differs from mruby's")
-            p = subprocess.run(riteload + ["--engine", "native", "--stats", str(mrb)],
+            p = subprocess.run(riteload + ["--engine", "native", "--stats", str(mrb), *prog_argv],
                                cwd=tmpd, capture_output=True)
             stats.append((name, [ln for ln in p.stderr.decode().splitlines()
                                  if ln.startswith(("native:", "code cache:"))]))

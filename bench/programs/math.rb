@@ -1,7 +1,9 @@
 # Math functions on Floats in a loop, as in mruby's bm_ao_render
+scale = (ARGV[0] || 1).to_i   # bench/run.py --scale
 s = 0.0
 i = 0
-while i < 100_000
+n = 100_000 * scale
+while i < n
   s += Math.sqrt(i) + Math.cos(i * 0.5)
   i += 1
 end

@@ -1,4 +1,5 @@
 # object-oriented calls: new/initialize, attr_reader, instance methods, yield
+scale = (ARGV[0] || 1).to_i   # bench/run.py --scale
 class Vec
   attr_reader :x, :y
 
@@ -26,7 +27,7 @@ end
 
 s = 0
 v = Vec.new(1, 2)
-each_pair(30_000) do |a, b|
+each_pair(30_000 * scale) do |a, b|
   w = Vec.new(a, b)
   s += v.dot(w)
   v = v.add(w) if a % 1000 == 0

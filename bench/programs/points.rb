@@ -1,4 +1,5 @@
 # objects returned by methods: Point#add makes a new Point each call
+scale = (ARGV[0] || 1).to_i   # bench/run.py --scale
 class Point
   attr_reader :x, :y
 
@@ -15,7 +16,8 @@ end
 acc = Point.new(0, 0)
 step = Point.new(1, 2)
 i = 0
-while i < 200_000
+n = 200_000 * scale
+while i < n
   acc = acc.add(step)
   i += 1
 end

@@ -1,4 +1,5 @@
 # a queue drained with shift and refilled with pop, as in mruby's bm_so_lists
+scale = (ARGV[0] || 1).to_i   # bench/run.py --scale
 def lists(size)
   li2 = (1..size).to_a
   li3 = []
@@ -11,5 +12,5 @@ def lists(size)
   li2.first
 end
 r = 0
-3.times { r += lists(10_000) }
+(3 * scale).times { r += lists(10_000) }
 puts r

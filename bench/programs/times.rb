@@ -1,4 +1,5 @@
 # a times block accumulating into an outer local
+scale = (ARGV[0] || 1).to_i   # bench/run.py --scale
 s = 0
-3_000_000.times { |i| s += i }
+(3_000_000 * scale).times { |i| s += i }
 puts s
