@@ -171,7 +171,7 @@ class Calls:
             # a Ruby method (or the prelude's Ruby variant of a builtin for
             # this receiver): invoke_method's first case, one call less
             try:
-                v = self.run_irep(mid, proc, base, n, nk, owner)
+                v = self.run_irep(m.alias_mid or mid, proc, base, n, nk, owner)
             except BreakUnwind as u:
                 if u.proc.upper is caller.proc and caller.proc is not None:
                     return u.value
@@ -229,7 +229,7 @@ class Calls:
                       n: int, nk: int, blk: int) -> int:
         proc = m.proc
         if proc is not None and proc.irep is not None:
-            v = self.run_irep(mid, proc, base, n, nk, owner)
+            v = self.run_irep(m.alias_mid or mid, proc, base, n, nk, owner)
             if v & OBJECT_MASK == OBJECT_TAG:
                 self.arena.append(v >> OBJECT_SHIFT)   # the caller may be Python: keep the result
             if blk != NIL:

@@ -116,3 +116,18 @@ def proc_parameters40(vm, p: RProc) -> int:
 @method("Proc", "parameters", arity=0)
 def proc_parameters_m(vm, self, args, blk):
     return proc_parameters40(vm, vm.obj(self))
+
+
+def alias_entry(vm, m, old_id: int):
+    """4.0's mrb_alias_method: an alias of a Ruby-level method (a def or a
+    define_method block, not yet an alias) is an alias proc (MRB_PROC_ALIAS)
+    naming the original; calling it runs the method under the original's
+    name (MRB_PROC_RESOLVE_ALIAS: ``__callee__``, backtraces).  A builtin,
+    or an alias already, is aliased as it is."""
+    p = m.proc
+    if p is None or p.irep is None or m.alias_mid:
+        return m
+    return m.copy(alias_mid=old_id)
+
+
+VM_OVERRIDES = {"alias_entry": alias_entry}
