@@ -460,7 +460,7 @@ class REnv(RBasic):
         self.stack = vm.stack
         self.base = base
         pe = proc.env
-        self.mid = pe.mid if pe is not None and pe.is_detached else mid
+        self.mid = pe.mid if pe is not None and vm.env_names_blocks(pe) else mid
         self.target_class = target_class
         self.bidx = bidx(n, nk)
         env_named(self)

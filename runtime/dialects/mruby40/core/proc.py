@@ -40,3 +40,13 @@ def proc_hash(vm, self, args, blk):
     p = vm.obj(self)
     h = id(_body(p)) ^ (id(p.env) >> 2 if p.env is not None else 0) ^ _TT_PROC
     return abi.fixnum(h & abi.FIXNUM_MAX)
+
+
+def env_names_blocks(vm, env) -> bool:
+    """4.0's closure_setup: any closed env (its frame returned, or the one
+    of a method alias) names the frames its proc runs in, so the blocks of
+    a Fiber's block see the method the block was written in."""
+    return not env.on_stack
+
+
+VM_OVERRIDES = {"env_names_blocks": env_names_blocks}
