@@ -9,6 +9,10 @@
   (``mrb_equal``), pair by pair; past it they use a hash table
   (``eql?``/``hash``, as 3.1's mrblib did); the elements kept are the
   array's own.
+- Enumerable#sort_by is ``to_a.sort_by(&block)`` (mruby-enum-ext): the
+  block runs under Array#sort_by, not inside the receiver's ``each``;
+  Array#sort_by is 3.1's Enumerable#sort_by on the array, and
+  Array#sort_by! replaces the array with it.
 """
 
 from __future__ import annotations
@@ -16,9 +20,12 @@ from __future__ import annotations
 from runtime import abi
 from runtime.core import array as core_array
 from runtime.core.array import _modify, items_of
+from runtime.core.enumerable import enum_sort_by, to_enum
 from runtime.defs import method
 
 from .compare import mrb_cmp
+
+NIL = abi.NIL
 
 
 @method("Array", "delete", arity=1)
@@ -286,3 +293,22 @@ def ary_rindex(vm, self, args, blk):
             return vm.int_new(i)
         i = min(i, len(items_of(vm, self))) - 1
     return abi.NIL
+
+
+@method("Enumerable", "sort_by", arity=0)
+def enum_sort_by40(vm, self, args, blk):
+    if blk == NIL:
+        return to_enum(vm, self, "sort_by")
+    return vm.funcall(vm.funcall(self, "to_a"), "sort_by", [], blk)
+
+
+@method("Array", "sort_by", arity=0)
+def ary_sort_by(vm, self, args, blk):
+    return enum_sort_by(vm, self, args, blk)
+
+
+@method("Array", "sort_by!", arity=0)
+def ary_sort_by_bang(vm, self, args, blk):
+    # self.replace(self.sort_by(&block)): without a block, replace gets
+    # the Enumerator (TypeError)
+    return vm.funcall(self, "replace", [vm.funcall(self, "sort_by", [], blk)])
