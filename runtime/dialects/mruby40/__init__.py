@@ -50,6 +50,12 @@ def float_kept(vm, x: float) -> float:
     return x
 
 
+def none_runs_eq(vm) -> bool:
+    """4.0's mrblib tests an optional argument with ``NONE.equal?(obj)``:
+    no user ``==`` (or Comparable's ``<=>``) runs."""
+    return False
+
+
 CORE = tuple(f"runtime.dialects.mruby40.core.{m}" for m in (
     "errors", "errno", "file", "inspect", "integer", "array", "compare", "float", "hash", "io",
     "kernel", "method", "pack", "proc", "range", "rational", "readfloat", "set", "sprintf",
@@ -66,6 +72,7 @@ DIALECT = Dialect(
     listing="4.0",
     core=CORE,
     vm_overrides={"int_new": int_new, "float_new": float_new, "float_kept": float_kept,
+                  "none_runs_eq": none_runs_eq,
                   **ERRORS_OVERRIDES, **ERRNO_OVERRIDES,
                   **INTEGER_OVERRIDES, **CONSTANTS_OVERRIDES, **METHOD_OVERRIDES,
                   **SYMORDER_OVERRIDES, **PROC_OVERRIDES,
