@@ -49,4 +49,13 @@ def env_names_blocks(vm, env) -> bool:
     return not env.on_stack
 
 
-VM_OVERRIDES = {"env_names_blocks": env_names_blocks}
+def eval_under(vm, self_w: int, blk: int, cls, args) -> int:
+    """4.0's mrb_yield_with_class (yield_with_attr): the block's frame is
+    named after its env (the method it was written in), not after the
+    method yielding (Class.new, Module#initialize, Struct.new)."""
+    p = vm.obj(blk)
+    mid = p.env.mid if p.env is not None else (vm.frames[-1].mid if vm.frames else 0)
+    return vm.call_proc(p, list(args), self_w, cls, abi.NIL, mid)
+
+
+VM_OVERRIDES = {"env_names_blocks": env_names_blocks, "eval_under": eval_under}
