@@ -121,7 +121,7 @@ class Calls:
             e = REnv(self, frame, length)
             self.alloc(e)
             p = frame.proc
-            if p is not None and p.env is not None and p.env.is_detached:
+            if p is not None and p.env is not None and self.env_names_blocks(p.env):
                 e.mid = p.env.mid       # an aliased method: blocks use the original name
             frame.env = e
             if self.envs_in_records:
@@ -129,6 +129,12 @@ class Calls:
                 # (runtime/native.py); a record of an interpreted frame ignores it
                 self.ci[frame.index].env = self.env_cell(e)
         return e
+
+    def env_names_blocks(self, env: REnv) -> bool:
+        """closure_setup: does the env of a running proc give its name to
+        the env of a frame the proc runs in (one with ``cxt == NULL``)?
+        mruby 3.1 behaves so for the env alias_method makes only."""
+        return env.is_detached
 
     def collect_args(self, base: int, n: int, nk: int) -> list:
         st = self.stack
@@ -171,7 +177,7 @@ class Calls:
             # a Ruby method (or the prelude's Ruby variant of a builtin for
             # this receiver): invoke_method's first case, one call less
             try:
-                v = self.run_irep(mid, proc, base, n, nk, owner)
+                v = self.run_irep(m.alias_mid or mid, proc, base, n, nk, owner)
             except BreakUnwind as u:
                 if u.proc.upper is caller.proc and caller.proc is not None:
                     return u.value
@@ -229,7 +235,7 @@ class Calls:
                       n: int, nk: int, blk: int) -> int:
         proc = m.proc
         if proc is not None and proc.irep is not None:
-            v = self.run_irep(mid, proc, base, n, nk, owner)
+            v = self.run_irep(m.alias_mid or mid, proc, base, n, nk, owner)
             if v & OBJECT_MASK == OBJECT_TAG:
                 self.arena.append(v >> OBJECT_SHIFT)   # the caller may be Python: keep the result
             if blk != NIL:

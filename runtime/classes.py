@@ -328,9 +328,10 @@ class Classes:
         self.add_method(cls, sid, None)
 
     def alias_method(self, cls: RClass, new, old) -> None:
-        """mrb_alias_method: the same method under a new name.  A Ruby-level
-        method's proc gets an env remembering the original name (shared by
-        both names), which SUPER and the blocks inside the method use."""
+        """mrb_alias_method: the same method under a new name (alias_entry).
+        In 3.1 a Ruby-level method's proc gets an env remembering the
+        original name (shared by both names), which SUPER and the blocks
+        inside the method use."""
         new_id = self.intern(new) if isinstance(new, str) else new
         old_id = self.intern(old) if isinstance(old, str) else old
         if new_id == old_id:
@@ -339,6 +340,15 @@ class Classes:
         if m is None:       # mrb_method_search's wording: the class name unquoted
             self.raise_name_error(f"undefined method '{self.syms[old_id]}' for class "
                                   f"{self.class_name(cls)}", old_id)
+        m = self.alias_entry(m, old_id)
+        if cls.origin.frozen:
+            self.frozen_error(cls.origin.word)
+        cls.origin.mt[new_id] = m.copy(owner=cls)
+        self.invalidate()
+
+    def alias_entry(self, m: MethodEntry, old_id: int) -> MethodEntry:
+        """The entry an alias of ``m`` (found as ``old_id``) stores: ``m``,
+        after mruby 3.1 names the env of a Ruby-level method's proc."""
         p = m.proc
         if p is not None and p.irep is not None:
             if p.env is not None:
@@ -350,10 +360,7 @@ class Classes:
             if self.envs_in_records and p.env.is_detached:
                 # generated code's BLOCK in its frames names their envs from here
                 self.proc_call_data(p, 0, self.env_cell(p.env), 0)
-        if cls.origin.frozen:
-            self.frozen_error(cls.origin.word)
-        cls.origin.mt[new_id] = m.copy(owner=cls)
-        self.invalidate()
+        return m
 
     def name_error_undefined_method(self, sid, cls):
         self.raise_name_error(f"undefined method '{self.syms[sid]}' for class "

@@ -947,8 +947,8 @@ class NativeEngine:
             # with a block: compiled Ruby only (or the prelude's variant of a builtin)
             if m is None:
                 return 1
-            return self._fill_call(act, vm, code, w, m.proc_for(vm, cls), owner, mid, depth,
-                                   ins.c & 0xF)
+            return self._fill_call(act, vm, code, w, m.proc_for(vm, cls), owner,
+                                   m.alias_mid or mid, depth, ins.c & 0xF)
         ivar = getattr(m.fn, "ivar", None) if m is not None and m.fn is not None else None
         if ivar is not None:
             # attr_reader/attr_writer: GETIV/SETIV on the receiver, in the send
@@ -987,8 +987,9 @@ class NativeEngine:
             return self._fill_proc_call(act, vm, code, w, m, recv, depth, ins.c & 0xF)
         if m is None or m.special is not None:
             return 1
-        return self._fill_call(act, vm, code, w, m.proc_for(vm, cls), owner, mid, depth,
-                               ins.c & 0xF)
+        # an alias proc's record is named after the original (4.0)
+        return self._fill_call(act, vm, code, w, m.proc_for(vm, cls), owner,
+                               m.alias_mid or mid, depth, ins.c & 0xF)
 
     def _fill_getidx(self, act: _Activation, vm, code: _Code, w: int, recv: int,
                      depth: int) -> int:

@@ -89,10 +89,12 @@ class MethodEntry:
     ``variant`` (a builtin's, under the native engine): ``variant(vm, cls)``
     is a Ruby RProc to run in its place for receivers of ``cls``, or None
     (runtime/prelude/__init__.py).
+    ``alias_mid`` (mruby 4.0's MRB_PROC_ALIAS): the original name of an
+    aliased Ruby-level method, the name its call-info records get; 0 else.
     """
 
     __slots__ = ("name", "proc", "fn", "arity", "visibility", "owner", "special",
-                 "noframe", "amin", "amax", "fast", "variant")
+                 "noframe", "amin", "amax", "fast", "variant", "alias_mid")
 
     def __init__(self, name, proc=None, fn=None, arity=-1, visibility="public",
                  owner=None, special=None, noframe=False):
@@ -105,6 +107,7 @@ class MethodEntry:
         self.special = special
         self.noframe = noframe
         self.variant = None
+        self.alias_mid = 0
         if isinstance(arity, tuple):
             self.amin, self.amax = arity
         elif arity < 0:
@@ -127,6 +130,7 @@ class MethodEntry:
     def copy(self, **kw):
         m = MethodEntry(self.name, self.proc, self.fn, self.arity, self.visibility,
                         self.owner, self.special, self.noframe)
+        m.alias_mid = self.alias_mid
         for k, v in kw.items():
             setattr(m, k, v)
         m.refresh()
@@ -456,7 +460,7 @@ class REnv(RBasic):
         self.stack = vm.stack
         self.base = base
         pe = proc.env
-        self.mid = pe.mid if pe is not None and pe.is_detached else mid
+        self.mid = pe.mid if pe is not None and vm.env_names_blocks(pe) else mid
         self.target_class = target_class
         self.bidx = bidx(n, nk)
         env_named(self)

@@ -38,15 +38,26 @@ class Symbols:
         was loaded, e.g. a VM driven from Python)."""
         ms = self.mruby_syms
         if ms is None:
-            from .symorder import MrubySymbolIds
-            ms = self.mruby_syms = MrubySymbolIds()
+            ms = self.mruby_syms = self.new_mruby_symbol_ids()
         return ms
+
+    def new_mruby_symbol_ids(self):
+        """The symbol ids of mruby 3.1 (runtime/symorder.py), none interned
+        by the program yet."""
+        from .symorder import MrubySymbolIds
+        return MrubySymbolIds()
+
+    def mruby_table_order(self, table: str):
+        """The function giving mruby 3.1's listing order of a table's keys
+        (see in_mruby_order)."""
+        from . import symorder
+        return {"iv": symorder.iv_order, "mt": symorder.mt_order,
+                "set": symorder.khash_set_order}[table]
 
     def in_mruby_order(self, sids, table: str = "iv") -> list:
         """Symbol numbers inserted in this order into an mruby table ("iv":
         instance variables and constants, "mt": methods, "set": a method
         list's khash set), as mruby 3.1 lists them (runtime/symorder.py)."""
-        from . import symorder
         ms = self.mruby_symbol_ids()
         syms = self.syms
         back = {}
@@ -58,9 +69,7 @@ class Symbols:
                 i, unknown = unknown, unknown + 1
             back[i] = sid
             ids.append(i)
-        order = {"iv": symorder.iv_order, "mt": symorder.mt_order,
-                 "set": symorder.khash_set_order}[table]
-        return [back[i] for i in order(ids)]
+        return [back[i] for i in self.mruby_table_order(table)(ids)]
 
     def sym(self, name) -> int:
         return abi.symbol_word(self.intern(name))

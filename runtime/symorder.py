@@ -29,30 +29,38 @@ _PACK = {c: i + 1 for i, c in enumerate(_PACK_TABLE)}
 _MASK32 = 0xFFFFFFFF
 
 
-def _inline_id(name: str) -> int:
-    """sym_inline_pack: 0 when the name cannot be packed."""
-    if not 0 < len(name) <= 5:
+def inline_id(name: str, max_len: int = 5, top: int = 24) -> int:
+    """sym_inline_pack: 0 when the name cannot be packed (3.1 packs up to
+    five characters, the first at bit 24)."""
+    if not 0 < len(name) <= max_len:
         return 0
     sym = 0
     for i, c in enumerate(name):
         bits = _PACK.get(c)
         if bits is None:
             return 0
-        sym |= bits << (24 - i * 6)
+        sym |= bits << (top - i * 6)
     return sym
 
 
 class MrubySymbolIds:
-    """Names to the symbol ids mruby 3.1 would give them in this program."""
+    """Names to the symbol ids mruby 3.1 would give them in this program
+    (a subclass names another release's ``presym`` table and ``inline_id``)."""
+
+    presym = presym31
 
     def __init__(self):
-        self.ids = {name: i + 1 for i, name in enumerate(presym31.NAMES)}
-        self.next_dynamic = presym31.FIRST_DYNAMIC
+        self.ids = {name: i + 1 for i, name in enumerate(self.presym.NAMES)}
+        self.next_dynamic = self.presym.FIRST_DYNAMIC
+
+    @staticmethod
+    def inline_id(name: str) -> int:
+        return inline_id(name)
 
     def id_of(self, name: str) -> int:
         i = self.ids.get(name)
         if i is None:
-            i = _inline_id(name)
+            i = self.inline_id(name)
             if not i:
                 i = self.next_dynamic
                 self.next_dynamic += 1
@@ -64,7 +72,7 @@ class MrubySymbolIds:
         None; asking does not intern."""
         i = self.ids.get(name)
         if i is None:
-            i = _inline_id(name) or None
+            i = self.inline_id(name) or None
         return i
 
     def load_file(self, rite) -> None:
@@ -141,9 +149,10 @@ def mt_order(syms) -> list[int]:
     return _open_table_order(syms, 8)
 
 
-def khash_set_order(syms) -> list[int]:
+def khash_set_order(syms, upper=lambda n: (n >> 2) | (n >> 1)) -> list[int]:
     """A khash set (kh_init: 32 buckets; resized to twice its buckets when
-    the size reaches 3/4 of them; quadratic probing), in bucket order."""
+    the size reaches ``upper`` of them, 3.1's 3/4; quadratic probing), in
+    bucket order."""
     n = 32
     keys: list = [None] * n
     size = 0
@@ -160,7 +169,7 @@ def khash_set_order(syms) -> list[int]:
         return True
 
     for s in syms:
-        if size >= ((n >> 2) | (n >> 1)):
+        if size >= upper(n):
             old, n = keys, n * 2
             keys = [None] * n
             for k in old:

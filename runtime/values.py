@@ -292,6 +292,12 @@ class Values:
             return bytes(self.objects[w >> OBJECT_SHIFT].value)
         return self.any_to_s_str(w).encode()
 
+    def none_runs_eq(self) -> bool:
+        """Does mrblib compare an optional argument with its NONE default
+        through the argument's ``==`` (mruby 3.1: ``obj == NONE``, see
+        core/support.compare_none)?  4.0 tests ``NONE.equal?(obj)``."""
+        return True
+
     def obj_as_string(self, w: int) -> int:
         """mrb_obj_as_string: Symbols, Integers and modules converted
         directly (their to_s is not called), else w.to_s (TypeError when w

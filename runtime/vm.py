@@ -289,7 +289,6 @@ class VM(Symbols, Heap, Values, Classes, Variables, Calls, Backtraces, Raising):
     def run_main(self, rite) -> int:
         """Run the top-level irep of a loaded file; return its value word."""
         self.script_name = rite.filename
-        from .symorder import MrubySymbolIds
-        self.mruby_syms = MrubySymbolIds()
+        self.mruby_syms = self.new_mruby_symbol_ids()
         self.mruby_syms.load_file(rite)
         return self.exec_irep(rite.irep, self.top_self, self.c_Object, upper=None, base=0)

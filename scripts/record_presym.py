@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""Record the symbol ids of the installed mruby 3.1 into runtime/presym31.py.
+"""Record the symbol ids of the installed mruby 3.1 into runtime/presym31.py
+(with --release 4.0, those of mruby 4.0.0 into runtime/presym40.py).
 
 mruby numbers its symbols: the names known when it was built ("presym")
 get 1..MRB_PRESYM_MAX, sorted by length and then bytes; names of up to five
-characters of ``[_a-zA-Z0-9]`` that are not presym are packed into the id
+characters (four in 4.0) of ``[_a-zA-Z0-9]`` that are not presym are packed into the id
 itself; every other name gets the next free id when it is first interned.
 Instance variable, constant and method tables are hash tables keyed by
 these ids, so the order of ``instance_variables`` or
@@ -18,7 +19,8 @@ ids found must be 1..N without a gap; the ids between N and that first
 dynamic id belong to names interned while mruby starts up, which the probe
 cannot name (they are reported, and treated as unknown).
 
-Usage: python scripts/record_presym.py [--mruby PATH] [--out FILE]
+Usage: python scripts/record_presym.py [--release 3.1|4.0] [--mruby PATH] [--mrbc PATH]
+                                      [--out FILE]
 """
 
 from __future__ import annotations
@@ -32,7 +34,8 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "runtime" / "presym31.py"
+OUTS = {"3.1": ROOT / "runtime" / "presym31.py", "4.0": ROOT / "runtime" / "presym40.py"}
+WHOSE = {"3.1": "Debian's mruby 3.1.0", "4.0": "mruby 4.0.0"}
 PRINTABLE = re.compile(r"^[\x21-\x7e]+$")
 MAX_NAME = 100
 
@@ -74,18 +77,21 @@ def probe(mruby: str, mrbc: str, names: list[str]) -> tuple[int, dict[int, str]]
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--release", choices=sorted(OUTS), default="3.1")
     ap.add_argument("--mruby", default=shutil.which("mruby"))
     ap.add_argument("--mrbc", default=shutil.which("mrbc"))
-    ap.add_argument("--out", default=str(OUT))
+    ap.add_argument("--out")
     args = ap.parse_args(argv)
+    out = args.out or str(OUTS[args.release])
     if not args.mruby or not args.mrbc:
         print("record_presym: mruby and mrbc must be installed (apt-get install mruby)",
               file=sys.stderr)
         return 1
     version = subprocess.run([args.mruby, "--version"], capture_output=True,
                              text=True).stdout.strip()
-    if not version.startswith("mruby 3.1.0"):
-        print(f"record_presym: needs mruby 3.1.0, found {version!r}", file=sys.stderr)
+    if not version.startswith(f"mruby {args.release}.0"):
+        print(f"record_presym: needs mruby {args.release}.0, found {version!r}",
+              file=sys.stderr)
         return 1
     binary = shutil.which(args.mruby) or args.mruby
     first, ids = probe(args.mruby, args.mrbc, candidates(binary))
@@ -100,8 +106,8 @@ def main(argv=None) -> int:
         print("record_presym: the names are not in presym order", file=sys.stderr)
         return 1
     body = ",\n".join(f"    {s!r}" for s in names)
-    Path(args.out).write_text(
-        '"""Symbol ids of Debian\'s mruby 3.1.0, recorded by scripts/record_presym.py.\n\n'
+    Path(out).write_text(
+        f'"""Symbol ids of {WHOSE[args.release]}, recorded by scripts/record_presym.py.\n\n'
         "NAMES[i - 1] is the name of presym id i; FIRST_DYNAMIC is the id the first\n"
         "name a program interns gets (ids between len(NAMES) and it were interned\n"
         'by mruby itself while starting up and are unknown here)."""\n\n'
@@ -109,7 +115,7 @@ def main(argv=None) -> int:
         f"FIRST_DYNAMIC = {first}\n"
         f"NAMES = (\n{body},\n)\n")
     print(f"{len(names)} presym names, first dynamic id {first} "
-          f"({first - 1 - len(names)} unknown start-up ids) -> {args.out}")
+          f"({first - 1 - len(names)} unknown start-up ids) -> {out}")
     return 0
 
 

@@ -191,7 +191,9 @@ def compare_none(vm, w, op):
     """mrblib's ``w == NONE`` / ``w != NONE`` (op) for an optional
     argument: a user-defined ``==``/``!=`` runs, as in mruby (the core
     ``!=`` goes through ``==``; Comparable#==, Ruby code in mruby, runs
-    ``<=>``)."""
+    ``<=>``); identity where the release has no such call (none_runs_eq)."""
+    if not vm.none_runs_eq():
+        return (w == vm.c_Enumerable.ivars.get(vm.intern("NONE"), NIL)) == (op == "==")
     m, _ = vm.find_method(vm.class_of(w), vm.intern(op))
     if _core_method(m) and m.owner is not vm.cls("Comparable"):
         if op == "!=":

@@ -22,7 +22,11 @@ from .core.constants import VM_OVERRIDES as CONSTANTS_OVERRIDES
 from .core.errno import VM_OVERRIDES as ERRNO_OVERRIDES
 from .core.errors import VM_OVERRIDES as ERRORS_OVERRIDES
 from .core.integer import VM_OVERRIDES as INTEGER_OVERRIDES
+from .core.kernel import VM_OVERRIDES as KERNEL_OVERRIDES
+from .core.method import VM_OVERRIDES as METHOD_OVERRIDES
+from .core.proc import VM_OVERRIDES as PROC_OVERRIDES
 from .ops import OPS, jump_leaves, specialize
+from .symorder import VM_OVERRIDES as SYMORDER_OVERRIDES
 
 MASK64 = (1 << 64) - 1
 
@@ -47,6 +51,12 @@ def float_kept(vm, x: float) -> float:
     return x
 
 
+def none_runs_eq(vm) -> bool:
+    """4.0's mrblib tests an optional argument with ``NONE.equal?(obj)``:
+    no user ``==`` (or Comparable's ``<=>``) runs."""
+    return False
+
+
 CORE = tuple(f"runtime.dialects.mruby40.core.{m}" for m in (
     "errors", "errno", "file", "inspect", "integer", "array", "compare", "float", "hash", "io",
     "kernel", "method", "pack", "proc", "range", "rational", "readfloat", "set", "sprintf",
@@ -63,8 +73,11 @@ DIALECT = Dialect(
     listing="4.0",
     core=CORE,
     vm_overrides={"int_new": int_new, "float_new": float_new, "float_kept": float_kept,
+                  "none_runs_eq": none_runs_eq,
                   **ERRORS_OVERRIDES, **ERRNO_OVERRIDES,
-                  **INTEGER_OVERRIDES, **CONSTANTS_OVERRIDES,
+                  **INTEGER_OVERRIDES, **CONSTANTS_OVERRIDES, **METHOD_OVERRIDES,
+                  **SYMORDER_OVERRIDES, **PROC_OVERRIDES,
+                  **KERNEL_OVERRIDES,
                   "jump_leaves": jump_leaves},
     # cipush doubles the call-info array up to MRB_CALL_LEVEL_MAX (512) records,
     # from 32 (vm.c) or from a Fiber's 4 (mruby-fiber's FIBER_CI_INIT_SIZE)

@@ -9,6 +9,10 @@
   (``mrb_equal``), pair by pair; past it they use a hash table
   (``eql?``/``hash``, as 3.1's mrblib did); the elements kept are the
   array's own.
+- Enumerable#sort_by is ``to_a.sort_by(&block)`` (mruby-enum-ext): the
+  block runs under Array#sort_by, not inside the receiver's ``each``;
+  Array#sort_by is 3.1's Enumerable#sort_by on the array, and
+  Array#sort_by! replaces the array with it.
 """
 
 from __future__ import annotations
@@ -16,10 +20,16 @@ from __future__ import annotations
 from runtime import abi
 from runtime.core import array as core_array
 from runtime.core.array import _modify, items_of, to_ary
+from runtime.core.enumerable import enum_sort_by, to_enum
+from runtime.core.support import as_int
 from runtime.defs import method
 
 from ..boxing import mrb_integer
 from .compare import mrb_cmp
+
+NIL = abi.NIL
+TRUE = abi.TRUE
+FALSE = abi.FALSE
 
 
 @method("Array", "delete", arity=1)
@@ -308,3 +318,109 @@ def ary_rindex(vm, self, args, blk):
             return vm.int_new(i)
         i = min(i, len(items_of(vm, self))) - 1
     return abi.NIL
+
+
+@method("Enumerable", "sort_by", arity=0)
+def enum_sort_by40(vm, self, args, blk):
+    if blk == NIL:
+        return to_enum(vm, self, "sort_by")
+    return vm.funcall(vm.funcall(self, "to_a"), "sort_by", [], blk)
+
+
+@method("Array", "sort_by", arity=0)
+def ary_sort_by(vm, self, args, blk):
+    return enum_sort_by(vm, self, args, blk)
+
+
+@method("Array", "sort_by!", arity=0)
+def ary_sort_by_bang(vm, self, args, blk):
+    # self.replace(self.sort_by(&block)): without a block, replace gets
+    # the Enumerator (TypeError)
+    return vm.funcall(self, "replace", [vm.funcall(self, "sort_by", [], blk)])
+
+
+#: array.c's MRB_ARY_LENGTH_MAX (default build): a push past it raises
+ARY_LENGTH_MAX = 131072
+
+
+def _flatten40(vm, self, args):
+    """mruby-array-ext's flatten_internal: a loop over an explicit stack
+    (no frames, whatever the nesting); a recursive array grows the stack
+    until a push passes ARY_LENGTH_MAX.  (modified, items)."""
+    level = as_int(vm, args[0]) if args else -1
+    result: list = []
+    stack: list = [self, 0, 1]
+    modified = False
+    while stack:
+        depth = stack.pop()
+        idx = stack.pop()
+        ary = stack.pop()
+        while idx < len(items_of(vm, ary)):
+            e = items_of(vm, ary)[idx]
+            idx += 1
+            if vm.is_ary(e) and (level < 0 or depth <= level):
+                modified = True
+                if len(stack) + 3 > ARY_LENGTH_MAX:
+                    vm.raise_error(vm.c_ArgumentError, "array size too big")
+                stack += [ary, idx, depth]
+                ary, idx, depth = e, 0, depth + 1
+            else:
+                if len(result) + 1 > ARY_LENGTH_MAX:
+                    vm.raise_error(vm.c_ArgumentError, "array size too big")
+                result.append(e)
+    return modified, result
+
+
+@method("Array", "flatten", arity=(0, 1))
+def ary_flatten40(vm, self, args, blk):
+    return vm.ary_new(_flatten40(vm, self, args)[1])
+
+
+@method("Array", "flatten!", arity=(0, 1))
+def ary_flatten_bang40(vm, self, args, blk):
+    _modify(vm, self)
+    modified, out = _flatten40(vm, self, args)
+    if not modified:
+        return NIL
+    vm.funcall(self, "replace", [vm.ary_new(out)])
+    return self
+
+
+def _recursive_func(vm, mid: int, a: int, b: int) -> bool:
+    """mrb_recursive_func_p: a call-info below the caller's running ``mid``
+    with this receiver and argument."""
+    st = vm.stack
+    for f in vm.frames[-3::-1]:
+        if f.mid == mid and st[f.base] == a and st[f.base + 1] == b:
+            return True
+    return False
+
+
+def _ary_eq40(vm, self, other, name: str):
+    """array.c mrb_ary_eq / mrb_ary_eql: a call of ``name`` per pair of
+    elements (a call-info each, so deep nesting overflows), false for a
+    comparison already running lower down."""
+    if other == self:
+        return TRUE
+    if not vm.is_ary(other) or len(items_of(vm, self)) != len(items_of(vm, other)):
+        return FALSE
+    mid = vm.intern(name)
+    if _recursive_func(vm, mid, self, other):
+        return FALSE
+    i = 0
+    while i < len(items_of(vm, self)):
+        o = items_of(vm, other)
+        if not abi.truthy(vm.funcall(items_of(vm, self)[i], mid, [o[i] if i < len(o) else NIL])):
+            return FALSE
+        i += 1
+    return TRUE
+
+
+@method("Array", "==", arity=1)
+def ary_eq40(vm, self, args, blk):
+    return _ary_eq40(vm, self, args[0], "==")
+
+
+@method("Array", "eql?", arity=1)
+def ary_eql40(vm, self, args, blk):
+    return _ary_eq40(vm, self, args[0], "eql?")

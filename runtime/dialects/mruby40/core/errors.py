@@ -75,9 +75,16 @@ VM_OVERRIDES = {"prepare_missing": prepare_missing}
 __all__ = ["VM_OVERRIDES", "abi", "class_of_for_error", "raise_undefined"]
 
 
+#: builtins 4.0.0 writes as bytecode in C (class.c ``new_iseq``,
+#: ``neq_iseq``): Ruby frames without debug info, as mrblib's are, though
+#: their arity and parameters are those of a C method
+IREP_METHODS40 = frozenset(["Class#new", "BasicObject#!="])
+
+
 def mrblib_frame(vm, f) -> bool:
     """Is builtin frame f one of a method (or a block of a method) 4.0.0
-    writes in Ruby?  Its mrblib has no debug info: no backtrace shows it."""
+    writes in Ruby (or as bytecode, IREP_METHODS40)?  It has no debug
+    info: no backtrace shows it."""
     m = f.method
     if m is None or m.owner is None:
         return vm.syms[f.mid] in MRBLIB40_NAMES
@@ -89,7 +96,7 @@ def mrblib_frame(vm, f) -> bool:
         key = f"{vm.class_name(vm.obj(att))}.{vm.syms[f.mid]}"
     else:
         key = f"{vm.class_name(owner)}#{vm.syms[f.mid]}"
-    return key in MRBLIB40
+    return key in MRBLIB40 or key in IREP_METHODS40
 
 
 def backtrace_locations(vm, skip: int = 0) -> list:

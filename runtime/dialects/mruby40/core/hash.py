@@ -11,7 +11,7 @@ refusing a non-Hash with ``Hash required (Integer given)``.
 from __future__ import annotations
 
 from runtime import abi
-from runtime.core.hash import H, _merge_into, _modify, h_store, hash_get
+from runtime.core.hash import H, _merge_into, _modify, eq, h_store, hash_get
 from runtime.core.support import fake_frames
 from runtime.defs import method
 
@@ -75,3 +75,14 @@ def hash_compact(vm, self, args, blk):
     with fake_frames(vm, "__compact"):
         hash___compact(vm, h, args, blk)
     return h
+
+
+@method("Hash", "key", arity=1)
+def hash_key40(vm, self, args, blk):
+    """mruby-hash-ext's hash_key, in C: the first key whose value is
+    ``==`` the argument (mrb_equal), no frames of its own but the call."""
+    val = args[0]
+    for k, v in list(H(vm, self).items()):
+        if eq(vm, v, val):
+            return k
+    return abi.NIL

@@ -11,6 +11,7 @@ import struct
 
 from runtime import abi
 from runtime.abi import CALL_MAXARGS
+from runtime.classes import Classes
 from runtime.core import conversions
 from runtime.core.kernel import send_special
 from runtime.defs import method, module_function
@@ -63,7 +64,26 @@ REMOVED = (("Float", "&"), ("Float", "|"), ("Float", "^"), ("Float", "<<"), ("Fl
            ("Enumerator", "meth="), ("Enumerator", "args"), ("Enumerator", "args="),
            ("Enumerator", "kwd"), ("Enumerator", "kwd="), ("Enumerator", "fib"),
            # eql? is Numeric's alone (numeric.c num_eql)
-           ("Integer", "eql?"), ("Float", "eql?"))
+           ("Integer", "eql?"), ("Float", "eql?"),
+           # Module.new is Class#new (new_iseq; allocate makes the module),
+           # which calls Module#initialize
+           ("Module.", "new"))
+
+
+def allocate(vm, cls):
+    """mrb_instance_alloc: an instance of Module (or of a subclass of it
+    that is no Class) is a module."""
+    c = cls
+    while c is not None and c is not vm.c_Class and c is not vm.c_Module:
+        c = c.superclass
+    if c is vm.c_Module:
+        m = vm.new_module(None)
+        vm.set_class(m, cls)
+        return m.word
+    return Classes.allocate(vm, cls)
+
+
+VM_OVERRIDES = {"allocate": allocate}
 
 
 def _int(vm, w):

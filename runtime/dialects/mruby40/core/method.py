@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from runtime import abi
 from runtime.core.method import _entry_proc, _ref
+from runtime.core.proc import irep_source_location
 from runtime.defs import method
 from runtime.mrblib_params import params_arity
 from runtime.objects import TT_ICLASS, TT_SCLASS, RProc
@@ -116,3 +117,57 @@ def proc_parameters40(vm, p: RProc) -> int:
 @method("Proc", "parameters", arity=0)
 def proc_parameters_m(vm, self, args, blk):
     return proc_parameters40(vm, vm.obj(self))
+
+
+def _as_str(vm, w) -> str:
+    return vm.str_bytes_of(vm.obj_as_string(w)).decode("utf-8", "replace")
+
+
+@method("Method", "inspect", arity=0, aliases=("to_s",))
+@method("UnboundMethod", "inspect", arity=0, aliases=("to_s",))
+def meth_inspect(vm, self, args, blk):
+    """4.0's method_to_s: a singleton method of a bound receiver as
+    ``recv.name``; else ``Owner#name``, or ``Class(Owner)#name`` (the
+    searched class's real class) when another class holds it; then an
+    alias's original name in parentheses and, with debug info, the body's
+    ``file:line``."""
+    r = _ref(vm, self)
+    name = vm.sym_name(r.name)
+    head = f"#<{vm.class_name(vm.real_class(self))}: "
+    owner = r.owner
+    if owner.tt == TT_SCLASS and r.recv is not None:
+        s = f"{head}{_as_str(vm, r.recv)}.{name}"
+    else:
+        rk = r.klass
+        real = rk
+        while real.tt in (TT_SCLASS, TT_ICLASS):
+            real = real.superclass
+        if owner is rk or owner is real:
+            s = f"{head}{_as_str(vm, owner.word)}#{name}"
+        else:
+            s = f"{head}{_as_str(vm, real.word)}({_as_str(vm, owner.word)})#{name}"
+    m = r.entry
+    if m is not None and m.alias_mid:
+        s += f"({vm.sym_name(m.alias_mid)})"
+    p = _entry_proc(r)
+    if p is not None and p.irep is not None:
+        loc = irep_source_location(vm, p.irep)
+        if loc != abi.NIL:
+            f, line = vm.obj(loc).items
+            s += f" {vm.to_s(f).decode('utf-8', 'replace')}:{vm.int_value(line)}"
+    return vm.str_new(s + ">")
+
+
+def alias_entry(vm, m, old_id: int):
+    """4.0's mrb_alias_method: an alias of a Ruby-level method (a def or a
+    define_method block, not yet an alias) is an alias proc (MRB_PROC_ALIAS)
+    naming the original; calling it runs the method under the original's
+    name (MRB_PROC_RESOLVE_ALIAS: ``__callee__``, backtraces).  A builtin,
+    or an alias already, is aliased as it is."""
+    p = m.proc
+    if p is None or p.irep is None or m.alias_mid:
+        return m
+    return m.copy(alias_mid=old_id)
+
+
+VM_OVERRIDES = {"alias_entry": alias_entry}

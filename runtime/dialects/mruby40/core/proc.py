@@ -40,3 +40,22 @@ def proc_hash(vm, self, args, blk):
     p = vm.obj(self)
     h = id(_body(p)) ^ (id(p.env) >> 2 if p.env is not None else 0) ^ _TT_PROC
     return abi.fixnum(h & abi.FIXNUM_MAX)
+
+
+def env_names_blocks(vm, env) -> bool:
+    """4.0's closure_setup: any closed env (its frame returned, or the one
+    of a method alias) names the frames its proc runs in, so the blocks of
+    a Fiber's block see the method the block was written in."""
+    return not env.on_stack
+
+
+def eval_under(vm, self_w: int, blk: int, cls, args) -> int:
+    """4.0's mrb_yield_with_class (yield_with_attr): the block's frame is
+    named after its env (the method it was written in), not after the
+    method yielding (Class.new, Module#initialize, Struct.new)."""
+    p = vm.obj(blk)
+    mid = p.env.mid if p.env is not None else (vm.frames[-1].mid if vm.frames else 0)
+    return vm.call_proc(p, list(args), self_w, cls, abi.NIL, mid)
+
+
+VM_OVERRIDES = {"env_names_blocks": env_names_blocks, "eval_under": eval_under}

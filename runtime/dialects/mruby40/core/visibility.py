@@ -32,7 +32,7 @@ from runtime.calls import obj_missing
 from runtime.core import classes as core_classes
 from runtime.defs import method
 from runtime.frames import Frame
-from runtime.objects import TT_CLASS, TT_MODULE, TT_SCLASS, RClass, REnv
+from runtime.objects import TT_CLASS, TT_ICLASS, TT_MODULE, TT_SCLASS, RClass, REnv
 from runtime.ops import frame_target_class
 
 from .errors import class_of_for_error, obj_missing40
@@ -390,6 +390,30 @@ def k_private_methods(vm, self, args, blk):
 @method("Kernel", "protected_methods", arity=(0, 1))
 def k_protected_methods(vm, self, args, blk):
     return vm.ary_new(method_list(vm, vm.class_of(self), _recur(args), PROTECTED))
+
+
+@method("Kernel", "singleton_methods", arity=(0, 1))
+def k_singleton_methods(vm, self, args, blk):
+    """mrb_obj_singleton_methods: the public entries of the singleton
+    class and (all=true) of every singleton class and included module up
+    the chain, the first entry of a name deciding; an undef is listed too
+    (the set's value, false for it, is not looked at)."""
+    c = vm.class_of(self)
+    seen: dict = {}
+
+    def collect(c):
+        for sid in vm.in_mruby_order(list(c.mt), "mt"):
+            m = c.mt[sid]
+            if sid not in seen and (m is None or m.visibility == PUBLIC):
+                seen[sid] = True
+    if c is not None and c.tt == TT_SCLASS:
+        collect(c)
+        c = c.superclass
+    if _recur(args):
+        while c is not None and c.tt in (TT_SCLASS, TT_ICLASS):
+            collect(c)
+            c = c.superclass
+    return vm.ary_new([abi.symbol_word(sid) for sid in vm.in_mruby_order(list(seen), "set")])
 
 
 @method("Kernel", "public_send", arity=-1)
