@@ -22,6 +22,7 @@ from .core.constants import VM_OVERRIDES as CONSTANTS_OVERRIDES
 from .core.errno import VM_OVERRIDES as ERRNO_OVERRIDES
 from .core.errors import VM_OVERRIDES as ERRORS_OVERRIDES
 from .core.integer import VM_OVERRIDES as INTEGER_OVERRIDES
+from .core.kernel import VM_OVERRIDES as KERNEL_OVERRIDES
 from .ops import OPS, jump_leaves, specialize
 
 MASK64 = (1 << 64) - 1
@@ -64,7 +65,7 @@ DIALECT = Dialect(
     core=CORE,
     vm_overrides={"int_new": int_new, "float_new": float_new, "float_kept": float_kept,
                   **ERRORS_OVERRIDES, **ERRNO_OVERRIDES,
-                  **INTEGER_OVERRIDES, **CONSTANTS_OVERRIDES,
+                  **INTEGER_OVERRIDES, **CONSTANTS_OVERRIDES, **KERNEL_OVERRIDES,
                   "jump_leaves": jump_leaves},
     # cipush doubles the call-info array up to MRB_CALL_LEVEL_MAX (512) records,
     # from 32 (vm.c) or from a Fiber's 4 (mruby-fiber's FIBER_CI_INIT_SIZE)
