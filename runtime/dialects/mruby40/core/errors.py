@@ -113,9 +113,15 @@ VM_OVERRIDES = {"prepare_missing": prepare_missing, "raise_stack_error": raise_s
 __all__ = ["VM_OVERRIDES", "abi", "class_of_for_error", "raise_undefined"]
 
 
+#: the methods 4.0.0's class.c defines as bytecode of its own (``new_iseq``,
+#: ``neq_iseq``): an irep without debug info, as mrblib's
+STATIC_IREPS = frozenset(("Class#new", "BasicObject#!="))
+
+
 def mrblib_frame(vm, f) -> bool:
     """Is builtin frame f one of a method (or a block of a method) 4.0.0
-    writes in Ruby?  Its mrblib has no debug info: no backtrace shows it."""
+    writes in Ruby (or class.c as bytecode, ``STATIC_IREPS``)?  Those
+    have no debug info: no backtrace shows them."""
     m = f.method
     if m is None or m.owner is None:
         return vm.syms[f.mid] in MRBLIB40_NAMES
@@ -127,7 +133,7 @@ def mrblib_frame(vm, f) -> bool:
         key = f"{vm.class_name(vm.obj(att))}.{vm.syms[f.mid]}"
     else:
         key = f"{vm.class_name(owner)}#{vm.syms[f.mid]}"
-    return key in MRBLIB40
+    return key in MRBLIB40 or key in STATIC_IREPS
 
 
 def backtrace_locations(vm, skip: int = 0) -> list:
