@@ -92,7 +92,9 @@ _SKIP_VM_ATTRS = frozenset(("objects", "stack", "ci", "state", "class_words", "i
                             "env_bufs_free", "lazy_closures",
                             "sym_ids", "mcache", "irep_rts", "out", "err", "engine",
                             "free_handles", "arena", "context", "root_context",
-                            "contexts", "stack_addr", "ci_max"))
+                            "contexts", "stack_addr", "ci_max",
+                            # counters, whose numbers would pass for object words
+                            "handle_top", "gc_countdown", "gc_runs"))
 # registers past the running context's top frame that are still marked: a
 # call places the receiver, arguments and block there before it pushes the
 # callee's frame (at most CALL_MAXARGS + 3 of them)
@@ -408,7 +410,7 @@ def collect(vm) -> int:
     for w in vm.globals.values():
         mk.word(w)
     for k, v in vm.__dict__.items():
-        if k not in _SKIP_VM_ATTRS:
+        if k not in _SKIP_VM_ATTRS and not k.startswith("SYM_"):     # SYM_*: symbol ids
             mk.py(v)
     for name, mod in list(sys.modules.items()):
         if name.startswith("runtime.core.") and mod is not None:

@@ -70,15 +70,24 @@ def setup(vm):
 def init(vm):
     vm.define_method(vm.c_Kernel, "method_missing", obj_missing40, -1, "private")
     vm.stack_err = vm.exc_new(vm.c_SystemStackError, "stack level too deep")
-    vm.stack_err_gc = (vm.gc_runs, vm.gc_countdown)
+    vm.stack_err_gc = AllocMark(vm)
 
 
-def allocated_since(vm, mark) -> int:
-    """About how many objects the VM made since ``mark`` (gc_runs, gc_countdown)."""
-    runs, countdown = mark
-    if vm.gc_runs != runs:
+class AllocMark:
+    """Where the VM's allocation count stood (gc_runs, gc_countdown); opaque
+    to the collector, which would take its numbers for object words."""
+    GC_OPAQUE = True
+    __slots__ = ("runs", "countdown")
+
+    def __init__(self, vm):
+        self.runs, self.countdown = vm.gc_runs, vm.gc_countdown
+
+
+def allocated_since(vm, mark: AllocMark) -> int:
+    """About how many objects the VM made since ``mark``."""
+    if vm.gc_runs != mark.runs:
         return 1 << 62
-    return countdown - vm.gc_countdown
+    return mark.countdown - vm.gc_countdown
 
 
 def raise_stack_error(vm):

@@ -35,6 +35,7 @@ _DEFAULT_IV = "mruby_Random"            # mrb_iv_set(Random, MRB_SYM(mruby_Rando
 
 
 class PcgState:
+    GC_OPAQUE = True                    # numbers, no object words
     __slots__ = ("state", "seed_value")
 
     def __init__(self):
