@@ -49,9 +49,9 @@ def float_kept(vm, x: float) -> float:
 
 
 CORE = tuple(f"runtime.dialects.mruby40.core.{m}" for m in (
-    "errors", "errno", "classes", "fiber", "file", "inspect", "integer", "array", "compare",
-    "float", "hash", "io", "kernel", "method", "pack", "proc", "random", "range", "rational",
-    "readfloat", "set", "sprintf", "string", "struct", "time",
+    "errors", "errno", "binding", "classes", "fiber", "file", "inspect", "integer", "array",
+    "compare", "float", "hash", "io", "kernel", "method", "pack", "proc", "random", "range",
+    "rational", "readfloat", "set", "sprintf", "string", "struct", "time",
     "visibility",
 ))
 
