@@ -647,13 +647,37 @@ def op_call(vm, frame, ins):
 
 def op_super(vm, frame, ins):
     # R[a] = super(R[a+1],... ,R[a+b+1])
+    super_call(vm, frame, ins, _super_target)
+
+
+def _super_target(vm, frame, mid, recv):
+    """3.1's class SUPER searches above: the running proc's target class
+    (a method's own; the frame's when that one was prepended to or is a
+    module), checked against the receiver."""
+    p = frame.proc
+    target_class = p.target_class if p is not None else None
+    if not mid or target_class is None:
+        vm.raise_error(vm.c_NoMethodError, "super called outside of method")
+    if target_class.prepended or target_class.tt == TT_MODULE:
+        target_class = frame_target_class(frame)
+        if target_class is None or target_class.tt != TT_ICLASS:
+            vm.raise_error(vm.c_TypeError, "self has wrong type to call super in this context")
+    if not (_kind_of_iclass(vm, recv, target_class) if target_class.tt == TT_ICLASS
+            else vm.is_a(recv, target_class)):
+        vm.raise_error(vm.c_TypeError, "self has wrong type to call super in this context")
+    return target_class
+
+
+def super_call(vm, frame, ins, target):
+    """SUPER: the arguments packed as SEND packs them, then the call of the
+    method named as the running one, searched from above the class
+    ``target(vm, frame, mid, recv)`` gives (it raises what SUPER raises)."""
     a = ins.a
     b = ins.b
     st = vm.stack
     base = frame.base
     p = frame.proc
     mid = frame.mid
-    target_class = p.target_class if p is not None else None
     if p is not None and p.env is not None and p.env.mid and p.env.mid != mid:
         mid = p.env.mid
     n = b & 0xF
@@ -664,16 +688,8 @@ def op_super(vm, frame, ins):
         nk = _pack_args(vm, base + a, n, nk)
         bi = a + bidx(n, nk)
         st[base + bi] = blk
-    if not mid or target_class is None:
-        vm.raise_error(vm.c_NoMethodError, "super called outside of method")
-    if target_class.prepended or target_class.tt == TT_MODULE:
-        target_class = frame_target_class(frame)
-        if target_class is None or target_class.tt != TT_ICLASS:
-            vm.raise_error(vm.c_TypeError, "self has wrong type to call super in this context")
     recv = st[base]
-    if not (_kind_of_iclass(vm, recv, target_class) if target_class.tt == TT_ICLASS
-            else vm.is_a(recv, target_class)):
-        vm.raise_error(vm.c_TypeError, "self has wrong type to call super in this context")
+    target_class = target(vm, frame, mid, recv)
     if blk != NIL and not vm.is_proc(blk):
         blk = vm.convert_to_proc(blk)
         st[base + bi] = blk

@@ -237,6 +237,10 @@ class Values:
         if w & OBJECT_MASK == OBJECT_TAG and type(self.objects[w >> OBJECT_SHIFT]) is \
                 _CHECKED_TYPES[tname]:
             return w
+        self.wrong_type(w, tname)
+
+    def wrong_type(self, w: int, tname: str):
+        """mrb_check_type's TypeError for ``w``, which is no ``tname``."""
         if w == NIL:
             ename = "nil"
         elif self.is_int(w):

@@ -91,14 +91,7 @@ def _scopes(caller):
     the caller's proc and its uppers up to the first scope (method, class
     body, top level), as mruby's parser walks ``cxt->upper``.  Empty when
     the caller is a builtin (a C function: no upper)."""
-    out = []
-    p = caller.proc if caller is not None else None
-    while p is not None and p.irep is not None:
-        out.append(p.irep)
-        if p.scope:
-            break
-        p = p.upper
-    return out
+    return scope_ireps(caller.proc if caller is not None else None)
 
 
 def _names(irep) -> list[str | None]:
@@ -327,22 +320,52 @@ def eval_under(vm, self_w, src: bytes, file, line: int, target=None):
     (instance_eval: the singleton class, class_eval: the module), which then
     also becomes the target class of the caller's env, as
     MRB_PROC_SET_TARGET_CLASS makes it in mruby."""
+    caller = _caller(vm)
+    scope = caller.proc if caller is not None and caller.proc is not None \
+        and caller.proc.irep is not None else None
+    if scope is not None:
+        return eval_in(vm, self_w, src, file, line, scope, vm.env_of(caller), target, caller)
+    tc = caller.target_class if caller is not None else vm.c_Object
+    return eval_in(vm, self_w, src, file, line, None, tc, target, caller)
+
+
+def check_file(vm, file):
+    """The file name an eval's code gets (``(eval)`` when none)."""
     if file is None:
         file = EVAL_FILE
     if len(file.encode("utf-8", "surrogateescape")) >= FILENAME_MAX:
         vm.raise_error(vm.c_ArgumentError, "filename too long")
-    caller = _caller(vm)
-    scopes = _scopes(caller)
+    return file
+
+
+def scope_ireps(scope) -> list:
+    """The ireps of ``scope`` (a proc) and its uppers up to the first
+    method, class body or top level: what a string compiled there sees."""
+    out = []
+    p = scope
+    while p is not None and p.irep is not None:
+        out.append(p.irep)
+        if p.scope:
+            break
+        p = p.upper
+    return out
+
+
+def eval_in(vm, self_w, src: bytes, file, line: int, scope, env, target=None, caller=None):
+    """Run ``src`` as a block of ``scope`` (a proc) over ``env`` (or, with
+    no scope, ``env`` is the target class), self ``self_w``.  ``caller``:
+    the frame whose scopes these are, when it is one (its envs may still be
+    on its frames)."""
+    file = check_file(vm, file)
+    scopes = _scopes(caller) if caller is not None else scope_ireps(scope)
     irep = compile_string(vm, src, file, line, scopes)
     p = RProc(vm.c_Proc, irep)
-    scope = caller.proc if caller is not None and caller.proc is not None \
-        and caller.proc.irep is not None else None
     if scope is not None:
         tc = scope.target_class
         p.upper = scope
-        p.env = vm.env_of(caller)
+        p.env = env
     else:
-        tc = caller.target_class if caller is not None else vm.c_Object
+        tc = env
     vm.alloc(p)
     if target is not None:
         tc = target
@@ -369,12 +392,24 @@ def _numbered_values(vm, caller, p, scopes) -> list[int]:
         name, value = f"_{i + 1}", NIL
         for level, irep in enumerate(scopes):
             if name in (irep.lvars or ()):
-                env = p.env if level == 0 else uvenv(vm, caller, level - 1)
+                env = _scope_env(vm, caller, p, level)
                 if env is not None:
                     value = env.get(irep.lvars.index(name) + 1)
                 break
         values.append(value)
     return values
+
+
+def _scope_env(vm, caller, p, level: int):
+    """The env of the ``level``-th scope out of eval proc ``p``."""
+    if level == 0:
+        return p.env
+    if caller is not None:
+        return uvenv(vm, caller, level - 1)
+    q = p.upper
+    for _ in range(level - 1):
+        q = q.upper if q is not None else None
+    return q.env if q is not None else None
 
 
 def _exec(vm, p, self_w, tc, args=()):

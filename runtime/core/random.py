@@ -175,19 +175,23 @@ def ary_sample(vm, self, args, blk):
     st = _random_arg(vm, args[1]) if len(args) >= 2 else _state(vm, _default(vm))
     n = _int_arg(vm, args[0]) if given else 0
     ln = len(items)
-    if not given:
-        if ln == 0:
+    return sample_items(vm, items, n if given else None, lambda: st.next32() % ln)
+
+
+def sample_items(vm, items: list, n, draw) -> int:
+    """mrb_ary_sample once its arguments are read: one element (``n`` is
+    None) or ``n`` distinct ones, at indices ``draw()`` picks (a repeat is
+    drawn again)."""
+    if n is None:
+        if not items:
             return NIL
-        if ln == 1:
-            return items[0]
-        return items[st.next32() % ln]
+        return items[0] if len(items) == 1 else items[draw()]
     if n < 0:
         vm.raise_error(vm.c_ArgumentError, "negative sample number")
-    n = min(n, ln)
-    picked = []
-    for _ in range(n):
+    picked: list[int] = []
+    for _ in range(min(n, len(items))):
         while True:
-            r = st.next32() % ln
+            r = draw()
             if r not in picked:
                 break
         picked.append(r)

@@ -58,9 +58,9 @@ def none_runs_eq(vm) -> bool:
 
 
 CORE = tuple(f"runtime.dialects.mruby40.core.{m}" for m in (
-    "errors", "errno", "file", "inspect", "integer", "array", "compare", "float", "hash", "io",
-    "kernel", "method", "pack", "proc", "range", "rational", "readfloat", "set", "sprintf",
-    "string", "struct", "time", "aspec",
+    "errors", "errno", "binding", "classes", "fiber", "file", "inspect", "integer", "array",
+    "compare", "float", "hash", "io", "kernel", "method", "pack", "proc", "random", "range",
+    "rational", "readfloat", "set", "sprintf", "string", "struct", "time", "aspec",
     "visibility",
 ))
 

@@ -13,7 +13,7 @@ from ... import ops as ops31
 from ...abi import CALL_MAXARGS, OBJECT_MASK, OBJECT_SHIFT, OBJECT_TAG
 from ...errors import ReturnUnwind
 from ...frames import CINFO_NONE
-from ...objects import RArray, RHash, RProc
+from ...objects import TT_ICLASS, TT_MODULE, RArray, RHash, RProc
 from ...ops import OPS as OPS31
 from ...ops import (
     _class_or_module,
@@ -269,6 +269,27 @@ def jump_leaves(vm, h, target: int) -> bool:
     return target < h.begin or target > h.end
 
 
+def op_super(vm, frame, ins):
+    # R[a] = super(R[a+1],... ,R[a+b+1])
+    ops31.super_call(vm, frame, ins, _super_target)
+
+
+def _super_target(vm, frame, mid, recv):
+    """4.0's SUPER searches above the class the running method was found
+    in (CI_TARGET_CLASS: the call's, or its env's in a block), not above
+    the method's own target class as 3.1 did: a module method defined
+    after the module's own prepend supers into the including class's
+    chain (3.1 found nothing above the module's origin)."""
+    target_class = frame_target_class(frame)
+    if not mid or target_class is None:
+        vm.raise_error(vm.c_NoMethodError, "super called outside of method")
+    if (target_class.prepended or target_class.tt == TT_MODULE
+            or not (ops31._kind_of_iclass(vm, recv, target_class)
+                    if target_class.tt == TT_ICLASS else vm.is_a(recv, target_class))):
+        vm.raise_error(vm.c_TypeError, "self has wrong type to call super in this context")
+    return target_class
+
+
 #: RITE0400's opcodes by name: mruby 3.1's semantics where nothing changed
 OPS = {name: fn for name, fn in OPS31.items() if name not in ("LOADI", "LOADT", "LOADF", "ARYDUP")}
 OPS.update({
@@ -295,6 +316,7 @@ OPS.update({
     "ARYSPLAT": op_arysplat,
     "TDEF": op_tdef,
     "SDEF": op_sdef,
+    "SUPER": op_super,
 })
 
 

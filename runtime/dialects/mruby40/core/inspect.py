@@ -101,3 +101,45 @@ def struct_to_s(vm, self, args, blk):
             out += vm.sym_bytes(m) + b"=" + vm.inspect(vals[i] if i < len(vals) else abi.NIL)
     out += b">"
     return vm.str_new(bytes(out))
+
+
+def recursive_method(vm, mid: int, w: int) -> bool:
+    """MRB_RECURSIVE_UNARY_P (kernel.c mrb_recursive_method_p): is a call
+    of ``mid`` on ``w`` running below the current one?"""
+    st = vm.stack
+    frames = vm.frames
+    for i in range(len(frames) - 2, -1, -1):
+        f = frames[i]
+        if f.mid == mid and st[f.base] == w:
+            return True
+    return False
+
+
+@method("Kernel", "inspect", arity=0)
+def obj_inspect(vm, self, args, blk):
+    """mrb_obj_inspect: a plain object whose to_s is Kernel's lists its
+    instance variables, each value through ``inspect`` (3.1 showed a plain
+    object's address only); met again inside its own inspect, it stops at
+    ``-<Class:0x... ...>`` (inspect_i writes the head before the check)."""
+    from runtime.core.kernel import iv_table_order, k_to_s
+    from runtime.objects import RObject
+    if self & abi.OBJECT_MASK == abi.OBJECT_TAG and type(vm.obj(self)) is RObject:
+        m, _ = vm.find_method(vm.class_of(self), vm.SYM_to_s)
+        if m is not None and m.fn is k_to_s:
+            o = vm.obj(self)
+            iv = o.ivars or {}
+            names = [s for s in iv_table_order(vm, o) if vm.syms[s].startswith("@")]
+            if names:
+                out = bytearray(b"-" + vm.any_to_s_str(self)[1:-1].encode())
+                if recursive_method(vm, vm.SYM_inspect, self):
+                    return vm.str_new(bytes(out) + b" ...>")
+                for s in names:
+                    if out[:1] == b"-":
+                        out[:1] = b"#"
+                        out += b" "
+                    else:
+                        out += b", "
+                    out += vm.syms[s].encode() + b"="
+                    out += vm.str_bytes_of(vm.obj_as_string(vm.c_funcall(iv[s], vm.SYM_inspect)))
+                return vm.str_new(bytes(out) + b">")
+    return vm.str_new(vm.any_to_s_str(self))

@@ -15,6 +15,7 @@ from runtime.classes import Classes
 from runtime.core import conversions
 from runtime.core.kernel import send_special
 from runtime.defs import method, module_function
+from runtime.values import Values
 
 from .integer import float_range_check
 
@@ -115,6 +116,23 @@ def byte_hash(b: bytes, hval: int = 0x811C9DC5) -> int:
     for c in b:
         hval = ((hval * 16777619) & 0xFFFFFFFF) ^ c
     return hval
+
+
+def object_id(vm, w: int) -> int:
+    """mrb_obj_id under 4.0's word boxing (etc.c): an inline Float's id is
+    its word (0.0 is 2, -0.0 is 6), a heap one's mrb_float_id (FNV-1 of
+    its bytes, -0.0 as 0.0); the rest as 3.1's."""
+    if vm.is_float(w):
+        from ..boxing import float_word
+        x = vm.float_value(w)
+        u = float_word(x)
+        if u is not None:
+            return u - (1 << 64) if u >> 63 else u
+        return byte_hash(struct.pack("<d", x + 0.0))
+    return Values.object_id(vm, w)
+
+
+VM_OVERRIDES = {"object_id": object_id}
 
 
 @method("Integer", "hash", arity=0)
