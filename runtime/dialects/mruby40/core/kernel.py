@@ -84,8 +84,6 @@ def allocate(vm, cls):
     return Classes.allocate(vm, cls)
 
 
-VM_OVERRIDES = {"allocate": allocate}
-
 
 def _int(vm, w):
     return abi.fixnum_value(w) if w & 1 else vm.int_value(w)
@@ -132,7 +130,7 @@ def object_id(vm, w: int) -> int:
     return Values.object_id(vm, w)
 
 
-VM_OVERRIDES = {"object_id": object_id}
+VM_OVERRIDES = {"allocate": allocate, "object_id": object_id}
 
 
 @method("Integer", "hash", arity=0)
