@@ -21,7 +21,8 @@ from runtime import abi
 from runtime.core import array as core_array
 from runtime.core.array import _modify, items_of, to_ary
 from runtime.core.enumerable import enum_sort_by, to_enum
-from runtime.core.support import as_int
+from runtime.core.range import range_beg_len
+from runtime.core.support import as_int, fake_frames, rb_argc, to_int_arg
 from runtime.defs import method
 
 from ..boxing import mrb_integer
@@ -424,3 +425,217 @@ def ary_eq40(vm, self, args, blk):
 @method("Array", "eql?", arity=1)
 def ary_eql40(vm, self, args, blk):
     return _ary_eq40(vm, self, args[0], "eql?")
+
+
+# ------------------------------------------------------------------------
+# Methods 4.0 moved (wholly or in part) to C: argument conversion is
+# mrb_as_int ("X cannot be converted to Integer"), the C helpers' frames
+# show in backtraces, mrblib's do not.
+
+def _check_too_big(vm, n: int):
+    """array.c ``ary_check_too_big`` (ary_expand_capa, mrb_ary_resize)."""
+    if n < 0 or n > ARY_LENGTH_MAX:
+        vm.raise_error(vm.c_ArgumentError, "array size too big")
+
+
+def _fixnum(n: int) -> int:
+    """mrb_fixnum_value of an mrb_int: the word keeps 63 bits."""
+    return ((n + (1 << 62)) & ((1 << 63) - 1)) - (1 << 62)
+
+
+@method("Array", "initialize", arity=-1, visibility="private")
+def ary_initialize40(vm, self, args, blk):
+    """array.c ``mrb_ary_init``: the size through mrb_as_int; a negative
+    one makes no element (no error); the capacity is checked first."""
+    rb_argc(vm, args, 0, 2, False)
+    size = args[0] if args else abi.fixnum(0)
+    obj = args[1] if len(args) > 1 else NIL
+    if vm.is_ary(size) and obj == NIL and blk == NIL:
+        return core_array.ary_replace(vm, self, [size], NIL)
+    n = as_int(vm, size)
+    if n > 0:
+        _check_too_big(vm, n)
+    i = 0
+    while i < n:
+        v = obj if blk == NIL else vm.yield_block(blk, [vm.int_new(i)])
+        core_array.ary_set(vm, self, i, v)
+        i += 1
+    return self
+
+
+@method("Array", "insert", arity=-1)
+def ary_insert40(vm, self, args, blk):
+    """mruby-array-ext ``ary_insert`` (mrb_get_args "i*")."""
+    rb_argc(vm, args, 1, 0, True)
+    idx = as_int(vm, args[0])
+    rest = args[1:]
+    if not rest:
+        return self
+    ln = len(items_of(vm, self))
+    if idx < 0:
+        idx += ln + 1
+        if idx < 0:
+            vm.raise_error(vm.c_IndexError, f"index {idx - (ln + 1)} outside of array bounds")
+    _modify(vm, self)
+    _check_too_big(vm, max(idx, ln) + len(rest))
+    items = items_of(vm, self)
+    if idx > len(items):
+        items.extend([NIL] * (idx - len(items)))
+    items[idx:idx] = rest
+    return self
+
+
+def _fill_parse_arg(vm, self, a0, a1, a2, blk):
+    """mruby-array-ext ``ary_fill_parse_arg`` (mrblib passes all three
+    arguments): [start, length] as mrb_int.  A range mrb_range_beg_len
+    finds out of bounds leaves C's locals unset; riteload fills nothing."""
+    ln = len(items_of(vm, self))
+    start = length = 0
+    if blk != NIL:
+        if a0 == NIL:
+            start, length = 0, ln
+        elif vm.is_a(a0, vm.c_Range):
+            start, length = range_beg_len(vm, a0, ln, True) or (0, 0)
+        else:
+            start = as_int(vm, a0)
+            if start < 0:
+                start = max(start + ln, 0)
+            length = ln - start if a1 == NIL else max(as_int(vm, a1), 0)
+    elif a0 != NIL:
+        if a1 == NIL and a2 == NIL:
+            start, length = 0, ln
+        elif vm.is_a(a1, vm.c_Range):
+            start, length = range_beg_len(vm, a1, ln, True) or (0, 0)
+        elif a1 != NIL:
+            start = as_int(vm, a1)
+            if start < 0:
+                start = max(start + ln, 0)
+            length = ln - start if a2 == NIL else max(as_int(vm, a2), 0)
+    return _fixnum(start), _fixnum(length)
+
+
+@method("Array", "fill", arity=-1)
+def ary_fill40(vm, self, args, blk):
+    """mruby-array-ext's Array#fill: ``__fill_parse_arg``, then the block
+    (``self[i] = block.call(i)``) or ``__fill_exec``."""
+    rb_argc(vm, args, 0, 3, False)
+    a0, a1, a2 = (list(args) + [NIL] * 3)[:3]
+    if a0 == NIL and a1 == NIL and a2 == NIL and blk == NIL:
+        vm.raise_error(vm.c_ArgumentError, "wrong number of arguments (given 0, expected 1..3)")
+    with fake_frames(vm, "__fill_parse_arg"):
+        start, length = _fill_parse_arg(vm, self, a0, a1, a2, blk)
+    if blk != NIL:
+        i = start
+        while i < start + length:
+            v = vm.yield_block(blk, [vm.int_new(i)])
+            vm.funcall(self, "[]=", [vm.int_new(i), v])
+            i += 1
+        return self
+    with fake_frames(vm, "__fill_exec"):
+        if start < 0:
+            vm.raise_error(vm.c_ArgumentError, "negative start index")
+        if length < 0:
+            vm.raise_error(vm.c_ArgumentError, "negative length")
+        items = items_of(vm, self)
+        if start + length > len(items):
+            _modify(vm, self)
+            _check_too_big(vm, start + length)
+            items.extend([NIL] * (start + length - len(items)))
+        if start >= len(items) or length <= 0:
+            return self
+        _modify(vm, self)
+        items[start:start + length] = [a0] * min(length, len(items) - start)
+    return self
+
+
+# ------------------------------------------------- combinatorics, product
+@method("Array", "permutation", arity=-1)
+def ary_permutation40(vm, self, args, blk):
+    """mrblib: ``n = n.__to_int`` first (TypeError for a non-number)."""
+    rb_argc(vm, args, 0, 1, False)
+    n = vm.int_new(to_int_arg(vm, args[0] if args else vm.int_new(len(items_of(vm, self)))))
+    return core_array.ary_permutation(vm, self, [n], blk)
+
+
+@method("Array", "combination", arity=1)
+def ary_combination40(vm, self, args, blk):
+    """mrblib: ``n = n.__to_int`` first."""
+    return core_array.ary_combination(vm, self, [vm.int_new(to_int_arg(vm, args[0]))], blk)
+
+
+@method("Array", "repeated_permutation", arity=1)
+def ary_repeated_permutation40(vm, self, args, blk):
+    """mrblib: ``n = n.__to_int``, then 3.1's checks."""
+    n = vm.int_new(to_int_arg(vm, args[0]))
+    if blk == NIL:
+        return to_enum(vm, self, "repeated_permutation", [n])
+    return ary___repeated_combination40(vm, self, [n, TRUE], blk)
+
+
+def _combination_init(vm, n: int):
+    """mruby-array-ext ``ary_combination_init``: mrb_calloc of n indices."""
+    if n > ((1 << 64) - 1) // 8:
+        vm.raise_error(vm.c_ArgumentError, "memory allocation overflow")
+    if n * 8 > _phys_mem():
+        from runtime.core.string import raise_nomem
+        raise_nomem(vm)
+
+
+def _phys_mem() -> int:
+    import os
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError):
+        return 1 << 40
+
+
+@method("Array", "__repeated_combination", arity=2)
+def ary___repeated_combination40(vm, self, args, blk):
+    """mrblib's loop over ``__combination_init``/``__combination_next``
+    (C: the index state, checking the array keeps its size) that builds
+    each tuple with ``[nil] * n`` and ``self[i]``."""
+    n = to_int_arg(vm, args[0])
+    perm = abi.truthy(args[1])
+    items = items_of(vm, self)
+    if n == 0:
+        vm.yield_block(blk, [vm.ary_new()])
+        return self
+    if n == 1:
+        i = 0
+        while i < len(items):
+            vm.yield_block(blk, [vm.ary_new([items[i]])])
+            i += 1
+        return self
+    if n < 0:
+        return self
+    with fake_frames(vm, "__combination_init"):
+        _combination_init(vm, n)
+    size = len(items)
+    idx = [0] * n
+    while size > 0:
+        if len(items) != size:
+            with fake_frames(vm, "__combination_next"):
+                vm.raise_error(vm.c_RuntimeError, "array modified during iteration")
+        with fake_frames(vm, "*"):
+            _check_too_big(vm, n)
+        tmp = [core_array.ary_ref(vm, self, idx[i]) for i in range(n)]
+        vm.yield_block(blk, [vm.ary_new(tmp)])
+        # the rightmost index that can still move moves; those after it reset
+        pos = n - 1
+        while pos >= 0 and idx[pos] + 1 >= size:
+            pos -= 1
+        if pos < 0:
+            break
+        idx[pos] += 1
+        for i in range(pos + 1, n):
+            idx[i] = 0 if perm else idx[i - 1]
+    return self
+
+
+@method("Array", "repeated_combination", arity=1)
+def ary_repeated_combination40(vm, self, args, blk):
+    n = args[0]
+    core_array._repeated_check(vm, n)
+    if blk == NIL:
+        return to_enum(vm, self, "repeated_combination", [n])
+    return ary___repeated_combination40(vm, self, [n, FALSE], blk)
