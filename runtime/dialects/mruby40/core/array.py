@@ -639,3 +639,95 @@ def ary_repeated_combination40(vm, self, args, blk):
     if blk == NIL:
         return to_enum(vm, self, "repeated_combination", [n])
     return ary___repeated_combination40(vm, self, [n, FALSE], blk)
+
+
+def _product_group(vm, self, arys, n: int):
+    """mruby-array-ext ``ary_product_fetch``: the ``n``-th tuple."""
+    j = len(arys)
+    group = [NIL] * (j + 1)
+    while j > 0:
+        j -= 1
+        a = items_of(vm, vm.check_type(arys[j], "Array"))
+        if not a:
+            vm.raise_error(vm.c_ArgumentError, "cannot compute product with an empty array")
+        group[j + 1] = a[n % len(a)]
+        n //= len(a)
+    if n >= len(items_of(vm, self)):
+        vm.raise_error(vm.c_IndexError, "index out of range")
+    group[0] = items_of(vm, self)[n]
+    return vm.ary_new(group)
+
+
+@method("Array", "product", arity=-1)
+def ary_product40(vm, self, args, blk):
+    """mrblib over ``__product_generate`` (every argument an Array, by
+    mrb_check_type; the count of tuples, or them all without a block)
+    and ``__product_next``."""
+    arys = list(args)
+    with fake_frames(vm, "__product_generate"):
+        total = len(items_of(vm, self))
+        for a in arys:
+            k = len(items_of(vm, vm.check_type(a, "Array")))
+            if k == 0:
+                total = 0
+                break
+            total *= k
+            if total > (1 << 63) - 1:
+                vm.raise_error(vm.c_ArgumentError, "result too big")
+        if blk == NIL:
+            return vm.ary_new([_product_group(vm, self, arys, i) for i in range(total)])
+    i = 0
+    while i < total:
+        with fake_frames(vm, "__product_next"):
+            group = _product_group(vm, self, arys, i)
+        i += 1
+        vm.yield_block(blk, [group])
+    return self
+
+
+def _fetch(vm, self, n, ifnone):
+    """mruby-array-ext ``ary_fetch`` (``__fetch``): ``ifnone`` None when
+    no default was given."""
+    index = as_int(vm, n)
+    items = items_of(vm, self)
+    size = len(items)
+    i = index + size if index < 0 else index
+    if i < 0 or i >= size:
+        if ifnone is None:
+            vm.raise_error(vm.c_IndexError,
+                           f"index {index} outside of array bounds: {-size}...{size}")
+        return ifnone
+    return items[i]
+
+
+@method("Array", "fetch", arity=-1)
+def ary_fetch40(vm, self, args, blk):
+    """mrblib: with a block ``__normalize_index(n)`` then ``self[i]`` or
+    ``block.call(n)``; without one ``__fetch(n, ifnone, NONE)``."""
+    rb_argc(vm, args, 1, 1, False)
+    n = args[0]
+    if blk != NIL:
+        with fake_frames(vm, "__normalize_index"):
+            i = as_int(vm, n)
+        size = len(items_of(vm, self))
+        if i < 0:
+            i += size
+        if 0 <= i < size:
+            return vm.funcall(self, "[]", [vm.int_new(i)])
+        return vm.yield_block(blk, [n])
+    with fake_frames(vm, "__fetch"):
+        return _fetch(vm, self, n, args[1] if len(args) > 1 else None)
+
+
+@method("Array", "fetch_values", arity=-1)
+def ary_fetch_values40(vm, self, args, blk):
+    """mrblib: ``idx.map { |i| fetch(i, &block) }``, or ``__fetch(i,
+    NONE, NONE)`` per index without a block."""
+    out = []
+    for i in list(args):
+        if blk != NIL:
+            out.append(vm.funcall(self, "fetch", [i], blk))
+        else:
+            with fake_frames(vm, "__fetch"):
+                out.append(_fetch(vm, self, i, None))
+    return vm.ary_new(out)

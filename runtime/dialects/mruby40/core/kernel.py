@@ -317,11 +317,6 @@ def enum_grep_v(vm, self, args, blk):
     return vm.ary_new(out)
 
 
-@method("Array", "fetch_values", arity=-1)
-def ary_fetch_values(vm, self, args, blk):
-    return vm.ary_new([vm.funcall(self, "fetch", [i], blk) for i in args])
-
-
 @method("Range", "overlap?", arity=1)
 def range_overlap(vm, self, args, blk):
     other = args[0]
