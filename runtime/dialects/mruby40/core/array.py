@@ -17,13 +17,17 @@
 
 from __future__ import annotations
 
+import os
+
 from runtime import abi
 from runtime.core import array as core_array
 from runtime.core.array import _modify, items_of, to_ary
 from runtime.core.enumerable import enum_sort_by, to_enum
 from runtime.core.range import range_beg_len
-from runtime.core.support import as_int, fake_frames, rb_argc, to_int_arg
+from runtime.core.string import raise_nomem
+from runtime.core.support import as_int, c_args, fake_frames, rb_argc, to_int_arg
 from runtime.defs import method
+from runtime.objects import RData
 
 from ..boxing import mrb_integer
 from .compare import mrb_cmp
@@ -31,6 +35,9 @@ from .compare import mrb_cmp
 NIL = abi.NIL
 TRUE = abi.TRUE
 FALSE = abi.FALSE
+
+#: 3.1's mrblib helpers 4.0's C methods no longer need
+REMOVED = (("Array", "__ary_cmp"), ("Array", "__ary_eq"), ("Array", "__ary_index"))
 
 
 @method("Array", "delete", arity=1)
@@ -485,69 +492,6 @@ def ary_insert40(vm, self, args, blk):
     return self
 
 
-def _fill_parse_arg(vm, self, a0, a1, a2, blk):
-    """mruby-array-ext ``ary_fill_parse_arg`` (mrblib passes all three
-    arguments): [start, length] as mrb_int.  A range mrb_range_beg_len
-    finds out of bounds leaves C's locals unset; riteload fills nothing."""
-    ln = len(items_of(vm, self))
-    start = length = 0
-    if blk != NIL:
-        if a0 == NIL:
-            start, length = 0, ln
-        elif vm.is_a(a0, vm.c_Range):
-            start, length = range_beg_len(vm, a0, ln, True) or (0, 0)
-        else:
-            start = as_int(vm, a0)
-            if start < 0:
-                start = max(start + ln, 0)
-            length = ln - start if a1 == NIL else max(as_int(vm, a1), 0)
-    elif a0 != NIL:
-        if a1 == NIL and a2 == NIL:
-            start, length = 0, ln
-        elif vm.is_a(a1, vm.c_Range):
-            start, length = range_beg_len(vm, a1, ln, True) or (0, 0)
-        elif a1 != NIL:
-            start = as_int(vm, a1)
-            if start < 0:
-                start = max(start + ln, 0)
-            length = ln - start if a2 == NIL else max(as_int(vm, a2), 0)
-    return _fixnum(start), _fixnum(length)
-
-
-@method("Array", "fill", arity=-1)
-def ary_fill40(vm, self, args, blk):
-    """mruby-array-ext's Array#fill: ``__fill_parse_arg``, then the block
-    (``self[i] = block.call(i)``) or ``__fill_exec``."""
-    rb_argc(vm, args, 0, 3, False)
-    a0, a1, a2 = (list(args) + [NIL] * 3)[:3]
-    if a0 == NIL and a1 == NIL and a2 == NIL and blk == NIL:
-        vm.raise_error(vm.c_ArgumentError, "wrong number of arguments (given 0, expected 1..3)")
-    with fake_frames(vm, "__fill_parse_arg"):
-        start, length = _fill_parse_arg(vm, self, a0, a1, a2, blk)
-    if blk != NIL:
-        i = start
-        while i < start + length:
-            v = vm.yield_block(blk, [vm.int_new(i)])
-            vm.funcall(self, "[]=", [vm.int_new(i), v])
-            i += 1
-        return self
-    with fake_frames(vm, "__fill_exec"):
-        if start < 0:
-            vm.raise_error(vm.c_ArgumentError, "negative start index")
-        if length < 0:
-            vm.raise_error(vm.c_ArgumentError, "negative length")
-        items = items_of(vm, self)
-        if start + length > len(items):
-            _modify(vm, self)
-            _check_too_big(vm, start + length)
-            items.extend([NIL] * (start + length - len(items)))
-        if start >= len(items) or length <= 0:
-            return self
-        _modify(vm, self)
-        items[start:start + length] = [a0] * min(length, len(items) - start)
-    return self
-
-
 # ------------------------------------------------- combinatorics, product
 @method("Array", "permutation", arity=-1)
 def ary_permutation40(vm, self, args, blk):
@@ -572,63 +516,203 @@ def ary_repeated_permutation40(vm, self, args, blk):
     return ary___repeated_combination40(vm, self, [n, TRUE], blk)
 
 
-def _combination_init(vm, n: int):
-    """mruby-array-ext ``ary_combination_init``: mrb_calloc of n indices."""
-    if n > ((1 << 64) - 1) // 8:
-        vm.raise_error(vm.c_ArgumentError, "memory allocation overflow")
-    if n * 8 > _phys_mem():
-        from runtime.core.string import raise_nomem
-        raise_nomem(vm)
+
+# ------------------------------------------------------------------- fill
+def _fill_parse_arg(vm, self, argc, a0, a1, a2, blk):
+    """mruby-array-ext ``ary_fill_parse_arg`` ("|ooo&"; Array#fill passes
+    all three): (start, length) as mrb_int.  A range mrb_range_beg_len
+    finds out of bounds leaves C's locals unset; riteload fills nothing."""
+    ln = len(items_of(vm, self))
+    start = length = 0
+    if blk != NIL:
+        if argc == 0 or a0 == NIL:
+            start, length = 0, ln
+        elif vm.is_a(a0, vm.c_Range):
+            start, length = range_beg_len(vm, a0, ln, True) or (0, 0)
+        else:
+            start = as_int(vm, a0)
+            if start < 0:
+                start = max(start + ln, 0)
+            length = ln - start if argc == 1 or a1 == NIL else max(as_int(vm, a1), 0)
+    elif argc >= 1 and a0 != NIL:
+        if argc == 1 or (a1 == NIL and a2 == NIL):
+            start, length = 0, ln
+        elif vm.is_a(a1, vm.c_Range):
+            start, length = range_beg_len(vm, a1, ln, True) or (0, 0)
+        elif a1 != NIL:
+            start = as_int(vm, a1)
+            if start < 0:
+                start = max(start + ln, 0)
+            length = ln - start if argc == 2 or a2 == NIL else max(as_int(vm, a2), 0)
+    return _fixnum(start), _fixnum(length)
+
+
+@method("Array", "__fill_parse_arg", arity=-1)
+def ary___fill_parse_arg(vm, self, args, blk):
+    a0, a1, a2 = (c_args(vm, args, 0, 3) + [NIL] * 3)[:3]
+    start, length = _fill_parse_arg(vm, self, len(args), a0, a1, a2, blk)
+    return vm.ary_new([vm.int_new(start), vm.int_new(length)])
+
+
+def _fill_exec(vm, self, start: int, length: int, obj):
+    """mruby-array-ext ``ary_fill_exec``."""
+    if start < 0:
+        vm.raise_error(vm.c_ArgumentError, "negative start index")
+    if length < 0:
+        vm.raise_error(vm.c_ArgumentError, "negative length")
+    items = items_of(vm, self)
+    if start + length > len(items):
+        _modify(vm, self)
+        _check_too_big(vm, start + length)
+        items.extend([NIL] * (start + length - len(items)))
+    if start >= len(items) or length <= 0:
+        return self
+    _modify(vm, self)
+    items[start:start + length] = [obj] * min(length, len(items) - start)
+    return self
+
+
+@method("Array", "__fill_exec", arity=3)
+def ary___fill_exec(vm, self, args, blk):
+    return _fill_exec(vm, self, as_int(vm, args[0]), as_int(vm, args[1]), args[2])
+
+
+@method("Array", "fill", arity=-1)
+def ary_fill40(vm, self, args, blk):
+    """mruby-array-ext's Array#fill: ``__fill_parse_arg``, then the block
+    (``self[i] = block.call(i)``) or ``__fill_exec``."""
+    rb_argc(vm, args, 0, 3, False)
+    a0, a1, a2 = (list(args) + [NIL] * 3)[:3]
+    if a0 == NIL and a1 == NIL and a2 == NIL and blk == NIL:
+        vm.raise_error(vm.c_ArgumentError, "wrong number of arguments (given 0, expected 1..3)")
+    with fake_frames(vm, "__fill_parse_arg"):
+        start, length = _fill_parse_arg(vm, self, 3, a0, a1, a2, blk)
+    if blk != NIL:
+        i = start
+        while i < start + length:
+            v = vm.yield_block(blk, [vm.int_new(i)])
+            vm.funcall(self, "[]=", [vm.int_new(i), v])
+            i += 1
+        return self
+    with fake_frames(vm, "__fill_exec"):
+        return _fill_exec(vm, self, start, length, a0)
+
+
+# ---------------------------------------------------------- C data helpers
+class _CombState:
+    """mruby-array-ext's ``mrb_combination_state``."""
+    __slots__ = ("n", "size", "perm", "finished", "idx")
+
+    def __init__(self, n, size, perm):
+        self.n, self.size, self.perm = n, size, perm
+        self.finished = n < 0
+        self.idx = [0] * n if n > 0 else []
+
+
+class _ProductGen:
+    """mruby-array-ext's ``ary_product_generator``."""
+    __slots__ = ("total", "cursor")
+
+    def __init__(self, total):
+        self.total, self.cursor = total, 0
+
+
+def _data_new(vm, payload) -> int:
+    """Data_Make_Struct on Object: an object of class Object carrying C data."""
+    return vm.alloc(RData(vm.c_Object, payload))
+
+
+def _data_get(vm, w, kind, what: str):
+    """mrb_data_check_get_ptr-like: TypeError for no C data at all,
+    ArgumentError ``invalid <what>`` for C data of another type."""
+    o = vm.obj(w) if w & abi.OBJECT_MASK == abi.OBJECT_TAG else None
+    if type(o) is not RData:
+        vm.wrong_type(w, "C data")
+    if not isinstance(o.data, kind):
+        vm.raise_error(vm.c_ArgumentError, f"invalid {what}")
+    return o.data
 
 
 def _phys_mem() -> int:
-    import os
     try:
         return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (ValueError, OSError):
         return 1 << 40
 
 
+def _combination_init(vm, self, n: int, perm: bool):
+    """mruby-array-ext ``ary_combination_init``: mrb_calloc of n indices
+    ("memory allocation overflow" past SIZE_MAX bytes, NoMemoryError for
+    more than the machine has)."""
+    if n > 0:
+        if n > ((1 << 64) - 1) // 8:
+            vm.raise_error(vm.c_ArgumentError, "memory allocation overflow")
+        if n * 8 > _phys_mem():
+            raise_nomem(vm)
+    return _data_new(vm, _CombState(n, len(items_of(vm, self)), perm))
+
+
+@method("Array", "__combination_init", arity=2)
+def ary___combination_init(vm, self, args, blk):
+    return _combination_init(vm, self, as_int(vm, args[0]), abi.truthy(args[1]))
+
+
+def _combination_next(vm, self, w):
+    """mruby-array-ext ``ary_combination_next``: the next index tuple
+    (a Python list) or None."""
+    st = _data_get(vm, w, _CombState, "combination state")
+    if st.finished:
+        return None
+    if len(items_of(vm, self)) != st.size:
+        vm.raise_error(vm.c_RuntimeError, "array modified during iteration")
+    if st.size == 0 or any(i >= st.size for i in st.idx):
+        st.finished = True
+        return None
+    out = list(st.idx)
+    idx = st.idx
+    # the rightmost index that can still move moves; those after it reset
+    pos = st.n - 1
+    while pos >= 0 and idx[pos] + 1 >= st.size:
+        pos -= 1
+    if pos < 0:
+        st.finished = True
+    else:
+        idx[pos] += 1
+        for i in range(pos + 1, st.n):
+            idx[i] = 0 if st.perm else idx[i - 1]
+    return out
+
+
+@method("Array", "__combination_next", arity=1)
+def ary___combination_next(vm, self, args, blk):
+    out = _combination_next(vm, self, args[0])
+    return NIL if out is None else vm.ary_new([vm.int_new(i) for i in out])
+
+
 @method("Array", "__repeated_combination", arity=2)
 def ary___repeated_combination40(vm, self, args, blk):
     """mrblib's loop over ``__combination_init``/``__combination_next``
-    (C: the index state, checking the array keeps its size) that builds
-    each tuple with ``[nil] * n`` and ``self[i]``."""
+    that builds each tuple with ``[nil] * n`` and ``self[i]``."""
     n = to_int_arg(vm, args[0])
-    perm = abi.truthy(args[1])
     items = items_of(vm, self)
     if n == 0:
         vm.yield_block(blk, [vm.ary_new()])
-        return self
-    if n == 1:
+    elif n == 1:
         i = 0
         while i < len(items):
             vm.yield_block(blk, [vm.ary_new([items[i]])])
             i += 1
-        return self
-    if n < 0:
-        return self
-    with fake_frames(vm, "__combination_init"):
-        _combination_init(vm, n)
-    size = len(items)
-    idx = [0] * n
-    while size > 0:
-        if len(items) != size:
+    elif n > 0:
+        with fake_frames(vm, "__combination_init"):
+            state = _combination_init(vm, self, n, abi.truthy(args[1]))
+        while True:
             with fake_frames(vm, "__combination_next"):
-                vm.raise_error(vm.c_RuntimeError, "array modified during iteration")
-        with fake_frames(vm, "*"):
-            _check_too_big(vm, n)
-        tmp = [core_array.ary_ref(vm, self, idx[i]) for i in range(n)]
-        vm.yield_block(blk, [vm.ary_new(tmp)])
-        # the rightmost index that can still move moves; those after it reset
-        pos = n - 1
-        while pos >= 0 and idx[pos] + 1 >= size:
-            pos -= 1
-        if pos < 0:
-            break
-        idx[pos] += 1
-        for i in range(pos + 1, n):
-            idx[i] = 0 if perm else idx[i - 1]
+                idx = _combination_next(vm, self, state)
+            if idx is None:
+                break
+            with fake_frames(vm, "*"):
+                _check_too_big(vm, n)
+            vm.yield_block(blk, [vm.ary_new([core_array.ary_ref(vm, self, i) for i in idx])])
     return self
 
 
@@ -641,6 +725,7 @@ def ary_repeated_combination40(vm, self, args, blk):
     return ary___repeated_combination40(vm, self, [n, FALSE], blk)
 
 
+# ---------------------------------------------------------------- product
 def _product_group(vm, self, arys, n: int):
     """mruby-array-ext ``ary_product_fetch``: the ``n``-th tuple."""
     j = len(arys)
@@ -658,46 +743,97 @@ def _product_group(vm, self, arys, n: int):
     return vm.ary_new(group)
 
 
+def _product_generate(vm, self, arys, blk):
+    """mruby-array-ext ``ary_product_generate``: every argument an Array
+    (mrb_check_type); without a block all the tuples, with one a
+    generator (nil when there are none)."""
+    arys = list(items_of(vm, arys))
+    total = len(items_of(vm, self))
+    for a in arys:
+        k = len(items_of(vm, vm.check_type(a, "Array")))
+        if k == 0:
+            total = 0
+            break
+        total *= k
+        if total > (1 << 63) - 1:
+            vm.raise_error(vm.c_ArgumentError, "result too big")
+    if blk == NIL:
+        return vm.ary_new([_product_group(vm, self, arys, i) for i in range(total)])
+    return _data_new(vm, _ProductGen(total)) if total > 0 else NIL
+
+
+@method("Array", "__product_generate", arity=1)
+def ary___product_generate(vm, self, args, blk):
+    return _product_generate(vm, self, to_ary(vm, args[0]), blk)
+
+
+def _product_next(vm, self, arys, gen):
+    g = _data_get(vm, gen, _ProductGen, "product generator")
+    if g.cursor >= g.total:
+        return NIL
+    g.cursor += 1
+    return _product_group(vm, self, items_of(vm, arys), g.cursor - 1)
+
+
+@method("Array", "__product_next", arity=2)
+def ary___product_next(vm, self, args, blk):
+    return _product_next(vm, self, to_ary(vm, args[0]), args[1])
+
+
 @method("Array", "product", arity=-1)
 def ary_product40(vm, self, args, blk):
-    """mrblib over ``__product_generate`` (every argument an Array, by
-    mrb_check_type; the count of tuples, or them all without a block)
-    and ``__product_next``."""
-    arys = list(args)
+    """mrblib over ``__product_generate`` and ``__product_next``."""
+    arys = vm.ary_new(list(args))
     with fake_frames(vm, "__product_generate"):
-        total = len(items_of(vm, self))
-        for a in arys:
-            k = len(items_of(vm, vm.check_type(a, "Array")))
-            if k == 0:
-                total = 0
-                break
-            total *= k
-            if total > (1 << 63) - 1:
-                vm.raise_error(vm.c_ArgumentError, "result too big")
-        if blk == NIL:
-            return vm.ary_new([_product_group(vm, self, arys, i) for i in range(total)])
-    i = 0
-    while i < total:
+        gen = _product_generate(vm, self, arys, blk)
+    if blk == NIL:
+        return gen
+    while gen != NIL:
         with fake_frames(vm, "__product_next"):
-            group = _product_group(vm, self, arys, i)
-        i += 1
+            group = _product_next(vm, self, arys, gen)
+        if group == NIL:
+            break
         vm.yield_block(blk, [group])
     return self
 
 
-def _fetch(vm, self, n, ifnone):
-    """mruby-array-ext ``ary_fetch`` (``__fetch``): ``ifnone`` None when
-    no default was given."""
+# ------------------------------------------------------------------ fetch
+def _normalize_index(vm, self, n):
+    """mruby-array-ext ``ary_normalize_index``: the index in bounds, or None."""
+    i = as_int(vm, n)
+    size = len(items_of(vm, self))
+    if i < 0:
+        i += size
+    return i if 0 <= i < size else None
+
+
+@method("Array", "__normalize_index", arity=1)
+def ary___normalize_index(vm, self, args, blk):
+    i = _normalize_index(vm, self, args[0])
+    return NIL if i is None else vm.int_new(i)
+
+
+def _fetch(vm, self, n, ifnone, none):
+    """mruby-array-ext ``ary_fetch`` (``__fetch``): IndexError when the
+    default is the ``none`` sentinel itself."""
     index = as_int(vm, n)
     items = items_of(vm, self)
     size = len(items)
     i = index + size if index < 0 else index
     if i < 0 or i >= size:
-        if ifnone is None:
+        if ifnone == none:
             vm.raise_error(vm.c_IndexError,
                            f"index {index} outside of array bounds: {-size}...{size}")
         return ifnone
     return items[i]
+
+
+@method("Array", "__fetch", arity=3)
+def ary___fetch(vm, self, args, blk):
+    return _fetch(vm, self, args[0], args[1], args[2])
+
+
+_NONE = object()
 
 
 @method("Array", "fetch", arity=-1)
@@ -708,15 +844,12 @@ def ary_fetch40(vm, self, args, blk):
     n = args[0]
     if blk != NIL:
         with fake_frames(vm, "__normalize_index"):
-            i = as_int(vm, n)
-        size = len(items_of(vm, self))
-        if i < 0:
-            i += size
-        if 0 <= i < size:
+            i = _normalize_index(vm, self, n)
+        if i is not None:
             return vm.funcall(self, "[]", [vm.int_new(i)])
         return vm.yield_block(blk, [n])
     with fake_frames(vm, "__fetch"):
-        return _fetch(vm, self, n, args[1] if len(args) > 1 else None)
+        return _fetch(vm, self, n, args[1] if len(args) > 1 else _NONE, _NONE)
 
 
 @method("Array", "fetch_values", arity=-1)
@@ -729,5 +862,43 @@ def ary_fetch_values40(vm, self, args, blk):
             out.append(vm.funcall(self, "fetch", [i], blk))
         else:
             with fake_frames(vm, "__fetch"):
-                out.append(_fetch(vm, self, i, None))
+                out.append(_fetch(vm, self, i, _NONE, _NONE))
     return vm.ary_new(out)
+
+
+# ------------------------------------------------------- dig, find, rfind
+@method("Array", "dig", arity=-1)
+def ary_dig40(vm, self, args, blk):
+    """mrblib: ``idx = idx.__to_int`` before ``self[idx]``."""
+    rb_argc(vm, args, 1, 0, True)
+    n = vm.funcall(self, "[]", [vm.int_new(to_int_arg(vm, args[0]))])
+    if len(args) > 1:
+        return NIL if n == NIL else vm.funcall(n, "dig", list(args[1:]))
+    return n
+
+
+def _find(vm, self, args, blk, name, backward):
+    rb_argc(vm, args, 0, 1, False)
+    ifnone = args[0] if args else NIL
+    if blk == NIL:
+        return to_enum(vm, self, name, [ifnone])
+    i = len(items_of(vm, self)) - 1 if backward else 0
+    while 0 <= i < len(items_of(vm, self)):
+        elem = vm.funcall(self, "[]", [vm.int_new(i)])
+        if abi.truthy(vm.yield_block(blk, [elem])):
+            return elem
+        i += -1 if backward else 1
+    return NIL if ifnone == NIL else vm.funcall(ifnone, "call", [])
+
+
+@method("Array", "find", arity=-1)
+def ary_find40(vm, self, args, blk):
+    """mruby-array-ext's Array#find: an index loop (``self[idx]``), then
+    ``ifnone&.call``."""
+    return _find(vm, self, args, blk, "find", False)
+
+
+@method("Array", "rfind", arity=-1)
+def ary_rfind40(vm, self, args, blk):
+    """mruby-array-ext's Array#rfind: #find from the last element."""
+    return _find(vm, self, args, blk, "rfind", True)

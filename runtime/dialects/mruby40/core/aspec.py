@@ -20,6 +20,7 @@ from __future__ import annotations
 
 ASPEC: dict[str, tuple[int, int]] = {
     "Array#+": (1, 1),
+    "Array#__fill_parse_arg": (0, 4),
     "Array#<<": (1, 1),
     "Array#[]": (1, 2),
     "Array#[]=": (2, 3),
