@@ -11,7 +11,7 @@ refusing a non-Hash with ``Hash required (Integer given)``.
 from __future__ import annotations
 
 from runtime import abi
-from runtime.core.hash import H, _merge_into, _modify, eq, h_store, hash_get
+from runtime.core.hash import H, _merge_into, _modify, eq, h_has, h_remove, h_store, hash_get
 from runtime.core.support import fake_frames
 from runtime.defs import method
 
@@ -86,3 +86,40 @@ def hash_key40(vm, self, args, blk):
         if eq(vm, v, val):
             return k
     return abi.NIL
+
+
+@method("Hash", "default_proc=", arity=1)
+def hash_set_default_proc40(vm, self, args, blk):
+    """hash.c ``mrb_hash_set_default_proc``: nil, or a Proc
+    (mrb_check_type); a lambda must take two arguments."""
+    p = args[0]
+    _modify(vm, self)
+    if p != abi.NIL:
+        vm.check_type(p, "Proc")
+        o = vm.obj(p)
+        if o.strict:
+            n = vm.proc_arity(o)
+            if n != 2 and (n >= 0 or n < -3):
+                if n < 0:
+                    n = -n - 1
+                vm.raise_error(vm.c_TypeError, f"default_proc takes two arguments (2 for {n})")
+    h = H(vm, self)
+    h.default_proc = p
+    h.default = abi.NIL
+    return p
+
+
+@method("Hash", "slice!", arity=-1)
+def hash_slice_bang(vm, self, args, blk):
+    """mruby-hash-ext ``hash_slice_bang``: removes the keys not among the
+    arguments and returns them, with their values, in a new Hash."""
+    keep = vm.hash_new()
+    for k in args:
+        h_store(vm, H(vm, keep), k, abi.TRUE)
+    gone = [k for k in H(vm, self).keys() if not h_has(vm, H(vm, keep), k)]
+    out = vm.hash_new()
+    for k in gone:
+        _modify(vm, self)           # mrb_hash_delete_key
+        v = h_remove(vm, H(vm, self), k)
+        h_store(vm, H(vm, out), k, abi.NIL if v is None else v)
+    return out
