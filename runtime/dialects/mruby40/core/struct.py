@@ -38,8 +38,26 @@ def struct_s_new(vm, self, args, blk):
             kwinit = v
             args.pop()
     c = core_struct.struct_s_new(vm, self, args, blk)
+    _strict_readers(vm, vm.obj(c))
     _kwinit_table(vm)[vm.obj(c).handle] = kwinit
     return c
+
+
+def _strict_readers(vm, c):
+    """struct.c ``mrb_struct_ref``: 4.0's readers refuse any argument
+    (mrb_argnum_error, "expected 0"); Method#arity stays -1.  A reader
+    the Struct.new block redefined stays."""
+    for i, sid in enumerate(core_struct.class_members(vm, c)):
+        m = c.mt.get(sid)
+        if m is None or getattr(m.fn, "__module__", None) != core_struct.__name__:
+            continue
+
+        def getter(vm_, self, args, blk, i=i):
+            if args:
+                vm.argc_error(len(args), 0, 0)
+            vals = core_struct.values(vm, self)
+            return vals[i] if i < len(vals) else NIL
+        vm.define_method(c, vm.sym_name(sid), getter, -1)
 
 
 def _init_with_keywords(vm, self, h):
