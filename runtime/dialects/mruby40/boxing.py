@@ -63,7 +63,7 @@ def float_word(x: float):
 
 def word(vm, w: int):
     """The 4.0 word of an immediate value (nil, false, true, Integer in
-    fixnum range, inline Float), else None."""
+    fixnum range, inline Float, Symbol), else None."""
     if w == abi.NIL:
         return 0
     if w == abi.FALSE:
@@ -75,6 +75,9 @@ def word(vm, w: int):
         return ((n << 1) | 1) & MASK64 if -(1 << 62) <= n < (1 << 62) else None
     if vm.is_float(w):
         return float_word(vm.float_value(w))
+    if vm.is_sym(w):
+        # WORDBOX_SYMBOL_SHIFT 32, WORDBOX_SYMBOL_FLAG 0x1c (64-bit)
+        return (vm.mruby_symbol_ids().id_of(vm.syms[abi.symbol_id(w)]) << 32) | 0x1c
     return None
 
 

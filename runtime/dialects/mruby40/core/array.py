@@ -902,3 +902,32 @@ def ary_find40(vm, self, args, blk):
 def ary_rfind40(vm, self, args, blk):
     """mruby-array-ext's Array#rfind: #find from the last element."""
     return _find(vm, self, args, blk, "rfind", True)
+
+
+# ----------------------------------------------------------- intersection
+@method("Array", "intersection", arity=-1)
+def ary_intersection40(vm, self, args, blk):
+    """mruby-array-ext ``ary_intersection_multi``: no argument gives [];
+    each must be an Array ("can't convert passed argument to Array"); up
+    to SET_OP_HASH_THRESHOLD elements in all, one pass comparing with
+    ``==``, else a hash set (as ``&`` over each in turn)."""
+    for a in args:
+        if not vm.is_ary(a):
+            vm.raise_error(vm.c_TypeError, "can't convert passed argument to Array")
+    if not args:
+        return vm.ary_new()
+    if sum(len(items_of(vm, a)) for a in args) > SET_OP_HASH_THRESHOLD:
+        ary = self
+        for a in args:
+            ary = core_array.ary_and(vm, ary, [a], NIL)
+        return ary
+    out: list = []
+    items = items_of(vm, self)
+    i = 0
+    while i < len(items):
+        p = items[i]
+        if all(any(vm.equal(p, x) for x in list(items_of(vm, a))) for a in args) and \
+                not any(vm.equal(p, x) for x in list(out)):
+            out.append(p)
+        i += 1
+    return vm.ary_new(out)
