@@ -1661,16 +1661,25 @@ def _combine(vm, items, n, emit):
                          _nested(vm, "combination", emit, [items[i]]))
 
 
-def _repeated(vm, self, n, perm, blk):
-    items = items_of(vm, self)
+def yield_short_tuples(vm, items: list, n: int, blk) -> bool:
+    """mrblib's first cases of the repeated combinatorics: for ``n`` 0 one
+    empty tuple, for 1 one tuple per element (the list read again each
+    round); False for any other ``n``."""
     if n == 0:
         vm.yield_block(blk, [vm.ary_new()])
-    elif n == 1:
+        return True
+    if n == 1:
         i = 0
         while i < len(items):
             vm.yield_block(blk, [vm.ary_new([items[i]])])
             i += 1
-    elif n > 0:
+        return True
+    return False
+
+
+def _repeated(vm, self, n, perm, blk):
+    items = items_of(vm, self)
+    if not yield_short_tuples(vm, items, n, blk) and n > 0:
         with fake_frames(vm, "*"):      # mrblib: v = [0] * n
             if n > ARY_MAX_SIZE:
                 vm.raise_error(vm.c_ArgumentError, "array size too big")

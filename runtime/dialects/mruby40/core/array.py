@@ -21,7 +21,7 @@ import os
 
 from runtime import abi
 from runtime.core import array as core_array
-from runtime.core.array import _modify, items_of, to_ary
+from runtime.core.array import _modify, items_of, to_ary, yield_short_tuples
 from runtime.core.enumerable import enum_sort_by, to_enum
 from runtime.core.range import range_beg_len
 from runtime.core.string import raise_nomem
@@ -695,14 +695,7 @@ def ary___repeated_combination40(vm, self, args, blk):
     that builds each tuple with ``[nil] * n`` and ``self[i]``."""
     n = to_int_arg(vm, args[0])
     items = items_of(vm, self)
-    if n == 0:
-        vm.yield_block(blk, [vm.ary_new()])
-    elif n == 1:
-        i = 0
-        while i < len(items):
-            vm.yield_block(blk, [vm.ary_new([items[i]])])
-            i += 1
-    elif n > 0:
+    if not yield_short_tuples(vm, items, n, blk) and n > 0:
         with fake_frames(vm, "__combination_init"):
             state = _combination_init(vm, self, n, abi.truthy(args[1]))
         while True:
